@@ -1,0 +1,56 @@
+import type { StaffRole } from '@/lib/db/schema';
+
+/**
+ * Which roles hold each permission. Viewers read; operators also charge, cancel and refund up to the
+ * configured limit; admins also manage users, settings, keys and any refund. Checked in every action AND in
+ * every service (never only in the proxy).
+ */
+export const PERMISSIONS = {
+  'dashboard.read': ['admin', 'operator', 'viewer'],
+  'payments.charge': ['admin', 'operator'],
+  'payments.cancel': ['admin', 'operator'],
+  'refunds.create': ['admin', 'operator'],
+  'refunds.unlimited': ['admin'],
+  'customers.manage': ['admin', 'operator'],
+  'users.manage': ['admin'],
+  'sessions.revoke': ['admin'],
+  'settings.manage': ['admin'],
+  'keys.manage': ['admin'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'operator', 'viewer'];
+
+export function can(role: StaffRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly StaffRole[]).includes(role);
+}
+
+/** Raised by services when the actor lacks a permission; the action wrapper turns it into `forbidden`. */
+export class ForbiddenError extends Error {
+  constructor(readonly permission: Permission) {
+    super(`Your role does not allow this (${permission}).`);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export function assertCan(actor: { role: StaffRole }, permission: Permission): void {
+  if (!can(actor.role, permission)) throw new ForbiddenError(permission);
+}
+
+/**
+ * May this role refund `amountMinor` of `currency`? Admins always; operators up to the limit configured for
+ * that currency (no limit configured means operators may not refund that currency at all — fail closed).
+ */
+export function canRefundAmount(
+  role: StaffRole,
+  amountMinor: bigint,
+  currency: string,
+  operatorLimits: Readonly<Record<string, string>>,
+): boolean {
+  if (can(role, 'refunds.unlimited')) return true;
+  if (!can(role, 'refunds.create')) return false;
+  const limit = operatorLimits[currency];
+  if (limit === undefined || !/^\d+$/.test(limit)) return false;
+  return amountMinor <= BigInt(limit);
+}

@@ -1,0 +1,66 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** A database or a transaction: query functions take this first so services can compose them in one tx. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; without it the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data folder, or 'memory' for a throw-away database (tests). */
+  pgliteDir?: string;
+  /** Folder holding the SQL migrations (default: ./drizzle under the working directory). */
+  migrationsFolder?: string;
+  /** postgres.js pool size. */
+  maxConnections?: number;
+}
+
+const ADVISORY_MIGRATION_LOCK = 7_384_020_191;
+
+/**
+ * Opens the database and applies every pending migration before returning, so no caller can see an old
+ * schema. On PostgreSQL the migration runs under an advisory lock so two starting instances do not race.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const migrationsFolder = options.migrationsFolder ?? path.join(process.cwd(), 'drizzle');
+  if (options.url) {
+    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
+    const lock = await client.reserve();
+    try {
+      await lock`select pg_advisory_lock(${ADVISORY_MIGRATION_LOCK})`;
+      await migratePostgres(db, { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(${ADVISORY_MIGRATION_LOCK})`;
+      lock.release();
+    }
+    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+  }
+  const dir = options.pgliteDir ?? path.join('.data', 'pglite');
+  if (dir !== 'memory') mkdirSync(dir, { recursive: true });
+  const client = dir === 'memory' ? new PGlite() : new PGlite(dir);
+  const db = drizzlePglite(client, { schema, casing: 'snake_case' });
+  await migratePglite(db, { migrationsFolder });
+  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+}
+
+/** Cheap liveness probe used by the health route. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.execute(sql`select 1`);
+}

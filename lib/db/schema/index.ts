@@ -1,0 +1,5 @@
+// The one barrel for the schema: drizzle-kit reads it, and the db client is typed by it.
+export * from './audit';
+export * from './customers';
+export * from './merchant-settings';
+export * from './staff';

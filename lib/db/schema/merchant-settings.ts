@@ -1,0 +1,18 @@
+import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * One row (id = 1) of merchant-wide settings: contracted wallets, the operator refund limits, key
+ * fingerprints shown to admins. Limits are minor-unit strings per currency so they stay exact in JSON.
+ */
+export const merchantSettings = pgTable('merchant_settings', {
+  id: integer('id').primaryKey().default(1),
+  merchantName: text('merchant_name').notNull().default('Daikou demo merchant'),
+  contractedMethods: text('contracted_methods').array().notNull().default([]),
+  operatorRefundLimits: jsonb('operator_refund_limits').$type<Record<string, string>>().notNull().default({}),
+  merchantKeyFingerprint: text('merchant_key_fingerprint'),
+  alipayKeyFingerprint: text('alipay_key_fingerprint'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type MerchantSettings = typeof merchantSettings.$inferSelect;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * The one reader of process.env. Every variable is validated here once; a bad or missing one stops
+ * start-up with one line per problem naming the variable and how to fix it (see .env.example).
+ * An empty string counts as missing, so `FOO=` in a .env file does not silently pass.
+ */
+
+const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const base64Key32 = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)'),
+);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** PostgreSQL connection string; unset means the embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+  APP_URL: z.preprocess(emptyAsUndefined, z.url().default('http://localhost:3000')),
+  AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)')),
+  ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
+  ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+  /** AES-256-GCM key for wallet tokens at rest, and the separate HMAC key for their blind index. */
+  TOKEN_ENCRYPTION_KEY: base64Key32,
+  TOKEN_INDEX_KEY: base64Key32,
+  ALIPAY_GATEWAY_URL: z.preprocess(emptyAsUndefined, z.url().default('http://127.0.0.1:4010')),
+  ALIPAY_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().default('DAIKOU_LOCAL')),
+  ALIPAY_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
+  ALIPAY_MERCHANT_PRIVATE_KEY: optionalString,
+  ALIPAY_PUBLIC_KEY: optionalString,
+  ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
+  SIMULATOR_URL: optionalString,
+  SIMULATOR_SECRET: optionalString,
+  /** Worker: run the job queue inside the web process (development) or only in `npm run worker`. */
+  WORKER_IN_PROCESS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** Thrown when the environment does not validate; `lines` holds one human-readable line per problem. */
+export class EnvError extends Error {
+  constructor(readonly lines: string[]) {
+    super(`Invalid configuration:\n${lines.map((l) => `  - ${l}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Validates a raw environment; exported for tests and for the start-up scripts. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new EnvError(lines);
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,41 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Actor } from '@/lib/auth/actor';
+import { hashPassword } from '@/lib/auth/password';
+import { assertCan } from '@/lib/auth/permissions';
+import { recordAudit } from '@/lib/audit/record-audit';
+import type { Db } from '@/lib/db/client';
+import { staffUsers } from '@/lib/db/schema';
+import { fail, ok, type ServiceResult } from '@/lib/service-result';
+import { normaliseEmail, toPublicStaffUser, type PublicStaffUser } from './public-staff-user';
+
+export const createStaffUserInput = z.object({
+  email: z.email('Enter a valid email address').transform(normaliseEmail),
+  name: z.string().trim().min(1, 'Enter a name').max(120),
+  role: z.enum(['admin', 'operator', 'viewer']),
+  password: z.string().min(12, 'Use at least 12 characters').max(200),
+});
+export type CreateStaffUserInput = z.infer<typeof createStaffUserInput>;
+
+/** Adds a staff member (admins only). Fails with `email_taken` rather than overwriting an existing user. */
+export async function createStaffUser(db: Db, actor: Actor, input: CreateStaffUserInput): Promise<ServiceResult<PublicStaffUser>> {
+  assertCan(actor, 'users.manage');
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(staffUsers)
+      .values({ email: input.email, name: input.name, role: input.role, passwordHash })
+      .onConflictDoNothing({ target: staffUsers.email })
+      .returning();
+    if (!created) return fail('email_taken', 'A staff member with this email already exists.', { email: ['Already in use'] });
+    const user = toPublicStaffUser(created);
+    await recordAudit(tx, actor, { action: 'staff_user.create', objectType: 'staff_user', objectId: created.id, after: { email: user.email, name: user.name, role: user.role } });
+    return ok(user);
+  });
+}
+
+/** Used by the first-start seed, which has no actor. */
+export async function findStaffUserByEmail(db: Db, email: string) {
+  const [user] = await db.select().from(staffUsers).where(eq(staffUsers.email, normaliseEmail(email))).limit(1);
+  return user ?? null;
+}

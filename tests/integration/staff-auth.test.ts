@@ -1,0 +1,141 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '@/lib/auth/actor';
+import { ForbiddenError } from '@/lib/auth/permissions';
+import type { Database } from '@/lib/db/client';
+import { auditLog, staffSessions, staffUsers } from '@/lib/db/schema';
+import { authenticateStaff } from '@/lib/staff/authenticate-staff';
+import { createStaffUser } from '@/lib/staff/create-staff-user';
+import { endStaffSession } from '@/lib/staff/end-staff-session';
+import { listStaffUsers } from '@/lib/staff/list-staff-users';
+import { revokeStaffSessions } from '@/lib/staff/revoke-staff-sessions';
+import { seedFirstAdmin } from '@/lib/staff/seed-first-admin';
+import { updateStaffUser } from '@/lib/staff/update-staff-user';
+import { validateStaffSession } from '@/lib/staff/validate-staff-session';
+import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
+
+const ctx = { ip: '127.0.0.1', userAgent: 'vitest' };
+let database: Database;
+let admin: Actor;
+
+async function signIn(email: string, password: string, now?: Date) {
+  return authenticateStaff(database.db, { email, password, ...ctx, now });
+}
+
+async function actorFor(email: string, password: string): Promise<Actor> {
+  const result = await signIn(email, password);
+  if (!result.ok) throw new Error(`sign-in failed for ${email}`);
+  const actor = await validateStaffSession(database.db, result.sessionId, ctx);
+  if (!actor) throw new Error('session invalid');
+  return actor;
+}
+
+describe(`staff accounts and sessions (${testDatabaseKind()})`, () => {
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const seeded = await seedFirstAdmin(database.db, { email: 'Admin@Example.com' });
+    expect(seeded).toMatchObject({ created: true, email: 'admin@example.com' });
+    if (!seeded.created || !seeded.generatedPassword) throw new Error('expected a generated password');
+    admin = await actorFor('admin@example.com', seeded.generatedPassword);
+  });
+  afterAll(async () => database?.close());
+
+  it('seeds the first admin once only', async () => {
+    expect(await seedFirstAdmin(database.db, { email: 'other@example.com', password: 'another-password-1' })).toEqual({ created: false });
+  });
+
+  it('gives an unknown user and a wrong password the same answer', async () => {
+    await createStaffUser(database.db, admin, { email: 'op@example.com', name: 'Op', role: 'operator', password: 'operator-password-1' });
+    expect(await signIn('nobody@example.com', 'whatever-password')).toEqual({ ok: false });
+    expect(await signIn('op@example.com', 'wrong-password-xx')).toEqual({ ok: false });
+    expect((await signIn('OP@example.com ', 'operator-password-1')).ok).toBe(true);
+  });
+
+  it('locks an account for 30 minutes after 10 failures, refusing even the right password', async () => {
+    await createStaffUser(database.db, admin, { email: 'lock@example.com', name: 'Lock', role: 'viewer', password: 'viewer-password-1' });
+    const t0 = new Date('2026-11-25T10:00:00Z');
+    for (let i = 0; i < 9; i++) expect((await signIn('lock@example.com', 'bad-password-xx', t0)).ok).toBe(false);
+    // 9 failures: not yet locked.
+    expect((await signIn('lock@example.com', 'viewer-password-1', t0)).ok).toBe(true);
+    for (let i = 0; i < 10; i++) expect((await signIn('lock@example.com', 'bad-password-xx', t0)).ok).toBe(false);
+    expect(await signIn('lock@example.com', 'viewer-password-1', new Date(t0.getTime() + 29 * 60_000))).toEqual({ ok: false });
+    expect((await signIn('lock@example.com', 'viewer-password-1', new Date(t0.getTime() + 31 * 60_000))).ok).toBe(true);
+    const locks = await database.db.select().from(auditLog).where(eq(auditLog.action, 'auth.locked'));
+    expect(locks).toHaveLength(1);
+  });
+
+  it('ends sessions after 15 idle minutes and after 12 hours, and on sign-out', async () => {
+    const t0 = new Date('2026-11-25T00:00:00Z');
+    const result = await signIn('op@example.com', 'operator-password-1', t0);
+    if (!result.ok) throw new Error('sign-in failed');
+    let now = t0;
+    // Active use every 10 minutes keeps it alive up to the absolute limit.
+    for (let minutes = 10; minutes < 12 * 60; minutes += 10) {
+      now = new Date(t0.getTime() + minutes * 60_000);
+      expect(await validateStaffSession(database.db, result.sessionId, { ...ctx, now })).not.toBeNull();
+    }
+    expect(await validateStaffSession(database.db, result.sessionId, { ...ctx, now: new Date(t0.getTime() + 12 * 3600_000) })).toBeNull();
+
+    const idle = await signIn('op@example.com', 'operator-password-1', t0);
+    if (!idle.ok) throw new Error('sign-in failed');
+    expect(await validateStaffSession(database.db, idle.sessionId, { ...ctx, now: new Date(t0.getTime() + 16 * 60_000) })).toBeNull();
+    // Once ended it stays ended.
+    expect(await validateStaffSession(database.db, idle.sessionId, { ...ctx, now: t0 })).toBeNull();
+
+    const out = await signIn('op@example.com', 'operator-password-1');
+    if (!out.ok) throw new Error('sign-in failed');
+    await endStaffSession(database.db, out.sessionId);
+    expect(await validateStaffSession(database.db, out.sessionId, ctx)).toBeNull();
+  });
+
+  it('lets an admin revoke all of a user’s sessions, and a role change revokes them too', async () => {
+    const created = await createStaffUser(database.db, admin, { email: 'rev@example.com', name: 'Rev', role: 'viewer', password: 'viewer-password-2' });
+    if (!created.ok) throw new Error(created.error);
+    const a = await actorFor('rev@example.com', 'viewer-password-2');
+    const revoked = await revokeStaffSessions(database.db, admin, { userId: created.data.id });
+    expect(revoked).toEqual({ ok: true, data: { revoked: 1 } });
+    expect(await validateStaffSession(database.db, a.sessionId, ctx)).toBeNull();
+
+    const b = await actorFor('rev@example.com', 'viewer-password-2');
+    expect(b.role).toBe('viewer');
+    expect((await updateStaffUser(database.db, admin, { userId: created.data.id, role: 'operator' })).ok).toBe(true);
+    expect(await validateStaffSession(database.db, b.sessionId, ctx)).toBeNull();
+    expect((await actorFor('rev@example.com', 'viewer-password-2')).role).toBe('operator');
+  });
+
+  it('refuses disabled users and keeps the last admin', async () => {
+    const created = await createStaffUser(database.db, admin, { email: 'dis@example.com', name: 'Dis', role: 'viewer', password: 'viewer-password-3' });
+    if (!created.ok) throw new Error(created.error);
+    expect((await updateStaffUser(database.db, admin, { userId: created.data.id, disabled: true })).ok).toBe(true);
+    expect(await signIn('dis@example.com', 'viewer-password-3')).toEqual({ ok: false });
+    expect(await updateStaffUser(database.db, admin, { userId: admin.userId, role: 'viewer' })).toMatchObject({ ok: false, code: 'last_admin' });
+    expect(await updateStaffUser(database.db, admin, { userId: admin.userId, disabled: true })).toMatchObject({ ok: false, code: 'self_disable' });
+    expect(await createStaffUser(database.db, admin, { email: 'dis@example.com', name: 'Again', role: 'viewer', password: 'viewer-password-3' })).toMatchObject({ ok: false, code: 'email_taken' });
+  });
+
+  it('refuses user management to viewers and operators inside the service itself', async () => {
+    const viewer = await actorFor('lock@example.com', 'viewer-password-1');
+    await expect(listStaffUsers(database.db, viewer)).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(
+      createStaffUser(database.db, viewer, { email: 'x@example.com', name: 'X', role: 'admin', password: 'some-password-123' }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    const operator = await actorFor('op@example.com', 'operator-password-1');
+    await expect(updateStaffUser(database.db, operator, { userId: operator.userId, role: 'admin' })).rejects.toBeInstanceOf(ForbiddenError);
+    const [row] = await database.db.select().from(staffUsers).where(eq(staffUsers.id, operator.userId));
+    expect(row?.role).toBe('operator');
+  });
+
+  it('writes audit rows with actor, object, before/after, IP and user agent, and never lets them change', async () => {
+    const rows = await database.db.select().from(auditLog).where(eq(auditLog.action, 'staff_user.update'));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]).toMatchObject({ actorEmail: 'admin@example.com', actorRole: 'admin', objectType: 'staff_user', ip: '127.0.0.1', userAgent: 'vitest' });
+    expect(rows[0]?.before).toBeTruthy();
+    expect(rows[0]?.after).toBeTruthy();
+    for (const statement of [sql`update audit_log set action = 'x'`, sql`delete from audit_log`, sql`truncate audit_log`]) {
+      const error = await database.db.execute(statement).then(() => null, (e: unknown) => e as Error & { cause?: Error });
+      expect(String(error?.cause?.message ?? error?.message)).toMatch(/append-only/);
+    }
+    const sessions = await database.db.select().from(staffSessions);
+    expect(sessions.every((s) => s.id.length >= 43)).toBe(true);
+  });
+});
