@@ -1,0 +1,12 @@
+// GET|POST /api/auth/* — next-auth's sign-in, sign-out, session and CSRF endpoints.
+import NextAuth from 'next-auth';
+import { authOptions } from '@/lib/auth/next-auth-options';
+
+type Context = { params: Promise<{ nextauth: string[] }> };
+
+// Built per request (not at import) so `next build` does not need the runtime secrets.
+async function handler(request: Request, context: Context): Promise<Response> {
+  return NextAuth(request as never, context as never, authOptions()) as Promise<Response>;
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,58 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+import { PageHeader } from '@/components/ui/page-header';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { getDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+
+export const metadata: Metadata = { title: 'Settings' };
+
+// GET /dashboard/settings — merchant, gateway and limits (read for everyone; admins edit).
+export default async function SettingsPage() {
+  const actor = await requireStaff('dashboard.read');
+  const t = await getTranslations('settings');
+  const nav = await getTranslations('nav');
+  const settings = await getMerchantSettings(await getDb());
+  const config = env();
+  const limits = Object.entries(settings.operatorRefundLimits);
+  return (
+    <>
+      <PageHeader title={t('title')}>
+        {can(actor.role, 'users.manage') ? (
+          <Link href="/dashboard/settings/users" className="text-sm font-medium text-blue-800 underline">
+            {nav('users')}
+          </Link>
+        ) : null}
+      </PageHeader>
+      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-6 sm:grid-cols-2">
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('merchantName')}</dt>
+          <dd className="mt-1">{settings.merchantName}</dd>
+        </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('gateway')}</dt>
+          <dd className="mt-1 break-all font-mono text-sm">{config.ALIPAY_GATEWAY_URL}</dd>
+        </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('clientId')}</dt>
+          <dd className="mt-1 font-mono text-sm">{config.ALIPAY_CLIENT_ID}</dd>
+        </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('database')}</dt>
+          <dd className="mt-1 text-sm">{config.DATABASE_URL ? 'PostgreSQL' : 'PGlite (embedded)'}</dd>
+        </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('contracted')}</dt>
+          <dd className="mt-1 text-sm">{settings.contractedMethods.length ? settings.contractedMethods.join(', ') : t('noneContracted')}</dd>
+        </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('refundLimits')}</dt>
+          <dd className="mt-1 text-sm">{limits.length ? limits.map(([c, v]) => `${c} ${v}`).join(', ') : t('noLimits')}</dd>
+        </div>
+      </dl>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+'use client';
+
+import { useTranslations } from 'next-intl';
+import { useActionState } from 'react';
+import { Button } from '@/components/ui/button';
+import type { ActionResult } from '@/lib/auth/staff-action';
+import { revokeStaffSessionsAction, updateStaffUserAction } from './actions';
+
+interface Props {
+  userId: string;
+  email: string;
+  role: 'admin' | 'operator' | 'viewer';
+  disabled: boolean;
+  isSelf: boolean;
+}
+
+/** Per-row controls: change role, disable/enable, sign out everywhere — each a form with its own result. */
+export function StaffUserActions({ userId, email, role, disabled, isSelf }: Props) {
+  const t = useTranslations('users');
+  const roles = useTranslations('roles');
+  const [roleState, roleAction, rolePending] = useActionState(updateStaffUserAction, null as ActionResult<unknown> | null);
+  const [statusState, statusAction, statusPending] = useActionState(updateStaffUserAction, null as ActionResult<unknown> | null);
+  const [revokeState, revokeAction, revokePending] = useActionState(revokeStaffSessionsAction, null as ActionResult<unknown> | null);
+  const failure = [roleState, statusState, revokeState].find((s) => s && !s.ok);
+  const selectId = `role-${userId}`;
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <form action={roleAction} className="flex items-center gap-2">
+        <input type="hidden" name="userId" value={userId} />
+        <label htmlFor={selectId} className="sr-only">
+          {t('role')} — {email}
+        </label>
+        <select id={selectId} name="role" defaultValue={role} className="rounded-md border border-slate-400 bg-white px-2 py-1 text-sm">
+          {(['viewer', 'operator', 'admin'] as const).map((r) => (
+            <option key={r} value={r}>
+              {roles(r)}
+            </option>
+          ))}
+        </select>
+        <Button type="submit" variant="secondary" disabled={rolePending}>
+          {t('changeRole')}
+        </Button>
+      </form>
+      {isSelf ? null : (
+        <form action={statusAction}>
+          <input type="hidden" name="userId" value={userId} />
+          <input type="hidden" name="disabled" value={disabled ? 'false' : 'true'} />
+          <Button type="submit" variant={disabled ? 'secondary' : 'danger'} disabled={statusPending}>
+            {disabled ? t('enable') : t('disable')}
+          </Button>
+        </form>
+      )}
+      <form action={revokeAction}>
+        <input type="hidden" name="userId" value={userId} />
+        <Button type="submit" variant="ghost" disabled={revokePending}>
+          {t('revokeSessions')}
+        </Button>
+      </form>
+      <span aria-live="polite" className="text-xs">
+        {failure && !failure.ok ? <span role="alert" className="text-red-700">{failure.error}</span> : null}
+      </span>
+    </div>
+  );
+}

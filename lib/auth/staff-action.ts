@@ -1,0 +1,65 @@
+import { revalidatePath } from 'next/cache';
+import type { z } from 'zod';
+import { getDb } from '@/lib/db';
+import type { Db } from '@/lib/db/client';
+import type { ServiceResult } from '@/lib/service-result';
+import type { Actor } from './actor';
+import { getCurrentActor } from './current-actor';
+import { can, ForbiddenError, type Permission } from './permissions';
+
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; error: string; code: string; fieldErrors?: Record<string, string[]> };
+
+interface StaffActionDefinition<S extends z.ZodType, T> {
+  schema: S;
+  permission: Permission;
+  /** Exactly one domain service call; it checks the permission again itself. */
+  run: (context: { db: Db; actor: Actor }, input: z.output<S>) => Promise<ServiceResult<T>>;
+  /** Page to re-render after a successful change. */
+  revalidate?: string;
+}
+
+/**
+ * Builds every staff server action: session → zod → permission → one service → discriminated result.
+ * Works both as `action(input)` and as a `useActionState` reducer `action(previousState, formData)`.
+ * Server actions are public POST endpoints, so nothing here trusts the caller.
+ */
+export function staffAction<S extends z.ZodType, T>(definition: StaffActionDefinition<S, T>) {
+  return async (...args: unknown[]): Promise<ActionResult<T>> => {
+    const actor = await getCurrentActor();
+    if (!actor) return { ok: false, code: 'unauthenticated', error: 'Your session has ended. Sign in again.' };
+    const raw = args.length >= 2 ? args[1] : args[0];
+    const parsed = definition.schema.safeParse(raw instanceof FormData ? formDataToObject(raw) : raw);
+    if (!parsed.success) {
+      const fieldErrors: Record<string, string[]> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.join('.') || '_';
+        (fieldErrors[key] ??= []).push(issue.message);
+      }
+      return { ok: false, code: 'invalid_input', error: 'Check the highlighted fields.', fieldErrors };
+    }
+    if (!can(actor.role, definition.permission)) return forbidden(definition.permission);
+    try {
+      const result = await definition.run({ db: await getDb(), actor }, parsed.data);
+      if (result.ok && definition.revalidate) revalidatePath(definition.revalidate);
+      return result;
+    } catch (error) {
+      if (error instanceof ForbiddenError) return forbidden(error.permission);
+      throw error;
+    }
+  };
+}
+
+function forbidden(permission: Permission): ActionResult<never> {
+  return { ok: false, code: 'forbidden', error: `Your role does not allow this (${permission}).` };
+}
+
+function formDataToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith('$ACTION')) continue;
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}

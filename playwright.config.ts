@@ -1,0 +1,49 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// End-to-end suite against a production build (`npm run build` first) on its own port and data folder,
+// in Debian's Chromium (CHROMIUM_PATH) — Playwright's own browser download is not available here.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const SIMULATOR_PORT = Number(process.env.E2E_SIMULATOR_PORT ?? 4110);
+export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
+
+export default defineConfig({
+  testDir: './e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : 'list',
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  webServer: {
+    command: 'rm -rf .data/e2e && npx tsx scripts/start.ts',
+    url: `http://localhost:${PORT}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+    env: {
+      DATA_DIR: '.data/e2e',
+      PORT: String(PORT),
+      APP_URL: `http://localhost:${PORT}`,
+      SIMULATOR_PORT: String(SIMULATOR_PORT),
+      ADMIN_EMAIL: E2E_ADMIN.email,
+      ADMIN_PASSWORD: E2E_ADMIN.password,
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+    },
+  },
+});
