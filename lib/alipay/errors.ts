@@ -58,6 +58,7 @@ export class AlipaySignatureHeaderError extends AlipayError {
 
 export type AlipaySignatureErrorCode =
   | 'MISSING_HEADER'
+  | 'MALFORMED_HEADER'
   | 'DUPLICATE_HEADER'
   | 'UNKNOWN_KEY_VERSION'
   | 'CLIENT_ID_MISMATCH'
@@ -82,11 +83,17 @@ export class AlipaySignatureError extends AlipayError {
 
 /** An outgoing request body failed validation; nothing was sent. `field` is a dotted path. */
 export class AlipayValidationError extends AlipayError {
+  /** Dotted path of the first offending field (`paymentAmount.value`). */
   readonly field: string;
+  /** Every problem found, not just the first. */
+  readonly issues: readonly { readonly field: string; readonly message: string }[];
 
-  constructor(field: string, message: string) {
-    super('INVALID_REQUEST', `${field}: ${message}`);
-    this.field = field;
+  constructor(issues: readonly { field: string; message: string }[], endpoint?: string) {
+    const first = issues[0] ?? { field: '(body)', message: 'is invalid' };
+    const list = issues.map((i) => `${i.field} ${i.message}`).join('; ');
+    super('INVALID_REQUEST', `${endpoint ? `${endpoint} request not sent: ` : ''}${list}`);
+    this.field = first.field;
+    this.issues = issues;
   }
 }
 

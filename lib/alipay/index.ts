@@ -1,0 +1,78 @@
+/**
+ * lib/alipay — a self-contained TypeScript client for Antom AMS Auto Debit (signing, every endpoint,
+ * notifications, result codes, wallet catalog). Imports nothing from the app; see README.md.
+ */
+export { createAlipayClient, type AlipayClient, type AlipayClientConfig } from './client';
+export {
+  AlipayConfigError,
+  AlipayError,
+  AlipayHttpError,
+  AlipayKeyError,
+  AlipayNetworkError,
+  AlipayResponseError,
+  AlipaySignatureError,
+  AlipaySignatureHeaderError,
+  AlipayValidationError,
+  type AlipayKeyErrorCode,
+  type AlipaySignatureErrorCode,
+  type AlipaySignatureHeaderErrorCode,
+} from './errors';
+export { MIN_RSA_BITS, assertKeyPair, isKeyPair, keyFingerprint, loadPrivateKey, loadPublicKey } from './keys';
+export {
+  buildSignContent,
+  decodeSignature,
+  formatSignatureHeader,
+  parseSignatureHeader,
+  signContent,
+  verifyBytes,
+  verifyContent,
+  type ParsedSignatureHeader,
+  type SignContentParts,
+  type SignatureHeaderParts,
+} from './signature';
+export {
+  NOTIFICATION_ACK,
+  NOTIFICATION_ACK_BODY,
+  constructNotification,
+  isNotificationAck,
+  parseNotification,
+  signNotification,
+  verifyNotification,
+  type AlipayAuthCodeCreatedNotification,
+  type AlipayNotification,
+  type AlipayPaymentNotification,
+  type AlipayRefundNotification,
+  type AlipayTokenCanceledNotification,
+  type AlipayTokenCreatedNotification,
+  type AlipayUnknownNotification,
+  type NotificationHeaders,
+  type SignNotificationInput,
+  type VerifiedNotification,
+  type VerifyNotificationInput,
+} from './notifications';
+export {
+  RESULT_ACTION_LABELS,
+  RESULT_CODES,
+  classifyResult,
+  describeResult,
+  type Outcome,
+  type ResultAction,
+  type ResultCodeInfo,
+  type ResultDescription,
+  type ResultLike,
+  type ResultStatus,
+} from './result-codes';
+export {
+  PAYMENT_METHODS,
+  PAYMENT_METHOD_CODES,
+  checkPaymentMethodAmount,
+  getPaymentMethod,
+  isPaymentMethodCode,
+  type PaymentMethod,
+  type PaymentMethodCode,
+  type TerminalType,
+} from './catalog';
+export { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
+export { sendRequest, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions } from './transport';
+export { SENSITIVE_FIELDS, redactBody, redactHeaders, redactValue } from './redact';
+export * from './wire-schemas';

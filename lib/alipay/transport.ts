@@ -1,0 +1,241 @@
+/**
+ * The one request function (modelled on stripe-node's RequestSender): validate → serialise once →
+ * sign → POST → read the raw answer → verify its signature → parse → typed result. Retries only on
+ * network errors and 5xx, always with the byte-identical body.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  AlipayError,
+  AlipayHttpError,
+  AlipayNetworkError,
+  AlipayResponseError,
+  AlipaySignatureError,
+  AlipayValidationError,
+} from './errors';
+import { keyFingerprint } from './keys';
+import { redactBody, redactHeaders } from './redact';
+import { classifyResult, type Outcome } from './result-codes';
+import { buildSignContent, formatSignatureHeader, parseSignatureHeader, signContent, verifyContent } from './signature';
+import type { AlipayResult } from './wire-schemas';
+import { resolveEndpointPath, type EndpointDefinition } from './endpoints';
+
+/** One attempt of one call, redacted, for the api_calls log. */
+export interface AlipayCallEvent {
+  readonly endpoint: string;
+  readonly url: string;
+  /** The signed path (sandbox rewrite applied). */
+  readonly path: string;
+  readonly attempt: number;
+  readonly requestTime: string;
+  readonly request: { readonly headers: Record<string, string>; readonly body: string };
+  readonly response?: { readonly status: number; readonly headers: Record<string, string>; readonly body: string };
+  readonly durationMs: number;
+  readonly outcome?: Outcome;
+  readonly resultStatus?: string;
+  readonly resultCode?: string;
+  readonly signatureVerified?: boolean;
+  readonly error?: { readonly name: string; readonly code: string; readonly message: string };
+  readonly willRetry: boolean;
+}
+
+export type AlipayCallObserver = (event: AlipayCallEvent) => void;
+
+export interface TransportOptions {
+  readonly gatewayUrl: string;
+  readonly clientId: string;
+  readonly merchantPrivateKey: KeyObject;
+  readonly alipayPublicKey: KeyObject;
+  readonly keyVersion: string;
+  readonly timeoutMs: number;
+  readonly maxRetries: number;
+  readonly retryBaseDelayMs: number;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+  readonly observer?: AlipayCallObserver;
+  readonly userAgent: string;
+}
+
+export interface AlipayCallResult<T> {
+  /** `classifyResult(data.result)`: act on this, never on `resultMessage`. */
+  readonly outcome: Outcome;
+  readonly result: AlipayResult;
+  readonly data: T;
+  /**
+   * False only for an unsigned F/U answer (Antom does not sign e.g. INVALID_SIGNATURE rejections).
+   * An unsigned S answer is never returned: it throws `UNSIGNED_SUCCESS`.
+   */
+  readonly signatureVerified: boolean;
+  readonly attempts: number;
+  readonly durationMs: number;
+}
+
+export interface CallOptions {
+  /** Aborts the call (all attempts) when signalled. */
+  readonly signal?: AbortSignal;
+}
+
+function toValidationError(name: string, error: z.ZodError): AlipayValidationError {
+  return new AlipayValidationError(
+    error.issues.map((i) => ({ field: i.path.length ? i.path.join('.') : '(body)', message: i.message })),
+    name,
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function errorSummary(e: unknown): { name: string; code: string; message: string } {
+  if (e instanceof AlipayError) return { name: e.name, code: e.code, message: e.message };
+  if (e instanceof Error) return { name: e.name, code: 'ERROR', message: e.message };
+  return { name: 'Error', code: 'ERROR', message: String(e) };
+}
+
+/**
+ * Sends one AMS call. Throws `AlipayValidationError` before sending anything; `AlipayNetworkError`
+ * when the outcome is unknown after all retries (retry later with the same request id, or inquire);
+ * `AlipayHttpError` for a 4xx; `AlipaySignatureError` for an answer that fails verification (fail
+ * closed); `AlipayResponseError` for a verified answer of the wrong shape. Business failures (F) and
+ * unknowns (U) are returned, not thrown.
+ */
+export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
+  opts: TransportOptions,
+  name: string,
+  endpoint: EndpointDefinition<Req, Res>,
+  input: z.input<Req>,
+  callOptions: CallOptions = {},
+): Promise<AlipayCallResult<z.output<Res>>> {
+  const parsed = endpoint.request.safeParse(input);
+  if (!parsed.success) throw toValidationError(name, parsed.error);
+  // Serialised exactly once: every retry sends (and signs) these very bytes.
+  const body = JSON.stringify(parsed.data);
+  const url = new URL(resolveEndpointPath(endpoint.path, opts.clientId), opts.gatewayUrl.replace(/\/+$/, '') + '/');
+  // What the server sees on the wire is what gets signed (= the SDK path when the gateway has no prefix).
+  const path = url.pathname;
+  const started = opts.now();
+  const maxAttempts = 1 + Math.max(0, opts.maxRetries);
+
+  for (let attempt = 1; ; attempt++) {
+    // A fresh Request-Time per attempt keeps the timestamp honest; the body never changes.
+    const requestTime = String(opts.now());
+    const signature = signContent(buildSignContent({ method: 'POST', path, clientId: opts.clientId, time: requestTime, body }), opts.merchantPrivateKey);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=UTF-8',
+      'client-id': opts.clientId,
+      'request-time': requestTime,
+      signature: formatSignatureHeader({ keyVersion: opts.keyVersion, signature }),
+      'user-agent': opts.userAgent,
+    };
+    const attemptStart = opts.now();
+    const emit = (partial: Omit<AlipayCallEvent, 'endpoint' | 'url' | 'path' | 'attempt' | 'requestTime' | 'request' | 'durationMs'>) => {
+      if (!opts.observer) return;
+      try {
+        opts.observer({
+          endpoint: name,
+          url: url.toString(),
+          path,
+          attempt,
+          requestTime,
+          request: { headers: redactHeaders(headers), body: redactBody(body) },
+          durationMs: opts.now() - attemptStart,
+          ...partial,
+        });
+      } catch {
+        // A broken logger must never change the outcome of a payment call.
+      }
+    };
+    const canRetry = attempt < maxAttempts && !callOptions.signal?.aborted;
+
+    let status: number;
+    let responseHeaders: Headers;
+    let raw: string;
+    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const signal = callOptions.signal ? AbortSignal.any([timeout, callOptions.signal]) : timeout;
+    try {
+      const res = await opts.fetch(url, { method: 'POST', headers, body, signal, redirect: 'error' });
+      status = res.status;
+      responseHeaders = res.headers;
+      raw = await res.text();
+    } catch (cause) {
+      const timedOut = timeout.aborted;
+      const err = new AlipayNetworkError(
+        timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
+        timedOut
+          ? `${name}: no answer within ${opts.timeoutMs} ms after ${attempt} attempt(s); the outcome is unknown — retry with the same request id or inquire.`
+          : `${name}: network error after ${attempt} attempt(s) (${errorSummary(cause).message}); the outcome is unknown — retry with the same request id or inquire.`,
+        attempt,
+        { cause },
+      );
+      const retry = canRetry && !callOptions.signal?.aborted;
+      emit({ error: errorSummary(err), willRetry: retry });
+      if (retry) {
+        await sleep(opts.retryBaseDelayMs * 2 ** (attempt - 1));
+        continue;
+      }
+      throw err;
+    }
+
+    const response = { status, headers: redactHeaders(responseHeaders), body: redactBody(raw) };
+    if (status >= 500) {
+      const err = new AlipayNetworkError('SERVER_ERROR', `${name}: HTTP ${status} from the gateway after ${attempt} attempt(s); the outcome is unknown.`, attempt);
+      emit({ response, error: errorSummary(err), willRetry: canRetry });
+      if (canRetry) {
+        await sleep(opts.retryBaseDelayMs * 2 ** (attempt - 1));
+        continue;
+      }
+      throw err;
+    }
+
+    try {
+      if (status !== 200) {
+        throw new AlipayHttpError(status, `${name}: HTTP ${status} from the gateway (AMS answers business errors with 200; check gatewayUrl and the path).`);
+      }
+      const verified = verifyAnswer(opts, name, path, responseHeaders, raw);
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (cause) {
+        throw new AlipayResponseError('INVALID_JSON', `${name}: the answer is not JSON.`, { cause });
+      }
+      const shaped = endpoint.response.safeParse(json);
+      if (!shaped.success) {
+        const issue = shaped.error.issues[0];
+        throw new AlipayResponseError('INVALID_SHAPE', `${name}: the answer does not match the documented shape at ${issue?.path.join('.') || '(body)'}: ${issue?.message ?? ''}`);
+      }
+      const data = shaped.data as z.output<Res> & { result: AlipayResult };
+      if (!verified && data.result.resultStatus === 'S') {
+        throw new AlipaySignatureError('UNSIGNED_SUCCESS', `${name}: Antom answered S without a Signature/Response-Time header. An unsigned success is never trusted.`);
+      }
+      const outcome = classifyResult(data.result);
+      emit({ response, outcome, resultStatus: data.result.resultStatus, resultCode: data.result.resultCode, signatureVerified: verified, willRetry: false });
+      return { outcome, result: data.result, data, signatureVerified: verified, attempts: attempt, durationMs: opts.now() - started };
+    } catch (e) {
+      emit({ response, error: errorSummary(e), willRetry: false });
+      throw e;
+    }
+  }
+}
+
+/**
+ * Verifies the answer's signature over `POST <path>\n<clientId>.<Response-Time>.<raw body>`.
+ * Returns false only when the answer carries no signature at all (the caller then refuses S answers);
+ * throws when a signature is present but wrong or the headers are inconsistent.
+ */
+function verifyAnswer(opts: TransportOptions, name: string, path: string, headers: Headers, raw: string): boolean {
+  const header = headers.get('signature');
+  const responseTime = headers.get('response-time');
+  if (!header || !responseTime) return false;
+  const parsed = parseSignatureHeader(header);
+  const echoed = headers.get('client-id');
+  if (echoed !== null && echoed !== opts.clientId) {
+    throw new AlipaySignatureError('CLIENT_ID_MISMATCH', `${name}: the answer is for client id "${echoed}", not "${opts.clientId}".`);
+  }
+  const content = buildSignContent({ method: 'POST', path, clientId: opts.clientId, time: responseTime, body: raw });
+  if (!verifyContent(content, parsed.signature, opts.alipayPublicKey)) {
+    throw new AlipaySignatureError(
+      'INVALID_SIGNATURE',
+      `${name}: the answer's signature does not verify with the configured Alipay public key (${keyFingerprint(opts.alipayPublicKey)}). ` +
+        'Check that alipayPublicKey is Antom\'s key for this environment (sandbox and production keys differ) and not your own public key.',
+    );
+  }
+  return true;
+}
