@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createAlipayClient, type AlipayClient } from '../alipay';
 import { testKeyPair } from '../alipay/test-support';
 import { loadPublicKey } from '../alipay/keys';
 import { buildSignContent, formatSignatureHeader, parseSignatureHeader, signContent, verifyContent } from '../alipay/signature';
@@ -167,4 +168,40 @@ export async function waitFor<T>(check: () => T | undefined | false, timeoutMs =
     if (Date.now() > deadline) throw new Error('waitFor: timed out');
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** lib/alipay's client pointed at the test simulator. */
+export function alipayClientFor(t: TestSimulator, clientId = TEST_CLIENT_ID, timeoutMs = 5_000) {
+  return createAlipayClient({
+    gatewayUrl: t.sim.url,
+    clientId,
+    merchantPrivateKey: t.merchant.privatePem,
+    alipayPublicKey: t.sim.publicKeyPem,
+    timeoutMs,
+    maxRetries: 0,
+  });
+}
+
+let counter = 0;
+/** A unique id for request ids in tests. */
+export const uniqueId = (prefix: string): string => `${prefix}-${Date.now()}-${++counter}`;
+
+/** consult + control-API approve + applyToken; returns the access token. */
+export async function authorizeViaControl(t: TestSimulator, client: AlipayClient, wallet = 'GCASH', account = 'normal'): Promise<string> {
+  const authState = uniqueId('state');
+  await client.consult({ customerBelongsTo: wallet, authRedirectUrl: 'https://m.example/r', scopes: ['AGREEMENT_PAY'], authState, terminalType: 'WEB' } as never);
+  const approved = await control(t, 'POST', 'authorizations/approve', { authState, account });
+  const token = await client.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: wallet, authCode: approved.json.authCode } as never);
+  return (token.data as { accessToken: string }).accessToken;
+}
+
+/** A pay input for lib/alipay's client. */
+export function payInput(token: string, value: string, wallet = 'GCASH', currency = 'PHP') {
+  const paymentRequestId = uniqueId('pay');
+  return {
+    paymentRequestId,
+    paymentAmount: { currency, value },
+    paymentMethod: { paymentMethodType: wallet, paymentMethodId: token },
+    order: { referenceOrderId: uniqueId('order'), orderDescription: 'Test order', orderAmount: { currency, value } },
+  } as never;
 }
