@@ -1,4 +1,6 @@
 // The one barrel for the schema: drizzle-kit reads it, and the db client is typed by it.
+export * from './agreements';
+export * from './api-calls';
 export * from './audit';
 export * from './customers';
 export * from './merchant-settings';

@@ -1,0 +1,35 @@
+import type { AlipayClient } from '@/lib/alipay';
+import type { TokenVault } from '@/lib/crypto/token-vault';
+import type { Db } from '@/lib/db/client';
+import { agreementEvents } from '@/lib/db/schema';
+
+/** What the agreement services need; the app builds it from env (lib/agreements/app-deps.ts), tests by hand. */
+export interface AgreementDeps {
+  db: Db;
+  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke'>;
+  vault: TokenVault;
+  /** Absolute authRedirectUrl: the portal's return route, a fixed server constant (never user input). */
+  returnUrl: string;
+  now?: () => Date;
+}
+
+export const AUTH_STATE_TTL_MS = 10 * 60 * 1000;
+/** How long a second caller (reload, notification) waits for the one applyToken in flight. */
+export const APPLY_WAIT_MS = 15_000;
+
+export function nowOf(deps: Pick<AgreementDeps, 'now'>): Date {
+  return deps.now?.() ?? new Date();
+}
+
+/** Appends one timeline entry. `detail` must never carry tokens, codes or authState. */
+export async function recordAgreementEvent(db: Db, agreementId: string, type: string, detail?: Record<string, unknown>): Promise<void> {
+  await db.insert(agreementEvents).values({ agreementId, type, detail: detail ?? null });
+}
+
+/** Masks a wallet login id for display and storage: keeps a little of each end, never the whole. */
+export function maskLoginId(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const [local, domain] = value.split('@');
+  const mask = (s: string) => (s.length <= 2 ? '*'.repeat(s.length) : `${s.slice(0, 1)}${'*'.repeat(Math.max(2, s.length - 3))}${s.slice(-2)}`);
+  return domain !== undefined ? `${mask(local ?? '')}@${domain}` : mask(value);
+}

@@ -1,0 +1,18 @@
+import { getAlipayClient } from '@/lib/alipay-gateway';
+import { TokenVault } from '@/lib/crypto/token-vault';
+import { getDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import type { AgreementDeps } from './agreement-deps';
+
+/** The path Antom sends buyers back to; part of authRedirectUrl, a server constant. */
+export const AUTHORIZATION_RETURN_PATH = '/authorize/return';
+
+let vault: TokenVault | undefined;
+
+/** Agreement-service dependencies for this process, from validated configuration. */
+export async function getAgreementDeps(): Promise<AgreementDeps> {
+  const config = env();
+  const db = await getDb();
+  vault ??= TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY);
+  return { db, alipay: getAlipayClient(db), vault, returnUrl: new URL(AUTHORIZATION_RETURN_PATH, config.APP_URL).toString() };
+}

@@ -1,0 +1,25 @@
+import { and, eq } from 'drizzle-orm';
+import { agreements } from '@/lib/db/schema';
+import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
+
+/**
+ * Domain operation for a verified TOKEN_CANCELED notification (revoked in the wallet app or by the
+ * merchant): the agreement holding that token becomes REVOKED. Found through the token's blind index.
+ * Idempotent; an unknown token is reported, not an error.
+ */
+export async function applyTokenCanceled(
+  deps: Pick<AgreementDeps, 'db' | 'vault' | 'now'>,
+  notification: { accessToken: string; reason?: string | null },
+): Promise<{ applied: boolean; agreementId: string | null }> {
+  const index = deps.vault.index(notification.accessToken, 'accessToken');
+  const [agreement] = await deps.db.select({ id: agreements.id }).from(agreements).where(eq(agreements.accessTokenIndex, index));
+  if (!agreement) return { applied: false, agreementId: null };
+  const now = nowOf(deps);
+  const [updated] = await deps.db
+    .update(agreements)
+    .set({ status: 'REVOKED', revokedAt: now, revokedBy: 'wallet', updatedAt: now })
+    .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'ACTIVE')))
+    .returning({ id: agreements.id });
+  await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'TOKEN_CANCELED', reason: notification.reason ?? null, applied: Boolean(updated) });
+  return { applied: Boolean(updated), agreementId: agreement.id };
+}

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { describeResult, getPaymentMethod, isPaymentMethodCode, type EndpointResponse } from '@/lib/alipay';
+import { agreements } from '@/lib/db/schema';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+import { fail, ok, type ServiceResult } from '@/lib/service-result';
+import { nowOf, recordAgreementEvent, AUTH_STATE_TTL_MS, type AgreementDeps } from './agreement-deps';
+import type { BuyerTerminal } from './detect-terminal';
+import { resolveAuthorizationLink } from '@/lib/customers/resolve-authorization-link';
+
+type ConsultResponse = EndpointResponse<'consult'>;
+
+export interface StartAuthorizationInput {
+  linkToken: string;
+  paymentMethod: string;
+  /** Raw value of the buyer-browser cookie; only its HMAC is stored. */
+  buyerBinding: string;
+  terminal: BuyerTerminal;
+  userAgent?: string | null;
+  clientIp?: string | null;
+}
+
+/**
+ * Starts one authorization attempt: checks the link and the wallet, creates the agreement row (PENDING,
+ * with a fresh 256-bit authState bound to the link and the buyer's browser, usable once, for 10 minutes),
+ * calls consult, and returns the wallet URL for this terminal. Consult is safe to repeat, so any failure
+ * simply ends this attempt; the buyer can start another.
+ */
+export async function startAuthorization(
+  deps: AgreementDeps,
+  input: StartAuthorizationInput,
+): Promise<ServiceResult<{ agreementId: string; redirectUrl: string }>> {
+  const now = nowOf(deps);
+  const resolved = await resolveAuthorizationLink(deps.db, input.linkToken, now);
+  if (!resolved.ok) return fail(`link_${resolved.problem}`, 'This authorization link can no longer be used.');
+  const settings = await getMerchantSettings(deps.db);
+  if (!isPaymentMethodCode(input.paymentMethod) || !settings.contractedMethods.includes(input.paymentMethod)) {
+    return fail('method_not_offered', 'This wallet is not offered by the merchant.');
+  }
+  const method = getPaymentMethod(input.paymentMethod);
+  if (!method) return fail('method_not_offered', 'This wallet is not offered by the merchant.');
+  if (!method.terminalTypes.includes(input.terminal.terminalType)) {
+    return fail('terminal_unsupported', `${method.nameEn} cannot be authorized from this device.`);
+  }
+
+  const authState = randomBytes(32).toString('base64url');
+  const [agreement] = await deps.db
+    .insert(agreements)
+    .values({
+      customerId: resolved.customer.id,
+      linkId: resolved.link.id,
+      paymentMethod: method.code,
+      status: 'PENDING',
+      terminalType: input.terminal.terminalType,
+      osType: input.terminal.osType ?? null,
+      authStateIndex: deps.vault.index(authState, 'authState'),
+      authStateExpiresAt: new Date(now.getTime() + AUTH_STATE_TTL_MS),
+      buyerBindingIndex: deps.vault.index(input.buyerBinding, 'buyer'),
+    })
+    .returning({ id: agreements.id });
+  const agreementId = agreement!.id;
+
+  let response: ConsultResponse | undefined;
+  let outcome: 'success' | 'failed' | 'unknown' = 'unknown';
+  let resultCode = 'NO_ANSWER';
+  let meaning = 'The wallet could not be reached. Try again in a moment.';
+  try {
+    const call = await deps.alipay.consult({
+      customerBelongsTo: method.code,
+      authRedirectUrl: deps.returnUrl,
+      scopes: ['AGREEMENT_PAY'],
+      authState,
+      terminalType: input.terminal.terminalType,
+      ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
+      ...(method.requiresRecurringPayment ? { recurringPayment: true } : {}),
+      env: {
+        terminalType: input.terminal.terminalType,
+        ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
+        ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 512) } : {}),
+        ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+      },
+    });
+    response = call.data;
+    outcome = call.outcome;
+    resultCode = call.result.resultCode;
+    meaning = describeResult(call.result).meaning;
+  } catch (error) {
+    resultCode = (error as { code?: string }).code ?? 'NO_ANSWER';
+  }
+
+  const redirectUrl = outcome === 'success' && response ? pickWalletUrl(response, input.terminal.terminalType) : null;
+  await recordAgreementEvent(deps.db, agreementId, 'consult', { outcome, resultCode, terminalType: input.terminal.terminalType, osType: input.terminal.osType ?? null });
+  if (!redirectUrl) {
+    await deps.db
+      .update(agreements)
+      .set({ status: 'FAILED', failureCode: outcome === 'success' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning, updatedAt: now })
+      .where(eq(agreements.id, agreementId));
+    return fail(outcome === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning);
+  }
+  return ok({ agreementId, redirectUrl });
+}
+
+/** ams-api.md §2.2: APP → applinkUrl, then schemeUrl, then normalUrl; WEB/WAP → normalUrl, then authUrl. */
+export function pickWalletUrl(response: ConsultResponse, terminalType: BuyerTerminal['terminalType']): string | null {
+  const candidates =
+    terminalType === 'APP'
+      ? [response.applinkUrl, response.schemeUrl, response.normalUrl, response.authUrl]
+      : [response.normalUrl, response.authUrl];
+  return candidates.find((u): u is string => typeof u === 'string' && u.length > 0) ?? null;
+}

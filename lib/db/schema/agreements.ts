@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgEnum, pgTable, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { customers } from './customers';
+import { staffUsers } from './staff';
+
+export const authorizationLinkStatus = pgEnum('authorization_link_status', ['OPEN', 'USED', 'REVOKED']);
+
+/**
+ * A link staff send a buyer to authorize a wallet. The token in the URL is the buyer's only credential, so
+ * it is random (128+ bits); the link becomes USED once an agreement results, and stops working when it
+ * expires or is revoked.
+ */
+export const authorizationLinks = pgTable(
+  'authorization_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    token: text('token').notNull().unique(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    status: authorizationLinkStatus('status').notNull().default('OPEN'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => staffUsers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('authorization_links_customer_idx').on(t.customerId)],
+);
+
+/**
+ * PENDING: consult done, buyer sent to the wallet with a single-use authState.
+ * APPLYING: an authCode arrived (redirect or AUTHCODE_CREATED) and one caller owns the applyToken call.
+ * ACTIVE: tokens stored. DECLINED / FAILED / EXPIRED end an attempt; REVOKED / INVALID end an agreement.
+ */
+export const agreementStatus = pgEnum('agreement_status', ['PENDING', 'APPLYING', 'ACTIVE', 'DECLINED', 'FAILED', 'EXPIRED', 'REVOKED', 'INVALID']);
+
+/** One buyer × wallet authorization, from its consult attempt to revocation. Tokens are encrypted at rest. */
+export const agreements = pgTable(
+  'agreements',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    linkId: uuid('link_id').references(() => authorizationLinks.id),
+    paymentMethod: text('payment_method').notNull(),
+    status: agreementStatus('status').notNull().default('PENDING'),
+    terminalType: text('terminal_type').notNull(),
+    osType: text('os_type'),
+    /** HMAC blind index of authState: looked up on return, never stored in clear. */
+    authStateIndex: text('auth_state_index').notNull().unique(),
+    authStateExpiresAt: timestamp('auth_state_expires_at', { withTimezone: true }).notNull(),
+    /** HMAC of the buyer-browser cookie the attempt was started from. */
+    buyerBindingIndex: text('buyer_binding_index').notNull(),
+    /** HMAC of the authCode that was (or is being) exchanged: a second code is refused, the same one is a duplicate. */
+    authCodeIndex: text('auth_code_index').unique(),
+    applyStartedAt: timestamp('apply_started_at', { withTimezone: true }),
+    accessTokenCiphertext: text('access_token_ciphertext'),
+    accessTokenIndex: text('access_token_index').unique(),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    refreshTokenCiphertext: text('refresh_token_ciphertext'),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+    tokenKeyVersion: smallint('token_key_version'),
+    /** As Antom returns it: already masked by the wallet, and masked again before storing. */
+    userLoginIdMasked: text('user_login_id_masked'),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: text('revoked_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('agreements_customer_idx').on(t.customerId, t.createdAt),
+    index('agreements_status_idx').on(t.status, t.createdAt),
+    // The refresher scans live tokens by expiry.
+    index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
+  ],
+);
+
+/** The agreement's timeline: consult, return, applyToken, notifications, revocation. No secrets in `detail`. */
+export const agreementEvents = pgTable(
+  'agreement_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id),
+    type: text('type').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('agreement_events_agreement_idx').on(t.agreementId, t.createdAt)],
+);
+
+export type AuthorizationLink = typeof authorizationLinks.$inferSelect;
+export type Agreement = typeof agreements.$inferSelect;
+export type AgreementStatus = (typeof agreementStatus.enumValues)[number];
+export type AgreementEvent = typeof agreementEvents.$inferSelect;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { PAYMENT_METHOD_CODES } from '@/lib/alipay';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan } from '@/lib/auth/permissions';
+import { recordAudit } from '@/lib/audit/record-audit';
+import type { Db } from '@/lib/db/client';
+import { merchantSettings } from '@/lib/db/schema';
+import { ok, type ServiceResult } from '@/lib/service-result';
+import { getMerchantSettings } from './get-merchant-settings';
+
+const methodCode = z.enum(PAYMENT_METHOD_CODES as unknown as [string, ...string[]]);
+
+export const updateMerchantSettingsInput = z.object({
+  merchantName: z.string().trim().min(1, 'Enter the name buyers will see').max(120).optional(),
+  contractedMethods: z
+    .union([methodCode, z.array(methodCode)])
+    .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])
+    .optional(),
+  /** Minor-unit strings per currency, e.g. { PHP: "500000" }. */
+  operatorRefundLimits: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,16}$/, 'Use whole minor units')).optional(),
+});
+
+/** Saves merchant-wide settings (admins only); creates the single row on first save. Audited. */
+export async function updateMerchantSettings(
+  db: Db,
+  actor: Actor,
+  input: z.output<typeof updateMerchantSettingsInput>,
+): Promise<ServiceResult<{ saved: true }>> {
+  assertCan(actor, 'settings.manage');
+  return db.transaction(async (tx) => {
+    const before = await getMerchantSettings(tx);
+    const values = {
+      merchantName: input.merchantName ?? before.merchantName,
+      contractedMethods: input.contractedMethods ?? before.contractedMethods,
+      operatorRefundLimits: input.operatorRefundLimits ?? before.operatorRefundLimits,
+      updatedAt: new Date(),
+    };
+    await tx.insert(merchantSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: merchantSettings.id, set: values });
+    await recordAudit(tx, actor, {
+      action: 'merchant_settings.update',
+      objectType: 'merchant_settings',
+      objectId: '1',
+      before: { merchantName: before.merchantName, contractedMethods: before.contractedMethods, operatorRefundLimits: before.operatorRefundLimits },
+      after: { merchantName: values.merchantName, contractedMethods: values.contractedMethods, operatorRefundLimits: values.operatorRefundLimits },
+    });
+    return ok({ saved: true as const });
+  });
+}
