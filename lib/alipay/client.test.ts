@@ -214,6 +214,10 @@ describe('answer verification (fail closed)', () => {
     const { client } = setup(() => ({ body: { result: OK }, signWith: stranger.privateKey }));
     await rejects(client.pay(payInput), AlipaySignatureError, 'INVALID_SIGNATURE');
   });
+  it('answer with a malformed Signature header', async () => {
+    const { client } = setup(() => ({ body: { result: OK }, headers: { signature: 'algorithm=RSA256,keyVersion=1' } }));
+    await rejects(client.pay(payInput), AlipaySignatureError, 'MALFORMED_HEADER');
+  });
   it('answer for another client id', async () => {
     const { client } = setup(() => ({ body: { result: OK }, headers: { 'client-id': 'SANDBOX_OTHER' } }));
     await rejects(client.pay(payInput), AlipaySignatureError, 'CLIENT_ID_MISMATCH');

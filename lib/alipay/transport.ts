@@ -11,6 +11,7 @@ import {
   AlipayNetworkError,
   AlipayResponseError,
   AlipaySignatureError,
+  AlipaySignatureHeaderError,
   AlipayValidationError,
 } from './errors';
 import { keyFingerprint } from './keys';
@@ -111,7 +112,8 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
   const url = new URL(resolveEndpointPath(endpoint.path, opts.clientId), opts.gatewayUrl.replace(/\/+$/, '') + '/');
   // What the server sees on the wire is what gets signed (= the SDK path when the gateway has no prefix).
   const path = url.pathname;
-  const started = opts.now();
+  // Durations use the monotonic clock; the injected `now` only feeds Request-Time.
+  const started = performance.now();
   const maxAttempts = 1 + Math.max(0, opts.maxRetries);
 
   for (let attempt = 1; ; attempt++) {
@@ -125,7 +127,7 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
       signature: formatSignatureHeader({ keyVersion: opts.keyVersion, signature }),
       'user-agent': opts.userAgent,
     };
-    const attemptStart = opts.now();
+    const attemptStart = performance.now();
     const emit = (partial: Omit<AlipayCallEvent, 'endpoint' | 'url' | 'path' | 'attempt' | 'requestTime' | 'request' | 'durationMs'>) => {
       if (!opts.observer) return;
       try {
@@ -136,7 +138,7 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
           attempt,
           requestTime,
           request: { headers: redactHeaders(headers), body: redactBody(body) },
-          durationMs: opts.now() - attemptStart,
+          durationMs: Math.round((performance.now() - attemptStart) * 1000) / 1000,
           ...partial,
         });
       } catch {
@@ -207,7 +209,7 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
       }
       const outcome = classifyResult(data.result);
       emit({ response, outcome, resultStatus: data.result.resultStatus, resultCode: data.result.resultCode, signatureVerified: verified, willRetry: false });
-      return { outcome, result: data.result, data, signatureVerified: verified, attempts: attempt, durationMs: opts.now() - started };
+      return { outcome, result: data.result, data, signatureVerified: verified, attempts: attempt, durationMs: Math.round((performance.now() - started) * 1000) / 1000 };
     } catch (e) {
       emit({ response, error: errorSummary(e), willRetry: false });
       throw e;
@@ -224,7 +226,15 @@ function verifyAnswer(opts: TransportOptions, name: string, path: string, header
   const header = headers.get('signature');
   const responseTime = headers.get('response-time');
   if (!header || !responseTime) return false;
-  const parsed = parseSignatureHeader(header);
+  let parsed;
+  try {
+    parsed = parseSignatureHeader(header);
+  } catch (e) {
+    if (e instanceof AlipaySignatureHeaderError) {
+      throw new AlipaySignatureError('MALFORMED_HEADER', `${name}: the answer's ${e.message} [${e.code}]`, { cause: e });
+    }
+    throw e;
+  }
   const echoed = headers.get('client-id');
   if (echoed !== null && echoed !== opts.clientId) {
     throw new AlipaySignatureError('CLIENT_ID_MISMATCH', `${name}: the answer is for client id "${echoed}", not "${opts.clientId}".`);

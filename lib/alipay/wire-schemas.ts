@@ -378,3 +378,29 @@ export const AlipayInquiryDeclarationResponse = response({
     )
     .nullish(),
 });
+
+// -------------------------------------------------------------------------- type aliases (same names)
+// Request types are the *input* side (booleans before stringification); response types the output.
+export type AlipayAmountInput = z.input<typeof AlipayAmountInput>;
+export type AlipayConsultRequest = z.input<typeof AlipayConsultRequest>;
+export type AlipayConsultResponse = z.output<typeof AlipayConsultResponse>;
+export type AlipayApplyTokenRequest = z.input<typeof AlipayApplyTokenRequest>;
+export type AlipayApplyTokenResponse = z.output<typeof AlipayApplyTokenResponse>;
+export type AlipayRevokeRequest = z.input<typeof AlipayRevokeRequest>;
+export type AlipayRevokeResponse = z.output<typeof AlipayRevokeResponse>;
+export type AlipayQueryTokenRequest = z.input<typeof AlipayQueryTokenRequest>;
+export type AlipayQueryTokenResponse = z.output<typeof AlipayQueryTokenResponse>;
+export type AlipayPayRequest = z.input<typeof AlipayPayRequest>;
+export type AlipayPayResponse = z.output<typeof AlipayPayResponse>;
+export type AlipayInquiryPaymentRequest = z.input<typeof AlipayInquiryPaymentRequest>;
+export type AlipayInquiryPaymentResponse = z.output<typeof AlipayInquiryPaymentResponse>;
+export type AlipayCancelRequest = z.input<typeof AlipayCancelRequest>;
+export type AlipayCancelResponse = z.output<typeof AlipayCancelResponse>;
+export type AlipayRefundRequest = z.input<typeof AlipayRefundRequest>;
+export type AlipayRefundResponse = z.output<typeof AlipayRefundResponse>;
+export type AlipayInquiryRefundRequest = z.input<typeof AlipayInquiryRefundRequest>;
+export type AlipayInquiryRefundResponse = z.output<typeof AlipayInquiryRefundResponse>;
+export type AlipayDeclareRequest = z.input<typeof AlipayDeclareRequest>;
+export type AlipayDeclareResponse = z.output<typeof AlipayDeclareResponse>;
+export type AlipayInquiryDeclarationRequest = z.input<typeof AlipayInquiryDeclarationRequest>;
+export type AlipayInquiryDeclarationResponse = z.output<typeof AlipayInquiryDeclarationResponse>;
