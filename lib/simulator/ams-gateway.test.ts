@@ -3,7 +3,7 @@
 // exact bytes from shared/alipay/signature-vectors.json) are accepted unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSignatureVectors, testKeyPair } from '../alipay/test-support';
-import { amsCall, control, startTestSimulator, TEST_CLIENT_ID, verifyAnswer, type TestSimulator } from './test-kit';
+import { amsCall, control, startTestSimulator, TEST_CLIENT_ID, verifyAnswer, type TestSimulator, type Json } from './test-kit';
 
 let t: TestSimulator;
 beforeAll(async () => {
@@ -13,10 +13,10 @@ afterAll(async () => {
   await t.close();
 });
 
-async function raw(path: string, init: RequestInit): Promise<{ status: number; json: any; text: string }> {
+async function raw(path: string, init: RequestInit): Promise<{ status: number; json: Json; text: string }> {
   const res = await fetch(`${t.sim.url}${path}`, init);
   const text = await res.text();
-  let json: any;
+  let json: Json;
   try {
     json = JSON.parse(text);
   } catch {

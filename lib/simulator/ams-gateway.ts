@@ -115,7 +115,7 @@ export async function handleAms(req: IncomingMessage, res: ServerResponse, pathn
   const started = performance.now();
   const clientHeader = header(req, 'client-id');
   const requestTimeHeader = header(req, 'request-time');
-  let clientIdForLog = clientHeader.value ?? '';
+  const clientIdForLog = clientHeader.value ?? '';
 
   const send = (body: Record<string, unknown>, signed: boolean, holdMs = 0, closeConnection = false): void => {
     const text = JSON.stringify(body);

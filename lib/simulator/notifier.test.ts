@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlipayClient } from '../alipay';
 import { RESEND_INTERVALS_MS } from './notifier';
-import { control, startReceiver, startTestSimulator, TEST_CLIENT_ID, waitFor, type TestSimulator } from './test-kit';
+import { control, startReceiver, startTestSimulator, TEST_CLIENT_ID, waitFor, type TestSimulator, type Json } from './test-kit';
 
 const SCALE = 1 / 20_000;
 let t: TestSimulator;
@@ -27,10 +27,10 @@ async function payOnceNotifyingTo(url: string, clientId: string): Promise<string
   const paid = await client.pay({
     paymentRequestId: `p-${clientId}`,
     paymentAmount: { currency: 'PHP', value: '10000' },
-    paymentMethod: { paymentMethodType: 'GCASH', paymentMethodId: (token.data as any).accessToken },
+    paymentMethod: { paymentMethodType: 'GCASH', paymentMethodId: (token.data as Json).accessToken },
     order: { referenceOrderId: 'o1', orderDescription: 'x', orderAmount: { currency: 'PHP', value: '10000' } },
   } as never);
-  return (paid.data as any).paymentId as string;
+  return (paid.data as Json).paymentId as string;
 }
 
 describe('resend schedule', () => {
@@ -53,13 +53,13 @@ describe('resend schedule', () => {
       const byPayment = (id: string) => Object.values(t.sim.store.state.notifications).find((n) => n.relatedId === id);
       // The receiver sees the 9th attempt a moment before the simulator records its outcome.
       await waitFor(() => byPayment(deadPayment)?.status === 'GAVE_UP' && byPayment(flakyPayment)?.status === 'DELIVERED');
-      const flakyN = (await control(t, 'GET', 'notifications')).json.notifications.find((n: any) => n.relatedId === flakyPayment);
+      const flakyN = (await control(t, 'GET', 'notifications')).json.notifications.find((n: Json) => n.relatedId === flakyPayment);
       expect(flakyN).toMatchObject({ status: 'DELIVERED', attempts: 9 });
-      const deadN = (await control(t, 'GET', 'notifications')).json.notifications.find((n: any) => n.relatedId === deadPayment);
+      const deadN = (await control(t, 'GET', 'notifications')).json.notifications.find((n: Json) => n.relatedId === deadPayment);
       expect(deadN).toMatchObject({ status: 'GAVE_UP', attempts: 9 });
       const log = (await control(t, 'GET', `deliveries?notificationId=${flakyN.id}`)).json.deliveries;
       expect(log).toHaveLength(9);
-      expect(log.slice(0, 8).every((d: any) => d.httpStatus === 500 && !d.acknowledged && d.answer === 'not now')).toBe(true);
+      expect(log.slice(0, 8).every((d: Json) => d.httpStatus === 500 && !d.acknowledged && d.answer === 'not now')).toBe(true);
       expect(log[8]).toMatchObject({ httpStatus: 200, acknowledged: true, attempt: 9 });
       expect(typeof log[8].latencyMs).toBe('number');
       // Every resend carries the same body bytes.
@@ -87,7 +87,7 @@ describe('resend schedule', () => {
     try {
       const paymentId = await payOnceNotifyingTo(url, 'PICKY_CLIENT');
       await waitFor(() => Object.values(t.sim.store.state.notifications).find((x) => x.relatedId === paymentId)?.status === 'DELIVERED');
-      const record = (await control(t, 'GET', 'notifications')).json.notifications.find((x: any) => x.relatedId === paymentId);
+      const record = (await control(t, 'GET', 'notifications')).json.notifications.find((x: Json) => x.relatedId === paymentId);
       expect(record).toMatchObject({ status: 'DELIVERED', attempts: 2 });
       const log = (await control(t, 'GET', `deliveries?notificationId=${record.id}`)).json.deliveries;
       expect(log[0]).toMatchObject({ httpStatus: 200, acknowledged: false, answer: 'OK' });

@@ -8,7 +8,6 @@
  */
 import { toWireValue } from '../money';
 import type { AmsAnswer, AmsCall, SimContext } from './context';
-import { feeFor } from './payment-api';
 import { pickScenario } from './scenarios';
 import type { NotifyMode, RefundRecord } from './store';
 import { optionalString, optionalUrl, ParamIllegal, requiredAmount, requiredString } from './validate';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlipayClient } from '../alipay';
 import { SETTLEMENT_SUMMARY_COLUMNS, TRANSACTION_COLUMNS } from './reports';
-import { alipayClientFor, authorizeViaControl, control, payInput, startTestSimulator, TEST_SECRET, uniqueId, type TestSimulator } from './test-kit';
+import { alipayClientFor, authorizeViaControl, control, payInput, startTestSimulator, TEST_SECRET, uniqueId, type TestSimulator, type Json } from './test-kit';
 import { gmt8Day } from './wire';
 
 let t: TestSimulator;
@@ -29,8 +29,8 @@ function parseCsv(text: string): { header: string[]; rows: Record<string, string
 describe('reports', () => {
   it('writes transaction details, settlement details and summary consistent with the ledger', async () => {
     const token = await authorizeViaControl(t, client);
-    const a = (await client.pay(payInput(token, '10000'))).data as any;
-    const b = (await client.pay(payInput(token, '20000'))).data as any;
+    const a = (await client.pay(payInput(token, '10000'))).data as Json;
+    const b = (await client.pay(payInput(token, '20000'))).data as Json;
     await client.refund({ refundRequestId: uniqueId('r'), paymentId: a.paymentId, refundAmount: { currency: 'PHP', value: '4000' } } as never);
     await client.cancel({ paymentId: b.paymentId } as never);
     const day = gmt8Day(t.sim.clock.now());

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPrivateKey, loadPublicKey, isKeyPair } from '../alipay/keys';
 import { ensureDevKeys } from './keys';
-import { alipayClientFor, authorizeViaControl, payInput, startReceiver, startTestSimulator, control, TEST_CLIENT_ID, uniqueId, waitFor } from './test-kit';
+import { alipayClientFor, authorizeViaControl, payInput, startReceiver, startTestSimulator, control, TEST_CLIENT_ID, uniqueId, waitFor, type Json } from './test-kit';
 
 describe('ensureDevKeys', () => {
   it('creates two distinct RSA-2048 pairs once and reuses them', () => {
@@ -61,7 +61,7 @@ describe('server', () => {
       });
       const client = alipayClientFor(t);
       const token = await authorizeViaControl(t, client);
-      const paid = (await client.pay(payInput(token, '10042'))).data as any;
+      const paid = (await client.pay(payInput(token, '10042'))).data as Json;
       await client.refund({ refundRequestId: uniqueId('r'), paymentId: paid.paymentId, refundAmount: { currency: 'PHP', value: '100' } } as never);
       await waitFor(() => receiver.received.some((r) => r.path === '/refund'));
       expect(receiver.received.some((r) => r.path === '/payment')).toBe(false);

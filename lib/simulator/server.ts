@@ -29,7 +29,7 @@ import { selfSignedCertificate } from './tls';
 import { handleWallet } from './wallet-pages';
 import { gmt8Day } from './wire';
 
-export interface SimulatorClientConfig extends ClientInput {}
+export type SimulatorClientConfig = ClientInput;
 
 export interface StartSimulatorOptions {
   /** 0 picks a free port (tests). Default 4010. */

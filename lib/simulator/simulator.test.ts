@@ -2,7 +2,7 @@
 // notification receiver verifying each delivery as the portal would.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlipayClient, type AlipayClient } from '../alipay';
-import { amsCall, control, startReceiver, startTestSimulator, TEST_CLIENT_ID, waitFor, type TestSimulator } from './test-kit';
+import { amsCall, control, startReceiver, startTestSimulator, TEST_CLIENT_ID, waitFor, type TestSimulator, type Json } from './test-kit';
 
 let t: TestSimulator;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -45,7 +45,7 @@ function makeClient(timeoutMs = 5_000): AlipayClient {
 let seq = 0;
 const id = (p: string) => `${p}-${Date.now()}-${++seq}`;
 
-function received(type: string, match: (body: any) => boolean) {
+function received(type: string, match: (body: Json) => boolean) {
   return waitFor(() =>
     receiver.received.find((n) => {
       const body = JSON.parse(n.body);
@@ -66,7 +66,7 @@ async function authorize(wallet = 'GCASH', account = 'normal') {
     ...(wallet === 'PAYPAY' ? { recurringPayment: 'true' } : {}),
   } as never);
   expect(consult.result.resultCode).toBe('SUCCESS');
-  const pageUrl = (consult.data as any).normalUrl as string;
+  const pageUrl = (consult.data as Json).normalUrl as string;
   const agree = await fetch(`${pageUrl}/agree`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -80,7 +80,7 @@ async function authorize(wallet = 'GCASH', account = 'normal') {
   const authCode = back.searchParams.get('authCode') ?? '';
   const token = await client.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: wallet, authCode } as never);
   expect(token.result.resultCode).toBe('SUCCESS');
-  return { authState, authCode, pageUrl, token: token.data as any };
+  return { authState, authCode, pageUrl, token: token.data as Json };
 }
 
 function payBody(token: string, value: string, extra: Record<string, unknown> = {}, wallet = 'GCASH', currency = 'PHP') {
@@ -117,7 +117,7 @@ describe('authorization', () => {
       authState: id('s'),
       terminalType: 'WEB',
     } as never);
-    const html = await (await fetch((consult.data as any).normalUrl)).text();
+    const html = await (await fetch((consult.data as Json).normalUrl)).text();
     expect(html).toContain('lang="ko-KR"');
     expect(html).toContain('Daikou Test Shop');
     expect(html).toContain('AGREEMENT_PAY');
@@ -154,7 +154,7 @@ describe('authorization', () => {
       authState: 'declined-state',
       terminalType: 'WEB',
     } as never);
-    const res = await fetch(`${(consult.data as any).normalUrl}/decline`, { method: 'POST', redirect: 'manual', body: '' });
+    const res = await fetch(`${(consult.data as Json).normalUrl}/decline`, { method: 'POST', redirect: 'manual', body: '' });
     const loc = new URL(res.headers.get('location') ?? '');
     expect(loc.searchParams.get('authCode')).toBeNull();
     expect(loc.searchParams.get('authState')).toBe('declined-state');
@@ -167,13 +167,13 @@ describe('authorization', () => {
     expect(expired.result.resultCode).toBe('INVALID_ACCESS_TOKEN');
     const refreshed = await client.applyToken({ grantType: 'REFRESH_TOKEN', customerBelongsTo: 'GCASH', refreshToken: token.refreshToken } as never);
     expect(refreshed.result.resultCode).toBe('SUCCESS');
-    const fresh = refreshed.data as any;
+    const fresh = refreshed.data as Json;
     expect(fresh.refreshToken).not.toBe(token.refreshToken);
     const reused = await client.applyToken({ grantType: 'REFRESH_TOKEN', customerBelongsTo: 'GCASH', refreshToken: token.refreshToken } as never);
     expect(reused.result.resultCode).toBe('INVALID_REFRESH_TOKEN');
     expect((await client.pay(payBody(fresh.accessToken, '10000'))).result.resultCode).toBe('SUCCESS');
     const q = await client.queryToken({ accessToken: fresh.accessToken } as never);
-    expect((q.data as any).tokenStatusType).toBe('ENABLED');
+    expect((q.data as Json).tokenStatusType).toBe('ENABLED');
   });
 
   it('merchant revoke → TOKEN_CANCELED; pay and revoke afterwards → INVALID_ACCESS_TOKEN', async () => {
@@ -188,7 +188,7 @@ describe('authorization', () => {
     const boost = await authorize('BOOST', 'normal');
     const list = await (await fetch(`${t.sim.url}/wallet/app/BOOST/normal`)).text();
     expect(list).toContain('action="/wallet/app/BOOST/normal/revoke"');
-    const auth = (await control(t, 'GET', 'authorizations')).json.authorizations.find((a: any) => a.accessToken === boost.token.accessToken);
+    const auth = (await control(t, 'GET', 'authorizations')).json.authorizations.find((a: Json) => a.accessToken === boost.token.accessToken);
     const res = await fetch(`${t.sim.url}/wallet/app/BOOST/normal/revoke`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -212,7 +212,7 @@ describe('authorization', () => {
     const ok = await control(t, 'POST', 'authorizations/approve', { authState, account: 'frozen' });
     expect(ok.json.redirectUrl).toContain('authCode=');
     const token = await client.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: 'TNG', authCode: ok.json.authCode } as never);
-    const pay = await client.pay(payBody((token.data as any).accessToken, '1000', {}, 'TNG', 'MYR'));
+    const pay = await client.pay(payBody((token.data as Json).accessToken, '1000', {}, 'TNG', 'MYR'));
     expect(pay.result.resultCode).toBe('USER_STATUS_ABNORMAL');
   });
 });
@@ -224,13 +224,13 @@ describe('payments', () => {
   });
 
   it('pay S, PAYMENT_RESULT S notified, replay idempotent, different body → REPEAT_REQ_INCONSISTENT, inquiry SUCCESS', async () => {
-    const body = payBody(token, '30000') as any;
+    const body = payBody(token, '30000') as Json;
     const first = await client.pay(body);
     expect(first.result).toMatchObject({ resultCode: 'SUCCESS', resultStatus: 'S' });
-    const paymentId = (first.data as any).paymentId;
-    expect((first.data as any).paymentAmount).toEqual({ currency: 'PHP', value: '30000' });
+    const paymentId = (first.data as Json).paymentId;
+    expect((first.data as Json).paymentAmount).toEqual({ currency: 'PHP', value: '30000' });
     const replay = await client.pay(body);
-    expect((replay.data as any).paymentId).toBe(paymentId);
+    expect((replay.data as Json).paymentId).toBe(paymentId);
     const changed = await client.pay({ ...body, paymentAmount: { currency: 'PHP', value: '30001' }, order: { ...body.order, orderAmount: { currency: 'PHP', value: '30001' } } });
     expect(changed.result.resultCode).toBe('REPEAT_REQ_INCONSISTENT');
     const note = await received('PAYMENT_RESULT', (b) => b.paymentId === paymentId);
@@ -262,37 +262,37 @@ describe('payments', () => {
   ])('amount suffix %s → F %s, notified', async (suffix, code) => {
     const r = await client.pay(payBody(token, `10${suffix}`));
     expect(r.result).toMatchObject({ resultCode: code, resultStatus: 'F' });
-    await received('PAYMENT_RESULT', (b) => b.paymentRequestId === (r.data as any).paymentRequestId && b.result.resultCode === code);
+    await received('PAYMENT_RESULT', (b) => b.paymentRequestId === (r.data as Json).paymentRequestId && b.result.resultCode === code);
   });
 
   it('PAYMENT_IN_PROCESS then success / failure after N seconds (clock advanced)', async () => {
     const ok = await client.pay(payBody(token, '10061'));
     const ko = await client.pay(payBody(token, '10062'));
     expect(ok.result).toMatchObject({ resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U' });
-    expect((await client.inquiryPayment({ paymentId: (ok.data as any).paymentId } as never)).data).toMatchObject({ paymentStatus: 'PROCESSING' });
+    expect((await client.inquiryPayment({ paymentId: (ok.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'PROCESSING' });
     await control(t, 'POST', 'clock/advance', { seconds: 6 });
-    expect((await client.inquiryPayment({ paymentId: (ok.data as any).paymentId } as never)).data).toMatchObject({ paymentStatus: 'SUCCESS' });
-    expect((await client.inquiryPayment({ paymentId: (ko.data as any).paymentId } as never)).data).toMatchObject({ paymentStatus: 'FAIL' });
-    await received('PAYMENT_RESULT', (b) => b.paymentId === (ok.data as any).paymentId && b.result.resultStatus === 'S');
+    expect((await client.inquiryPayment({ paymentId: (ok.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'SUCCESS' });
+    expect((await client.inquiryPayment({ paymentId: (ko.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'FAIL' });
+    await received('PAYMENT_RESULT', (b) => b.paymentId === (ok.data as Json).paymentId && b.result.resultStatus === 'S');
   });
 
   it('in process until expiry: cancel wins; otherwise closed at one minute', async () => {
     const a = await client.pay(payBody(token, '10063'));
     const b = await client.pay(payBody(token, '20063'));
-    const c = await client.cancel({ paymentId: (a.data as any).paymentId } as never);
+    const c = await client.cancel({ paymentId: (a.data as Json).paymentId } as never);
     expect(c.result.resultCode).toBe('SUCCESS');
     await control(t, 'POST', 'clock/advance', { seconds: 61 });
-    expect((await client.inquiryPayment({ paymentId: (a.data as any).paymentId } as never)).data).toMatchObject({ paymentStatus: 'CANCELLED' });
-    expect((await client.inquiryPayment({ paymentId: (b.data as any).paymentId } as never)).data).toMatchObject({ paymentStatus: 'FAIL', paymentResultCode: 'ORDER_IS_CLOSED' });
+    expect((await client.inquiryPayment({ paymentId: (a.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'CANCELLED' });
+    expect((await client.inquiryPayment({ paymentId: (b.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'FAIL', paymentResultCode: 'ORDER_IS_CLOSED' });
   });
 
   it('debit then timeout: the client times out, the money moved once, the replay answers SUCCESS', async () => {
-    const body = payBody(token, '10071') as any;
+    const body = payBody(token, '10071') as Json;
     const impatient = makeClient(300);
     await expect(impatient.pay(body)).rejects.toThrow();
     const replay = await client.pay(body);
     expect(replay.result.resultCode).toBe('SUCCESS');
-    const ledger = (await control(t, 'GET', `ledger?clientId=${TEST_CLIENT_ID}`)).json.entries.filter((e: any) => e.paymentRequestId === body.paymentRequestId);
+    const ledger = (await control(t, 'GET', `ledger?clientId=${TEST_CLIENT_ID}`)).json.entries.filter((e: Json) => e.paymentRequestId === body.paymentRequestId);
     expect(ledger).toHaveLength(1);
   });
 
@@ -316,7 +316,7 @@ describe('payments', () => {
 
   it('duplicate notification scenario delivers PAYMENT_RESULT three times', async () => {
     const r = await client.pay(payBody(token, '10041'));
-    const pid = (r.data as any).paymentId;
+    const pid = (r.data as Json).paymentId;
     await waitFor(() => receiver.received.filter((n) => n.body.includes(pid)).length === 3);
   });
 });
@@ -329,42 +329,42 @@ describe('cancel and refund', () => {
 
   it('partial and multiple refunds up to the amount; then cancel is refused', async () => {
     const paid = await client.pay(payBody(token, '10000'));
-    const paymentId = (paid.data as any).paymentId;
+    const paymentId = (paid.data as Json).paymentId;
     const r1 = await client.refund({ refundRequestId: id('r'), paymentId, refundAmount: { currency: 'PHP', value: '3000' } } as never);
     expect(r1.result.resultCode).toBe('SUCCESS');
     const r2 = await client.refund({ refundRequestId: id('r'), paymentId, refundAmount: { currency: 'PHP', value: '7000' } } as never);
     expect(r2.result.resultCode).toBe('SUCCESS');
     const r3 = await client.refund({ refundRequestId: id('r'), paymentId, refundAmount: { currency: 'PHP', value: '100' } } as never);
     expect(r3.result.resultCode).toBe('REFUND_AMOUNT_EXCEED');
-    await received('REFUND', (b) => b.refundId === (r1.data as any).refundId && b.refundStatus === 'SUCCESS');
-    const inq = await client.inquiryRefund({ refundId: (r2.data as any).refundId } as never);
+    await received('REFUND', (b) => b.refundId === (r1.data as Json).refundId && b.refundStatus === 'SUCCESS');
+    const inq = await client.inquiryRefund({ refundId: (r2.data as Json).refundId } as never);
     expect(inq.data).toMatchObject({ refundStatus: 'SUCCESS' });
     expect((await client.cancel({ paymentId } as never)).result.resultCode).toBe('PROCESS_FAIL');
   });
 
   it('refund scenarios: failure, in process then success', async () => {
     const paid = await client.pay(payBody(token, '50000'));
-    const paymentId = (paid.data as any).paymentId;
+    const paymentId = (paid.data as Json).paymentId;
     const f = await client.refund({ refundRequestId: id('r'), paymentId, refundAmount: { currency: 'PHP', value: '1091' } } as never);
     expect(f.result).toMatchObject({ resultCode: 'MERCHANT_BALANCE_NOT_ENOUGH', resultStatus: 'F' });
     const u = await client.refund({ refundRequestId: id('r'), paymentId, refundAmount: { currency: 'PHP', value: '1092' } } as never);
     expect(u.result).toMatchObject({ resultCode: 'REFUND_IN_PROCESS', resultStatus: 'U' });
     await control(t, 'POST', 'clock/advance', { seconds: 6 });
-    expect((await client.inquiryRefund({ refundId: (u.data as any).refundId } as never)).data).toMatchObject({ refundStatus: 'SUCCESS' });
+    expect((await client.inquiryRefund({ refundId: (u.data as Json).refundId } as never)).data).toMatchObject({ refundStatus: 'SUCCESS' });
   });
 
   it('cancel of a paid payment returns the money; cancel is idempotent; window closes at 00:15 GMT+8 on T+1', async () => {
     const paid = await client.pay(payBody(token, '10000'));
-    const paymentId = (paid.data as any).paymentId;
+    const paymentId = (paid.data as Json).paymentId;
     const c1 = await client.cancel({ paymentId } as never);
     const c2 = await client.cancel({ paymentId } as never);
     expect(c1.result.resultCode).toBe('SUCCESS');
-    expect((c2.data as any).cancelTime).toBe((c1.data as any).cancelTime);
-    const ledger = (await control(t, 'GET', 'ledger')).json.entries.filter((e: any) => e.paymentId === paymentId);
-    expect(ledger.map((e: any) => e.kind)).toEqual(['DEBIT', 'CANCEL_REVERSAL']);
+    expect((c2.data as Json).cancelTime).toBe((c1.data as Json).cancelTime);
+    const ledger = (await control(t, 'GET', 'ledger')).json.entries.filter((e: Json) => e.paymentId === paymentId);
+    expect(ledger.map((e: Json) => e.kind)).toEqual(['DEBIT', 'CANCEL_REVERSAL']);
     const late = await client.pay(payBody(token, '10000'));
     await control(t, 'POST', 'clock/advance', { seconds: 2 * 24 * 3600 });
-    expect((await client.cancel({ paymentId: (late.data as any).paymentId } as never)).result.resultCode).toBe('CANCEL_WINDOW_EXCEED');
+    expect((await client.cancel({ paymentId: (late.data as Json).paymentId } as never)).result.resultCode).toBe('CANCEL_WINDOW_EXCEED');
   });
 });
 
@@ -372,7 +372,7 @@ describe('customs', () => {
   it('declare an Alipay CN payment; status progresses WAITING_FOR_PROCESSING → SUCCESS', async () => {
     const token = (await authorize('ALIPAY_CN')).token.accessToken;
     const paid = await client.pay(payBody(token, '10000', {}, 'ALIPAY_CN', 'CNY'));
-    const paymentId = (paid.data as any).paymentId;
+    const paymentId = (paid.data as Json).paymentId;
     const declarationRequestId = `d${Date.now()}`.slice(0, 32);
     const d = await client.declare({
       declarationRequestId,
@@ -384,11 +384,11 @@ describe('customs', () => {
     } as never);
     expect(d.result.resultCode).toBe('SUCCESS');
     const q1 = await client.inquiryDeclarationRequests({ declarationRequestIds: [declarationRequestId, 'unknown-id'] } as never);
-    expect((q1.data as any).declarationRecords[0].declarationRequestStatus).toBe('WAITING_FOR_PROCESSING');
-    expect((q1.data as any).declarationRequestsNotFound).toEqual(['unknown-id']);
+    expect((q1.data as Json).declarationRecords[0].declarationRequestStatus).toBe('WAITING_FOR_PROCESSING');
+    expect((q1.data as Json).declarationRequestsNotFound).toEqual(['unknown-id']);
     await control(t, 'POST', 'clock/advance', { seconds: 31 });
     const q2 = await client.inquiryDeclarationRequests({ declarationRequestIds: [declarationRequestId] } as never);
-    expect((q2.data as any).declarationRecords[0].declarationRequestStatus).toBe('SUCCESS');
+    expect((q2.data as Json).declarationRecords[0].declarationRequestStatus).toBe('SUCCESS');
   });
 });
 
@@ -402,7 +402,7 @@ describe('persistence', () => {
     const again = await startTestSimulator({}, dir);
     t = { ...again, close: async () => { await again.close(); } };
     client = makeClient();
-    expect((await client.inquiryPayment({ paymentId: (paid.data as any).paymentId } as never)).data).toMatchObject({ paymentStatus: 'SUCCESS' });
+    expect((await client.inquiryPayment({ paymentId: (paid.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'SUCCESS' });
     expect((await client.pay(payBody(token.accessToken, '10000'))).result.resultCode).toBe('SUCCESS');
   });
 });

@@ -14,6 +14,10 @@ import { loadPublicKey } from '../alipay/keys';
 import { buildSignContent, formatSignatureHeader, parseSignatureHeader, signContent, verifyContent } from '../alipay/signature';
 import { startSimulator, type RunningSimulator, type StartSimulatorOptions } from './server';
 
+/** JSON answers of many shapes in assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test data, asserted field by field
+export type Json = any;
+
 export const TEST_CLIENT_ID = 'TEST_MERCHANT';
 export const TEST_SECRET = 'test-secret';
 
@@ -68,7 +72,7 @@ export interface CallOptions {
 
 export interface CallResult {
   status: number;
-  json: Record<string, any>;
+  json: Record<string, Json>;
   text: string;
   headers: Headers;
   /** True when the answer carried a valid simulator signature. */
@@ -100,7 +104,7 @@ export async function amsCall(t: TestSimulator, endpoint: string, body: unknown,
     body: text,
   });
   const answer = await res.text();
-  return { status: res.status, json: JSON.parse(answer) as Record<string, any>, text: answer, headers: res.headers, signed: verifyAnswer(t, reqPath, res.headers, answer) };
+  return { status: res.status, json: JSON.parse(answer) as Record<string, Json>, text: answer, headers: res.headers, signed: verifyAnswer(t, reqPath, res.headers, answer) };
 }
 
 export function verifyAnswer(t: TestSimulator, reqPath: string, headers: Headers, body: string): boolean {
@@ -113,7 +117,7 @@ export function verifyAnswer(t: TestSimulator, reqPath: string, headers: Headers
 }
 
 /** Calls the control API with the test secret. */
-export async function control(t: TestSimulator, method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; json: any }> {
+export async function control(t: TestSimulator, method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${t.sim.url}/simulator/${route}`, {
     method,
     headers: { authorization: `Bearer ${TEST_SECRET}`, ...(body ? { 'content-type': 'application/json' } : {}) },
