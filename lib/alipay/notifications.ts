@@ -72,9 +72,10 @@ function isKeyObject(x: unknown): x is KeyObject {
   return typeof x === 'object' && x !== null && 'asymmetricKeyType' in x && 'type' in x && typeof (x as KeyObject).export === 'function';
 }
 
-function parseTime(value: string): number | undefined {
-  if (/^[0-9]{10,16}$/.test(value)) return Number(value);
-  const t = Date.parse(value);
+/** Request-Time as epoch ms: digits are epoch milliseconds, anything else is tried as ISO 8601. */
+function parseTime(header: string): number | undefined {
+  if (/^[0-9]{10,16}$/.test(header)) return Number(header);
+  const t = Date.parse(header);
   return Number.isNaN(t) ? undefined : t;
 }
 
