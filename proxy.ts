@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { isLocale, LOCALE_HEADER } from '@/i18n/locales';
 
 /**
  * Security headers for every page (reliability.md §4.7): a per-request nonce CSP, nosniff, no framing,
@@ -24,6 +25,10 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', csp);
+  // ?lang= picks the page language (buyer links carry it); only a supported value reaches i18n/request.ts.
+  requestHeaders.delete(LOCALE_HEADER);
+  const lang = request.nextUrl.searchParams.get('lang');
+  if (isLocale(lang)) requestHeaders.set(LOCALE_HEADER, lang);
 
   const path = request.nextUrl.pathname;
   const hasSessionCookie = request.cookies.getAll().some((c) => c.name.endsWith('next-auth.session-token'));

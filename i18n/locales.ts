@@ -4,6 +4,8 @@ export type Locale = (typeof LOCALES)[number];
 export const DASHBOARD_LOCALES = ['en', 'zh-CN'] as const satisfies readonly Locale[];
 export const DEFAULT_LOCALE: Locale = 'en';
 export const LOCALE_COOKIE = 'NEXT_LOCALE';
+/** Request header proxy.ts sets from a valid ?lang= query parameter. */
+export const LOCALE_HEADER = 'x-daikou-locale';
 
 export const LOCALE_NAMES: Record<Locale, string> = {
   en: 'English',
