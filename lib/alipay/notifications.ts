@@ -12,7 +12,7 @@ import { AlipayResponseError, AlipaySignatureError, AlipaySignatureHeaderError }
 import { keyFingerprint } from './keys';
 import { classifyResult, type Outcome } from './result-codes';
 import { buildSignContent, decodeSignature, formatSignatureHeader, parseSignatureHeader, signContent, verifyBytes } from './signature';
-import { AlipayAmountSchema, AlipayResultSchema, type AlipayAmount, type AlipayResult } from './wire-schemas';
+import { AlipayAmountSchema, AlipayResultSchema } from './wire-schemas';
 
 /** The fixed acknowledgement body (ams-api.md §3.2, §7.2), byte for byte. Anything else triggers resends. */
 export const NOTIFICATION_ACK_BODY = '{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
@@ -355,4 +355,3 @@ export function signNotification(input: SignNotificationInput): { headers: Recor
   };
 }
 
-export type { AlipayAmount, AlipayResult };
