@@ -122,8 +122,9 @@ export async function handleAms(req: IncomingMessage, res: ServerResponse, pathn
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8' };
     const clientId = clientHeader.value;
     if (signed && clientId !== undefined) {
-      // Response-Time in the style the client used (epoch ms or ISO 8601), ams-api.md §16.3.
-      const now = deps.ctx.clock.now();
+      // Response-Time in the style the client used (epoch ms or ISO 8601), ams-api.md §16.3; real time,
+      // not simulated time, so the client's freshness checks hold after a clock advance.
+      const now = Date.now();
       const time = requestTimeHeader.value && /^\d+$/.test(requestTimeHeader.value) ? String(now) : isoTime(now);
       const signature = signContent(buildSignContent({ method: 'POST', path: pathname, clientId, time, body: text }), deps.privateKey);
       headers['client-id'] = clientId;

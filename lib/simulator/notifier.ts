@@ -123,7 +123,9 @@ export class Notifier {
 
   private async attempt(n: NotificationRecord, forced: boolean): Promise<DeliveryAttempt> {
     const { clock, store, privateKey, keyVersion } = this.opts;
-    const requestTime = isoTime(clock.now());
+    // Wire timestamps stay on real time (only business time is simulated), so a merchant's freshness
+    // window keeps accepting notifications after the control API advanced the clock.
+    const requestTime = isoTime(Date.now());
     const url = new URL(n.url);
     const signature = signContent(
       buildSignContent({ method: 'POST', path: `${url.pathname}${url.search}`, clientId: n.clientId, time: requestTime, body: n.body }),

@@ -169,7 +169,8 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     });
   };
 
-  const server = createServer({ keepAliveTimeout: 30_000 }, handler);
+  // A trickling client gets cut off after 30 s instead of holding a socket for Node's default 5 minutes.
+  const server = createServer({ keepAliveTimeout: 30_000, requestTimeout: 30_000, headersTimeout: 15_000 }, handler);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
