@@ -1,0 +1,38 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { customers } from '@/lib/db/schema';
+
+export interface CustomerDetail {
+  id: string;
+  reference: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  country: string | null;
+  preferredLanguage: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One customer by id, or null (also for an id that is not a UUID, so a typed URL never reaches SQL as an error). */
+export async function getCustomer(db: Db, id: string): Promise<CustomerDetail | null> {
+  if (!UUID.test(id)) return null;
+  const [row] = await db
+    .select({
+      id: customers.id,
+      reference: customers.reference,
+      name: customers.name,
+      email: customers.email,
+      phone: customers.phone,
+      country: customers.country,
+      preferredLanguage: customers.preferredLanguage,
+      createdAt: customers.createdAt,
+      updatedAt: customers.updatedAt,
+    })
+    .from(customers)
+    .where(eq(customers.id, id))
+    .limit(1);
+  return row ?? null;
+}
