@@ -21,6 +21,7 @@ import { declare, inquiryDeclarationRequests } from './customs-api';
 import { cancel, inquiryPayment, pay } from './payment-api';
 import { inquiryRefund, refund } from './refund-api';
 import { pickScenario } from './scenarios';
+import { readBody } from './read-body';
 import { isObject, ParamIllegal, parseRequestTime } from './validate';
 import { isoTime, result, type AlipayResult, type ResultCode } from './wire';
 
@@ -79,36 +80,6 @@ function header(req: IncomingMessage, name: string): { value?: string; duplicate
   const all = req.headersDistinct[name];
   if (!all || all.length === 0) return { duplicated: false };
   return { value: all[0], duplicated: all.length > 1 };
-}
-
-/** Reads the body up to `limit` bytes; resolves `undefined` when it is larger (and stops reading). */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks, size));
-    });
-    req.on('error', (e) => {
-      if (!done) reject(e);
-    });
-  });
 }
 
 export async function handleAms(req: IncomingMessage, res: ServerResponse, pathname: string, deps: GatewayDeps): Promise<void> {

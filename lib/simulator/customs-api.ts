@@ -20,7 +20,7 @@ import {
   requiredString,
   stringArray,
 } from './validate';
-import { antomId, isoTime, result } from './wire';
+import { antomId, isoTime, result, wireAmount } from './wire';
 
 /** Simulated time customs takes to answer. */
 export const DECLARATION_DELAY_MS = 30_000;
@@ -31,10 +31,6 @@ function refresh(ctx: SimContext, d: DeclarationRecord): void {
     d.lastModifiedAt = d.finalizeAt;
     ctx.store.markDirty();
   }
-}
-
-function declarationKey(clientId: string, id: string): string {
-  return `${clientId}\u0000${id}`;
 }
 
 /** POST /v1/customs/declare */
@@ -64,7 +60,7 @@ export function declare(ctx: SimContext, call: AmsCall): AmsAnswer {
   }
 
   const fingerprint = [paymentId, amount.value, customsCode, merchantCustomsCode, String(splitOrder), subOrderId ?? ''].join('|');
-  const key = declarationKey(clientId, declarationRequestId);
+  const key = ctx.store.declarationKey(clientId, declarationRequestId);
   const existing = ctx.store.state.declarations[key];
   if (existing) {
     if (existing.fingerprint !== fingerprint) return { body: { result: result('REPEAT_REQ_INCONSISTENT') } };
@@ -126,7 +122,7 @@ export function inquiryDeclarationRequests(ctx: SimContext, call: AmsCall): AmsA
   const records: Record<string, unknown>[] = [];
   const notFound: string[] = [];
   for (const id of ids) {
-    const d = ctx.store.state.declarations[declarationKey(call.client.clientId, id)];
+    const d = ctx.store.state.declarations[ctx.store.declarationKey(call.client.clientId, id)];
     if (!d) {
       notFound.push(id);
       continue;
@@ -139,7 +135,7 @@ export function inquiryDeclarationRequests(ctx: SimContext, call: AmsCall): AmsA
       customsOrderId: d.customsOrderId,
       customs: { customsCode: d.customsCode, region: d.customsRegion },
       merchantCustomsInfo: { merchantCustomsCode: d.merchantCustomsCode, merchantCustomsName: d.merchantCustomsName },
-      declarationAmount: { currency: d.currency, value: d.amountMinor.toString() },
+      declarationAmount: wireAmount(d.currency, d.amountMinor),
       splitOrder: String(d.splitOrder),
       declarationRequestStatus: d.status,
       lastModifiedTime: isoTime(d.lastModifiedAt),

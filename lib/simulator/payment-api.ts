@@ -10,7 +10,6 @@
  * REPEAT_REQ_INCONSISTENT; terminal states never change except SUCCESS → CANCELLED; every debit and
  * reversal is a ledger entry.
  */
-import { toWireValue } from '../money';
 import type { AmsAnswer, AmsCall, SimContext } from './context';
 import { accessTokenState } from './authorization-api';
 import { getTestAccount, pickScenario } from './scenarios';
@@ -26,12 +25,11 @@ import {
   requiredString,
 } from './validate';
 import { getWallet, walletAmountIssues } from './wallets';
-import { antomId, gmt8Day, gmt8Midnight, isoTime, result, RESULT_CODES, type ResultCode } from './wire';
+import { antomId, wireAmount, gmt8Day, gmt8Midnight, isoTime, result, RESULT_CODES, type ResultCode } from './wire';
 
 /** Auto Debit payments close one minute after the request unless told sooner (ams-api.md §6.1). */
 export const PAYMENT_EXPIRY_MS = 60_000;
 
-const amountJson = (currency: string, minor: bigint) => ({ currency, value: toWireValue(minor) });
 
 export function feeFor(ctx: SimContext, amountMinor: bigint): bigint {
   return (amountMinor * ctx.fees.rateBps + 5_000n) / 10_000n;
@@ -53,7 +51,7 @@ function payAnswer(p: PaymentRecord): Record<string, unknown> {
         result: result('SUCCESS'),
         ...base,
         paymentId: p.paymentId,
-        paymentAmount: amountJson(p.currency, p.amountMinor),
+        paymentAmount: wireAmount(p.currency, p.amountMinor),
         paymentCreateTime: isoTime(p.createdAt),
         paymentTime: isoTime(p.paymentTime ?? p.createdAt),
         pspCustomerInfo: pspCustomerInfo(p),
@@ -63,7 +61,7 @@ function payAnswer(p: PaymentRecord): Record<string, unknown> {
         result: result('PAYMENT_IN_PROCESS'),
         ...base,
         paymentId: p.paymentId,
-        paymentAmount: amountJson(p.currency, p.amountMinor),
+        paymentAmount: wireAmount(p.currency, p.amountMinor),
         paymentCreateTime: isoTime(p.createdAt),
       };
     case 'CANCELLED':
@@ -83,23 +81,18 @@ function paymentNotification(p: PaymentRecord): Record<string, unknown> {
       : { resultCode: p.resultCode, resultStatus: 'F', resultMessage: p.resultMessage },
     paymentRequestId: p.paymentRequestId,
     paymentId: p.paymentId,
-    paymentAmount: amountJson(p.currency, p.amountMinor),
+    paymentAmount: wireAmount(p.currency, p.amountMinor),
     paymentCreateTime: isoTime(p.createdAt),
     ...(success ? { paymentTime: isoTime(p.paymentTime ?? p.createdAt), pspCustomerInfo: pspCustomerInfo(p) } : {}),
     ...(success && p.wallet === 'ALIPAY_CN' && p.currency === 'CNY'
-      ? { customsDeclarationAmount: amountJson('CNY', p.amountMinor) }
+      ? { customsDeclarationAmount: wireAmount('CNY', p.amountMinor) }
       : {}),
   };
 }
 
-function balanceKey(p: PaymentRecord): string {
-  return `${p.wallet}:${p.account ?? ''}`;
-}
-
 /** Moves the money of a successful payment: ledger DEBIT and the test account's balance. */
 function debit(ctx: SimContext, p: PaymentRecord): void {
-  const bal = ctx.store.state.balances[balanceKey(p)];
-  if (bal) bal.balanceMinor -= p.amountMinor;
+  ctx.store.moveBalance(p.wallet, p.account, -p.amountMinor);
   ctx.store.addLedger({
     at: p.paymentTime ?? ctx.clock.now(),
     clientId: p.clientId,
@@ -202,10 +195,7 @@ export function pay(ctx: SimContext, call: AmsCall): AmsAnswer {
   const scenario = picked?.scenario.name;
   // One-shot transient failures: the first call per request id fails with U, the identical retry proceeds.
   if ((scenario === 'unknown-exception' || scenario === 'rate-limited') && !picked?.byHeader) {
-    const mark = `pay:${clientId}:${paymentRequestId}:${scenario}`;
-    if (ctx.store.state.marks[mark] === undefined) {
-      ctx.store.state.marks[mark] = ctx.clock.now();
-      ctx.store.markDirty();
+    if (ctx.store.firstTime(`pay:${clientId}:${paymentRequestId}:${scenario}`, ctx.clock.now())) {
       return { body: { result: result(scenario === 'rate-limited' ? 'REQUEST_TRAFFIC_EXCEED_LIMIT' : 'UNKNOWN_EXCEPTION') } };
     }
   }
@@ -259,9 +249,7 @@ export function pay(ctx: SimContext, call: AmsCall): AmsAnswer {
   }
   if (account.payFailure) return fail(account.payFailure);
   if (account.balanceMinor !== undefined) {
-    const key = `${wallet.code}:${account.id}`;
-    const bal = (ctx.store.state.balances[key] ??= { balanceMinor: account.balanceMinor });
-    if (bal.balanceMinor < amount.valueMinor) return fail('USER_BALANCE_NOT_ENOUGH');
+    if (ctx.store.balanceOf(wallet.code, account.id, account.balanceMinor) < amount.valueMinor) return fail('USER_BALANCE_NOT_ENOUGH');
   }
   switch (scenario) {
     case 'insufficient-balance':
@@ -323,7 +311,7 @@ export function inquiryPayment(ctx: SimContext, call: AmsCall): AmsAnswer {
     transactionResult: { resultCode: r.resultCode, resultStatus: r.status === 'SUCCESS' ? 'S' : r.status === 'FAIL' ? 'F' : 'U', resultMessage: r.resultMessage },
     transactionId: r.refundId,
     transactionRequestId: r.refundRequestId,
-    transactionAmount: amountJson(r.currency, r.amountMinor),
+    transactionAmount: wireAmount(r.currency, r.amountMinor),
     transactionTime: isoTime(r.refundTime ?? r.createdAt),
   }));
   if (p.status === 'CANCELLED' && p.cancelledAt !== undefined) {
@@ -333,7 +321,7 @@ export function inquiryPayment(ctx: SimContext, call: AmsCall): AmsAnswer {
       transactionResult: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success.' },
       transactionId: p.paymentId,
       transactionRequestId: p.paymentRequestId,
-      transactionAmount: amountJson(p.currency, p.amountMinor),
+      transactionAmount: wireAmount(p.currency, p.amountMinor),
       transactionTime: isoTime(p.cancelledAt),
     });
   }
@@ -345,14 +333,14 @@ export function inquiryPayment(ctx: SimContext, call: AmsCall): AmsAnswer {
       paymentResultMessage: p.resultMessage || (RESULT_CODES[p.resultCode as ResultCode]?.[1] ?? p.resultCode),
       paymentRequestId: p.paymentRequestId,
       paymentId: p.paymentId,
-      paymentAmount: amountJson(p.currency, p.amountMinor),
+      paymentAmount: wireAmount(p.currency, p.amountMinor),
       paymentCreateTime: isoTime(p.createdAt),
       ...(p.status === 'SUCCESS' || (p.status === 'CANCELLED' && p.paymentTime !== undefined)
         ? { paymentTime: isoTime(p.paymentTime ?? p.createdAt) }
         : {}),
       ...(p.status === 'SUCCESS' ? { pspCustomerInfo: pspCustomerInfo(p) } : {}),
       ...(p.status === 'SUCCESS' && p.wallet === 'ALIPAY_CN' && p.currency === 'CNY'
-        ? { customsDeclarationAmount: amountJson('CNY', p.amountMinor) }
+        ? { customsDeclarationAmount: wireAmount('CNY', p.amountMinor) }
         : {}),
       ...(transactions.length > 0 ? { transactions } : {}),
     },
@@ -388,8 +376,7 @@ export function cancel(ctx: SimContext, call: AmsCall): AmsAnswer {
   delete p.finalCode;
   ctx.store.putPayment(p);
   if (wasPaid) {
-    const bal = ctx.store.state.balances[balanceKey(p)];
-    if (bal) bal.balanceMinor += p.amountMinor;
+    ctx.store.moveBalance(p.wallet, p.account, p.amountMinor);
     // A cancelled transaction is not charged a fee: the reversal returns it.
     ctx.store.addLedger({
       at: now,

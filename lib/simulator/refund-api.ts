@@ -6,17 +6,15 @@
  * are still processing never exceeds the amount paid; only a SUCCESS payment (not cancelled) is
  * refundable, within the wallet's refund window (catalog, default 365 days); each refund reaching a final state is notified and ledgered once.
  */
-import { toWireValue } from '../money';
 import type { AmsAnswer, AmsCall, SimContext } from './context';
 import { pickScenario } from './scenarios';
 import type { NotifyMode, RefundRecord } from './store';
 import { optionalString, optionalUrl, ParamIllegal, requiredAmount, requiredString } from './validate';
 import { getWallet, walletAmountIssues } from './wallets';
-import { antomId, isoTime, result, RESULT_CODES, type ResultCode } from './wire';
+import { antomId, wireAmount, isoTime, result, RESULT_CODES, type ResultCode } from './wire';
 
 const DAY_MS = 24 * 60 * 60_000;
 
-const amountJson = (currency: string, minor: bigint) => ({ currency, value: toWireValue(minor) });
 const statusLetter = (r: RefundRecord) => (r.status === 'SUCCESS' ? 'S' : r.status === 'FAIL' ? 'F' : 'U');
 
 function refundAnswer(r: RefundRecord): Record<string, unknown> {
@@ -28,7 +26,7 @@ function refundAnswer(r: RefundRecord): Record<string, unknown> {
     refundRequestId: r.refundRequestId,
     refundId: r.refundId,
     paymentId: r.paymentId,
-    refundAmount: amountJson(r.currency, r.amountMinor),
+    refundAmount: wireAmount(r.currency, r.amountMinor),
     refundTime: isoTime(r.refundTime ?? r.createdAt),
   };
 }
@@ -49,7 +47,7 @@ function notifyRefund(ctx: SimContext, r: RefundRecord): void {
       refundStatus: r.status,
       refundRequestId: r.refundRequestId,
       refundId: r.refundId,
-      refundAmount: amountJson(r.currency, r.amountMinor),
+      refundAmount: wireAmount(r.currency, r.amountMinor),
       refundTime: isoTime(r.refundTime ?? r.createdAt),
     },
   });
@@ -64,8 +62,7 @@ function finalizeRefund(ctx: SimContext, r: RefundRecord, code: string): void {
     r.status = 'SUCCESS';
     r.resultCode = 'SUCCESS';
     r.resultMessage = 'success.';
-    const bal = ctx.store.state.balances[`${p.wallet}:${p.account ?? ''}`];
-    if (bal) bal.balanceMinor += r.amountMinor;
+    ctx.store.moveBalance(p.wallet, p.account, r.amountMinor);
     ctx.store.addLedger({
       at: now,
       clientId: r.clientId,
@@ -130,10 +127,7 @@ export function refund(ctx: SimContext, call: AmsCall): AmsAnswer {
   const picked = pickScenario('refund', call.scenarioHeader, amount.value);
   const scenario = picked?.scenario.name;
   if ((scenario === 'unknown-exception' || scenario === 'rate-limited') && !picked?.byHeader) {
-    const mark = `refund:${clientId}:${refundRequestId}:${scenario}`;
-    if (ctx.store.state.marks[mark] === undefined) {
-      ctx.store.state.marks[mark] = ctx.clock.now();
-      ctx.store.markDirty();
+    if (ctx.store.firstTime(`refund:${clientId}:${refundRequestId}:${scenario}`, ctx.clock.now())) {
       return { body: { result: result(scenario === 'rate-limited' ? 'REQUEST_TRAFFIC_EXCEED_LIMIT' : 'UNKNOWN_EXCEPTION') } };
     }
   }
@@ -215,7 +209,7 @@ export function inquiryRefund(ctx: SimContext, call: AmsCall): AmsAnswer {
       result: result('SUCCESS'),
       refundId: r.refundId,
       refundRequestId: r.refundRequestId,
-      refundAmount: amountJson(r.currency, r.amountMinor),
+      refundAmount: wireAmount(r.currency, r.amountMinor),
       refundStatus: r.status,
       ...(r.status === 'SUCCESS' ? { refundTime: isoTime(r.refundTime ?? r.createdAt) } : {}),
       ...(r.status === 'FAIL' ? { refundResult: { resultCode: r.resultCode, resultStatus: statusLetter(r), resultMessage: r.resultMessage } } : {}),

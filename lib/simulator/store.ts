@@ -354,6 +354,31 @@ export class SimStore {
     return id === undefined ? undefined : this.state.authorizations[id];
   }
 
+  /**
+   * Adds `deltaMinor` (negative for a debit) to a test account's balance, if that account has one;
+   * accounts without a balance are unlimited and ignored.
+   */
+  moveBalance(wallet: string, account: string | undefined, deltaMinor: bigint): void {
+    const bal = this.state.balances[`${wallet}:${account ?? ''}`];
+    if (bal) bal.balanceMinor += deltaMinor;
+  }
+
+  /** The balance of a test account, created at `initialMinor` on first use. */
+  balanceOf(wallet: string, account: string, initialMinor: bigint): bigint {
+    return (this.state.balances[`${wallet}:${account}`] ??= { balanceMinor: initialMinor }).balanceMinor;
+  }
+
+  /**
+   * One-shot marker: true the first time `key` is seen (and records it), false afterwards. Drives the
+   * "fail the first call of this request id, let the identical retry through" scenarios.
+   */
+  firstTime(key: string, now: number): boolean {
+    if (this.state.marks[key] !== undefined) return false;
+    this.state.marks[key] = now;
+    this.markDirty();
+    return true;
+  }
+
   declarationKey(clientId: string, declarationRequestId: string): string {
     return key(clientId, declarationRequestId);
   }

@@ -5,6 +5,12 @@
  * Invariant: everything produced here is a JSON string value; amounts never pass through Number.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { toWireValue } from '../money';
+
+/** An AMS `Amount` object: minor units as a string (ams-api.md §1.7). */
+export function wireAmount(currency: string, minor: bigint): { currency: string; value: string } {
+  return { currency, value: toWireValue(minor) };
+}
 
 export type ResultStatus = 'S' | 'F' | 'U';
 
