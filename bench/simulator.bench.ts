@@ -6,7 +6,7 @@
  * Target (issue 4): ≥ 1,000 signed pay calls/s on this machine. Loopback only. ~12 s.
  *
  *   npx tsx bench/simulator.bench.ts            (or npm run bench -- simulator)
- *   BENCH_SECONDS=8 BENCH_CONCURRENCY=32        optional knobs
+ *   BENCH_SECONDS=8 BENCH_CONCURRENCY=32 BENCH_PERSIST=0   optional knobs
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
@@ -140,6 +140,8 @@ async function main(): Promise<void> {
     dataDir,
     secret: SECRET,
     clients: [{ clientId: CLIENT_ID, publicKeyPem: merchant.publicKey, keyVersion: '1' }],
+    // BENCH_PERSIST=0 measures the request path without the state snapshots.
+    persist: process.env['BENCH_PERSIST'] !== '0',
   });
   try {
     const cfg: LoadConfig = { url: sim.url, merchantPrivatePem: merchant.privateKey, simulatorPublicPem: sim.publicKeyPem, seconds, concurrency };

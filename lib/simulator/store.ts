@@ -5,7 +5,9 @@
  *
  * Invariants:
  * - Saves are debounced and atomic (write a temp file, then rename), so a crash leaves the previous
- *   complete snapshot, never a torn one.
+ *   complete snapshot, never a torn one. The debounce stretches to ten times the last save's duration
+ *   (capped at MAX_SAVE_INTERVAL_MS), so a large state under heavy load spends at most ~10 % of the
+ *   time snapshotting; `flush()` (called on close) always writes at once.
  * - bigint fields are named `…Minor` and stored as strings; `load` turns them back into bigint.
  * - Lookup indexes (paymentRequestId, tokens, auth codes …) are derived at load and kept in step by the
  *   only mutators, the `put…` methods below.
@@ -234,6 +236,9 @@ function emptyState(): SimState {
   };
 }
 
+/** Longest wait between a change and its snapshot: bounds what a hard kill can lose. */
+const MAX_SAVE_INTERVAL_MS = 5_000;
+
 const key = (clientId: string, id: string): string => `${clientId}\u0000${id}`;
 
 export class SimStore {
@@ -241,6 +246,7 @@ export class SimStore {
   private readonly file: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly debounceMs: number;
+  private lastSaveMs = 0;
   private readonly paymentByRequestId = new Map<string, string>();
   private readonly refundByRequestId = new Map<string, string>();
   private readonly authByCode = new Map<string, string>();
@@ -386,10 +392,11 @@ export class SimStore {
   /** Schedules a snapshot; many mutations within the debounce window cost one write. */
   markDirty(): void {
     if (!this.file || this.timer) return;
+    const delay = Math.min(MAX_SAVE_INTERVAL_MS, Math.max(this.debounceMs, this.lastSaveMs * 10));
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
-    }, this.debounceMs);
+    }, delay);
     this.timer.unref();
   }
 
@@ -400,9 +407,11 @@ export class SimStore {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    const started = performance.now();
     mkdirSync(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.state, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     renameSync(tmp, this.file);
+    this.lastSaveMs = performance.now() - started;
   }
 }
