@@ -4,7 +4,7 @@
  * processing payments/refunds, delivers due notifications and writes each day's reports.
  *
  * Invariants: the request path is verify → in-memory state → sign (no disk, no framework); state is
- * saved by SimStore's debounced atomic snapshot and flushed on close; nothing here reads process.env —
+ * saved by SimStore's debounced atomic snapshot and flushed on close; nothing here reads the environment —
  * every setting is an argument.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';

@@ -368,6 +368,39 @@ describe('cancel and refund', () => {
   });
 });
 
+describe('edges', () => {
+  it('an expired consult page answers 410 and cannot be approved', async () => {
+    const consult = await client.consult({
+      customerBelongsTo: 'GCASH',
+      authRedirectUrl: 'https://merchant.example/return',
+      scopes: ['AGREEMENT_PAY'],
+      authState: 'late-state',
+      terminalType: 'WEB',
+    } as never);
+    await control(t, 'POST', 'clock/advance', { seconds: 31 * 60 });
+    const pageRes = await fetch((consult.data as Json).normalUrl);
+    expect(pageRes.status).toBe(410);
+    expect(await pageRes.text()).toContain('expired');
+    const approve = await control(t, 'POST', 'authorizations/approve', { authState: 'late-state' });
+    expect(approve.status).toBe(400);
+  });
+
+  it('refund: same id with another amount → REPEAT_REQ_INCONSISTENT; inquiryPayment lists the refund', async () => {
+    const { token } = await authorize();
+    const paymentId = ((await client.pay(payBody(token.accessToken, '10000'))).data as Json).paymentId;
+    const refundRequestId = id('r');
+    const first = await client.refund({ refundRequestId, paymentId, refundAmount: { currency: 'PHP', value: '500' } } as never);
+    const again = await client.refund({ refundRequestId, paymentId, refundAmount: { currency: 'PHP', value: '500' } } as never);
+    expect((again.data as Json).refundId).toBe((first.data as Json).refundId);
+    const other = await client.refund({ refundRequestId, paymentId, refundAmount: { currency: 'PHP', value: '600' } } as never);
+    expect(other.result.resultCode).toBe('REPEAT_REQ_INCONSISTENT');
+    const inq = (await client.inquiryPayment({ paymentId } as never)).data as Json;
+    expect(inq.transactions).toEqual([
+      expect.objectContaining({ transactionType: 'REFUND', transactionStatus: 'SUCCESS', transactionRequestId: refundRequestId, transactionAmount: { currency: 'PHP', value: '500' } }),
+    ]);
+  });
+});
+
 describe('customs', () => {
   it('declare an Alipay CN payment; status progresses WAITING_FOR_PROCESSING → SUCCESS', async () => {
     const token = (await authorize('ALIPAY_CN')).token.accessToken;
