@@ -2,10 +2,11 @@ import { getTranslations } from 'next-intl/server';
 import { NavLink } from '@/components/dashboard/nav-link';
 import { SignOutButton } from '@/components/dashboard/sign-out-button';
 import { LocaleSwitcher } from '@/components/locale-switcher';
+import { StaffIntlProvider } from '@/components/staff-intl-provider';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 
-const SECTIONS = ['overview', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'settings'] as const;
+const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'settings'] as const;
 
 // Every /dashboard page: the shell with navigation; the session is checked here and again in each page.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
@@ -53,7 +54,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
           </span>
         </div>
         <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-          {children}
+          <StaffIntlProvider>{children}</StaffIntlProvider>
         </main>
       </div>
     </div>

@@ -6,11 +6,14 @@ import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
+import { PAYMENT_METHODS } from '@/lib/alipay';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+import { MerchantSettingsForm } from './merchant-settings-form';
+import { METHOD_FIELD_PREFIX, refundLimitsToText } from './settings-form-input';
 
 export const metadata: Metadata = { title: 'Settings' };
 
-// GET /dashboard/settings — merchant, gateway and limits (read for everyone; admins edit).
+// GET /dashboard/settings — merchant, gateway and limits (read for everyone; admins edit name, wallets and limits).
 export default async function SettingsPage() {
   const actor = await requireStaff('dashboard.read');
   const t = await getTranslations('settings');
@@ -53,6 +56,29 @@ export default async function SettingsPage() {
           <dd className="mt-1 text-sm">{limits.length ? limits.map(([c, v]) => `${c} ${v}`).join(', ') : t('noLimits')}</dd>
         </div>
       </dl>
+      {can(actor.role, 'settings.manage') ? (
+        <section className="mt-8 rounded-lg border border-slate-200 bg-white p-6">
+          <MerchantSettingsForm
+            methodFieldPrefix={METHOD_FIELD_PREFIX}
+            methods={PAYMENT_METHODS.map((m) => ({ code: m.code, kind: m.kind, nameEn: m.nameEn, nameLocal: m.nameLocal, locale: m.locale, regions: m.regions, currency: m.currency }))}
+            current={{ merchantName: settings.merchantName, contractedMethods: settings.contractedMethods, refundLimitsText: refundLimitsToText(settings.operatorRefundLimits) }}
+            labels={{
+              heading: t('edit'),
+              merchantName: t('merchantName'),
+              merchantNameHint: t('merchantNameHint'),
+              contracted: t('contracted'),
+              contractedHint: t('contractedHint'),
+              refundLimits: t('refundLimits'),
+              refundLimitsHint: t('refundLimitsHint'),
+              save: t('save'),
+              saving: t('saving'),
+              saved: t('saved'),
+              wallets: t('wallets'),
+              banks: t('banks'),
+            }}
+          />
+        </section>
+      ) : null}
     </>
   );
 }

@@ -1,0 +1,100 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getTranslations } from 'next-intl/server';
+import { PageHeader } from '@/components/ui/page-header';
+import { UtcTime } from '@/components/ui/utc-time';
+import { getAgreementDetail } from '@/lib/agreements/get-agreement-detail';
+import { getPaymentMethod } from '@/lib/alipay';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { getDb } from '@/lib/db';
+import { AgreementStatusBadge } from '../agreement-status-badge';
+import { WalletName } from '../wallet-name';
+import { describeEvent } from './describe-event';
+import { RevokeAgreementForm } from './revoke-agreement-form';
+
+export const metadata: Metadata = { title: 'Agreement' };
+
+const EVENT_TYPES = new Set(['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused']);
+
+// GET /dashboard/agreements/[id] — one agreement, its timeline, and "Revoke authorization" while it is ACTIVE.
+export default async function AgreementPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requireStaff('dashboard.read');
+  const { id } = await params;
+  const detail = await getAgreementDetail(await getDb(), id);
+  if (!detail) notFound();
+  const { agreement, customer, events } = detail;
+  const t = await getTranslations('agreement');
+  const ev = await getTranslations('events');
+  const method = getPaymentMethod(agreement.paymentMethod);
+  const fields: [string, React.ReactNode][] = [
+    [t('status'), <AgreementStatusBadge key="s" status={agreement.status} />],
+    [t('wallet'), <WalletName key="w" code={agreement.paymentMethod} />],
+    [
+      t('customer'),
+      <span key="c">
+        <Link href={`/dashboard/customers/${customer.id}`} className="text-blue-800 underline">
+          {customer.name}
+        </Link>{' '}
+        <span className="font-mono text-xs text-slate-700">{customer.reference}</span>
+      </span>,
+    ],
+    [t('terminal'), [agreement.terminalType, agreement.osType].filter(Boolean).join(' / ')],
+    [t('login'), agreement.userLoginIdMasked ?? '—'],
+    [t('created'), <UtcTime key="cr" value={agreement.createdAt} />],
+    [t('activated'), <UtcTime key="a" value={agreement.activatedAt} />],
+    [t('accessTokenExpiry'), <UtcTime key="at" value={agreement.accessTokenExpiresAt} />],
+    [t('refreshTokenExpiry'), <UtcTime key="rt" value={agreement.refreshTokenExpiresAt} />],
+  ];
+  if (agreement.revokedAt) fields.push([t('revokedAt'), <UtcTime key="r" value={agreement.revokedAt} />], [t('revokedBy'), agreement.revokedBy ?? '—']);
+  if (agreement.failureCode || agreement.failureMessage) fields.push([t('failure'), [agreement.failureCode, agreement.failureMessage].filter(Boolean).join(' — ')]);
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/dashboard/agreements" className="text-blue-800 underline">
+          {t('back')}
+        </Link>
+      </p>
+      <PageHeader title={t('title', { wallet: method?.nameEn ?? agreement.paymentMethod, customer: customer.name })} />
+      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-6 sm:grid-cols-3">
+        {fields.map(([label, value]) => (
+          <div key={label}>
+            <dt className="text-xs font-medium uppercase text-slate-700">{label}</dt>
+            <dd className="mt-1 break-words text-sm text-slate-900">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {agreement.status === 'ACTIVE' && can(actor.role, 'payments.cancel') ? (
+        <section aria-labelledby="revoke-heading" className="mt-6 max-w-xl rounded-lg border border-red-200 bg-white p-4">
+          <h2 id="revoke-heading" className="mb-2 text-base font-semibold">
+            {t('revokeHeading')}
+          </h2>
+          <RevokeAgreementForm agreementId={agreement.id} labels={{ submit: t('revoke'), pending: t('revoking'), done: t('revoked'), hint: t('revokeHint') }} />
+        </section>
+      ) : null}
+      <section aria-labelledby="timeline-heading" className="mt-8">
+        <h2 id="timeline-heading" className="text-lg font-semibold">
+          {t('timeline')}
+        </h2>
+        {events.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-700">{t('noEvents')}</p>
+        ) : (
+          <ol className="mt-4 space-y-3 border-l-2 border-slate-300 pl-4">
+            {events.map((event) => (
+              <li key={event.id} data-testid="agreement-event" className="rounded-lg border border-slate-200 bg-white p-3">
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <h3 className="text-sm font-semibold text-slate-900">{EVENT_TYPES.has(event.type) ? ev(`type.${event.type}`) : event.type}</h3>
+                  <span className="text-xs text-slate-700">
+                    <UtcTime value={event.createdAt} />
+                  </span>
+                </div>
+                <p className="mt-1 text-sm text-slate-800">{describeEvent(ev, event.type, event.detail)}</p>
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}

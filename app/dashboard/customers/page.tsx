@@ -1,0 +1,113 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getTranslations } from 'next-intl/server';
+import { EmptyState } from '@/components/ui/empty-state';
+import { PageHeader } from '@/components/ui/page-header';
+import { UtcTime } from '@/components/ui/utc-time';
+import { LOCALE_NAMES, LOCALES, isLocale } from '@/i18n/locales';
+import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
+import { listCustomers } from '@/lib/customers/list-customers';
+import { getDb } from '@/lib/db';
+import { CreateCustomerForm } from './create-customer-form';
+
+export const metadata: Metadata = { title: 'Customers' };
+
+// GET /dashboard/customers — customers newest first (?after=<id> pages on), and the add form for operators and admins.
+export default async function CustomersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const actor = await requireStaff('dashboard.read');
+  const t = await getTranslations('customers');
+  const { after } = await searchParams;
+  const cursor = typeof after === 'string' ? after : null;
+  const page = await listCustomers(await getDb(), { after: cursor });
+  const canManage = can(actor.role, 'customers.manage');
+  return (
+    <>
+      <PageHeader title={t('title')} intro={t('intro')} />
+      {page.items.length === 0 && !cursor ? (
+        <EmptyState title={t('emptyTitle')} body={canManage ? t('emptyBody') : t('emptyBodyReadOnly')} />
+      ) : (
+        <>
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <caption className="sr-only">{t('caption')}</caption>
+              <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
+                <tr>
+                  <th scope="col" className="px-4 py-3">{t('name')}</th>
+                  <th scope="col" className="px-4 py-3">{t('reference')}</th>
+                  <th scope="col" className="px-4 py-3">{t('email')}</th>
+                  <th scope="col" className="px-4 py-3">{t('country')}</th>
+                  <th scope="col" className="px-4 py-3">{t('preferredLanguage')}</th>
+                  <th scope="col" className="px-4 py-3">{t('createdAt')}</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {page.items.map((customer) => (
+                  <tr key={customer.id} data-testid={`customer-row-${customer.reference}`}>
+                    <td className="px-4 py-3">
+                      <Link href={`/dashboard/customers/${customer.id}`} className="font-medium text-blue-800 underline focus-visible:outline-2 focus-visible:outline-blue-700">
+                        {customer.name}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-3 font-mono text-slate-800">{customer.reference}</td>
+                    <td className="px-4 py-3 text-slate-800">{customer.email ?? '—'}</td>
+                    <td className="px-4 py-3 text-slate-800">{customer.country ?? '—'}</td>
+                    <td className="px-4 py-3 text-slate-800">{isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : '—'}</td>
+                    <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+                      <UtcTime value={customer.createdAt} />
+                    </td>
+                  </tr>
+                ))}
+                {page.items.length === 0 ? (
+                  <tr>
+                    <td colSpan={6} className="px-4 py-6 text-center text-slate-700">
+                      {t('noMore')}
+                    </td>
+                  </tr>
+                ) : null}
+              </tbody>
+            </table>
+          </div>
+          <nav aria-label={t('pagination')} className="mt-4 flex gap-4 text-sm">
+            {cursor ? (
+              <Link href="/dashboard/customers" className="font-medium text-blue-800 underline">
+                {t('firstPage')}
+              </Link>
+            ) : null}
+            {page.nextCursor ? (
+              <Link href={`/dashboard/customers?after=${page.nextCursor}`} className="font-medium text-blue-800 underline">
+                {t('nextPage')}
+              </Link>
+            ) : null}
+          </nav>
+        </>
+      )}
+      {canManage ? (
+        <section aria-labelledby="add-customer" className="mt-8 max-w-2xl rounded-lg border border-slate-200 bg-white p-6">
+          <h2 id="add-customer" className="mb-4 text-lg font-semibold">
+            {t('add')}
+          </h2>
+          <CreateCustomerForm
+            languages={LOCALES.map((l) => ({ value: l, name: LOCALE_NAMES[l] }))}
+            labels={{
+              reference: t('reference'),
+              referenceHint: t('referenceHint'),
+              name: t('name'),
+              email: t('email'),
+              phone: t('phone'),
+              phoneHint: t('phoneHint'),
+              country: t('country'),
+              countryHint: t('countryHint'),
+              preferredLanguage: t('preferredLanguage'),
+              languageHint: t('languageHint'),
+              noLanguage: t('noLanguage'),
+              submit: t('create'),
+              created: t('created'),
+              open: t('openCreated'),
+            }}
+          />
+        </section>
+      ) : null}
+    </>
+  );
+}
