@@ -48,7 +48,8 @@ describe('resend schedule', () => {
       const gaps = flaky.received.slice(1).map((r, i) => r.at - (flaky.received[i]?.at ?? 0));
       RESEND_INTERVALS_MS.forEach((interval, i) => {
         expect(gaps[i]).toBeGreaterThanOrEqual(interval * SCALE - 5);
-        expect(gaps[i]).toBeLessThan(interval * SCALE + 500);
+        // Generous upper bound: CI runs suites in parallel; "never early" is the property that matters most.
+        expect(gaps[i]).toBeLessThan(interval * SCALE + 1_000);
       });
       const byPayment = (id: string) => Object.values(t.sim.store.state.notifications).find((n) => n.relatedId === id);
       // The receiver sees the 9th attempt a moment before the simulator records its outcome.
