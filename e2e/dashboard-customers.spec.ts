@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, createStaff, expectAxeClean } from './helpers';
+
+const VIEWER = { name: 'Cora Viewer', email: 'customers-viewer@e2e.test', role: 'viewer' as const, password: 'viewer-password-123' };
+const REFERENCE = `e2e-ph-${Date.now().toString(36)}`;
+const WALLETS = ['GCASH', 'KAKAOPAY', 'ALIPAY_CN', 'TRUEMONEY'];
+
+/** The id Next gave a server action in this build, read from the build's own manifest. */
+function actionId(exportedName: string): string {
+  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as { node: Record<string, { exportedName: string }> };
+  const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!entry) throw new Error(`no server action ${exportedName} in this build`);
+  return entry[0];
+}
+
+/**
+ * Signs in once the sign-in page has hydrated: a click before hydration submits the bare form as a GET
+ * (credentials in the query string) instead of signing in.
+ */
+async function signInOk(page: Page, email: string, password: string) {
+  await page.goto('/sign-in');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function openCustomer(page: Page) {
+  await page.goto('/dashboard/customers');
+  await page.getByTestId(`customer-row-${REFERENCE}`).getByRole('link').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Maria Santos' })).toBeVisible();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('an admin saves the merchant settings: name, contracted wallets and operator refund limits', async ({ page }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto('/dashboard/settings');
+  const form = page.getByRole('form', { name: 'Edit settings' });
+  await expect(form).toBeVisible();
+  await form.getByLabel('Merchant name').fill('Daikou E2E Store');
+  for (const code of WALLETS) await form.locator(`input[name="method.${code}"]`).check();
+  await form.getByLabel('Operator refund limits').fill('PHP=500000\nkrw = 100000');
+  await form.getByRole('button', { name: 'Save settings' }).click();
+  await expect(form.getByText('Settings saved.')).toBeVisible();
+  await expectAxeClean(page);
+
+  await page.reload();
+  for (const code of WALLETS) await expect(page.locator(`input[name="method.${code}"]`)).toBeChecked();
+  await expect(page.locator('input[name="method.PAYPAY"]')).not.toBeChecked();
+  await expect(page.getByLabel('Operator refund limits')).toHaveValue('KRW=100000\nPHP=500000');
+  const readOnly = page.locator('dl');
+  await expect(readOnly).toContainText('Daikou E2E Store');
+  for (const code of WALLETS) await expect(readOnly).toContainText(code);
+
+  // A malformed limit line is refused with a message on the field, and nothing is saved.
+  await page.getByLabel('Operator refund limits').fill('PHP=5.00');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Line 1: write CURRENCY=minor units')).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Operator refund limits')).toHaveValue('KRW=100000\nPHP=500000');
+});
+
+test('the settings form works without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext();
+  await signInOk(await context.newPage(), ADMIN.email, ADMIN.password);
+  const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
+  const page = await noJs.newPage();
+  await page.goto('/dashboard/settings');
+  await page.locator('input[name="method.MAYA"]').check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Settings saved.')).toBeVisible();
+  await page.goto('/dashboard/settings');
+  await expect(page.locator('input[name="method.MAYA"]')).toBeChecked();
+  for (const code of WALLETS) await expect(page.locator(`input[name="method.${code}"]`)).toBeChecked();
+  await noJs.close();
+  await context.close();
+});
+
+test('an admin adds a customer, creates authorization links with URL and QR code, and revokes one', async ({ page }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Customers' })).toBeVisible();
+  await expectAxeClean(page);
+
+  await page.getByLabel('Reference').fill(REFERENCE);
+  await page.getByLabel('Name').fill('Maria Santos');
+  await page.getByLabel('Email').fill('maria@example.test');
+  await page.getByLabel('Phone').fill('+63 917 123 4567');
+  await page.getByLabel('Country').fill('ph');
+  await page.getByLabel('Preferred language').selectOption('fil');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await expect(page.getByText('Customer added.')).toBeVisible();
+  const row = page.getByTestId(`customer-row-${REFERENCE}`);
+  await expect(row).toContainText('PH');
+  await expect(row).toContainText('Filipino');
+  await expect(row).toContainText('UTC');
+
+  // The same reference again is refused.
+  await page.getByLabel('Reference').fill(REFERENCE);
+  await page.getByLabel('Name').fill('Someone Else');
+  await page.getByRole('button', { name: 'Add customer' }).click();
+  await expect(page.getByText('A customer with this reference already exists.')).toBeVisible();
+
+  await openCustomer(page);
+  await expect(page.getByText('No authorization links yet.')).toBeVisible();
+  await expect(page.getByText('No agreements yet')).toBeVisible();
+  await page.getByLabel('Link valid for').selectOption('168');
+  await page.getByRole('button', { name: 'Create authorization link' }).click();
+  await expect(page.getByTestId('authorization-link')).toHaveCount(1);
+  await page.getByLabel('Link valid for').selectOption('24');
+  await page.getByRole('button', { name: 'Create authorization link' }).click();
+  await expect(page.getByTestId('authorization-link')).toHaveCount(2);
+
+  const urls = page.getByLabel('Authorization link URL');
+  await expect(urls).toHaveCount(2);
+  for (const input of await urls.all()) {
+    await expect(input).toHaveAttribute('readonly', '');
+    await expect(input).toHaveValue(/^http:\/\/localhost:\d+\/authorize\/[A-Za-z0-9_-]{32}$/);
+  }
+  await expect(page.getByRole('img', { name: /QR code of the authorization link/ })).toHaveCount(2);
+  const firstUrl = await urls.first().inputValue();
+  await expect(page.getByText(`${firstUrl}?app=1`)).toBeVisible();
+  await expectAxeClean(page);
+
+  // Revoke the newer link (24 hours): the older one stays open with its URL and QR code.
+  const newest = page.getByTestId('authorization-link').first();
+  await newest.getByRole('button', { name: /^Revoke/ }).click();
+  await expect(page.locator('[data-testid="authorization-link"][data-link-status="REVOKED"]')).toHaveCount(1);
+  await expect(page.locator('[data-testid="authorization-link"][data-link-status="OPEN"]')).toHaveCount(1);
+  await expect(page.getByLabel('Authorization link URL')).toHaveCount(1);
+  await expect(page.getByLabel('Authorization link URL')).not.toHaveValue(firstUrl);
+  await expect(page.getByRole('img', { name: /QR code of the authorization link/ })).toHaveCount(1);
+  await expectAxeClean(page);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agreements' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Agreements' })).toBeVisible();
+  await expectAxeClean(page);
+  await page.goto('/dashboard/agreements?status=ACTIVE');
+  await expect(page.getByRole('heading', { level: 1, name: 'Agreements' })).toBeVisible();
+
+  await createStaff(page, VIEWER);
+});
+
+test('a viewer sees customers, links and agreements read-only, and no settings form', async ({ page }) => {
+  await signInOk(page, VIEWER.email, VIEWER.password);
+  await page.goto('/dashboard/customers');
+  await expect(page.getByTestId(`customer-row-${REFERENCE}`)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Add a customer' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Add customer' })).toHaveCount(0);
+  await expectAxeClean(page);
+
+  await openCustomer(page);
+  await expect(page.getByLabel('Authorization link URL')).toHaveCount(1);
+  await expect(page.getByRole('button', { name: 'Create authorization link' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
+  await expectAxeClean(page);
+
+  await page.goto('/dashboard/agreements');
+  await expect(page.getByRole('heading', { level: 1, name: 'Agreements' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Revoke authorization' })).toHaveCount(0);
+
+  await page.goto('/dashboard/settings');
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expect(page.locator('dl')).toContainText('GCASH');
+  await expect(page.getByRole('form', { name: 'Edit settings' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Save settings' })).toHaveCount(0);
+  await expectAxeClean(page);
+
+  // The server action itself refuses a viewer, whatever the page shows.
+  const response = await page.request.post('/dashboard/customers', {
+    headers: { 'Next-Action': actionId('createCustomerAction'), 'Content-Type': 'text/plain;charset=UTF-8', Origin: new URL(page.url()).origin },
+    data: JSON.stringify([null, { reference: 'viewer-made', name: 'Not Allowed' }]),
+  });
+  expect(await response.text()).toContain('"code":"forbidden"');
+});
