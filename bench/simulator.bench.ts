@@ -145,17 +145,22 @@ async function main(): Promise<void> {
   });
   try {
     const cfg: LoadConfig = { url: sim.url, merchantPrivatePem: merchant.privateKey, simulatorPublicPem: sim.publicKeyPem, seconds, concurrency };
+    // Server CPU spent during the run: a capacity figure that other processes on the machine cannot skew.
+    const cpuBefore = process.cpuUsage();
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--load'], { stdio: ['pipe', 'pipe', 'inherit'] });
     child.stdin.end(JSON.stringify(cfg));
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
     if (code !== 0) throw new Error(`load process exited ${code}`);
+    const cpu = process.cpuUsage(cpuBefore);
     const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult;
+    const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / Math.max(1, r.ok);
     const perSecond = r.ok / r.seconds;
     const ledger = sim.store.state.ledger.length;
     console.log(`simulator pay: ${r.ok} signed pay calls OK in ${r.seconds.toFixed(2)} s (concurrency ${concurrency}), failed ${r.failed}, bad signatures ${r.badSignature}`);
     console.log(`  ${perSecond.toFixed(0)} calls/s — ${(perSecond / TARGET_PER_SECOND).toFixed(2)}× the ${TARGET_PER_SECOND}/s target; latency p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms; ledger entries ${ledger}`);
+    console.log(`  simulator CPU ${cpuMsPerCall.toFixed(3)} ms per call ≈ ${(1000 / cpuMsPerCall).toFixed(0)} calls per CPU-second (independent of other load on the machine)`);
     if (r.failed > 0 || r.badSignature > 0 || ledger !== r.ok) throw new Error('some calls failed or the ledger disagrees with the successes');
     if (perSecond < TARGET_PER_SECOND) process.exitCode = 1;
   } finally {
