@@ -1,0 +1,50 @@
+import { createTranslator } from 'next-intl';
+import { describe, expect, it } from 'vitest';
+import en from '@/messages/en/dashboard.json';
+import zh from '@/messages/zh-CN/dashboard.json';
+import { describeEvent } from './describe-event';
+
+// The detail shapes lib/agreements records (recordAgreementEvent call sites).
+const EVENTS: [string, Record<string, unknown> | null][] = [
+  ['consult', { outcome: 'success', resultCode: 'SUCCESS', terminalType: 'WAP', osType: 'ANDROID' }],
+  ['returned', { withCode: true }],
+  ['returned', { withCode: false }],
+  ['apply_token', { source: 'redirect', outcome: 'failed', resultCode: 'INVALID_CODE' }],
+  ['apply_token', { source: 'notification', outcome: 'unknown', resultCode: 'NO_ANSWER' }],
+  ['notification', { type: 'AUTHCODE_CREATED' }],
+  ['notification', { type: 'TOKEN_CANCELED', reason: null, applied: true }],
+  ['notification', { type: 'TOKEN_CANCELED', reason: 'USER_CANCEL', applied: false }],
+  ['revoke', { by: 'staff', outcome: 'success', resultCode: 'SUCCESS' }],
+  ['return_refused', { reason: 'foreign_browser' }],
+  ['return_refused', { reason: 'reused_state' }],
+  ['return_refused', { reason: 'expired_state' }],
+  ['something_new', { a: 1, b: { c: true } }],
+  ['something_new', null],
+];
+
+function translatorFor(locale: string, messages: Record<string, unknown>) {
+  const t = createTranslator({ locale, messages, namespace: 'events', timeZone: 'UTC', onError: (error) => { throw error; } });
+  return (key: string, values?: Record<string, string | number>) => t(key as never, values);
+}
+
+describe('describeEvent', () => {
+  const t = translatorFor('en', en);
+
+  it('puts each recorded event into words', () => {
+    expect(describeEvent(t, 'consult', EVENTS[0]![1])).toBe("Asked Antom for the wallet's authorization page: succeeded, result code SUCCESS, terminal WAP / ANDROID.");
+    expect(describeEvent(t, 'apply_token', EVENTS[3]![1])).toBe("Exchanged the authorization code for tokens, triggered by the buyer's return: failed, result code INVALID_CODE.");
+    expect(describeEvent(t, 'notification', EVENTS[6]![1])).toBe('Antom reported that the authorization was cancelled in the wallet (TOKEN_CANCELED, reason: —). The agreement was ended.');
+    expect(describeEvent(t, 'revoke', EVENTS[8]![1])).toBe('Revocation requested by staff: succeeded, result code SUCCESS.');
+    expect(describeEvent(t, 'return_refused', { reason: 'foreign_browser' })).toMatch(/different browser/);
+    expect(describeEvent(t, 'something_new', { a: 1, b: { c: true } })).toBe('Details: a: 1, b: {"c":true}');
+  });
+
+  it.each([
+    ['en', en],
+    ['zh-CN', zh],
+  ])('has every message it needs in %s', (locale, messages) => {
+    const translate = translatorFor(locale, messages);
+    // A missing or malformed message throws (onError above) instead of printing its key.
+    for (const [type, detail] of EVENTS) expect(describeEvent(translate, type, detail)).not.toMatch(/events\.|\{(outcome|resultCode|reason|source|by|type|detail)\}/);
+  });
+});
