@@ -24,7 +24,8 @@ const EVENTS: [string, Record<string, unknown> | null][] = [
 
 function translatorFor(locale: string, messages: Record<string, unknown>) {
   const t = createTranslator({ locale, messages, namespace: 'events', timeZone: 'UTC', onError: (error) => { throw error; } });
-  return (key: string, values?: Record<string, string | number>) => t(key as never, values);
+  // Messages are untyped here (any key), so widen the translator to describeEvent's signature.
+  return t as unknown as (key: string, values?: Record<string, string | number>) => string;
 }
 
 describe('describeEvent', () => {
