@@ -1,13 +1,14 @@
 // Server-level pieces: the home page, the optional HTTPS listener (self-signed, node-forge), the
 // out-of-order notification scenario and ensureDevKeys.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPrivateKey, loadPublicKey, isKeyPair } from '../alipay/keys';
 import { ensureDevKeys } from './keys';
-import { alipayClientFor, authorizeViaControl, payInput, startReceiver, startTestSimulator, control, TEST_CLIENT_ID, uniqueId, waitFor, type Json } from './test-kit';
+import { testKeyPair } from '../alipay/test-support';
+import { alipayClientFor, amsCall, authorizeViaControl, payInput, startReceiver, startTestSimulator, control, TEST_CLIENT_ID, uniqueId, waitFor, type Json } from './test-kit';
 
 describe('ensureDevKeys', () => {
   it('creates two distinct RSA-2048 pairs once and reuses them', () => {
@@ -27,6 +28,25 @@ describe('ensureDevKeys', () => {
 });
 
 describe('server', () => {
+  it('registers the clients listed in <dataDir>/simulator/clients.json at start', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'daikou-sim-'));
+    try {
+      const merchant = testKeyPair('simulator-merchant');
+      mkdirSync(path.join(dir, 'simulator'), { recursive: true });
+      writeFileSync(path.join(dir, 'simulator', 'clients.json'), JSON.stringify([{ clientId: 'FROM_FILE', publicKeyPem: merchant.publicPem, keyVersion: 3 }]));
+      const t = await startTestSimulator({}, dir);
+      try {
+        const r = await amsCall(t, 'payments/inquiryPayment', { paymentId: 'x' }, { clientId: 'FROM_FILE', keyVersion: '3' });
+        expect(r.json.result.resultCode).toBe('ORDER_NOT_EXIST');
+        expect(r.signed).toBe(true);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('serves the home page and HTTPS with a self-signed certificate', async () => {
     const t = await startTestSimulator({ https: {} });
     try {

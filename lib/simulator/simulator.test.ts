@@ -1,5 +1,6 @@
 // End-to-end: lib/alipay's client drives the simulator through every endpoint and scenario, with the
 // notification receiver verifying each delivery as the portal would.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlipayClient, type AlipayClient } from '../alipay';
 import { amsCall, control, startReceiver, startTestSimulator, TEST_CLIENT_ID, waitFor, type TestSimulator, type Json } from './test-kit';
@@ -433,7 +434,13 @@ describe('persistence', () => {
     await t.sim.close();
     // A new port: a fresh origin, so no pooled keep-alive socket of the old server is reused.
     const again = await startTestSimulator({}, dir);
-    t = { ...again, close: async () => { await again.close(); } };
+    t = {
+      ...again,
+      close: async () => {
+        await again.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
     client = makeClient();
     expect((await client.inquiryPayment({ paymentId: (paid.data as Json).paymentId } as never)).data).toMatchObject({ paymentStatus: 'SUCCESS' });
     expect((await client.pay(payBody(token.accessToken, '10000'))).result.resultCode).toBe('SUCCESS');
