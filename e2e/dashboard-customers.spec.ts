@@ -41,6 +41,8 @@ test('an admin saves the merchant settings: name, contracted wallets and operato
   const form = page.getByRole('form', { name: 'Edit settings' });
   await expect(form).toBeVisible();
   await form.getByLabel('Merchant name').fill('Daikou E2E Store');
+  // Start from none (the start-up may have seeded some), then tick exactly these.
+  for (const box of await form.locator('input[name^="method."]').all()) await box.uncheck();
   for (const code of WALLETS) await form.locator(`input[name="method.${code}"]`).check();
   await form.getByLabel('Operator refund limits').fill('PHP=500000\nkrw = 100000');
   await form.getByRole('button', { name: 'Save settings' }).click();
@@ -144,6 +146,54 @@ test('an admin adds a customer, creates authorization links with URL and QR code
   await createStaff(page, VIEWER);
 });
 
+test('a buyer authorizes GCash through the link; staff see the agreement in the list and its timeline', async ({ page, browser }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await openCustomer(page);
+  const linkUrl = await page.getByLabel('Authorization link URL').inputValue();
+
+  const buyer = await browser.newContext();
+  const buyerPage = await buyer.newPage();
+  await buyerPage.goto(linkUrl);
+  await buyerPage.locator('button[data-wallet="GCASH"]').click();
+  await expect(buyerPage).toHaveURL(/\/wallet\/authorize\//);
+  await buyerPage.locator('button.primary').click();
+  await expect(buyerPage).toHaveURL(new RegExp(`^${new URL(linkUrl).origin}/authorize/`));
+  await buyer.close();
+
+  await page.reload();
+  await expect(page.locator('[data-testid="authorization-link"][data-link-status="USED"]')).toHaveCount(1);
+  await expect(page.getByRole('table', { name: 'Agreements of Maria Santos' })).toContainText('GCash');
+  await expect(page.getByLabel('Authorization link URL')).toHaveCount(0);
+  // A fresh link for the viewer test to find.
+  await page.getByRole('button', { name: 'Create authorization link' }).click();
+  await expect(page.getByLabel('Authorization link URL')).toHaveCount(1);
+
+  await page.goto('/dashboard/agreements');
+  const row = page.getByTestId('agreement-row').filter({ hasText: REFERENCE });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Active');
+  await expect(row).toContainText('Maria Santos');
+  await expectAxeClean(page);
+
+  // The status filter is a plain GET form.
+  await page.getByLabel('Status').selectOption('REVOKED');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/status=REVOKED/);
+  await expect(page.getByTestId('agreement-row').filter({ hasText: REFERENCE })).toHaveCount(0);
+  await page.getByLabel('Status').selectOption('ACTIVE');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/status=ACTIVE/);
+  await page.getByTestId('agreement-row').filter({ hasText: REFERENCE }).getByRole('link', { name: /GCash/ }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'GCash agreement — Maria Santos' })).toBeVisible();
+  const events = page.getByTestId('agreement-event');
+  await expect(events.filter({ hasText: 'Consult' })).toHaveCount(1);
+  await expect(events.filter({ hasText: 'Token request' })).toHaveCount(1);
+  await expect(events.first()).toContainText('UTC');
+  await expect(page.getByRole('button', { name: 'Revoke authorization' })).toBeVisible();
+  await expectAxeClean(page);
+});
+
 test('a viewer sees customers, links and agreements read-only, and no settings form', async ({ page }) => {
   await signInOk(page, VIEWER.email, VIEWER.password);
   await page.goto('/dashboard/customers');
@@ -160,6 +210,9 @@ test('a viewer sees customers, links and agreements read-only, and no settings f
 
   await page.goto('/dashboard/agreements');
   await expect(page.getByRole('heading', { level: 1, name: 'Agreements' })).toBeVisible();
+  await page.getByTestId('agreement-row').filter({ hasText: REFERENCE }).getByRole('link', { name: /GCash/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'GCash agreement — Maria Santos' })).toBeVisible();
+  await expect(page.getByText('Active', { exact: true })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Revoke authorization' })).toHaveCount(0);
 
   await page.goto('/dashboard/settings');
@@ -175,4 +228,16 @@ test('a viewer sees customers, links and agreements read-only, and no settings f
     data: JSON.stringify([null, { reference: 'viewer-made', name: 'Not Allowed' }]),
   });
   expect(await response.text()).toContain('"code":"forbidden"');
+});
+
+test('an admin revokes the agreement: it becomes Revoked and the timeline records it', async ({ page }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto('/dashboard/agreements?status=ACTIVE');
+  await page.getByTestId('agreement-row').filter({ hasText: REFERENCE }).getByRole('link', { name: /GCash/ }).click();
+  await page.getByRole('button', { name: 'Revoke authorization' }).click();
+  await expect(page.getByTestId('agreement-event').filter({ hasText: 'Revocation requested by staff: succeeded' })).toHaveCount(1);
+  await expect(page.getByText('Revoked', { exact: true }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Revoke authorization' })).toHaveCount(0);
+  await page.goto('/dashboard/agreements?status=REVOKED');
+  await expect(page.getByTestId('agreement-row').filter({ hasText: REFERENCE })).toHaveCount(1);
 });
