@@ -6,6 +6,8 @@ const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // A second build folder lets two checkouts' builds (or a build beside a running server) not collide.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   // Render metadata (the <title>) in the initial HTML for every client, not streamed later: screen readers
   // and axe need a title as soon as the page loads.
   htmlLimitedBots: /.*/,

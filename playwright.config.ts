@@ -4,6 +4,8 @@ import { defineConfig, devices } from '@playwright/test';
 // in Debian's Chromium (CHROMIUM_PATH) — Playwright's own browser download is not available here.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const SIMULATOR_PORT = Number(process.env.E2E_SIMULATOR_PORT ?? 4110);
+// Its own data folder (PGlite files, keys, fixtures), wiped at every run.
+const DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
 
 export default defineConfig({
@@ -31,19 +33,21 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   webServer: {
-    command: 'rm -rf .data/e2e && npx tsx scripts/start.ts',
+    command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && npx tsx scripts/e2e-seed.ts && npx tsx scripts/start.ts`,
     url: `http://localhost:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
     env: {
-      DATA_DIR: '.data/e2e',
+      DATA_DIR,
       PORT: String(PORT),
       APP_URL: `http://localhost:${PORT}`,
       SIMULATOR_PORT: String(SIMULATOR_PORT),
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+      // Short enough that the expired-state test can wait it out.
+      AUTH_STATE_TTL_SECONDS: '20',
     },
   },
 });

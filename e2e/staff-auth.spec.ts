@@ -7,7 +7,7 @@ const LOCKME = { name: 'Lou Locked', email: 'lock@e2e.test', role: 'operator' as
 
 /** The id Next gave a server action in this build, read from the build's own manifest. */
 function actionId(exportedName: string): string {
-  const manifest = JSON.parse(readFileSync('.next/server/server-reference-manifest.json', 'utf8')) as {
+  const manifest = JSON.parse(readFileSync(`${process.env.NEXT_DIST_DIR || '.next'}/server/server-reference-manifest.json`, 'utf8')) as {
     node: Record<string, { exportedName: string }>;
   };
   const entry = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);

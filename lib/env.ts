@@ -33,6 +33,8 @@ const schema = z.object({
   ALIPAY_MERCHANT_PRIVATE_KEY: optionalString,
   ALIPAY_PUBLIC_KEY: optionalString,
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
+  /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
+  AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
   SIMULATOR_URL: optionalString,
   SIMULATOR_SECRET: optionalString,
   /** Worker: run the job queue inside the web process (development) or only in `npm run worker`. */

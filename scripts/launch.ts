@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { prepareRuntime } from './prepare-runtime';
 import { startLocalSimulator } from './local-simulator';
@@ -6,6 +6,9 @@ import { startLocalSimulator } from './local-simulator';
 /** Prepares the runtime, starts the local simulator when needed, and runs Next in the foreground. */
 export async function launch(mode: 'development' | 'production'): Promise<void> {
   const gatewayConfigured = Boolean(process.env.ALIPAY_GATEWAY_URL);
+  // The buyer pages' stylesheet and fonts (public/buyer/), built from components/buyer.
+  const assets = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-buyer-assets.ts'], { stdio: 'inherit' });
+  if (assets.status !== 0) process.exit(1);
   const prepared = await prepareRuntime({ mode });
   const env = { ...prepared.raw };
   let stopSimulator: (() => Promise<void>) | undefined;

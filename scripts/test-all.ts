@@ -39,7 +39,7 @@ if (pgUrl && !args.has('--e2e-only')) {
   console.log('[test] TEST_DATABASE_URL not set: PostgreSQL integration run skipped (PGlite only).');
 }
 if (!args.has('--skip-e2e')) {
-  if (!args.has('--skip-build')) steps.push({ name: 'next build', command: ['npx', 'next', 'build'] });
+  if (!args.has('--skip-build')) steps.push({ name: 'build', command: ['npm', 'run', 'build'] });
   steps.push({
     name: 'playwright (Chromium)',
     command: ['npx', 'playwright', 'test', '--reporter=list,json'],

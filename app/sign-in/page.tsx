@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { getCurrentActor } from '@/lib/auth/current-actor';
 import { LocaleSwitcher } from '@/components/locale-switcher';
+import { StaffIntlProvider } from '@/components/staff-intl-provider';
 import { SignInForm } from './sign-in-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -21,7 +22,9 @@ export default async function SignInPage() {
           <p className="mt-1 text-sm text-slate-700">{t('subtitle')}</p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <SignInForm />
+          <StaffIntlProvider>
+            <SignInForm />
+          </StaffIntlProvider>
         </div>
         <LocaleSwitcher />
       </div>

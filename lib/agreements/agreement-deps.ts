@@ -10,6 +10,8 @@ export interface AgreementDeps {
   vault: TokenVault;
   /** Absolute authRedirectUrl: the portal's return route, a fixed server constant (never user input). */
   returnUrl: string;
+  /** authState lifetime; default AUTH_STATE_TTL_MS. */
+  authStateTtlMs?: number;
   now?: () => Date;
 }
 

@@ -14,5 +14,11 @@ export async function getAgreementDeps(): Promise<AgreementDeps> {
   const config = env();
   const db = await getDb();
   vault ??= TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY);
-  return { db, alipay: getAlipayClient(db), vault, returnUrl: new URL(AUTHORIZATION_RETURN_PATH, config.APP_URL).toString() };
+  return {
+    db,
+    alipay: getAlipayClient(db),
+    vault,
+    returnUrl: new URL(AUTHORIZATION_RETURN_PATH, config.APP_URL).toString(),
+    authStateTtlMs: config.AUTH_STATE_TTL_SECONDS * 1000,
+  };
 }

@@ -54,7 +54,7 @@ export async function startAuthorization(
       terminalType: input.terminal.terminalType,
       osType: input.terminal.osType ?? null,
       authStateIndex: deps.vault.index(authState, 'authState'),
-      authStateExpiresAt: new Date(now.getTime() + AUTH_STATE_TTL_MS),
+      authStateExpiresAt: new Date(now.getTime() + (deps.authStateTtlMs ?? AUTH_STATE_TTL_MS)),
       buyerBindingIndex: deps.vault.index(input.buyerBinding, 'buyer'),
     })
     .returning({ id: agreements.id });

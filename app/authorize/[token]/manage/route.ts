@@ -1,0 +1,73 @@
+// GET /authorize/:token/manage — the buyer's active authorizations; POST revokes one (then 303 back here).
+import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
+import type { NextRequest } from 'next/server';
+import { buyerResponse, seeOther, type Translate } from '@/components/buyer/buyer-document';
+import { buyerQuery } from '@/components/buyer/language-form';
+import { manageView } from '@/components/buyer/manage-view';
+import { notice } from '@/components/buyer/notice';
+import { isLocale } from '@/i18n/locales';
+import { getAgreementDeps } from '@/lib/agreements/app-deps';
+import { listActiveCustomerAgreements } from '@/lib/agreements/list-customer-agreements';
+import { revokeAgreement } from '@/lib/agreements/revoke-agreement';
+import { getPaymentMethod } from '@/lib/alipay';
+import { isSameOriginPost, readSmallForm } from '@/lib/buyer/same-origin';
+import { resolveAuthorizationLink, type ResolvedLink } from '@/lib/customers/resolve-authorization-link';
+import { getDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import { html } from '@/lib/html/html';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+
+export const dynamic = 'force-dynamic';
+
+/** Self-service stays reachable after the link is used or expired; a revoked or unknown link shows nothing. */
+function customerOf(resolved: ResolvedLink) {
+  if (resolved.ok) return resolved.customer;
+  return resolved.problem === 'used' || resolved.problem === 'expired' ? resolved.customer : undefined;
+}
+
+export async function GET(request: NextRequest, { params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const q = request.nextUrl.searchParams;
+  const lang = isLocale(q.get('lang')) ? q.get('lang')! : undefined;
+  const t = (await getTranslations('buyer')) as unknown as Translate;
+  const locale = await getLocale();
+  const db = await getDb();
+  const resolved = await resolveAuthorizationLink(db, token);
+  const customer = customerOf(resolved);
+  if (!customer) return buyerResponse({ locale, title: t('link.unknownTitle'), body: html`<main>${notice('warning', t('link.unknownTitle'), t('link.unknownBody'))}</main>`, status: 404 });
+  const format = await getFormatter();
+  const [settings, rows] = await Promise.all([getMerchantSettings(db), listActiveCustomerAgreements(db, customer.id)]);
+  return buyerResponse({
+    locale,
+    title: t('manage.title', { merchant: settings.merchantName }),
+    body: manageView(t, {
+      token,
+      locale,
+      lang,
+      merchant: settings.merchantName,
+      revoked: q.get('revoked') === '1',
+      failed: q.get('error') === 'revoke',
+      canLinkMore: resolved.ok,
+      rows: rows.map((r) => ({
+        id: r.id,
+        code: r.paymentMethod,
+        method: getPaymentMethod(r.paymentMethod),
+        login: r.userLoginIdMasked,
+        since: r.activatedAt ? format.dateTime(r.activatedAt, { dateStyle: 'medium' }) : null,
+      })),
+    }),
+  });
+}
+
+export async function POST(request: NextRequest, { params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  if (!isSameOriginPost(request, env().APP_URL)) return new Response('Cross-site form posts are not accepted.', { status: 403 });
+  const form = await readSmallForm(request);
+  const lang = isLocale(form?.lang) ? form.lang : undefined;
+  const deps = await getAgreementDeps();
+  const customer = customerOf(await resolveAuthorizationLink(deps.db, token));
+  const agreementId = form?.agreementId ?? '';
+  if (!customer || !/^[0-9a-f-]{36}$/.test(agreementId)) return seeOther(`/authorize/${token}/manage${buyerQuery({ lang, error: 'revoke' })}`, request.url);
+  const result = await revokeAgreement(deps, { agreementId, by: { kind: 'buyer', customerId: customer.id } });
+  return seeOther(`/authorize/${token}/manage${buyerQuery(result.ok ? { lang, revoked: '1' } : { lang, error: 'revoke' })}`, request.url);
+}

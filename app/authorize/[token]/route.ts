@@ -1,0 +1,61 @@
+// GET /authorize/:token — the buyer's wallet picker: plain HTML, no JavaScript, region-ordered wallets.
+import { getLocale, getTranslations } from 'next-intl/server';
+import type { NextRequest } from 'next/server';
+import { buyerResponse, seeOther, type Translate } from '@/components/buyer/buyer-document';
+import { linkProblemView, walletPickerView } from '@/components/buyer/wallet-picker-view';
+import { isLocale } from '@/i18n/locales';
+import { orderWalletsForRegion, resolveBuyerRegion } from '@/lib/buyer/buyer-region';
+import { resolveAuthorizationLink } from '@/lib/customers/resolve-authorization-link';
+import { getDb } from '@/lib/db';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+
+export const dynamic = 'force-dynamic';
+const ERROR_KEYS = ['consult_failed', 'consult_unavailable', 'method_not_offered', 'terminal_unsupported'];
+
+export async function GET(request: NextRequest, { params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const q = request.nextUrl.searchParams;
+  const lang = isLocale(q.get('lang')) ? q.get('lang')! : undefined;
+  const app = q.get('app') === '1' ? '1' : undefined;
+  const db = await getDb();
+  const resolved = await resolveAuthorizationLink(db, token);
+  // First visit: the customer's preferred language, kept in the URL from then on.
+  if (!lang && isLocale(resolved.customer?.preferredLanguage)) {
+    const next = new URLSearchParams(q);
+    next.set('lang', resolved.customer.preferredLanguage);
+    return seeOther(`/authorize/${token}?${next.toString()}`, request.url);
+  }
+  const t = (await getTranslations('buyer')) as unknown as Translate;
+  const locale = await getLocale();
+  if (!resolved.ok) {
+    return buyerResponse({ locale, title: t(`link.${resolved.problem}Title`), body: linkProblemView(t, { token, locale, lang, problem: resolved.problem }), status: resolved.problem === 'unknown' ? 404 : 410 });
+  }
+  const settings = await getMerchantSettings(db);
+  const explicitRegion = q.get('region')?.toUpperCase() || undefined;
+  const region = resolveBuyerRegion({
+    explicit: explicitRegion,
+    customerCountry: resolved.customer.country,
+    geoCountry: request.headers.get('cf-ipcountry') ?? request.headers.get('x-vercel-ip-country'),
+    acceptLanguage: request.headers.get('accept-language'),
+  });
+  const { primary, other } = orderWalletsForRegion(settings.contractedMethods, region);
+  const error = q.get('error');
+  const errorWallet = [...primary, ...other].find((m) => m.code === q.get('wallet'));
+  return buyerResponse({
+    locale,
+    title: t('pageTitle'),
+    body: walletPickerView(t, {
+      token,
+      locale,
+      merchant: settings.merchantName,
+      lang,
+      app,
+      explicitRegion: explicitRegion && /^[A-Z]{2}$/.test(explicitRegion) ? explicitRegion : undefined,
+      region,
+      primary,
+      other,
+      error: error ? { key: ERROR_KEYS.includes(error) ? error : 'generic', wallet: errorWallet?.nameEn ?? '' } : undefined,
+    }),
+  });
+}
+

@@ -1,0 +1,45 @@
+// Seeds the end-to-end suite's fresh database before the portal starts (Playwright webServer command):
+// the admin, contracted wallets, buyers in four countries and a pool of single-use authorization links,
+// written to <DATA_DIR>/e2e-fixtures.json for the specs. Not for production data.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Actor } from '../lib/auth/actor';
+import { createAuthorizationLink } from '../lib/customers/create-authorization-link';
+import { createCustomer } from '../lib/customers/create-customer';
+import { openDatabase } from '../lib/db/client';
+import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
+import { authenticateStaff } from '../lib/staff/authenticate-staff';
+import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
+import { validateStaffSession } from '../lib/staff/validate-staff-session';
+
+const dataDir = process.env.DATA_DIR || '.data/e2e';
+const email = process.env.ADMIN_EMAIL!;
+const password = process.env.ADMIN_PASSWORD!;
+const database = await openDatabase({ url: process.env.DATABASE_URL || undefined, pgliteDir: path.join(dataDir, 'pglite') });
+try {
+  await seedFirstAdmin(database.db, { email, password });
+  const session = await authenticateStaff(database.db, { email, password, ip: null, userAgent: 'e2e-seed' });
+  if (!session.ok) throw new Error('e2e seed: admin sign-in failed');
+  const actor = (await validateStaffSession(database.db, session.sessionId, { ip: null, userAgent: 'e2e-seed' })) as Actor;
+  await updateMerchantSettings(database.db, actor, { merchantName: 'E2E Coffee Club', contractedMethods: ['GCASH', 'MAYA', 'KAKAOPAY', 'NAVER_PAY', 'ALIPAY_CN', 'TRUEMONEY', 'PAYPAY'] });
+  const buyers = {
+    ph: { reference: 'e2e-ph', name: 'Maria Santos', country: 'PH', preferredLanguage: undefined },
+    kr: { reference: 'e2e-kr', name: 'Kim Minjun', country: 'KR', preferredLanguage: 'ko' },
+    th: { reference: 'e2e-th', name: 'Somchai Jaidee', country: 'TH', preferredLanguage: 'th' },
+    cn: { reference: 'e2e-cn', name: 'Wang Fang', country: 'CN', preferredLanguage: undefined },
+  } as const;
+  const fixtures: Record<string, string[]> = {};
+  for (const [key, buyer] of Object.entries(buyers)) {
+    const customer = await createCustomer(database.db, actor, { ...buyer, email: undefined, phone: undefined });
+    if (!customer.ok) throw new Error(customer.error);
+    fixtures[key] = [];
+    for (let i = 0; i < 8; i++) {
+      const link = await createAuthorizationLink(database.db, actor, { customerId: customer.data.id, expiresInHours: 24 });
+      if (!link.ok) throw new Error(link.error);
+      fixtures[key].push(link.data.token);
+    }
+  }
+  writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+} finally {
+  await database.close();
+}
