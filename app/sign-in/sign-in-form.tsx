@@ -34,7 +34,9 @@ export function SignInForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    // method/action matter only before hydration: a click then posts to next-auth (refused without its CSRF
+    // cookie) instead of a GET that would put the password in the address bar.
+    <form onSubmit={onSubmit} method="post" action="/api/auth/callback/credentials" className="space-y-4" noValidate>
       <TextField id="email" name="email" type="email" label={t('email')} autoComplete="username" required />
       <TextField id="password" name="password" type="password" label={t('password')} autoComplete="current-password" required />
       {error ? (

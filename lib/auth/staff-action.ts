@@ -55,11 +55,14 @@ function forbidden(permission: Permission): ActionResult<never> {
   return { ok: false, code: 'forbidden', error: `Your role does not allow this (${permission}).` };
 }
 
-function formDataToObject(form: FormData): Record<string, unknown> {
+/** Form fields to an object; a name given more than once (a checkbox group) becomes an array. */
+export function formDataToObject(form: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of form.entries()) {
+  for (const key of new Set(form.keys())) {
     if (key.startsWith('$ACTION')) continue;
-    if (typeof value === 'string') out[key] = value;
+    const values = form.getAll(key).filter((v): v is string => typeof v === 'string');
+    if (values.length === 1) out[key] = values[0];
+    else if (values.length > 1) out[key] = values;
   }
   return out;
 }
