@@ -10,6 +10,8 @@ export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-passwor
 
 export default defineConfig({
   testDir: './e2e',
+  // Its own folder: Playwright empties outputDir at start, and test-results/ also holds vitest reports.
+  outputDir: 'test-results/playwright',
   fullyParallel: false,
   workers: 1,
   retries: 0,
