@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { PageHeader } from '@/components/ui/page-header';
+import { getPaymentMethod } from '@/lib/alipay';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
@@ -49,7 +50,7 @@ export default async function SettingsPage() {
         </div>
         <div>
           <dt className="text-xs font-medium uppercase text-slate-600">{t('contracted')}</dt>
-          <dd className="mt-1 text-sm">{settings.contractedMethods.length ? settings.contractedMethods.join(', ') : t('noneContracted')}</dd>
+          <dd className="mt-1 text-sm">{settings.contractedMethods.length ? settings.contractedMethods.map((code) => getPaymentMethod(code)?.nameEn ?? code).join(', ') : t('noneContracted')}</dd>
         </div>
         <div>
           <dt className="text-xs font-medium uppercase text-slate-600">{t('refundLimits')}</dt>
