@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt, or } from 'drizzle-orm';
 import { describeResult, type EndpointResponse } from '@/lib/alipay';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { agreements, authorizationLinks, type Agreement } from '@/lib/db/schema';
@@ -11,12 +11,18 @@ export type ExchangeResult =
   | { kind: 'conflict'; agreement: Agreement };
 
 const APPLY_ATTEMPTS = 3;
+/**
+ * An APPLYING row older than this lost its caller (process killed mid-call). The next caller holding the
+ * same authCode (the buyer reloading, or Antom resending AUTHCODE_CREATED) takes it over and retries.
+ */
+export const STALE_APPLY_MS = 2 * 60 * 1000;
 
 /**
  * Exchanges an authCode for tokens exactly once per agreement, whoever calls first (the buyer's return,
  * a reload, a second tab, or the AUTHCODE_CREATED notification). One guarded UPDATE PENDING → APPLYING
  * elects the single caller that runs applyToken; every other caller with the same code waits for that
  * result instead of calling again. A different code for an agreement that already has one is a conflict.
+ * A claim abandoned for STALE_APPLY_MS (crash mid-call) is taken over by the next caller with the same code.
  */
 export async function exchangeAuthCode(
   deps: AgreementDeps,
@@ -29,7 +35,15 @@ export async function exchangeAuthCode(
   const [claimed] = await deps.db
     .update(agreements)
     .set({ status: 'APPLYING', authCodeIndex: codeIndex, applyStartedAt: now, updatedAt: now })
-    .where(and(eq(agreements.id, agreementId), eq(agreements.status, 'PENDING')))
+    .where(
+      and(
+        eq(agreements.id, agreementId),
+        or(
+          eq(agreements.status, 'PENDING'),
+          and(eq(agreements.status, 'APPLYING'), eq(agreements.authCodeIndex, codeIndex), lt(agreements.applyStartedAt, new Date(now.getTime() - STALE_APPLY_MS))),
+        ),
+      ),
+    )
     .returning();
 
   if (!claimed) {

@@ -132,6 +132,22 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
     expect(await applyAuthCodeCreated(deps, { authState: 'never-issued', authCode: 'x' })).toEqual({ applied: false, reason: 'unknown_state' });
   });
 
+  it('a claim abandoned mid-applyToken (crash) is taken over by the next AUTHCODE_CREATED delivery', async () => {
+    const { agreementId, redirectUrl } = await consultFor('GCASH', 'crashed');
+    const decision = await approve(redirectUrl);
+    // As if a process had claimed the code and died before applyToken answered.
+    await database.db
+      .update(agreements)
+      .set({ status: 'APPLYING', authCodeIndex: deps.vault.index(decision.authCode, 'authCode'), applyStartedAt: new Date(Date.now() - 5 * 60_000) })
+      .where(eq(agreements.id, agreementId));
+    const calls = sim.applyTokenCalls();
+    expect(await applyAuthCodeCreated(deps, { authState: decision.authState, authCode: decision.authCode })).toMatchObject({ applied: true, result: { kind: 'active' } });
+    expect(sim.applyTokenCalls() - calls).toBe(1);
+    // A fresh claim is not stolen: a second caller waits instead of calling again.
+    expect(await applyAuthCodeCreated(deps, { authState: decision.authState, authCode: decision.authCode })).toMatchObject({ result: { kind: 'active' } });
+    expect(sim.applyTokenCalls() - calls).toBe(1);
+  });
+
   it('reloading the return URL is harmless: same agreement, no second applyToken', async () => {
     const buyer = 'reload-buyer';
     const { redirectUrl } = await consultFor('GCASH', buyer);
