@@ -30,5 +30,6 @@ export async function createStaff(page: Page, user: { name: string; email: strin
 
 export async function expectAxeClean(page: Page) {
   const results = await new AxeBuilder(page).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  // Name the offending elements so a failure says where to look.
+  expect(results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`)).toEqual([]);
 }
