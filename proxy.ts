@@ -51,7 +51,7 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: '/((?!_next/static|_next/image|favicon.ico|api/alipay).*)',
+      source: '/((?!_next/static|_next/image|favicon.ico|favicon.svg|buyer/|api/alipay).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

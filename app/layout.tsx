@@ -6,6 +6,7 @@ export const metadata: Metadata = {
   title: { default: 'Daikou', template: '%s · Daikou' },
   description: 'Merchant portal for Alipay+ / Antom Auto Debit',
   robots: { index: false, follow: false },
+  icons: { icon: '/favicon.svg' },
 };
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };

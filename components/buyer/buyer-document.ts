@@ -15,6 +15,7 @@ export function buyerResponse(input: { locale: string; title: string; body: Safe
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${input.title} · Daikou</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/buyer/buyer.css">
 </head>
 <body class="min-h-screen bg-slate-50 font-sans text-slate-900 antialiased">
