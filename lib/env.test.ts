@@ -26,7 +26,7 @@ describe('parseEnv', () => {
           expect.stringMatching(/^AUTH_SECRET is required but not set$/),
           expect.stringMatching(/^TOKEN_ENCRYPTION_KEY must be 32 random bytes in base64/),
           expect.stringMatching(/^TOKEN_INDEX_KEY is required but not set$/),
-          expect.stringMatching(/^DATABASE_URL /),
+          expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/),
           expect.stringMatching(/^ALIPAY_KEY_VERSION must be a whole number$/),
         ]),
       );

@@ -18,16 +18,19 @@ const base64Key32 = z.preprocess(
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** PostgreSQL connection string; unset means the embedded PGlite database under DATA_DIR. */
-  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/daikou (unset it to use the embedded PGlite)' }).optional(),
+  ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
-  APP_URL: z.preprocess(emptyAsUndefined, z.url().default('http://localhost:3000')),
+  APP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be the http(s) address buyers and Antom reach the portal at, e.g. https://pay.example.com' }).default('http://localhost:3000')),
   AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)')),
-  ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email().optional()),
+  ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email({ error: 'must be an email address' }).optional()),
   ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
   /** AES-256-GCM key for wallet tokens at rest, and the separate HMAC key for their blind index. */
   TOKEN_ENCRYPTION_KEY: base64Key32,
   TOKEN_INDEX_KEY: base64Key32,
-  ALIPAY_GATEWAY_URL: z.preprocess(emptyAsUndefined, z.url().default('http://127.0.0.1:4010')),
+  ALIPAY_GATEWAY_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: "must be Antom's gateway, e.g. https://open-sea-global.alipay.com (unset it to use the local simulator)" }).default('http://127.0.0.1:4010')),
   ALIPAY_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().default('DAIKOU_LOCAL')),
   ALIPAY_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
   ALIPAY_MERCHANT_PRIVATE_KEY: optionalString,
