@@ -42,7 +42,9 @@ export function proxy(request: NextRequest) {
   response.headers.set('X-Frame-Options', 'DENY');
   response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
-  if (process.env.NODE_ENV === 'production' && request.nextUrl.protocol === 'https:') {
+  // Behind a TLS-terminating proxy the request itself is http: trust the public URL or X-Forwarded-Proto.
+  const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https' || process.env.APP_URL?.startsWith('https:');
+  if (process.env.NODE_ENV === 'production' && https) {
     response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   }
   return response;
