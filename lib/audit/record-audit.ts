@@ -4,6 +4,10 @@ import { auditLog } from '@/lib/db/schema';
 
 export interface AuditInput {
   action: string;
+  /** Where the request came from when there is no actor yet (failed sign-ins). */
+  origin?: { ip: string | null; userAgent: string | null };
+  /** Defaults to the database clock; services with an injected clock pass theirs. */
+  at?: Date;
   objectType: string;
   objectId?: string | null;
   before?: unknown;
@@ -20,6 +24,7 @@ export async function recordAudit(
   input: AuditInput,
 ): Promise<void> {
   await tx.insert(auditLog).values({
+    ...(input.at ? { createdAt: input.at } : {}),
     actorId: actor?.userId ?? null,
     actorEmail: actor?.email ?? null,
     actorRole: actor?.role ?? null,
@@ -28,8 +33,8 @@ export async function recordAudit(
     objectId: input.objectId ?? null,
     before: toJson(input.before),
     after: toJson(input.after),
-    ip: actor?.ip ?? null,
-    userAgent: actor?.userAgent ?? null,
+    ip: actor?.ip ?? input.origin?.ip ?? null,
+    userAgent: actor?.userAgent ?? input.origin?.userAgent ?? null,
   });
 }
 

@@ -139,3 +139,27 @@ describe(`staff accounts and sessions (${testDatabaseKind()})`, () => {
     expect(sessions.every((s) => s.id.length >= 43)).toBe(true);
   });
 });
+
+describe(`sign-in rate limit per IP address (${testDatabaseKind()})`, () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await seedFirstAdmin(db.db, { email: 'owner@example.com', password: 'owner-password-123' });
+  });
+  afterAll(async () => db?.close());
+
+  it('pauses sign-in from an IP after 30 failures over any accounts, then lets it in again after 15 minutes', async () => {
+    const t0 = new Date('2026-11-25T12:00:00Z');
+    const attempt = (email: string, password: string, ip: string, minutes = 0) =>
+      authenticateStaff(db.db, { email, password, ip, userAgent: 'stuffing-bot', now: new Date(t0.getTime() + minutes * 60_000) });
+    // Spread over many (mostly unknown) accounts, so no single account lockout triggers.
+    for (let i = 0; i < 30; i++) expect((await attempt(`user${i}@example.com`, 'guess-password', '203.0.113.9')).ok).toBe(false);
+    expect(await attempt('owner@example.com', 'owner-password-123', '203.0.113.9', 1)).toEqual({ ok: false });
+    // Other addresses are unaffected, and the pause ends when the failures age out of the window.
+    expect((await attempt('owner@example.com', 'owner-password-123', '198.51.100.7', 1)).ok).toBe(true);
+    expect((await attempt('owner@example.com', 'owner-password-123', '203.0.113.9', 16)).ok).toBe(true);
+    const limited = await db.db.select().from(auditLog).where(sql`${auditLog.after}->>'reason' = 'ip_rate_limited'`);
+    expect(limited).toHaveLength(1);
+    expect(limited[0]?.ip).toBe('203.0.113.9');
+  });
+});

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -20,7 +21,12 @@ export const auditLog = pgTable(
     ip: text('ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index('audit_log_object_idx').on(t.objectType, t.objectId), index('audit_log_created_idx').on(t.createdAt)],
+  (t) => [
+    index('audit_log_object_idx').on(t.objectType, t.objectId),
+    index('audit_log_created_idx').on(t.createdAt),
+    // The per-IP sign-in limit counts recent failures by address.
+    index('audit_log_failed_sign_in_ip_idx').on(t.ip, t.createdAt).where(sql`${t.action} = 'auth.sign_in_failed'`),
+  ],
 );
 
 export type AuditEntry = typeof auditLog.$inferSelect;

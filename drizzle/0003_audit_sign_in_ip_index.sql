@@ -1,0 +1,1 @@
+CREATE INDEX "audit_log_failed_sign_in_ip_idx" ON "audit_log" USING btree ("ip","created_at") WHERE "audit_log"."action" = 'auth.sign_in_failed';
