@@ -12,6 +12,7 @@ import { getDb } from '@/lib/db';
 import type { AgreementStatus } from '@/lib/db/schema';
 import { AgreementStatusBadge } from './agreement-status-badge';
 import { WalletName } from './wallet-name';
+import { DataTable } from '@/components/ui/data-table';
 
 export const metadata: Metadata = { title: 'Agreements' };
 
@@ -71,46 +72,32 @@ export default async function AgreementsPage({ searchParams }: { searchParams: P
       {page.items.length === 0 ? (
         <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-700">{status ? t('noneWithStatus', { status: st(status) }) : t('noMore')}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">{status ? t('captionFiltered', { status: st(status) }) : t('caption')}</caption>
-            <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
-              <tr>
-                <th scope="col" className="px-4 py-3">{t('wallet')}</th>
-                <th scope="col" className="px-4 py-3">{t('status')}</th>
-                <th scope="col" className="px-4 py-3">{t('customer')}</th>
-                <th scope="col" className="px-4 py-3">{t('created')}</th>
-                <th scope="col" className="px-4 py-3">{t('accessTokenExpiry')}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {page.items.map((a) => (
-                <tr key={a.id} data-testid="agreement-row">
-                  <td className="px-4 py-3">
-                    <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">
-                      <WalletName code={a.paymentMethod} />
-                    </Link>
-                  </td>
-                  <td className="px-4 py-3">
-                    <AgreementStatusBadge status={a.status} />
-                  </td>
-                  <td className="px-4 py-3">
-                    <Link href={`/dashboard/customers/${a.customerId}`} className="text-blue-800 underline">
-                      {a.customerName}
-                    </Link>
-                    <div className="font-mono text-xs text-slate-700">{a.customerReference}</div>
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                    <UtcTime value={a.createdAt} />
-                  </td>
-                  <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                    <UtcTime value={a.accessTokenExpiresAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={status ? t('captionFiltered', { status: st(status) }) : t('caption')} columns={[t('wallet'), t('status'), t('customer'), t('created'), t('accessTokenExpiry')]}>
+          {page.items.map((a) => (
+            <tr key={a.id} data-testid="agreement-row">
+              <td className="px-4 py-3">
+                <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">
+                  <WalletName code={a.paymentMethod} />
+                </Link>
+              </td>
+              <td className="px-4 py-3">
+                <AgreementStatusBadge status={a.status} />
+              </td>
+              <td className="px-4 py-3">
+                <Link href={`/dashboard/customers/${a.customerId}`} className="text-blue-800 underline">
+                  {a.customerName}
+                </Link>
+                <div className="font-mono text-xs text-slate-700">{a.customerReference}</div>
+              </td>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+                <UtcTime value={a.createdAt} />
+              </td>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+                <UtcTime value={a.accessTokenExpiresAt} />
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <nav aria-label={t('pagination')} className="mt-4 flex gap-4 text-sm">
         {after ? (

@@ -10,6 +10,7 @@ import { can } from '@/lib/auth/permissions';
 import { listCustomers } from '@/lib/customers/list-customers';
 import { getDb } from '@/lib/db';
 import { CreateCustomerForm } from './create-customer-form';
+import { DataTable } from '@/components/ui/data-table';
 
 export const metadata: Metadata = { title: 'Customers' };
 
@@ -28,46 +29,31 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
         <EmptyState title={t('emptyTitle')} body={canManage ? t('emptyBody') : t('emptyBodyReadOnly')} />
       ) : (
         <>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">{t('caption')}</caption>
-              <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-3">{t('name')}</th>
-                  <th scope="col" className="px-4 py-3">{t('reference')}</th>
-                  <th scope="col" className="px-4 py-3">{t('email')}</th>
-                  <th scope="col" className="px-4 py-3">{t('country')}</th>
-                  <th scope="col" className="px-4 py-3">{t('preferredLanguage')}</th>
-                  <th scope="col" className="px-4 py-3">{t('createdAt')}</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {page.items.map((customer) => (
-                  <tr key={customer.id} data-testid={`customer-row-${customer.reference}`}>
-                    <td className="px-4 py-3">
-                      <Link href={`/dashboard/customers/${customer.id}`} className="font-medium text-blue-800 underline focus-visible:outline-2 focus-visible:outline-blue-700">
-                        {customer.name}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-3 font-mono text-slate-800">{customer.reference}</td>
-                    <td className="px-4 py-3 text-slate-800">{customer.email ?? '—'}</td>
-                    <td className="px-4 py-3 text-slate-800">{customer.country ?? '—'}</td>
-                    <td className="px-4 py-3 text-slate-800">{isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : '—'}</td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                      <UtcTime value={customer.createdAt} />
-                    </td>
-                  </tr>
-                ))}
-                {page.items.length === 0 ? (
-                  <tr>
-                    <td colSpan={6} className="px-4 py-6 text-center text-slate-700">
-                      {t('noMore')}
-                    </td>
-                  </tr>
-                ) : null}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption={t('caption')} columns={[t('name'), t('reference'), t('email'), t('country'), t('preferredLanguage'), t('createdAt')]}>
+            {page.items.map((customer) => (
+              <tr key={customer.id} data-testid={`customer-row-${customer.reference}`}>
+                <td className="px-4 py-3">
+                  <Link href={`/dashboard/customers/${customer.id}`} className="font-medium text-blue-800 underline focus-visible:outline-2 focus-visible:outline-blue-700">
+                    {customer.name}
+                  </Link>
+                </td>
+                <td className="px-4 py-3 font-mono text-slate-800">{customer.reference}</td>
+                <td className="px-4 py-3 text-slate-800">{customer.email ?? '—'}</td>
+                <td className="px-4 py-3 text-slate-800">{customer.country ?? '—'}</td>
+                <td className="px-4 py-3 text-slate-800">{isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : '—'}</td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+                  <UtcTime value={customer.createdAt} />
+                </td>
+              </tr>
+            ))}
+            {page.items.length === 0 ? (
+              <tr>
+                <td colSpan={6} className="px-4 py-6 text-center text-slate-700">
+                  {t('noMore')}
+                </td>
+              </tr>
+            ) : null}
+          </DataTable>
           <nav aria-label={t('pagination')} className="mt-4 flex gap-4 text-sm">
             {cursor ? (
               <Link href="/dashboard/customers" className="font-medium text-blue-800 underline">

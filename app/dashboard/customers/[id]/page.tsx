@@ -18,6 +18,7 @@ import { AgreementStatusBadge } from '../../agreements/agreement-status-badge';
 import { WalletName } from '../../agreements/wallet-name';
 import { CreateLinkForm } from './create-link-form';
 import { RevokeLinkForm } from './revoke-link-form';
+import { DataTable } from '@/components/ui/data-table';
 
 export const metadata: Metadata = { title: 'Customer' };
 
@@ -174,46 +175,30 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         {agreements.items.length === 0 ? (
           <p className="mt-2 text-sm text-slate-700">{t('noAgreements')}</p>
         ) : (
-          <div className="mt-4 overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <caption className="sr-only">{t('agreementsCaption', { name: customer.name })}</caption>
-              <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
-                <tr>
-                  <th scope="col" className="px-4 py-3">{t('wallet')}</th>
-                  <th scope="col" className="px-4 py-3">{t('status')}</th>
-                  <th scope="col" className="px-4 py-3">{c('createdAt')}</th>
-                  <th scope="col" className="px-4 py-3">{t('accessTokenExpiry')}</th>
-                  <th scope="col" className="px-4 py-3">
-                    <span className="sr-only">{t('details')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {agreements.items.map((a) => (
-                  <tr key={a.id}>
-                    <td className="px-4 py-3">
-                      <WalletName code={a.paymentMethod} />
-                    </td>
-                    <td className="px-4 py-3">
-                      <AgreementStatusBadge status={a.status} />
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                      <UtcTime value={a.createdAt} />
-                    </td>
-                    <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                      <UtcTime value={a.accessTokenExpiresAt} />
-                    </td>
-                    <td className="px-4 py-3">
-                      <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">
-                        {t('viewAgreement')}
-                        <span className="sr-only"> — {a.paymentMethod}</span>
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption={t('agreementsCaption', { name: customer.name })} className="mt-4" columns={[t('wallet'), t('status'), c('createdAt'), t('accessTokenExpiry'), <span key="details" className="sr-only">{t('details')}</span>]}>
+            {agreements.items.map((a) => (
+              <tr key={a.id}>
+                <td className="px-4 py-3">
+                  <WalletName code={a.paymentMethod} />
+                </td>
+                <td className="px-4 py-3">
+                  <AgreementStatusBadge status={a.status} />
+                </td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+                  <UtcTime value={a.createdAt} />
+                </td>
+                <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+                  <UtcTime value={a.accessTokenExpiresAt} />
+                </td>
+                <td className="px-4 py-3">
+                  <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">
+                    {t('viewAgreement')}
+                    <span className="sr-only"> — {a.paymentMethod}</span>
+                  </Link>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

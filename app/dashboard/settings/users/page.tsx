@@ -6,6 +6,7 @@ import { getDb } from '@/lib/db';
 import { listStaffUsers } from '@/lib/staff/list-staff-users';
 import { CreateStaffUserForm } from './create-staff-user-form';
 import { StaffUserActions } from './staff-user-actions';
+import { DataTable } from '@/components/ui/data-table';
 
 export const metadata: Metadata = { title: 'Staff' };
 
@@ -20,40 +21,27 @@ export default async function StaffUsersPage() {
   return (
     <>
       <PageHeader title={t('title')} intro={t('intro')} />
-      <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
-            <tr>
-              <th scope="col" className="px-4 py-3">{t('name')}</th>
-              <th scope="col" className="px-4 py-3">{t('role')}</th>
-              <th scope="col" className="px-4 py-3">{t('status')}</th>
-              <th scope="col" className="px-4 py-3">{t('sessions')}</th>
-              <th scope="col" className="px-4 py-3">{t('actions')}</th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-200">
-            {users.map((user) => (
-              <tr key={user.id} data-testid={`staff-row-${user.email}`} data-user-id={user.id}>
-                <td className="px-4 py-3">
-                  <div className="font-medium">
-                    {user.name} {user.id === actor.userId ? <span className="text-slate-600">({t('you')})</span> : null}
-                  </div>
-                  <div className="text-slate-700">{user.email}</div>
-                  <div className="text-xs text-slate-600">{format.dateTime(user.createdAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC</div>
-                </td>
-                <td className="px-4 py-3">{roles(user.role)}</td>
-                <td className="px-4 py-3">
-                  {user.disabledAt ? t('disabled') : user.lockedUntil && user.lockedUntil > now ? t('locked') : t('active')}
-                </td>
-                <td className="px-4 py-3">{user.activeSessions}</td>
-                <td className="px-4 py-3">
-                  <StaffUserActions userId={user.id} email={user.email} role={user.role} disabled={user.disabledAt !== null} isSelf={user.id === actor.userId} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption={t('title')} columns={[t('name'), t('role'), t('status'), t('sessions'), t('actions')]}>
+        {users.map((user) => (
+          <tr key={user.id} data-testid={`staff-row-${user.email}`} data-user-id={user.id}>
+            <td className="px-4 py-3">
+              <div className="font-medium">
+                {user.name} {user.id === actor.userId ? <span className="text-slate-600">({t('you')})</span> : null}
+              </div>
+              <div className="text-slate-700">{user.email}</div>
+              <div className="text-xs text-slate-600">{format.dateTime(user.createdAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC</div>
+            </td>
+            <td className="px-4 py-3">{roles(user.role)}</td>
+            <td className="px-4 py-3">
+              {user.disabledAt ? t('disabled') : user.lockedUntil && user.lockedUntil > now ? t('locked') : t('active')}
+            </td>
+            <td className="px-4 py-3">{user.activeSessions}</td>
+            <td className="px-4 py-3">
+              <StaffUserActions userId={user.id} email={user.email} role={user.role} disabled={user.disabledAt !== null} isSelf={user.id === actor.userId} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <section aria-labelledby="add-staff" className="mt-8 max-w-lg rounded-lg border border-slate-200 bg-white p-6">
         <h2 id="add-staff" className="mb-4 text-lg font-semibold">{t('add')}</h2>
         <CreateStaffUserForm />

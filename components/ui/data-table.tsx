@@ -1,0 +1,33 @@
+/**
+ * The dashboard's table shell: horizontal scroll on phones, a screen-reader caption, column headers with
+ * scope. Rows are passed as children (`<tr>`s), so each page keeps full control of its cells.
+ */
+export function DataTable({
+  columns,
+  caption,
+  className = '',
+  children,
+}: {
+  columns: React.ReactNode[];
+  caption?: string;
+  className?: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${className}`}>
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
+          <tr>
+            {columns.map((column, i) => (
+              <th key={i} scope="col" className="px-4 py-3">
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200">{children}</tbody>
+      </table>
+    </div>
+  );
+}
