@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { createCustomerAction } from './actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 export interface CreateCustomerLabels {
   reference: string;
@@ -43,21 +44,20 @@ export function CreateCustomerForm({ labels, languages }: { labels: CreateCustom
           </option>
         ))}
       </SelectField>
-      <div aria-live="polite" className="sm:col-span-2">
-        {state?.ok ? (
-          <p className="text-sm text-green-800">
-            {labels.created}{' '}
-            <Link href={`/dashboard/customers/${state.data.id}`} className="font-medium text-blue-800 underline">
-              {labels.open}
-            </Link>
-          </p>
-        ) : null}
-        {state && !state.ok ? (
-          <p role="alert" className="text-sm text-red-700">
-            {state.error}
-          </p>
-        ) : null}
-      </div>
+      <ActionMessage
+        state={state}
+        className="text-sm sm:col-span-2"
+        success={
+          state?.ok ? (
+            <>
+              {labels.created}{' '}
+              <Link href={`/dashboard/customers/${state.data.id}`} className="font-medium text-blue-800 underline">
+                {labels.open}
+              </Link>
+            </>
+          ) : null
+        }
+      />
       <div className="sm:col-span-2">
         <Button type="submit" disabled={pending}>
           {labels.submit}

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { updateMerchantSettingsAction } from './actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 export interface SettingsFormLabels {
   heading: string;
@@ -120,14 +121,7 @@ export function MerchantSettingsForm({ labels, methods, methodFieldPrefix, curre
           </p>
         ) : null}
       </div>
-      <div aria-live="polite" className="text-sm">
-        {state?.ok ? <p className="text-green-800">{labels.saved}</p> : null}
-        {state && !state.ok ? (
-          <p role="alert" className="text-red-700">
-            {state.error}
-          </p>
-        ) : null}
-      </div>
+      <ActionMessage state={state} success={labels.saved} />
       <Button type="submit" disabled={pending}>
         {pending ? labels.saving : labels.save}
       </Button>

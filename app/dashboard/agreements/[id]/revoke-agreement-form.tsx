@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { revokeAgreementAction } from './actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 /** "Revoke authorization" for an ACTIVE agreement; shows the service's message when the wallet refuses or cannot be reached. */
 export function RevokeAgreementForm({ agreementId, labels }: { agreementId: string; labels: { submit: string; pending: string; done: string; hint: string } }) {
@@ -17,14 +18,7 @@ export function RevokeAgreementForm({ agreementId, labels }: { agreementId: stri
       <Button type="submit" variant="danger" disabled={pending} aria-describedby="revoke-hint">
         {pending ? labels.pending : labels.submit}
       </Button>
-      <p aria-live="polite" className="text-sm">
-        {state?.ok ? <span className="text-green-800">{labels.done}</span> : null}
-        {state && !state.ok ? (
-          <span role="alert" className="text-red-700">
-            {state.error}
-          </span>
-        ) : null}
-      </p>
+      <ActionMessage state={state} success={labels.done} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { Button } from '@/components/ui/button';
 import { SelectField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { createAuthorizationLinkAction } from '../actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 export interface CreateLinkLabels {
   expiresIn: string;
@@ -29,14 +30,7 @@ export function CreateLinkForm({ customerId, labels }: { customerId: string; lab
       <Button type="submit" disabled={pending}>
         {labels.submit}
       </Button>
-      <p aria-live="polite" className="basis-full text-sm">
-        {state?.ok ? <span className="text-green-800">{labels.created}</span> : null}
-        {state && !state.ok ? (
-          <span role="alert" className="text-red-700">
-            {state.error}
-          </span>
-        ) : null}
-      </p>
+      <ActionMessage state={state} success={labels.created} className="basis-full text-sm" />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { revokeAuthorizationLinkAction } from '../actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 /** One "Revoke" button for one open link, with its own result. */
 export function RevokeLinkForm({ customerId, linkId, label, accessibleLabel }: { customerId: string; linkId: string; label: string; accessibleLabel: string }) {
@@ -15,13 +16,7 @@ export function RevokeLinkForm({ customerId, linkId, label, accessibleLabel }: {
       <Button type="submit" variant="danger" disabled={pending} aria-label={accessibleLabel}>
         {label}
       </Button>
-      <span aria-live="polite" className="text-sm">
-        {state && !state.ok ? (
-          <span role="alert" className="text-red-700">
-            {state.error}
-          </span>
-        ) : null}
-      </span>
+      <ActionMessage state={state} />
     </form>
   );
 }

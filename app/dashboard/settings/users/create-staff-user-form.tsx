@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { createStaffUserAction } from './actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 export function CreateStaffUserForm() {
   const t = useTranslations('users');
@@ -24,10 +25,7 @@ export function CreateStaffUserForm() {
         ))}
       </SelectField>
       <TextField id="new-password" name="password" type="password" autoComplete="new-password" label={t('password')} hint={t('passwordHint')} required errors={errors?.password} />
-      <div aria-live="polite">
-        {state?.ok ? <p className="text-sm text-green-800">{t('created')}</p> : null}
-        {state && !state.ok ? <p role="alert" className="text-sm text-red-700">{state.error}</p> : null}
-      </div>
+      <ActionMessage state={state} success={t('created')} />
       <Button type="submit" disabled={pending}>
         {t('create')}
       </Button>

@@ -5,6 +5,7 @@ import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { revokeStaffSessionsAction, updateStaffUserAction } from './actions';
+import { ActionMessage } from '@/components/ui/action-message';
 
 interface Props {
   userId: string;
@@ -56,9 +57,7 @@ export function StaffUserActions({ userId, email, role, disabled, isSelf }: Prop
           {t('revokeSessions')}
         </Button>
       </form>
-      <span aria-live="polite" className="text-xs">
-        {failure && !failure.ok ? <span role="alert" className="text-red-700">{failure.error}</span> : null}
-      </span>
+      <ActionMessage state={failure} className="text-xs" />
     </div>
   );
 }
