@@ -93,10 +93,15 @@ function paymentNotification(p: PaymentRecord): Record<string, unknown> {
 /** Moves the money of a successful payment: ledger DEBIT and the test account's balance. */
 function debit(ctx: SimContext, p: PaymentRecord): void {
   ctx.store.moveBalance(p.wallet, p.account, -p.amountMinor);
+  ledgerPayment(ctx, p, 'DEBIT', p.paymentTime ?? ctx.clock.now());
+}
+
+/** One ledger entry for the whole of a payment (its debit, or the reversal of a cancel). */
+function ledgerPayment(ctx: SimContext, p: PaymentRecord, kind: 'DEBIT' | 'CANCEL_REVERSAL', at: number): void {
   ctx.store.addLedger({
-    at: p.paymentTime ?? ctx.clock.now(),
+    at,
     clientId: p.clientId,
-    kind: 'DEBIT',
+    kind,
     paymentId: p.paymentId,
     paymentRequestId: p.paymentRequestId,
     wallet: p.wallet,
@@ -378,18 +383,7 @@ export function cancel(ctx: SimContext, call: AmsCall): AmsAnswer {
   if (wasPaid) {
     ctx.store.moveBalance(p.wallet, p.account, p.amountMinor);
     // A cancelled transaction is not charged a fee: the reversal returns it.
-    ctx.store.addLedger({
-      at: now,
-      clientId: p.clientId,
-      kind: 'CANCEL_REVERSAL',
-      paymentId: p.paymentId,
-      paymentRequestId: p.paymentRequestId,
-      wallet: p.wallet,
-      ...(p.account ? { account: p.account } : {}),
-      currency: p.currency,
-      amountMinor: p.amountMinor,
-      feeMinor: p.feeMinor,
-    });
+    ledgerPayment(ctx, p, 'CANCEL_REVERSAL', now);
   }
   return { body: { result: result('SUCCESS'), ...ids, cancelTime: isoTime(now) } };
 }
