@@ -159,6 +159,12 @@ describe('parseSignatureHeader', () => {
   it('unknown algorithm', () => bad(`algorithm=RSA512,keyVersion=1,signature=${sig}`, 'UNSUPPORTED_ALGORITHM'));
   it('unknown key', () => bad(`algorithm=RSA256,keyVersion=1,signature=${sig},charset=utf8`, 'UNKNOWN_KEY'));
   it('non-numeric keyVersion', () => bad(`algorithm=RSA256,keyVersion=v1,signature=${sig}`, 'INVALID_KEY_VERSION'));
+  // Found by the property test (seed 1813582110): a tab after "=" used to be trimmed away silently.
+  it('whitespace touching "="', () => {
+    bad(`algorithm=RSA256,keyVersion=1,signature=\t${sig.slice(1)}`, 'MALFORMED_HEADER');
+    bad(`algorithm =RSA256,keyVersion=1,signature=${sig}`, 'MALFORMED_HEADER');
+    bad(`algorithm=RSA256,keyVersion= 1,signature=${sig}`, 'MALFORMED_HEADER');
+  });
   it('empty signature', () => bad('algorithm=RSA256,keyVersion=1,signature=', 'MALFORMED_HEADER'));
   it('signature not URL-encoded', () => bad(`algorithm=RSA256,keyVersion=1,signature=${decodeURIComponent(sig)}`, 'SIGNATURE_NOT_URL_ENCODED'));
   it('signature with foreign characters', () => bad('algorithm=RSA256,keyVersion=1,signature=abc%zz', 'MALFORMED_HEADER'));

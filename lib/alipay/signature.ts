@@ -119,8 +119,16 @@ export function parseSignatureHeader(header: string): ParsedSignatureHeader {
         `The Signature header element "${truncate(part)}" is not key=value. Expected algorithm=RSA256,keyVersion=<n>,signature=<url-encoded base64>.`,
       );
     }
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
+    // Whitespace around elements (after or before a comma) is tolerated; whitespace touching "=" is not, so
+    // the parsed signature is always exactly the header's own text, never a trimmed guess.
+    const name = part.slice(0, eq);
+    const value = part.slice(eq + 1);
+    if (/\s/.test(name) || /^\s/.test(value)) {
+      throw new AlipaySignatureHeaderError(
+        'MALFORMED_HEADER',
+        `The Signature header element "${truncate(part)}" has whitespace around "="; expected e.g. keyVersion=1.`,
+      );
+    }
     const key = name.toLowerCase() as KnownKey;
     if (!KNOWN_KEYS.includes(key)) {
       throw new AlipaySignatureHeaderError(
