@@ -5,3 +5,4 @@ export * from './audit';
 export * from './customers';
 export * from './merchant-settings';
 export * from './staff';
+export * from './payments';
