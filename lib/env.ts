@@ -40,11 +40,15 @@ const schema = z.object({
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
   SIMULATOR_URL: optionalString,
   SIMULATOR_SECRET: optionalString,
-  /** Worker: run the job queue inside the web process (development) or only in `npm run worker`. */
+  /**
+   * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
+   * so no separate worker can exist), no with DATABASE_URL (run `npm run worker` beside `npm start`).
+   */
   WORKER_IN_PROCESS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
 });
 
-export type Env = z.infer<typeof schema>;
+/** The validated configuration, with derived values resolved. */
+export type Env = Omit<z.infer<typeof schema>, 'WORKER_IN_PROCESS'> & { WORKER_IN_PROCESS: boolean };
 
 /** Thrown when the environment does not validate; `lines` holds one human-readable line per problem. */
 export class EnvError extends Error {
@@ -57,7 +61,13 @@ export class EnvError extends Error {
 /** Validates a raw environment; exported for tests and for the start-up scripts. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const result = schema.safeParse(raw);
-  if (result.success) return result.data;
+  if (result.success) {
+    const data = result.data;
+    if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
+      throw new EnvError(['WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)']);
+    }
+    return { ...data, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
+  }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message;

@@ -1,4 +1,4 @@
-import { getAlipayClient } from '@/lib/alipay-gateway';
+import { getAlipayClient } from '@/lib/gateway/alipay-client';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
@@ -16,7 +16,7 @@ export async function getAgreementDeps(): Promise<AgreementDeps> {
   vault ??= TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY);
   return {
     db,
-    alipay: getAlipayClient(db),
+    alipay: getAlipayClient(),
     vault,
     returnUrl: new URL(AUTHORIZATION_RETURN_PATH, config.APP_URL).toString(),
     authStateTtlMs: config.AUTH_STATE_TTL_SECONDS * 1000,

@@ -7,7 +7,7 @@ import { AlipayConfigError, AlipayKeyError } from './errors';
 import { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
 import { assertKeyPair, isKeyPair, keyFingerprint, loadPrivateKey, loadPublicKey } from './keys';
 import { verifyNotification, type VerifiedNotification, type NotificationHeaders } from './notifications';
-import { sendRequest, type AlipayCallObserver, type AlipayCallResult, type CallOptions, type TransportOptions } from './transport';
+import { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallObserver, type AlipayCallResult, type CallOptions, type TransportOptions } from './transport';
 
 export interface AlipayClientConfig {
   /** e.g. `https://open-sea-global.alipay.com` or the local simulator's URL. */
@@ -74,6 +74,13 @@ export interface AlipayClient {
   readonly request: <N extends EndpointName>(name: N, input: EndpointRequest<N>, options?: CallOptions) => Promise<AlipayCallResult<EndpointResponse<N>>>;
   /** The signed path for an endpoint with this client id (sandbox rewrite applied). */
   readonly pathFor: (name: EndpointName) => string;
+  /**
+   * The exact body a request will carry and its SHA-256, without sending it. Store the hash with the
+   * request id, and pass it as `expectedBodySha256` on every resend.
+   */
+  readonly serialize: <N extends EndpointName>(name: N, input: EndpointRequest<N>) => { body: string; sha256: string };
+  /** Worst-case wall time of one call with this many retries (default: the client's), for claim lifetimes. */
+  readonly worstCaseCallMs: (maxRetries?: number) => number;
   /** Verifies a notification with the configured Alipay key and client id (see notifications.ts). */
   readonly verifyNotification: (input: { path: string; headers: NotificationHeaders; rawBody: string }) => VerifiedNotification;
 }
@@ -172,6 +179,8 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
     declare: bind('declare'),
     inquiryDeclarationRequests: bind('inquiryDeclarationRequests'),
     request,
+    serialize: (name, input) => serializeRequest(name, ENDPOINTS[name] as EndpointDefinition, name === 'pay' ? ({ productCode: 'AGREEMENT_PAYMENT', ...(input as object) } as never) : input),
+    worstCaseCallMs: (maxRetries) => worstCaseCallMs({ timeoutMs, maxRetries: maxRetries ?? transport.maxRetries, retryBaseDelayMs: transport.retryBaseDelayMs }),
     pathFor: (name) => resolveEndpointPath(ENDPOINTS[name].path, config.clientId),
     verifyNotification: ({ path, headers, rawBody }) =>
       verifyNotification({ path, headers, rawBody, clientId: config.clientId, publicKey: alipayPublicKey }),

@@ -110,6 +110,16 @@ export class AlipayNetworkError extends AlipayError {
   }
 }
 
+/**
+ * A resend would not carry the byte-identical body of the first request with the same request id.
+ * Raised before sending: nothing reached Antom.
+ */
+export class AlipayIdempotencyError extends AlipayError {
+  constructor(message: string) {
+    super('BODY_MISMATCH', message);
+  }
+}
+
 /** A non-200, non-5xx HTTP status: the gateway refused the request before any business processing. */
 export class AlipayHttpError extends AlipayError {
   readonly status: number;

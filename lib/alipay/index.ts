@@ -7,6 +7,7 @@ export {
   AlipayConfigError,
   AlipayError,
   AlipayHttpError,
+  AlipayIdempotencyError,
   AlipayKeyError,
   AlipayNetworkError,
   AlipayResponseError,
@@ -73,6 +74,7 @@ export {
   type TerminalType,
 } from './catalog';
 export { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
-export { sendRequest, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions } from './transport';
+export { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions } from './transport';
 export { SENSITIVE_FIELDS, redactBody, redactHeaders, redactValue } from './redact';
 export * from './wire-schemas';
+export { classifyCall, type CallOutcome } from './call-outcome';

@@ -10,6 +10,7 @@ export const SENSITIVE_FIELDS: ReadonlySet<string> = new Set([
   'accessToken',
   'refreshToken',
   'authCode',
+  'authState',
   'paymentMethodId',
   'certificateNo',
   'accountHolderCertNo',

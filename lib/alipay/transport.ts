@@ -3,11 +3,12 @@
  * sign → POST → read the raw answer → verify its signature → parse → typed result. Retries only on
  * network errors and 5xx, always with the byte-identical body.
  */
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
   AlipayError,
   AlipayHttpError,
+  AlipayIdempotencyError,
   AlipayNetworkError,
   AlipayResponseError,
   AlipaySignatureError,
@@ -38,6 +39,8 @@ export interface AlipayCallEvent {
   readonly signatureVerified?: boolean;
   readonly error?: { readonly name: string; readonly code: string; readonly message: string };
   readonly willRetry: boolean;
+  /** The caller's object this call is about (`payment:<uuid>`), passed through from CallOptions. */
+  readonly subject?: string;
 }
 
 export type AlipayCallObserver = (event: AlipayCallEvent) => void;
@@ -74,6 +77,38 @@ export interface AlipayCallResult<T> {
 export interface CallOptions {
   /** Aborts the call (all attempts) when signalled. */
   readonly signal?: AbortSignal;
+  /**
+   * Retries after the first attempt for this call (network errors and 5xx only), overriding the
+   * client's default. The caller that owns retries (a job, a claim) passes 0 so budgets never stack.
+   */
+  readonly maxRetries?: number;
+  /** The object the call is about (`payment:<uuid>`), handed to the observer for the call log. */
+  readonly subject?: string;
+  /**
+   * SHA-256 (hex) the serialised body must have. A resend of a stored request passes the hash saved with
+   * it: a different body throws `AlipayIdempotencyError` before anything is sent (REPEAT_REQ_INCONSISTENT guard).
+   */
+  readonly expectedBodySha256?: string;
+}
+
+/** The exact body bytes a request will carry (validated, serialised once) and their SHA-256. */
+export function serializeRequest<Req extends z.ZodType>(name: string, endpoint: { request: Req }, input: z.input<Req>): { body: string; sha256: string } {
+  const parsed = endpoint.request.safeParse(input);
+  if (!parsed.success) throw toValidationError(name, parsed.error);
+  const body = JSON.stringify(parsed.data);
+  return { body, sha256: sha256Hex(body) };
+}
+
+/** Worst-case wall time of one call: every attempt times out, plus the back-off sleeps between them. */
+export function worstCaseCallMs(options: { timeoutMs: number; maxRetries: number; retryBaseDelayMs: number }): number {
+  const attempts = 1 + Math.max(0, options.maxRetries);
+  let sleeps = 0;
+  for (let i = 1; i < attempts; i++) sleeps += options.retryBaseDelayMs * 2 ** (i - 1);
+  return attempts * options.timeoutMs + sleeps;
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function toValidationError(name: string, error: z.ZodError): AlipayValidationError {
@@ -105,16 +140,19 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
   input: z.input<Req>,
   callOptions: CallOptions = {},
 ): Promise<AlipayCallResult<z.output<Res>>> {
-  const parsed = endpoint.request.safeParse(input);
-  if (!parsed.success) throw toValidationError(name, parsed.error);
   // Serialised exactly once: every retry sends (and signs) these very bytes.
-  const body = JSON.stringify(parsed.data);
+  const { body, sha256 } = serializeRequest(name, endpoint, input);
+  if (callOptions.expectedBodySha256 !== undefined && callOptions.expectedBodySha256 !== sha256) {
+    throw new AlipayIdempotencyError(
+      `${name} request not sent: its body differs from the one first sent with this request id (sha256 ${sha256.slice(0, 12)}… ≠ ${callOptions.expectedBodySha256.slice(0, 12)}…). Antom would answer REPEAT_REQ_INCONSISTENT; resend the stored body or use a new request id.`,
+    );
+  }
   const url = new URL(resolveEndpointPath(endpoint.path, opts.clientId), opts.gatewayUrl.replace(/\/+$/, '') + '/');
   // What the server sees on the wire is what gets signed (= the SDK path when the gateway has no prefix).
   const path = url.pathname;
   // Durations use the monotonic clock; the injected `now` only feeds Request-Time.
   const started = performance.now();
-  const maxAttempts = 1 + Math.max(0, opts.maxRetries);
+  const maxAttempts = 1 + Math.max(0, callOptions.maxRetries ?? opts.maxRetries);
 
   for (let attempt = 1; ; attempt++) {
     // A fresh Request-Time per attempt keeps the timestamp honest; the body never changes.
@@ -139,6 +177,7 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
           requestTime,
           request: { headers: redactHeaders(headers), body: redactBody(body) },
           durationMs: Math.round((performance.now() - attemptStart) * 1000) / 1000,
+          ...(callOptions.subject ? { subject: callOptions.subject } : {}),
           ...partial,
         });
       } catch {

@@ -17,6 +17,10 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /** The PostgreSQL URL (postgres only): other clients of the same database (the job queue) connect with it. */
+  url?: string;
+  /** Raw SQL on this database's own connection (PGlite allows one opener, so the job queue shares it). */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
   close(): Promise<void>;
 }
 
@@ -50,14 +54,37 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await lock`select pg_advisory_unlock(${ADVISORY_MIGRATION_LOCK})`;
       lock.release();
     }
-    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    return {
+      db: db as unknown as Db,
+      kind: 'postgres',
+      url: options.url,
+      async executeSql(text, values) {
+        const rows = await client.unsafe(text, (values ?? []) as never[]);
+        return { rows: [...rows], rowCount: rows.count ?? rows.length };
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const dir = options.pgliteDir ?? path.join('.data', 'pglite');
   if (dir !== 'memory') mkdirSync(dir, { recursive: true });
   const client = dir === 'memory' ? new PGlite() : new PGlite(dir);
   const db = drizzlePglite(client, { schema, casing: 'snake_case' });
   await migratePglite(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    async executeSql(text, values) {
+      if (values && values.length > 0) {
+        const result = await client.query(text, values as unknown[]);
+        return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      }
+      // Several statements without parameters (pg-boss's schema plans): the last result counts.
+      const results = await client.exec(text);
+      const last = results[results.length - 1];
+      return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0 };
+    },
+    close: () => client.close(),
+  };
 }
 
 /** Cheap liveness probe used by the health route. */

@@ -1,4 +1,4 @@
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Every outbound AMS call attempt, redacted by lib/alipay's observer (no tokens, codes or signatures). */
 export const apiCalls = pgTable(
@@ -15,7 +15,7 @@ export const apiCalls = pgTable(
     outcome: text('outcome'),
     resultStatus: text('result_status'),
     resultCode: text('result_code'),
-    signatureVerified: text('signature_verified'),
+    signatureVerified: boolean('signature_verified'),
     errorCode: text('error_code'),
     errorMessage: text('error_message'),
     durationMs: integer('duration_ms').notNull(),

@@ -1,0 +1,1 @@
+ALTER TABLE "api_calls" ALTER COLUMN "signature_verified" SET DATA TYPE boolean USING "signature_verified"::boolean;

@@ -1,0 +1,11 @@
+import { env } from '@/lib/env';
+import { getProcessQueue } from './process-queue';
+
+/** Called from instrumentation.ts: starts the handlers in the web process when WORKER_IN_PROCESS holds. */
+export async function startInProcessWorker(): Promise<void> {
+  const config = env();
+  if (!config.WORKER_IN_PROCESS || config.NODE_ENV === 'test') return;
+  const queue = await getProcessQueue({ work: true });
+  console.log('[daikou] job worker: running inside the web process');
+  process.once('SIGTERM', () => void queue.stop());
+}

@@ -1,0 +1,34 @@
+import { TokenVault } from '@/lib/crypto/token-vault';
+import { getDatabase } from '@/lib/db';
+import { env } from '@/lib/env';
+import { getAlipayClient } from '@/lib/gateway/alipay-client';
+import type { Enqueue } from './define-job';
+import { startJobQueue, type JobQueue } from './job-queue';
+import { JOBS } from './registry';
+
+const globalForJobs = globalThis as unknown as { daikouJobQueue?: Promise<JobQueue> };
+
+/**
+ * This process's job queue, started once: running the handlers when this process is a worker
+ * (`npm run worker`, or the web process with WORKER_IN_PROCESS, the default on PGlite), enqueue-only otherwise.
+ */
+export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQueue> {
+  globalForJobs.daikouJobQueue ??= (async () => {
+    const config = env();
+    const database = await getDatabase();
+    return startJobQueue(database, {
+      work: options.work ?? config.WORKER_IN_PROCESS,
+      jobs: JOBS,
+      context: {
+        db: database.db,
+        alipay: getAlipayClient(),
+        vault: TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY),
+        now: () => new Date(),
+      },
+    });
+  })();
+  return globalForJobs.daikouJobQueue;
+}
+
+/** Enqueue from domain code in the web process (the queue starts on first use). */
+export const enqueueJob: Enqueue = async (name, data, options) => (await getProcessQueue()).enqueue(name, data, options);
