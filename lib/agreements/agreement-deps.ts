@@ -6,7 +6,7 @@ import { agreementEvents } from '@/lib/db/schema';
 /** What the agreement services need; the app builds it from env (lib/agreements/app-deps.ts), tests by hand. */
 export interface AgreementDeps {
   db: Db;
-  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke'>;
+  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke' | 'worstCaseCallMs'>;
   vault: TokenVault;
   /** Absolute authRedirectUrl: the portal's return route, a fixed server constant (never user input). */
   returnUrl: string;
