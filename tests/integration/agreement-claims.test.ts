@@ -173,4 +173,32 @@ describe(`applyToken claims (${testDatabaseKind()})`, () => {
     const events = await database.db.select().from(agreementEvents).where(eq(agreementEvents.agreementId, stale));
     expect(events.map((e) => e.type)).toEqual(['expired']);
   });
+
+  it('markAgreementInvalid moves an ACTIVE agreement to INVALID once, inside the caller’s transaction, and records why', async () => {
+    const { markAgreementInvalid } = await import('@/lib/agreements/mark-agreement-invalid');
+    const id = await pendingAgreement(new Date());
+    await database.db.update(agreements).set({ status: 'ACTIVE' }).where(eq(agreements.id, id));
+    const at = new Date();
+    const [first, second] = await Promise.all([
+      database.db.transaction((tx) => markAgreementInvalid(tx, id, { reason: 'The access token is invalid.', resultCode: 'INVALID_ACCESS_TOKEN', cause: 'api', at })),
+      database.db.transaction((tx) => markAgreementInvalid(tx, id, { reason: 'The access token is invalid.', resultCode: 'INVALID_ACCESS_TOKEN', cause: 'job', at })),
+    ]);
+    expect([first, second].filter(Boolean)).toHaveLength(1);
+    const [row] = await database.db.select().from(agreements).where(eq(agreements.id, id));
+    expect(row).toMatchObject({ status: 'INVALID', failureCode: 'INVALID_ACCESS_TOKEN', failureMessage: 'The access token is invalid.' });
+    const events = await database.db.select().from(agreementEvents).where(eq(agreementEvents.agreementId, id));
+    expect(events.map((e) => e.type)).toEqual(['invalidated']);
+
+    // A rolled-back caller leaves nothing behind.
+    const other = await pendingAgreement(new Date());
+    await database.db.update(agreements).set({ status: 'ACTIVE' }).where(eq(agreements.id, other));
+    await expect(
+      database.db.transaction(async (tx) => {
+        await markAgreementInvalid(tx, other, { reason: 'x', resultCode: null, cause: 'api', at });
+        throw new Error('caller failed');
+      }),
+    ).rejects.toThrow('caller failed');
+    const [untouched] = await database.db.select().from(agreements).where(eq(agreements.id, other));
+    expect(untouched!.status).toBe('ACTIVE');
+  });
 });
