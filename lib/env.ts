@@ -38,6 +38,22 @@ const schema = z.object({
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
+  /**
+   * Buyer return without a signed AUTHCODE_CREATED pairing yet: wait this long for it before deciding
+   * (AUTH_REQUIRE_NOTIFICATION). The notification usually precedes the browser redirect.
+   */
+  AUTH_RETURN_WAIT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(20_000).default(3000)),
+  /**
+   * true: an authCode is only ever exchanged once Antom's signed notification paired it with the authState;
+   * a return that arrives first shows "confirming" and the notification completes the agreement.
+   * false (default): after the wait, exchange the code from the URL, but only if no other agreement holds it.
+   */
+  AUTH_REQUIRE_NOTIFICATION: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
+  /**
+   * Reverse proxies in front of the portal that append to X-Forwarded-For. 0 (default): the socket address
+   * is the client and X-Forwarded-For is ignored; n: the n-th entry from the right is the client.
+   */
+  TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
   SIMULATOR_URL: optionalString,
   SIMULATOR_SECRET: optionalString,
   /**

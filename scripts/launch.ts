@@ -19,9 +19,12 @@ export async function launch(mode: 'development' | 'production'): Promise<void> 
   }
   const port = env.PORT || new URL(prepared.APP_URL).port || '3000';
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, [nextBin, mode === 'development' ? 'dev' : 'start', '--port', port], {
+  // Production runs Next behind our own node:http server (scripts/serve-next.ts) so the socket address
+  // reaches the app; `next dev` has no such hook, so in development the client IP is unknown (null).
+  const args = mode === 'development' ? [nextBin, 'dev', '--port', port] : ['--import', 'tsx', 'scripts/serve-next.ts', port];
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
-    env: { ...env, NEXTAUTH_URL: prepared.APP_URL },
+    env: { ...env, NEXTAUTH_URL: prepared.APP_URL, ...(mode === 'production' ? { NODE_ENV: 'production' } : {}) },
   });
   console.log(`[daikou] portal: ${prepared.APP_URL}  (sign in at ${prepared.APP_URL}/sign-in)`);
   const shutdown = async (signal: NodeJS.Signals) => {
