@@ -87,6 +87,8 @@ export const agreements = pgTable(
     // Caps on new attempts per link and per client IP count recent rows.
     index('agreements_link_idx').on(t.linkId, t.createdAt),
     index('agreements_start_ip_idx').on(t.startIp, t.createdAt),
+    // The return refuses a code another agreement was notified of.
+    index('agreements_notified_code_idx').on(t.notifiedAuthCodeIndex),
     // The refresher scans live tokens by expiry.
     index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
   ],
