@@ -54,6 +54,18 @@ const schema = z.object({
    * is the client and X-Forwarded-For is ignored; n: the n-th entry from the right is the client.
    */
   TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  /**
+   * Where buyer forms may lead (CSP form-action on /authorize/*), besides our origin and the gateway's:
+   * the wallets' https origins and app schemes, space-separated, e.g. "https://m.gcash.com gcash:".
+   */
+  BUYER_WALLET_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
+  ),
   SIMULATOR_URL: optionalString,
   SIMULATOR_SECRET: optionalString,
   /**
