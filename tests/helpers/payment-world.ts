@@ -99,9 +99,8 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
       return ledger.entries.filter((e) => e.paymentRequestId === paymentRequestId);
     },
     async simPayment(paymentRequestId) {
-      const all = await sim.control<unknown>('/simulator/payments');
-      const list = (Array.isArray(all) ? all : Object.values((all as { payments?: unknown }).payments ?? all)) as { paymentRequestId: string; status: string; amountMinor: string; currency: string }[];
-      return list.find((p) => p.paymentRequestId === paymentRequestId);
+      const all = await sim.control<{ payments: { paymentRequestId: string; status: string; amountMinor: string; currency: string }[] }>('/simulator/payments');
+      return all.payments.find((p) => p.paymentRequestId === paymentRequestId);
     },
     async load(paymentId) {
       const [row] = await database.db.select().from(payments).where(eq(payments.id, paymentId));
