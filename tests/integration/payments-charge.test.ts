@@ -5,6 +5,9 @@ import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { agreements, paymentEvents, payments } from '@/lib/db/schema';
 import { applyPaymentResult } from '@/lib/payments/apply-payment-result';
 import { charge } from '@/lib/payments/charge';
+import { confirmPaymentRequest } from '@/lib/payments/confirm-payment-request';
+import { createPaymentRequest } from '@/lib/payments/create-payment-request';
+import { getBuyerPayment } from '@/lib/payments/get-buyer-payment';
 import { formatAmount } from '@/lib/money';
 import { startPaymentWorld, type PaymentWorld } from '../helpers/payment-world';
 import { testDatabaseKind } from '../helpers/test-database';
@@ -128,5 +131,26 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     expect((await applyPaymentResult(world.database.db, { paymentRequestId: 'nope', outcome: 'failed', resultCode: 'X', cause: 'notification', at })).kind).toBe('unknown_payment');
     const events = await world.database.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, id));
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_created', 'pay_sent', 'pay_answered', 'notification', 'status_changed', 'reconciliation_flag']));
+  });
+
+  it('buyer one-click confirm: a forged form changes nothing; ten clicks at once are one pay call; the used link shows that payment', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const created = await createPaymentRequest(world.deps(), world.admin, { agreementId, amountMinor: 12_500n, description: 'Order 42' });
+    if (!created.ok) throw new Error(created.error);
+    const { token } = created.data;
+    const calls = world.payCalls();
+    expect(await confirmPaymentRequest(world.deps(), { token, formToken: 'forged' })).toMatchObject({ kind: 'forged' });
+    expect(await confirmPaymentRequest(world.deps(), { token: 'x'.repeat(32), formToken: 'x' })).toMatchObject({ kind: 'unknown' });
+    expect(world.payCalls()).toBe(calls);
+    const page = await getBuyerPayment(world.database.db, world.vault, token);
+    if (!page.ok) throw new Error('no page');
+    expect(page.data).toMatchObject({ merchant: 'Sari-Sari Online', wallet: 'GCash' });
+    const clicks = await Promise.all(Array.from({ length: 10 }, () => confirmPaymentRequest(world.deps(), { token, formToken: page.data.formToken })));
+    expect(world.payCalls() - calls).toBe(1);
+    expect(clicks.filter((c) => c.kind === 'confirmed')).toHaveLength(1);
+    expect(clicks.every((c) => c.kind === 'confirmed' || c.kind === 'already_confirmed')).toBe(true);
+    const later = await confirmPaymentRequest(world.deps(), { token, formToken: page.data.formToken });
+    expect(later).toMatchObject({ kind: 'already_confirmed', payment: { status: 'SUCCEEDED', amountMinor: 12_500n } });
+    if (later.kind === 'already_confirmed') expect(await world.ledgerFor(later.payment.paymentRequestId)).toHaveLength(1);
   });
 });
