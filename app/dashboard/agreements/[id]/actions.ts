@@ -8,6 +8,8 @@ import { staffAction } from '@/lib/auth/staff-action';
 import { formatAmount } from '@/lib/money';
 import { getPaymentDeps } from '@/lib/payments/app-deps';
 import { charge } from '@/lib/payments/charge';
+import { createPaymentRequest } from '@/lib/payments/create-payment-request';
+import { env } from '@/lib/env';
 import { parseStaffAmount } from '@/lib/payments/parse-staff-amount';
 
 export const revokeAgreementAction = staffAction({
@@ -53,5 +55,24 @@ export const chargeAgreementAction = staffAction({
       ok: true,
       data: { paymentId: p.id, status: p.status, amount: formatAmount(p.amountMinor, p.currency), failureMessage: p.failureMessage, replayed: result.data.replayed },
     };
+  },
+});
+
+/** Staff ask the buyer to confirm one payment: returns the /pay link, shown once (only its hash is stored). */
+export const createPaymentRequestAction = staffAction({
+  schema: z.object({
+    agreementId: z.uuid(),
+    amount: z.string().max(40),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'Unknown currency'),
+    description: z.string().max(300),
+  }),
+  permission: 'payments.charge',
+  run: async ({ actor }, input) => {
+    const amount = parseStaffAmount(input.amount, input.currency);
+    if (!amount.ok) return { ok: false, code: 'amount_invalid', error: amount.error, fieldErrors: { amount: [amount.error] } };
+    const result = await createPaymentRequest(await getPaymentDeps(), actor, { agreementId: input.agreementId, amountMinor: amount.minor, currency: input.currency, description: input.description });
+    revalidatePath(`/dashboard/agreements/${input.agreementId}`);
+    if (!result.ok) return result;
+    return { ok: true, data: { paymentId: result.data.paymentId, url: new URL(result.data.path, env().APP_URL).toString(), amount: formatAmount(amount.minor, input.currency) } };
   },
 });

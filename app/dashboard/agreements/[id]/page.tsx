@@ -15,6 +15,7 @@ import { WalletName } from '../wallet-name';
 import { describeEvent } from './describe-event';
 import { RevokeAgreementForm } from './revoke-agreement-form';
 import { ChargeForm } from './charge-form';
+import { PaymentRequestForm } from './payment-request-form';
 import { Badge } from '@/components/ui/badge';
 import { formatAmount } from '@/lib/money';
 import { listAgreementPayments } from '@/lib/payments/list-agreement-payments';
@@ -78,6 +79,14 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
             {ct('heading')}
           </h2>
           <ChargeForm agreementId={agreement.id} currency={method.currency} wallet={method.nameEn} login={agreement.userLoginIdMasked ?? ''} operationKey={randomUUID()} />
+        </section>
+      ) : null}
+      {agreement.status === 'ACTIVE' && method && can(actor.role, 'payments.charge') ? (
+        <section aria-labelledby="request-heading" className="mt-6 max-w-xl rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="request-heading" className="mb-2 text-base font-semibold">
+            {ct('requestHeading')}
+          </h2>
+          <PaymentRequestForm agreementId={agreement.id} currency={method.currency} />
         </section>
       ) : null}
       <section aria-labelledby="payments-heading" className="mt-6">
