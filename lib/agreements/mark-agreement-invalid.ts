@@ -1,20 +1,26 @@
-import { agreements, type Agreement } from '@/lib/db/schema';
 import type { Db } from '@/lib/db/client';
 import { guardedTransition } from '@/lib/db/guarded-transition';
-import { recordAgreementEvent } from './agreement-deps';
+import { agreements, type Agreement } from '@/lib/db/schema';
+import { recordAgreementEvent, type EventCause } from './agreement-events';
 
 /**
- * Antom refused the agreement's token (INVALID_ACCESS_TOKEN or a code with the same "re-authorize" action):
- * ACTIVE → INVALID with the reason in words, so every later charge is refused locally without a call.
- * Returns the row only when this call made the change (a second refusal is a no-op).
+ * Ends an ACTIVE agreement whose token Antom no longer accepts (a pay or refresh answering
+ * INVALID_ACCESS_TOKEN or an equal code, a wallet that never notifies revocation). Takes the caller's
+ * transaction so other domains (payments, the refresher) can end it together with their own change.
+ * Guarded: returns null when the agreement was no longer ACTIVE (revoked or invalidated already), and then
+ * records nothing. Charges on it are refused locally from then on, with `reason` shown.
  */
-export async function markAgreementInvalid(tx: Db, agreementId: string, reason: { code: string; message: string }): Promise<Agreement | null> {
+export async function markAgreementInvalid(
+  tx: Db,
+  agreementId: string,
+  input: { reason: string; resultCode: string | null; cause: EventCause; at: Date },
+): Promise<Agreement | null> {
   const row = await guardedTransition(tx, agreements, {
     id: agreementId,
     from: ['ACTIVE'],
     to: 'INVALID',
-    set: { failureCode: reason.code, failureMessage: reason.message, updatedAt: new Date() },
+    set: { failureCode: input.resultCode, failureMessage: input.reason, revokedAt: input.at, revokedBy: input.cause, updatedAt: input.at },
   });
-  if (row) await recordAgreementEvent(tx, agreementId, 'invalidated', { resultCode: reason.code });
+  if (row) await recordAgreementEvent(tx, agreementId, 'invalidated', { cause: input.cause, reason: input.reason, resultCode: input.resultCode });
   return row;
 }

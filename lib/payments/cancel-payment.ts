@@ -4,6 +4,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { payments, refunds, type Payment } from '@/lib/db/schema';
+import type { ServiceResult } from '@/lib/service-result';
 import { applyPaymentResult } from './apply-payment-result';
 import { cancelDeadline } from './cancel-deadline';
 import { recordPaymentEvent } from './payment-events';
@@ -11,7 +12,7 @@ import { nowOf, paymentSubject, type PaymentDeps } from './payment-deps';
 
 export type CancelErrorCode = 'not_found' | 'not_cancellable' | 'window_closed' | 'has_refunds' | 'reason_required' | 'cancel_refused' | 'cancel_unknown';
 
-export type CancelResult = { ok: true; data: { payment: Payment } } | { ok: false; code: CancelErrorCode; error: string };
+export type CancelResult = ServiceResult<{ payment: Payment }, CancelErrorCode>;
 
 /** Cancel is idempotent at Antom: the same request repeated on U is safe. */
 const CANCEL_ATTEMPTS = 3;

@@ -6,6 +6,7 @@ import { assertCan, canChargeAmount } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { payments, type Payment } from '@/lib/db/schema';
 import { formatAmount } from '@/lib/money';
+import type { ServiceResult } from '@/lib/service-result';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { buildPayRequest, newPaymentRequestId } from './build-pay-request';
 import { checkChargeable, type ChargeableProblem } from './check-chargeable';
@@ -30,9 +31,7 @@ export interface ChargeInput {
 
 export type ChargeErrorCode = ChargeableProblem | 'description_invalid' | 'over_operator_limit' | 'operation_key_conflict' | 'request_invalid';
 
-export type ChargeResult =
-  | { ok: true; data: { payment: Payment; replayed: boolean } }
-  | { ok: false; code: ChargeErrorCode; error: string; fieldErrors?: Record<string, string[]> };
+export type ChargeResult = ServiceResult<{ payment: Payment; replayed: boolean }, ChargeErrorCode>;
 
 /**
  * THE charge: the one domain operation behind the staff form, the merchant API and the billing scheduler (the

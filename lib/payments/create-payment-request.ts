@@ -4,6 +4,7 @@ import { assertCan, canChargeAmount } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { payments } from '@/lib/db/schema';
 import { formatAmount } from '@/lib/money';
+import type { ServiceResult } from '@/lib/service-result';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { newPaymentRequestId } from './build-pay-request';
 import { checkChargeable, type ChargeableProblem } from './check-chargeable';
@@ -14,9 +15,7 @@ export const CONFIRM_TOKEN_PURPOSE = 'paymentConfirm';
 /** How long a buyer confirm link stays usable. */
 export const CONFIRM_TTL_HOURS = 72;
 
-export type CreatePaymentRequestResult =
-  | { ok: true; data: { paymentId: string; token: string; path: string } }
-  | { ok: false; code: ChargeableProblem | 'description_invalid' | 'over_operator_limit'; error: string };
+export type CreatePaymentRequestResult = ServiceResult<{ paymentId: string; token: string; path: string }, ChargeableProblem | 'description_invalid' | 'over_operator_limit'>;
 
 /**
  * Staff (later: the merchant API) ask the buyer to confirm one payment: the same checks as a charge, then a

@@ -49,7 +49,7 @@ export async function recordPayOutcome(
       const applied = await applyPaymentResult(tx, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason, cause: 'pay', at });
       await recordPaymentEvent(tx, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
       if (outcome.kind === 'failed' && RESULT_CODES[outcome.resultCode]?.actions.includes('reauthorize')) {
-        const invalidated = await markAgreementInvalid(tx, payment.agreementId, { code: outcome.resultCode, message: describeResult({ resultStatus: 'F', resultCode: outcome.resultCode }).meaning });
+        const invalidated = await markAgreementInvalid(tx, payment.agreementId, { reason: describeResult({ resultStatus: 'F', resultCode: outcome.resultCode }).meaning, resultCode: outcome.resultCode, cause: 'system', at });
         if (invalidated) await recordPaymentEvent(tx, { paymentId: payment.id, type: 'agreement_invalidated', cause: 'system', detail: { resultCode: outcome.resultCode }, at });
       }
       return applied.payment ?? payment;
