@@ -120,6 +120,7 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
       .returning();
     if (!row) return null;
     await recordPaymentEvent(tx, { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now });
+    await recordPaymentEvent(tx, { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now });
     if (actor) {
       await recordAudit(tx, actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } });
     }
@@ -132,7 +133,7 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
     throw new Error('operation key conflict without a row');
   }
 
-  const payment = await sendPay(deps, inserted, 'first', input.initiator.kind);
+  const payment = await sendPay(deps, inserted, 'first', input.initiator.kind, { sentEventRecorded: true });
   return { ok: true, data: { payment, replayed: false } };
 }
 

@@ -16,11 +16,14 @@ export const FIRST_INQUIRY_AFTER_SECONDS = 2;
  * transaction, and records what came back. Never retries in the transport (maxRetries 0): the resolver owns
  * resends, with its count in the database. Returns the payment as it stands afterwards.
  */
-export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first' | 'resend', cause: PaymentEventCause): Promise<Payment> {
+export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first' | 'resend', cause: PaymentEventCause, options: { sentEventRecorded?: boolean } = {}): Promise<Payment> {
   if (!payment.requestBodyCiphertext || !payment.requestBodyHash) throw new Error(`payment ${payment.id} has no stored pay request`);
   const body = deps.vault.open(payment.requestBodyCiphertext, payBodyAad(payment.id));
   const request = JSON.parse(body) as EndpointRequest<'pay'>;
-  await recordPaymentEvent(deps.db, { paymentId: payment.id, type: kind === 'first' ? 'pay_sent' : 'resend', cause, detail: { attempt: payment.resolverAttempts } });
+  // The first send's 'pay_sent' entry is written with the row itself (one transaction fewer on the hot path).
+  if (kind === 'resend' || !options.sentEventRecorded) {
+    await recordPaymentEvent(deps.db, { paymentId: payment.id, type: kind === 'first' ? 'pay_sent' : 'resend', cause, detail: { attempt: payment.resolverAttempts } });
+  }
   const outcome = await classifyCall(
     deps.alipay.pay(request, { maxRetries: 0, subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash }),
   );
@@ -39,7 +42,8 @@ export async function recordPayOutcome(
   const answered = { outcome: outcome.kind, resultCode: outcome.resultCode, kind };
   if (outcome.kind === 'succeeded') {
     const applied = await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'succeeded', resultCode: outcome.resultCode, cause: 'pay', at });
-    await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
+    // An applied answer is on the timeline as its status change (source 'pay'); only a no-op answer gets its own entry.
+    if (applied.kind !== 'applied') await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
     return applied.payment ?? payment;
   }
   if (outcome.kind === 'failed' || (outcome.kind === 'not_sent' && kind === 'first')) {
@@ -47,7 +51,7 @@ export async function recordPayOutcome(
     const reason = outcome.reason;
     return deps.db.transaction(async (tx) => {
       const applied = await applyPaymentResult(tx, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason, cause: 'pay', at });
-      await recordPaymentEvent(tx, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
+      if (applied.kind !== 'applied') await recordPaymentEvent(tx, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
       if (outcome.kind === 'failed' && RESULT_CODES[outcome.resultCode]?.actions.includes('reauthorize')) {
         const invalidated = await markAgreementInvalid(tx, payment.agreementId, { reason: describeResult({ resultStatus: 'F', resultCode: outcome.resultCode }).meaning, resultCode: outcome.resultCode, cause: 'system', at });
         if (invalidated) await recordPaymentEvent(tx, { paymentId: payment.id, type: 'agreement_invalidated', cause: 'system', detail: { resultCode: outcome.resultCode }, at });

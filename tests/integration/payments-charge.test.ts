@@ -130,7 +130,7 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     expect(late.payment?.reconciliationFlag).toMatch(/succeeded/);
     expect((await applyPaymentResult(world.database.db, { paymentRequestId: 'nope', outcome: 'failed', resultCode: 'X', cause: 'notification', at })).kind).toBe('unknown_payment');
     const events = await world.database.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, id));
-    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_created', 'pay_sent', 'pay_answered', 'notification', 'status_changed', 'reconciliation_flag']));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_created', 'pay_sent', 'notification', 'status_changed', 'reconciliation_flag']));
   });
 
   it('buyer one-click confirm: a forged form changes nothing; ten clicks at once are one pay call; the used link shows that payment', async () => {
