@@ -14,6 +14,7 @@ import { applyRefundResult } from './apply-refund-result';
 import { parseStaffAmount } from './parse-staff-amount';
 import { buildRefundRequest, nowOf, REFUND_RESOLVE_JOB, refundSubject, type RefundDeps } from './refund-deps';
 import { recordRefundEvent } from './refund-events';
+import { DEFAULT_REFUND_WINDOW_DAYS } from './refund-availability';
 
 export const createRefundInput = z.object({
   paymentId: z.uuid({ error: 'Not a payment id.' }),
@@ -60,8 +61,6 @@ class ReservationRefused extends Error {
     super(refusal.error);
   }
 }
-
-const DEFAULT_REFUND_WINDOW_DAYS = 365; // ams-api.md §10.3: "typically 365 days" when the catalog has none.
 
 /**
  * A staff refund of a SUCCEEDED payment (full, partial, or one of several). Checks everything that can be
