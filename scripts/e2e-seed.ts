@@ -11,6 +11,7 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
+import { seedRefundablePayment } from './e2e-seed-refunds';
 
 const dataDir = process.env.DATA_DIR || '.data/e2e';
 const email = process.env.ADMIN_EMAIL!;
@@ -40,6 +41,7 @@ try {
     }
   }
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+  await seedRefundablePayment(database.db, actor, dataDir);
 } finally {
   await database.close();
 }
