@@ -8,21 +8,23 @@ import path from 'node:path';
 import { createAlipayClient } from '../lib/alipay';
 import type { Actor } from '../lib/auth/actor';
 import { createCustomer } from '../lib/customers/create-customer';
+import type { Env } from '../lib/env';
 import type { Db } from '../lib/db/client';
 import { agreements, payments } from '../lib/db/schema';
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
 
-export async function seedRefundablePayment(db: Db, actor: Actor, dataDir: string): Promise<void> {
+export async function seedRefundablePayment(db: Db, actor: Actor, config: Pick<Env, 'DATA_DIR' | 'ALIPAY_CLIENT_ID' | 'ALIPAY_KEY_VERSION'>): Promise<void> {
+  const dataDir = config.DATA_DIR;
   const keys = ensureDevKeys(path.resolve(dataDir));
-  const clientId = process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL';
+  const clientId = config.ALIPAY_CLIENT_ID;
   const secret = randomBytes(16).toString('hex');
   const simulator = await startSimulator({
     port: 0,
     dataDir: path.resolve(dataDir),
     secret,
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,
-    clients: [{ clientId, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: process.env.ALIPAY_KEY_VERSION || '1', notifyUrls: {} }],
+    clients: [{ clientId, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: config.ALIPAY_KEY_VERSION, notifyUrls: {} }],
   });
   try {
     const alipay = createAlipayClient({ gatewayUrl: simulator.url, clientId, merchantPrivateKey: keys.merchantPrivateKeyPem, alipayPublicKey: keys.simulatorPublicKeyPem });

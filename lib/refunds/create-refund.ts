@@ -53,7 +53,7 @@ export interface CreateRefundOutcome {
 }
 
 type Refusal = { ok: false; code: CreateRefundCode; error: string };
-const refuse = (code: CreateRefundCode, error: string): Refusal => fail(code, error) as Refusal;
+const refuse = (code: CreateRefundCode, error: string): Refusal => fail(code, error);
 
 /** Thrown inside the transaction to undo the refund row when the reservation loses. */
 class ReservationRefused extends Error {
@@ -71,7 +71,7 @@ class ReservationRefused extends Error {
  * commits. The refund call goes out after the commit: S confirms, F releases, U / timeout keeps the
  * reservation and hands the refund to the resolver job.
  */
-export async function createRefund(deps: RefundDeps, actor: Actor, input: CreateRefundInput): Promise<ServiceResult<CreateRefundOutcome>> {
+export async function createRefund(deps: RefundDeps, actor: Actor, input: CreateRefundInput): Promise<ServiceResult<CreateRefundOutcome, CreateRefundCode>> {
   assertCan(actor, 'refunds.create');
   const { db } = deps;
   const now = nowOf(deps);
@@ -151,7 +151,7 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
 }
 
 /** The first refund call, outside any transaction, and what its answer means for the row. */
-async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sha256: string): Promise<ServiceResult<CreateRefundOutcome>> {
+async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sha256: string): Promise<ServiceResult<CreateRefundOutcome, CreateRefundCode>> {
   const outcome = await classifyCall(
     deps.alipay.refund(buildRefundRequest(refund, payment, deps.refundNotifyUrl), { maxRetries: 1, subject: refundSubject(payment.id), expectedBodySha256: sha256 }),
   );
@@ -198,7 +198,7 @@ async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sh
   return ok({ refund: current, state: current.status === 'SUCCEEDED' ? 'succeeded' : 'pending', replayed: false });
 }
 
-async function findByOperationKey(deps: RefundDeps, operationKey: string, fingerprint: string): Promise<ServiceResult<CreateRefundOutcome> | null> {
+async function findByOperationKey(deps: RefundDeps, operationKey: string, fingerprint: string): Promise<ServiceResult<CreateRefundOutcome, CreateRefundCode> | null> {
   const [existing] = await deps.db.select().from(refunds).where(eq(refunds.operationKey, operationKey)).limit(1);
   if (!existing) return null;
   if (existing.operationFingerprint !== fingerprint) {
