@@ -12,6 +12,7 @@ import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { loadConfigOrExit } from './load-config';
+import { seedRefundablePayment } from './e2e-seed-refunds';
 
 // The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
 const { config } = loadConfigOrExit({ mode: 'production' });
@@ -44,6 +45,7 @@ try {
     }
   }
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+  await seedRefundablePayment(database.db, actor, config);
 } finally {
   await database.close();
 }
