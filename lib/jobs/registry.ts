@@ -1,5 +1,7 @@
 import type { JobDefinition } from './define-job';
 import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-pending-agreements.job';
+import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
+import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
-export const JOBS: readonly JobDefinition<never>[] = [expireStalePendingAgreementsJob] as JobDefinition<never>[];
+export const JOBS: readonly JobDefinition<never>[] = [expireStalePendingAgreementsJob, applyAuthCodeJob, requeuePendingNotificationWorkJob] as JobDefinition<never>[];
