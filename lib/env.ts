@@ -47,6 +47,8 @@ const schema = z.object({
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
+  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
+  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   SIMULATOR_URL: optionalString,
   SIMULATOR_SECRET: optionalString,
   /**

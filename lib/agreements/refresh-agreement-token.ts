@@ -1,0 +1,114 @@
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { classifyCall, getPaymentMethod } from '@/lib/alipay';
+import { agreementTokenAad } from '@/lib/crypto/token-vault';
+import { agreements, type Agreement } from '@/lib/db/schema';
+import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
+
+/** A refresh claim older than this lost its worker (killed mid-call); the next pass takes it over. */
+export const STALE_REFRESH_MS = 2 * 60 * 1000;
+
+/** Result codes meaning the grant is gone at the wallet (revoked there, or the refresh token is dead). */
+const REVOKED_CODES = new Set(['INVALID_ACCESS_TOKEN', 'AUTH_CANCELED', 'INVALID_REFRESH_TOKEN', 'USER_NOT_EXIST']);
+
+export type RefreshResult =
+  | { kind: 'refreshed'; accessTokenExpiresAt: Date | null }
+  | { kind: 'not_due' | 'busy' }
+  | { kind: 'expired' | 'needs_reauthorization'; reason: string }
+  | { kind: 'unknown'; reason: string };
+
+/**
+ * Renews one agreement's access token ahead of its expiry (REFRESH_TOKEN grant). Single-flight across
+ * processes: one guarded UPDATE claims the row (tokenRefreshStartedAt), so two workers never send the
+ * same refresh token twice (it rotates at the wallet). The newest refresh token is always stored.
+ * The refresh token already past → EXPIRED. A final refusal → INVALID with the reason (the buyer must
+ * authorize again; for wallets that never notify revocation this is how a revoke is found out).
+ * No answer → the claim is released and the next pass retries.
+ */
+export async function refreshAgreementToken(deps: AgreementDeps, agreementId: string, options: { marginMs: number }): Promise<RefreshResult> {
+  const now = nowOf(deps);
+  const [claimed] = await deps.db
+    .update(agreements)
+    .set({ tokenRefreshStartedAt: now })
+    .where(
+      and(
+        eq(agreements.id, agreementId),
+        eq(agreements.status, 'ACTIVE'),
+        lt(agreements.accessTokenExpiresAt, new Date(now.getTime() + options.marginMs)),
+        or(isNull(agreements.tokenRefreshStartedAt), lt(agreements.tokenRefreshStartedAt, new Date(now.getTime() - STALE_REFRESH_MS))),
+      ),
+    )
+    .returning();
+  if (!claimed) {
+    const [row] = await deps.db.select({ startedAt: agreements.tokenRefreshStartedAt, status: agreements.status }).from(agreements).where(eq(agreements.id, agreementId));
+    return { kind: row?.status === 'ACTIVE' && row.startedAt ? 'busy' : 'not_due' };
+  }
+
+  if (!claimed.refreshTokenCiphertext || claimed.tokenKeyVersion === null || (claimed.refreshTokenExpiresAt && claimed.refreshTokenExpiresAt <= now)) {
+    const reason = 'The wallet authorization expired (its refresh token is past its expiry). The buyer must authorize again.';
+    await end(deps, claimed, 'EXPIRED', 'REFRESH_TOKEN_EXPIRED', reason);
+    return { kind: 'expired', reason };
+  }
+
+  const refreshToken = deps.vault.open(claimed.refreshTokenCiphertext, agreementTokenAad(claimed.id, 'refresh_token', claimed.tokenKeyVersion));
+  const outcome = await classifyCall(
+    deps.alipay.applyToken({ grantType: 'REFRESH_TOKEN', customerBelongsTo: claimed.paymentMethod as never, refreshToken }, { subject: `agreement:${claimed.id}` }),
+  );
+  await recordAgreementEvent(deps.db, claimed.id, 'token_refresh', { outcome: outcome.kind, resultCode: outcome.resultCode });
+  const done = nowOf(deps);
+
+  if (outcome.kind === 'succeeded' && outcome.data.accessToken) {
+    const data = outcome.data;
+    const version = deps.vault.keyVersion;
+    const expiresAt = parseTime(data.accessTokenExpiryTime);
+    await deps.db
+      .update(agreements)
+      .set({
+        accessTokenCiphertext: deps.vault.seal(data.accessToken!, agreementTokenAad(claimed.id, 'access_token', version)),
+        accessTokenIndex: deps.vault.index(data.accessToken!, 'accessToken'),
+        accessTokenExpiresAt: expiresAt,
+        // Always the newest refresh token: the wallet rotates it, and the old one stops working.
+        ...(data.refreshToken
+          ? { refreshTokenCiphertext: deps.vault.seal(data.refreshToken, agreementTokenAad(claimed.id, 'refresh_token', version)), refreshTokenExpiresAt: parseTime(data.refreshTokenExpiryTime) }
+          : {}),
+        tokenKeyVersion: data.refreshToken ? version : claimed.tokenKeyVersion,
+        tokenRefreshStartedAt: null,
+        tokenRefreshedAt: done,
+        updatedAt: done,
+      })
+      .where(and(eq(agreements.id, claimed.id), eq(agreements.status, 'ACTIVE'), eq(agreements.tokenRefreshStartedAt, now)));
+    return { kind: 'refreshed', accessTokenExpiresAt: expiresAt };
+  }
+
+  if (outcome.kind === 'failed') {
+    const silentWallet = getPaymentMethod(claimed.paymentMethod)?.notifiesRevocation === false;
+    const revoked = REVOKED_CODES.has(outcome.resultCode);
+    const reason = revoked
+      ? `The wallet no longer honours this authorization (${outcome.resultCode})${silentWallet ? '; this wallet does not notify revocations, so it was found out at this token refresh' : ''}. The buyer must authorize again.`
+      : `Token refresh was refused (${outcome.resultCode}: ${outcome.reason}). The buyer must authorize again.`;
+    await end(deps, claimed, 'INVALID', `REFRESH_${outcome.resultCode}`, reason);
+    return { kind: 'needs_reauthorization', reason };
+  }
+
+  // unknown / not_sent: nothing is known to have changed; release the claim for the next pass.
+  await deps.db
+    .update(agreements)
+    .set({ tokenRefreshStartedAt: null })
+    .where(and(eq(agreements.id, claimed.id), eq(agreements.tokenRefreshStartedAt, now)));
+  return { kind: 'unknown', reason: outcome.kind === 'succeeded' ? 'The refresh answer carried no access token.' : outcome.reason };
+}
+
+async function end(deps: AgreementDeps, agreement: Agreement, status: 'EXPIRED' | 'INVALID', code: string, reason: string): Promise<void> {
+  const at = nowOf(deps);
+  // TODO(lead): switch to markAgreementInvalid(tx, id, reason) for the INVALID case once it is on main.
+  await deps.db
+    .update(agreements)
+    .set({ status, failureCode: code, failureMessage: reason, tokenRefreshStartedAt: null, updatedAt: at })
+    .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'ACTIVE')));
+  await recordAgreementEvent(deps.db, agreement.id, status === 'EXPIRED' ? 'expired' : 'needs_reauthorization', { code });
+}
+
+function parseTime(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
