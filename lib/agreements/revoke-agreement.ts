@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { describeResult } from '@/lib/alipay';
+import { classifyCall } from '@/lib/alipay';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
@@ -11,6 +11,8 @@ import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-dep
 /** Result codes meaning the token is already dead at Antom: the agreement is over either way. */
 const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'AUTH_CANCELED', 'USER_NOT_EXIST']);
 
+export type RevokeAgreementCode = 'not_found' | 'not_active' | 'revoke_failed' | 'revoke_unavailable';
+
 /**
  * Ends an agreement from the merchant side: revoke at Antom, then REVOKED. Idempotent (an already revoked
  * agreement is a success). Buyers may revoke only their own customer's agreements (`customerId`); staff
@@ -19,7 +21,7 @@ const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED'
 export async function revokeAgreement(
   deps: AgreementDeps,
   input: { agreementId: string; by: { kind: 'buyer'; customerId: string } | { kind: 'staff'; actor: Actor } },
-): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }>> {
+): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode>> {
   if (input.by.kind === 'staff') assertCan(input.by.actor, 'payments.cancel');
   const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, input.agreementId));
   if (!agreement || (input.by.kind === 'buyer' && agreement.customerId !== input.by.customerId)) return fail('not_found', 'No such authorization.');
@@ -28,20 +30,13 @@ export async function revokeAgreement(
     return fail('not_active', 'This authorization is not active.');
   }
   const accessToken = deps.vault.open(agreement.accessTokenCiphertext, agreementTokenAad(agreement.id, 'access_token', agreement.tokenKeyVersion));
-  let outcome: 'success' | 'failed' | 'unknown' = 'unknown';
-  let resultCode = 'NO_ANSWER';
-  try {
-    const call = await deps.alipay.revoke({ accessToken });
-    outcome = call.outcome;
-    resultCode = call.result.resultCode;
-  } catch (error) {
-    resultCode = (error as { code?: string }).code ?? 'NO_ANSWER';
-  }
+  const call = await classifyCall(deps.alipay.revoke({ accessToken }, { subject: `agreement:${agreement.id}` }));
+  const resultCode = call.resultCode;
   const revokedBy = input.by.kind === 'buyer' ? 'buyer' : `staff:${input.by.actor.email}`;
-  await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome, resultCode });
-  const status = outcome === 'success' ? 'REVOKED' : outcome === 'failed' && DEAD_TOKEN_CODES.has(resultCode) ? 'INVALID' : null;
+  await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome: call.kind, resultCode });
+  const status = call.kind === 'succeeded' ? 'REVOKED' : call.kind === 'failed' && DEAD_TOKEN_CODES.has(resultCode) ? 'INVALID' : null;
   if (!status) {
-    return fail(outcome === 'failed' ? 'revoke_failed' : 'revoke_unavailable', outcome === 'failed' ? describeResult({ resultStatus: 'F', resultCode }).meaning : 'The wallet could not be reached. Try again in a moment.');
+    return fail(call.kind === 'failed' ? 'revoke_failed' : 'revoke_unavailable', call.kind === 'failed' ? call.reason : 'The wallet could not be reached. Try again in a moment.');
   }
   const now = nowOf(deps);
   await deps.db.transaction(async (tx) => {
