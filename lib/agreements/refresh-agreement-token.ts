@@ -1,8 +1,11 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { classifyCall, getPaymentMethod } from '@/lib/alipay';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
+import { guardedTransition } from '@/lib/db/guarded-transition';
 import { agreements, type Agreement } from '@/lib/db/schema';
-import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
+import { nowOf, type AgreementDeps } from './agreement-deps';
+import { recordAgreementEvent } from './agreement-events';
+import { markAgreementInvalid } from './mark-agreement-invalid';
 
 /** A refresh claim older than this lost its worker (killed mid-call); the next pass takes it over. */
 export const STALE_REFRESH_MS = 2 * 60 * 1000;
@@ -45,7 +48,7 @@ export async function refreshAgreementToken(deps: AgreementDeps, agreementId: st
 
   if (!claimed.refreshTokenCiphertext || claimed.tokenKeyVersion === null || (claimed.refreshTokenExpiresAt && claimed.refreshTokenExpiresAt <= now)) {
     const reason = 'The wallet authorization expired (its refresh token is past its expiry). The buyer must authorize again.';
-    await end(deps, claimed, 'EXPIRED', 'REFRESH_TOKEN_EXPIRED', reason);
+    await expire(deps, claimed, reason);
     return { kind: 'expired', reason };
   }
 
@@ -53,7 +56,6 @@ export async function refreshAgreementToken(deps: AgreementDeps, agreementId: st
   const outcome = await classifyCall(
     deps.alipay.applyToken({ grantType: 'REFRESH_TOKEN', customerBelongsTo: claimed.paymentMethod as never, refreshToken }, { subject: `agreement:${claimed.id}` }),
   );
-  await recordAgreementEvent(deps.db, claimed.id, 'token_refresh', { outcome: outcome.kind, resultCode: outcome.resultCode });
   const done = nowOf(deps);
 
   if (outcome.kind === 'succeeded' && outcome.data.accessToken) {
@@ -76,6 +78,7 @@ export async function refreshAgreementToken(deps: AgreementDeps, agreementId: st
         updatedAt: done,
       })
       .where(and(eq(agreements.id, claimed.id), eq(agreements.status, 'ACTIVE'), eq(agreements.tokenRefreshStartedAt, now)));
+    await recordAgreementEvent(deps.db, claimed.id, 'token_refreshed', { outcome: outcome.kind, resultCode: outcome.resultCode, accessTokenExpiresAt: expiresAt?.toISOString() ?? null });
     return { kind: 'refreshed', accessTokenExpiresAt: expiresAt };
   }
 
@@ -85,11 +88,14 @@ export async function refreshAgreementToken(deps: AgreementDeps, agreementId: st
     const reason = revoked
       ? `The wallet no longer honours this authorization (${outcome.resultCode})${silentWallet ? '; this wallet does not notify revocations, so it was found out at this token refresh' : ''}. The buyer must authorize again.`
       : `Token refresh was refused (${outcome.resultCode}: ${outcome.reason}). The buyer must authorize again.`;
-    await end(deps, claimed, 'INVALID', `REFRESH_${outcome.resultCode}`, reason);
+    await deps.db.transaction(async (tx) => {
+      await markAgreementInvalid(tx, claimed.id, { reason, resultCode: outcome.resultCode, cause: 'job', at: done });
+    });
     return { kind: 'needs_reauthorization', reason };
   }
 
   // unknown / not_sent: nothing is known to have changed; release the claim for the next pass.
+  await recordAgreementEvent(deps.db, claimed.id, 'token_refreshed', { outcome: outcome.kind, resultCode: outcome.resultCode, accessTokenExpiresAt: null });
   await deps.db
     .update(agreements)
     .set({ tokenRefreshStartedAt: null })
@@ -97,14 +103,18 @@ export async function refreshAgreementToken(deps: AgreementDeps, agreementId: st
   return { kind: 'unknown', reason: outcome.kind === 'succeeded' ? 'The refresh answer carried no access token.' : outcome.reason };
 }
 
-async function end(deps: AgreementDeps, agreement: Agreement, status: 'EXPIRED' | 'INVALID', code: string, reason: string): Promise<void> {
+/** ACTIVE → EXPIRED: the refresh token ran out, so no renewal is possible. */
+async function expire(deps: AgreementDeps, agreement: Agreement, reason: string): Promise<void> {
   const at = nowOf(deps);
-  // TODO(lead): switch to markAgreementInvalid(tx, id, reason) for the INVALID case once it is on main.
-  await deps.db
-    .update(agreements)
-    .set({ status, failureCode: code, failureMessage: reason, tokenRefreshStartedAt: null, updatedAt: at })
-    .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'ACTIVE')));
-  await recordAgreementEvent(deps.db, agreement.id, status === 'EXPIRED' ? 'expired' : 'needs_reauthorization', { code });
+  await deps.db.transaction(async (tx) => {
+    const row = await guardedTransition(tx, agreements, {
+      id: agreement.id,
+      from: ['ACTIVE'],
+      to: 'EXPIRED',
+      set: { failureCode: 'REFRESH_TOKEN_EXPIRED', failureMessage: reason, tokenRefreshStartedAt: null, updatedAt: at },
+    });
+    if (row) await recordAgreementEvent(tx, agreement.id, 'token_expired', { cause: 'job', reason });
+  });
 }
 
 function parseTime(value: string | null | undefined): Date | null {
