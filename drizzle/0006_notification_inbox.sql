@@ -21,6 +21,7 @@ CREATE TABLE "notification_deliveries" (
 	"inbox_event_id" uuid,
 	"channel" text NOT NULL,
 	"path" text NOT NULL,
+	"request_path" text,
 	"notify_type" text,
 	"object_ref" text,
 	"signature_verdict" text NOT NULL,

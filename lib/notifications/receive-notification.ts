@@ -14,6 +14,14 @@ export function inboxBodyAad(inboxEventId: string): string {
   return `inbox_event:${inboxEventId}:raw_body`;
 }
 
+function safePath(url: string): string | null {
+  try {
+    return new URL(url).pathname.slice(0, 500);
+  } catch {
+    return null;
+  }
+}
+
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
 
 function answer(status: number, body: string): Response {
@@ -36,10 +44,11 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
   const started = performance.now();
   const headers = maskHeaders(request.headers);
   const path = deps.publicPaths[channel];
+  const requestPath = safePath(request.url);
   const elapsed = () => Math.round(performance.now() - started);
   const log = async (row: Omit<typeof notificationDeliveries.$inferInsert, 'channel' | 'path' | 'headers' | 'latencyMs'>) => {
     try {
-      await deps.db.insert(notificationDeliveries).values({ channel, path, headers, latencyMs: elapsed(), ...row });
+      await deps.db.insert(notificationDeliveries).values({ channel, path, requestPath, headers, latencyMs: elapsed(), ...row });
     } catch (error) {
       console.warn(`[notify] could not log a ${row.outcome} delivery: ${(error as { code?: string }).code ?? 'error'}`);
     }
@@ -119,6 +128,7 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
           ...common,
           channel,
           path,
+          requestPath,
           headers,
           maskedBody,
           inboxEventId: existing?.id ?? null,
@@ -147,6 +157,7 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
         ...common,
         channel,
         path,
+        requestPath,
         headers,
         maskedBody,
         inboxEventId: id,

@@ -51,6 +51,8 @@ export const notificationDeliveries = pgTable(
     channel: text('channel').notNull(),
     /** The configured public path the signature was checked against. */
     path: text('path').notNull(),
+    /** The path the request actually arrived on (after proxies): the debugger compares the two. */
+    requestPath: text('request_path'),
     notifyType: text('notify_type'),
     objectRef: text('object_ref'),
     /** valid | invalid | not_checked (body too large). */
