@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as alipay from '@/lib/alipay';
@@ -6,7 +7,7 @@ import { POST as postAuthorization } from '@/app/api/alipay/notify/authorization
 import { POST as postPayment } from '@/app/api/alipay/notify/payment/route';
 import { POST as postRefund } from '@/app/api/alipay/notify/refund/route';
 import { TokenVault } from '@/lib/crypto/token-vault';
-import type { Database } from '@/lib/db/client';
+import { openDatabase, type Database } from '@/lib/db/client';
 import { agreements, auditLog, inboxEvents, notificationDeliveries, paymentEvents, payments, refunds } from '@/lib/db/schema';
 import { getNotificationDeps } from '@/lib/notifications/app-deps';
 import { receiveNotification } from '@/lib/notifications/receive-notification';
@@ -136,6 +137,27 @@ describe(`Antom notify routes (${testDatabaseKind()})`, () => {
     const deliveries = await database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.objectRef, world.payment.paymentRequestId));
     expect(deliveries.filter((d) => d.dedupeVerdict === 'new')).toHaveLength(1);
     expect(deliveries.filter((d) => d.dedupeVerdict === 'duplicate')).toHaveLength(49);
+  });
+
+  // Two web processes sharing one PostgreSQL database: each has its own connection pool; the unique inbox
+  // key must still let exactly one of them apply the notification.
+  it.runIf(testDatabaseKind() === 'postgres')('50 identical deliveries split across two connection pools (two web processes): still one transition', async () => {
+    const second = await openDatabase({ url: database.url!, migrationsFolder: path.resolve(__dirname, '..', '..', 'drizzle'), maxConnections: 4 });
+    try {
+      const world = await seedPaymentWorld(database.db);
+      const signed = signNotification({ path: PAYMENT_PATH, clientId: CLIENT_ID, privateKey: KEYS.v1.privateKey, body: paymentResultBody(world.payment.paymentRequestId) });
+      const deps = await getNotificationDeps();
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          receiveNotification({ ...deps, db: i % 2 ? second.db : deps.db }, 'payment', new Request('http://127.0.0.1:3000/api/alipay/notify/payment', { method: 'POST', headers: signed.headers, body: signed.rawBody })),
+        ),
+      );
+      expect(await Promise.all(responses.map((r) => r.text()))).toEqual(Array(50).fill(NOTIFICATION_ACK_BODY));
+      expect(await database.db.select().from(paymentEvents).where(and(eq(paymentEvents.paymentId, world.payment.id), eq(paymentEvents.type, 'payment.succeeded')))).toHaveLength(1);
+      expect(await database.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'payment'), eq(auditLog.objectId, world.payment.id)))).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
   });
 
   it('a success after a local cancel keeps CANCELLED, flags the payment for reconciliation, and is acknowledged', async () => {
