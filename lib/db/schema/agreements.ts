@@ -75,6 +75,10 @@ export const agreements = pgTable(
   (t) => [
     index('agreements_customer_idx').on(t.customerId, t.createdAt),
     index('agreements_status_idx').on(t.status, t.createdAt),
+    // Dashboard list: wallet filter with the (created_at, id) keyset; header search by masked wallet login.
+    index('agreements_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
+    index('agreements_created_idx').on(t.createdAt, t.id),
+    index('agreements_login_masked_idx').on(t.userLoginIdMasked),
     // The refresher scans live tokens by expiry.
     index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
   ],
