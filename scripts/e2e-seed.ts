@@ -11,6 +11,7 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
+import { seedDemoData } from './demo/demo-data';
 
 const dataDir = process.env.DATA_DIR || '.data/e2e';
 const email = process.env.ADMIN_EMAIL!;
@@ -40,6 +41,12 @@ try {
     }
   }
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+  // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty
+  // Overview and payments list, so the demo rows are opt-in.
+  if (process.env.E2E_DEMO_DATA === '1') {
+    const demo = await seedDemoData(database.db, actor);
+    writeFileSync(path.join(dataDir, 'e2e-demo.json'), JSON.stringify(demo, null, 2));
+  }
 } finally {
   await database.close();
 }

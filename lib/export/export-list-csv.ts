@@ -5,7 +5,8 @@ import { countCustomers, queryCustomers } from '@/lib/customers/list-customers';
 import type { Db } from '@/lib/db/client';
 import type { ListFilters } from '@/lib/lists/parse-list-filters';
 import { formatAmount, toMajorString } from '@/lib/money';
-import { countPayments, queryPayments } from '@/lib/payments/list-payments';
+import { countPayments } from '@/lib/payments/list-payments';
+import { createPaymentExportReader } from './export-payments-batch';
 import { countRefunds, queryRefunds } from '@/lib/refunds/list-refunds';
 
 export const EXPORT_LISTS = ['payments', 'refunds', 'agreements', 'customers'] as const;
@@ -16,7 +17,7 @@ export function isExportList(value: unknown): value is ExportList {
 }
 
 /** Rows per database round trip: big enough to amortise the query, small enough to keep memory flat. */
-export const EXPORT_BATCH = 2000;
+export const EXPORT_BATCH = 5000;
 
 type Cell = string | bigint | Date | null | undefined;
 
@@ -36,59 +37,76 @@ function amountCells(minor: bigint, currency: string): string[] {
   return [minor.toString(), toMajorString(minor, currency), csvField(formatAmount(minor, currency, 'en-US'))];
 }
 
+/** A fetched batch; rendering is deferred so the next batch's query runs while this one is turned into CSV. */
+interface Batch {
+  lines: () => string[];
+  nextCursor: string | null;
+}
+
 interface Exporter {
   header: string[];
-  batch(db: Db, filters: ListFilters): Promise<{ lines: string[]; nextCursor: string | null }>;
+  /** One export's batch reader (it may keep per-export caches). */
+  reader(db: Db): (filters: ListFilters) => Promise<Batch>;
   count(db: Db, filters: ListFilters): Promise<number>;
 }
+
+/** Wraps a stateless batch function as a reader. */
+const stateless =
+  (batch: (db: Db, filters: ListFilters) => Promise<Batch>) =>
+  (db: Db) =>
+  (filters: ListFilters) =>
+    batch(db, filters);
 
 const EXPORTERS: Record<ExportList, Exporter> = {
   payments: {
     header: ['id', 'created_at', 'status', 'wallet', 'currency', 'amount_minor', 'amount', 'amount_formatted', 'refunded_minor', 'payment_request_id', 'payment_id', 'reference_order_id', 'customer_reference', 'customer_name', 'initiator', 'initiated_by', 'failure_code'],
-    async batch(db, filters) {
-      const page = await queryPayments(db, filters, EXPORT_BATCH, EXPORT_BATCH);
-      return {
-        nextCursor: page.nextCursor,
-        lines: page.items.map((p) =>
-          [p.id, csvField(p.createdAt, false), p.status, p.paymentMethod, p.currency, ...amountCells(p.amountMinor, p.currency), p.refundedMinor.toString(), csvField(p.paymentRequestId), csvField(p.paymentId), csvField(p.referenceOrderId), csvField(p.customerReference), csvField(p.customerName), p.initiator, csvField(p.initiatedByEmail), csvField(p.failureCode)].join(','),
-        ),
+    reader(db) {
+      const read = createPaymentExportReader(db);
+      return async (filters) => {
+        const page = await read(filters, EXPORT_BATCH);
+        return {
+          nextCursor: page.nextCursor,
+          lines: () => page.items.map((p) =>
+            [p.id, csvField(p.createdAt, false), p.status, p.paymentMethod, p.currency, ...amountCells(p.amountMinor, p.currency), p.refundedMinor.toString(), csvField(p.paymentRequestId), csvField(p.paymentId), csvField(p.referenceOrderId), csvField(p.customerReference), csvField(p.customerName), p.initiator, csvField(p.initiatedByEmail), csvField(p.failureCode)].join(','),
+          ),
+        };
       };
     },
     count: countPayments,
   },
   refunds: {
     header: ['id', 'created_at', 'status', 'wallet', 'currency', 'amount_minor', 'amount', 'amount_formatted', 'refund_request_id', 'refund_id', 'payment_request_id', 'customer_reference', 'customer_name', 'reason', 'initiated_by', 'failure_code'],
-    async batch(db, filters) {
+    reader: stateless(async (db, filters) => {
       const page = await queryRefunds(db, filters, EXPORT_BATCH, EXPORT_BATCH);
       return {
         nextCursor: page.nextCursor,
-        lines: page.items.map((r) =>
+        lines: () => page.items.map((r) =>
           [r.id, csvField(r.createdAt, false), r.status, r.paymentMethod, r.currency, ...amountCells(r.amountMinor, r.currency), csvField(r.refundRequestId), csvField(r.refundId), csvField(r.paymentRequestId), csvField(r.customerReference), csvField(r.customerName), csvField(r.reason), csvField(r.initiatedByEmail), csvField(r.failureCode)].join(','),
         ),
       };
-    },
+    }),
     count: countRefunds,
   },
   agreements: {
     header: ['id', 'created_at', 'status', 'wallet', 'customer_reference', 'customer_name', 'wallet_login_masked', 'activated_at', 'access_token_expires_at'],
-    async batch(db, filters) {
+    reader: stateless(async (db, filters) => {
       const page = await queryAgreements(db, filters, EXPORT_BATCH, { maxLimit: EXPORT_BATCH });
       return {
         nextCursor: page.nextCursor,
-        lines: page.items.map((a) => [a.id, csvField(a.createdAt, false), a.status, a.paymentMethod, csvField(a.customerReference), csvField(a.customerName), csvField(a.userLoginIdMasked), csvField(a.activatedAt, false), csvField(a.accessTokenExpiresAt, false)].join(',')),
+        lines: () => page.items.map((a) => [a.id, csvField(a.createdAt, false), a.status, a.paymentMethod, csvField(a.customerReference), csvField(a.customerName), csvField(a.userLoginIdMasked), csvField(a.activatedAt, false), csvField(a.accessTokenExpiresAt, false)].join(',')),
       };
-    },
+    }),
     count: countAgreements,
   },
   customers: {
     header: ['id', 'created_at', 'reference', 'name', 'email', 'country', 'preferred_language'],
-    async batch(db, filters) {
+    reader: stateless(async (db, filters) => {
       const page = await queryCustomers(db, filters, EXPORT_BATCH, EXPORT_BATCH);
       return {
         nextCursor: page.nextCursor,
-        lines: page.items.map((c) => [c.id, csvField(c.createdAt, false), csvField(c.reference), csvField(c.name), csvField(c.email), csvField(c.country), csvField(c.preferredLanguage)].join(',')),
+        lines: () => page.items.map((c) => [c.id, csvField(c.createdAt, false), csvField(c.reference), csvField(c.name), csvField(c.email), csvField(c.country), csvField(c.preferredLanguage)].join(',')),
       };
-    },
+    }),
     count: countCustomers,
   },
 };
@@ -107,27 +125,32 @@ export async function countExportRows(db: Db, actor: Pick<Actor, 'role'>, list: 
 export function exportListCsv(db: Db, actor: Pick<Actor, 'role'>, list: ExportList, filters: ListFilters): ReadableStream<Uint8Array> {
   assertCan(actor, 'dashboard.read');
   const exporter = EXPORTERS[list];
+  const read = exporter.reader(db);
   const encoder = new TextEncoder();
-  let cursor: string | null = null;
+  let pending: Promise<Batch> | null = null;
   let started = false;
-  let done = false;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         if (!started) {
           started = true;
+          pending = read({ ...filters, after: null });
           // A byte-order mark so spreadsheet apps read UTF-8 (names in Chinese, Thai, Korean…).
           controller.enqueue(encoder.encode(`\uFEFF${exporter.header.join(',')}\r\n`));
           return;
         }
-        if (done) return;
-        const { lines, nextCursor } = await exporter.batch(db, { ...filters, after: cursor });
+        if (!pending) return;
+        const batch = await pending;
+        // Prefetch: the database reads batch n+1 while this process renders batch n (at most two in memory).
+        pending = batch.nextCursor ? read({ ...filters, after: batch.nextCursor }) : null;
+        const lines = batch.lines();
         if (lines.length) controller.enqueue(encoder.encode(`${lines.join('\r\n')}\r\n`));
-        cursor = nextCursor;
-        if (!nextCursor) {
-          done = true;
-          controller.close();
-        }
+        if (!pending) controller.close();
+      },
+      cancel() {
+        // The download was abandoned: let an in-flight batch settle without an unhandled rejection.
+        pending?.catch(() => {});
+        pending = null;
       },
     },
     { highWaterMark: 1 },

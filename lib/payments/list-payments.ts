@@ -31,7 +31,8 @@ export interface PaymentPage {
   nextCursor: string | null;
 }
 
-function conditions(filters: ListFilters): SQL[] {
+/** The WHERE terms of the filters (without the cursor); shared by the page, the count and the CSV export. */
+export function paymentFilterConditions(filters: ListFilters): SQL[] {
   const where: SQL[] = [];
   if (filters.status) where.push(eq(payments.status, filters.status as PaymentStatus));
   if (filters.wallet) where.push(eq(payments.paymentMethod, filters.wallet));
@@ -64,7 +65,7 @@ function conditions(filters: ListFilters): SQL[] {
 export async function queryPayments(db: Db, filters: ListFilters, limit: number, maxLimit = 100): Promise<PaymentPage> {
   const size = Math.min(Math.max(limit, 1), maxLimit);
   const page = keyset({ sort: filters.sort, createdAt: payments.createdAt, amount: payments.amountMinor, id: payments.id, table: 'payments', after: filters.after });
-  const where = conditions(filters);
+  const where = paymentFilterConditions(filters);
   if (page.where) where.push(page.where);
   const rows = await db
     .select({
@@ -102,7 +103,7 @@ export function listPayments(db: Db, filters: Partial<ListFilters> = {}, options
 
 /** How many payments match (for the export page's progress); ignores the cursor. */
 export async function countPayments(db: Db, filters: ListFilters): Promise<number> {
-  const where = conditions(filters);
+  const where = paymentFilterConditions(filters);
   const [row] = await db
     .select({ n: sql<string>`count(*)` })
     .from(payments)
