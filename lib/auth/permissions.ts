@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'settings.manage': ['admin'],
   'keys.manage': ['admin'],
   'notifications.replay': ['admin'],
+  // The audit log shows every staff member's activity and sign-in addresses.
+  'audit.read': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
