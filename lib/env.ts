@@ -38,6 +38,13 @@ const schema = z.object({
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
+  /**
+   * Folder the reconciliation job reads Antom's report files from (a mirror of Antom's SFTP). Default: the
+   * local simulator's drop folder, <DATA_DIR>/simulator/sftp.
+   */
+  RECON_DROP_DIR: optionalString,
+  /** Largest report file staff may upload on the Reconciliation page, in MiB. */
+  RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_URL: optionalString,
   SIMULATOR_SECRET: optionalString,
   /**

@@ -6,3 +6,5 @@ export * from './customers';
 export * from './merchant-settings';
 export * from './staff';
 export * from './payments';
+export * from './reconciliation';
+export * from './customs';
