@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { Db } from '@/lib/db/client';
 import { reportFiles, reportRows } from '@/lib/db/schema';
@@ -111,6 +111,8 @@ export async function importReportFile(db: Db, input: ImportReportInput): Promis
       const [winner] = await db.select().from(reportFiles).where(eq(reportFiles.sha256, sha256));
       return winner ? answerForKnown(winner) : fail('import_conflict', 'The same file is being imported right now; try again in a moment.');
     }
+    // Fresh statistics, or the matcher's planner takes a million new rows for a handful (nested loops).
+    await db.execute(sql`analyze report_rows`);
     return ok({ fileId, status: 'loaded', kind: name.kind, reportDate: name.reportDate, settlementBatchId: name.settlementBatchId, rowCount });
   } catch (error) {
     if (error instanceof ReportRejected) return reject(db, input, sha256, error, name.kind, name.reportDate);
