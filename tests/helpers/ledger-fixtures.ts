@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
-import { agreements, customers, payments, refunds, type PaymentStatus, type RefundStatus } from '@/lib/db/schema';
+import type { Actor } from '@/lib/auth/actor';
+import { agreements, customers, payments, refunds, staffUsers, type PaymentStatus, type RefundStatus, type StaffRole } from '@/lib/db/schema';
 
 /**
  * Payment and refund rows written directly in the shapes lib/db/schema/payments.ts defines, for suites
@@ -76,4 +77,14 @@ export async function insertRefund(
     })
     .returning({ id: refunds.id });
   return row!.id;
+}
+
+/** A staff user row and the Actor a validated session would give (services take the actor, not a session). */
+export async function insertStaffActor(db: Db, role: StaffRole = 'operator'): Promise<Actor> {
+  const tag = randomBytes(6).toString('hex');
+  const [user] = await db
+    .insert(staffUsers)
+    .values({ email: `${tag}@example.test`, name: `Staff ${tag}`, passwordHash: 'unused', role })
+    .returning({ id: staffUsers.id, email: staffUsers.email, name: staffUsers.name });
+  return { userId: user!.id, email: user!.email, name: user!.name, role, sessionId: randomBytes(8).toString('hex'), ip: '127.0.0.1', userAgent: 'vitest' };
 }
