@@ -15,6 +15,7 @@ import { formatAmount } from '@/lib/money';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { DeclareForm } from './declare-form';
 import { RefreshButton } from './refresh-button';
+import { RegistrationForm } from './registration-form';
 
 export const metadata: Metadata = { title: 'Customs declarations' };
 
@@ -80,6 +81,18 @@ export default async function CustomsPage() {
               }}
             />
           )}
+        </section>
+      ) : null}
+
+      {can(actor.role, 'settings.manage') ? (
+        <section aria-labelledby="registration-title" className="mb-8 max-w-3xl rounded-lg border border-slate-200 bg-white p-6">
+          <h2 id="registration-title" className="mb-4 text-lg font-semibold">
+            {t('registrationTitle')}
+          </h2>
+          <RegistrationForm
+            current={{ code: settings.customsMerchantCode ?? '', name: settings.customsMerchantName ?? '' }}
+            labels={{ code: t('registrationCode'), name: t('registrationName'), save: t('registrationSave'), saved: t('registrationSaved') }}
+          />
         </section>
       ) : null}
 
