@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, expectAxeClean } from './helpers';
 
@@ -85,7 +87,7 @@ test('another merchant\u2019s report is refused, and the page works at 360 px', 
   await expectAxeClean(page);
 });
 
-test('customs page: registration saved by an admin, declarations listed, axe clean', async ({ page }) => {
+test('declare a payment to customs and see its status reach final', async ({ page }) => {
   await signInOk(page);
   await page.goto('/dashboard/customs');
   await page.waitForLoadState('networkidle');
@@ -93,5 +95,28 @@ test('customs page: registration saved by an admin, declarations listed, axe cle
   await page.getByLabel('Name registered at customs').fill('E2E Cross-border Ltd');
   await page.getByRole('button', { name: 'Save registration' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+
+  const form = page.getByTestId('declare-form');
+  const option = form.getByRole('option', { name: /E2E-CUSTOMS-ORDER/ });
+  await form.getByLabel('Payment').selectOption({ label: (await option.textContent()) ?? '' });
+  await form.getByLabel('Amount to declare (CNY)').fill('300.00');
+  await form.getByLabel('Customs office').selectOption('SHANGHAI');
+  await form.getByRole('button', { name: 'Declare' }).click();
+  await expect(page.getByText('Declaration sent.')).toBeVisible();
+  const row = page.locator('[data-testid^="declaration-DCL"]').first();
+  await expect(row.getByTestId('declaration-status')).toHaveText('Waiting for customs');
   await expectAxeClean(page);
+
+  // Customs answers 30 simulated seconds later: move the simulator's business clock on.
+  const dataDir = process.env.E2E_DATA_DIR ?? '.data/e2e';
+  const secret = (JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { SIMULATOR_SECRET: string }).SIMULATOR_SECRET;
+  const advanced = await page.request.post(`http://127.0.0.1:${process.env.E2E_SIMULATOR_PORT ?? 4110}/simulator/clock/advance`, {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { seconds: 40 },
+  });
+  expect(advanced.ok()).toBe(true);
+  await row.getByRole('button', { name: 'Check status now' }).click();
+  await expect(row.getByTestId('declaration-status')).toHaveText('Accepted by customs');
 });

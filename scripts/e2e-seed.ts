@@ -11,6 +11,7 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
+import { seedCustomsPayment } from './e2e-seed-customs';
 
 const dataDir = process.env.DATA_DIR || '.data/e2e';
 const email = process.env.ADMIN_EMAIL!;
@@ -39,6 +40,7 @@ try {
       fixtures[key].push(link.data.token);
     }
   }
+  await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
 } finally {
   await database.close();
