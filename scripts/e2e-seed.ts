@@ -14,6 +14,7 @@ import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { loadConfigOrExit } from './load-config';
 import { seedRefundablePayment } from './e2e-seed-refunds';
 import { seedDemoData } from './demo/demo-data';
+import { seedCustomsPayment } from './e2e-seed-customs';
 
 // The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
 const { config } = loadConfigOrExit({ mode: 'production' });
@@ -45,6 +46,7 @@ try {
       fixtures[key].push(link.data.token);
     }
   }
+  await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
   await seedRefundablePayment(database.db, actor, config);
   // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty
