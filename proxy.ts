@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale, LOCALE_HEADER } from '@/i18n/locales';
 import { env } from '@/lib/env';
+import { formActionSources } from '@/lib/buyer/form-action';
 
 /**
  * Security headers for every page (reliability.md §4.7): a per-request nonce CSP, nosniff, no framing,
@@ -22,6 +23,8 @@ export function proxy(request: NextRequest) {
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
+    // Forms may only submit to us (and, from buyer pages, lead on to the wallet): an injected form cannot post data away.
+    formActionSources(request.nextUrl.pathname),
   ].join('; ');
 
   const requestHeaders = new Headers(request.headers);

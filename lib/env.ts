@@ -62,6 +62,34 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.number({ error: 'must be a number such as 1 (real time) or 0.001' }).positive('must be above 0, e.g. 0.001 for a thousand times faster').max(1000, 'must be at most 1000').default(1),
   ),
+  /**
+   * Buyer return without a signed AUTHCODE_CREATED pairing yet: wait this long for it before deciding
+   * (AUTH_REQUIRE_NOTIFICATION). The notification usually precedes the browser redirect.
+   */
+  AUTH_RETURN_WAIT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(20_000).default(3000)),
+  /**
+   * true: an authCode is only ever exchanged once Antom's signed notification paired it with the authState;
+   * a return that arrives first shows "confirming" and the notification completes the agreement.
+   * false (default): after the wait, exchange the code from the URL, but only if no other agreement holds it.
+   */
+  AUTH_REQUIRE_NOTIFICATION: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
+  /**
+   * Reverse proxies in front of the portal that append to X-Forwarded-For. 0 (default): the socket address
+   * is the client and X-Forwarded-For is ignored; n: the n-th entry from the right is the client.
+   */
+  TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  /**
+   * Where buyer forms may lead (CSP form-action on /authorize/*), besides our origin and the gateway's:
+   * the wallets' https origins and app schemes, space-separated, e.g. "https://m.gcash.com gcash:".
+   */
+  BUYER_WALLET_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
+  ),
   SIMULATOR_SECRET: optionalString,
   /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,

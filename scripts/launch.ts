@@ -35,7 +35,11 @@ export async function launch(mode: 'development' | 'production'): Promise<void> 
   for (const line of describeGateway(loaded)) console.log(line);
 
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, [nextBin, mode === 'development' ? 'dev' : 'start', '--port', listenPort(config)], {
+  // Production runs Next behind our own node:http server (scripts/serve-next.ts) so the socket address
+  // reaches the app; `next dev` has no such hook, so in development the client IP is unknown (null).
+  const port = listenPort(config);
+  const args = mode === 'development' ? [nextBin, 'dev', '--port', port] : ['--import', 'tsx', 'scripts/serve-next.ts', port];
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
     env: { ...loaded.raw, NODE_ENV: config.NODE_ENV, NEXTAUTH_URL: config.APP_URL },
   });

@@ -21,13 +21,15 @@ export interface AgreementEventDetails {
   notification: { type: string; reason?: string | null; applied?: boolean };
   revoke: { by: 'buyer' | 'staff'; outcome: CallKind; resultCode: string };
   return_refused: { reason: string };
+  /** A signed notification that was valid but not applied (e.g. its authCode differs from the pairing). */
+  notification_refused: { type: string; reason: string };
   expired: { cause: EventCause; reason: string };
   invalidated: { cause: EventCause; reason: string; resultCode: string | null };
 }
 
 export type AgreementEventType = keyof AgreementEventDetails;
 
-export const AGREEMENT_EVENT_TYPES = ['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused', 'expired', 'invalidated'] as const satisfies readonly AgreementEventType[];
+export const AGREEMENT_EVENT_TYPES = ['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused', 'notification_refused', 'expired', 'invalidated'] as const satisfies readonly AgreementEventType[];
 
 /** Appends one timeline entry of a known type. */
 export async function recordAgreementEvent<T extends AgreementEventType>(db: Db, agreementId: string, type: T, detail: AgreementEventDetails[T]): Promise<void> {
