@@ -11,6 +11,7 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
+import { seedRefundablePayment } from './e2e-seed-refunds';
 import { applyToProcessEnv, loadConfigOrExit } from './load-config';
 
 // The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
@@ -46,6 +47,7 @@ try {
     }
   }
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+  await seedRefundablePayment(database.db, actor, config);
 } finally {
   await database.close();
 }

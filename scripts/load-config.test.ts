@@ -137,7 +137,14 @@ describe('describeGateway: what start-up prints', () => {
     expect(text).toContain(keyFingerprint(merchant.publicKey));
     expect(text).toContain(keyFingerprint(antom.publicKey));
     expect(text).not.toMatch(/SIMULATOR/);
+    expect(text).not.toMatch(/public key 2/);
     expect(text).not.toContain(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY.slice(40, 80));
+  });
+
+  it('live during a key rotation: the second Antom key and its version too', () => {
+    const rotation = testKeyPair('antom-next');
+    const text = describeGateway(loadConfig({ cwd: project({ ...LIVE, ALIPAY_PUBLIC_KEY_2: base64Der(rotation.publicKey), ALIPAY_PUBLIC_KEY_2_VERSION: '2' }), environment: {} })).join('\n');
+    expect(text).toContain(`Antom public key 2   ${keyFingerprint(rotation.publicKey)} (keyVersion 2, rotation)`);
   });
 
   it('simulator: says plainly that payments go to the local simulator', () => {

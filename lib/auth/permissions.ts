@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   'sessions.revoke': ['admin'],
   'settings.manage': ['admin'],
   'keys.manage': ['admin'],
+  'notifications.replay': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

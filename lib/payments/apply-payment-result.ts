@@ -17,7 +17,7 @@ export interface PaymentResultInput {
   at: Date;
 }
 
-export type PaymentResultApplied = { kind: 'applied' | 'duplicate' | 'flagged' | 'unknown_payment'; payment: Payment | null };
+export type PaymentResultApplied = { kind: 'applied' | 'duplicate' | 'flagged'; payment: Payment } | { kind: 'unknown_payment'; payment: null };
 
 const TARGET: Record<PaymentResultInput['outcome'], PaymentStatus> = { succeeded: 'SUCCEEDED', failed: 'FAILED', cancelled: 'CANCELLED' };
 

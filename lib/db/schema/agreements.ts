@@ -71,6 +71,9 @@ export const agreements = pgTable(
     userLoginIdMasked: text('user_login_id_masked'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
+    /** Single-flight claim of the token refresher: set while one worker refreshes, cleared after. */
+    tokenRefreshStartedAt: timestamp('token_refresh_started_at', { withTimezone: true }),
+    tokenRefreshedAt: timestamp('token_refreshed_at', { withTimezone: true }),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: text('revoked_by'),
