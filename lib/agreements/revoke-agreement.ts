@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import { classifyCall } from '@/lib/alipay/call-outcome';
+import { classifyCall } from '@/lib/alipay';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
@@ -16,6 +16,8 @@ export const STALE_REVOKE_MS = 2 * 60 * 1000;
 /** How long a concurrent revoker waits for the owner's answer before saying "in progress". */
 export const REVOKE_WAIT_MS = 20_000;
 
+export type RevokeAgreementCode = 'not_found' | 'not_active' | 'revoke_failed' | 'revoke_unavailable' | 'revoke_in_progress';
+
 /**
  * Ends an agreement from the merchant side: revoke at Antom, then REVOKED. Idempotent (an already revoked
  * agreement is a success, reported as it stands). Buyers may revoke only their own customer's agreements
@@ -28,7 +30,7 @@ export const REVOKE_WAIT_MS = 20_000;
 export async function revokeAgreement(
   deps: AgreementDeps,
   input: { agreementId: string; by: { kind: 'buyer'; customerId: string } | { kind: 'staff'; actor: Actor } },
-): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }>> {
+): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode>> {
   if (input.by.kind === 'staff') assertCan(input.by.actor, 'payments.cancel');
   const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, input.agreementId));
   if (!agreement || (input.by.kind === 'buyer' && agreement.customerId !== input.by.customerId)) return fail('not_found', 'No such authorization.');
@@ -48,7 +50,7 @@ export async function revokeAgreement(
   if (!claim) return reportSettled(await waitWhileRevoking(deps, agreement.id));
 
   const accessToken = deps.vault.open(agreement.accessTokenCiphertext, agreementTokenAad(agreement.id, 'access_token', agreement.tokenKeyVersion));
-  const call = await classifyCall(deps.alipay.revoke({ accessToken }));
+  const call = await classifyCall(deps.alipay.revoke({ accessToken }, { subject: `agreement:${agreement.id}` }));
   await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome: call.kind, resultCode: call.resultCode });
   const status = call.kind === 'succeeded' ? 'REVOKED' : call.kind === 'failed' && DEAD_TOKEN_CODES.has(call.resultCode) ? 'INVALID' : null;
   if (!status) {
@@ -75,7 +77,7 @@ export async function revokeAgreement(
   return changed ? ok({ status }) : reportSettled(await load(deps, agreement.id));
 }
 
-function reportSettled(row: Agreement): ServiceResult<{ status: 'REVOKED' | 'INVALID' }> {
+function reportSettled(row: Agreement): ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode> {
   if (row.status === 'REVOKED' || row.status === 'INVALID') return ok({ status: row.status });
   return fail('revoke_in_progress', 'This authorization is being revoked right now. Reload in a moment to see the result.');
 }

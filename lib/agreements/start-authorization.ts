@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
-import { describeResult, getPaymentMethod, isPaymentMethodCode, type EndpointResponse } from '@/lib/alipay';
+import { classifyCall, getPaymentMethod, isPaymentMethodCode, type EndpointResponse } from '@/lib/alipay';
 import { agreements } from '@/lib/db/schema';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, AUTH_STATE_TTL_MS, type AgreementDeps } from './agreement-deps';
 import type { BuyerTerminal } from './detect-terminal';
-import { resolveAuthorizationLink } from '@/lib/customers/resolve-authorization-link';
+import { resolveAuthorizationLink, type LinkProblem } from '@/lib/customers/resolve-authorization-link';
 
 type ConsultResponse = EndpointResponse<'consult'>;
 
@@ -29,6 +29,11 @@ export interface StartAuthorizationInput {
   clientIp?: string | null;
 }
 
+/** Why an authorization attempt could not start: the link's problem, the wallet, or consult's answer. */
+export type StartAuthorizationCode = `link_${LinkProblem}` | 'method_not_offered' | 'terminal_unsupported' | 'consult_failed' | 'consult_unavailable' | 'too_many_attempts';
+
+export const isLinkProblemCode = (code: StartAuthorizationCode): code is `link_${LinkProblem}` => code.startsWith('link_');
+
 /**
  * Starts one authorization attempt: checks the link and the wallet, creates the agreement row (PENDING,
  * with a fresh 256-bit authState bound to the link and the buyer's browser, usable once, for 10 minutes),
@@ -38,10 +43,10 @@ export interface StartAuthorizationInput {
 export async function startAuthorization(
   deps: AgreementDeps,
   input: StartAuthorizationInput,
-): Promise<ServiceResult<{ agreementId: string; redirectUrl: string }>> {
+): Promise<ServiceResult<{ agreementId: string; redirectUrl: string }, StartAuthorizationCode>> {
   const now = nowOf(deps);
   const resolved = await resolveAuthorizationLink(deps.db, input.linkToken, now);
-  if (!resolved.ok) return fail(`link_${resolved.problem}`, 'This authorization link can no longer be used.');
+  if (!resolved.ok) return fail(`link_${resolved.problem}` as const, 'This authorization link can no longer be used.');
   const settings = await getMerchantSettings(deps.db);
   if (!isPaymentMethodCode(input.paymentMethod) || !settings.contractedMethods.includes(input.paymentMethod)) {
     return fail('method_not_offered', 'This wallet is not offered by the merchant.');
@@ -74,42 +79,37 @@ export async function startAuthorization(
     .returning({ id: agreements.id });
   const agreementId = agreement!.id;
 
-  let response: ConsultResponse | undefined;
-  let outcome: 'success' | 'failed' | 'unknown' = 'unknown';
-  let resultCode = 'NO_ANSWER';
-  let meaning = 'The wallet could not be reached. Try again in a moment.';
-  try {
-    const call = await deps.alipay.consult({
-      customerBelongsTo: method.code,
-      authRedirectUrl: deps.returnUrl,
-      scopes: ['AGREEMENT_PAY'],
-      authState,
-      terminalType: input.terminal.terminalType,
-      ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
-      ...(method.requiresRecurringPayment ? { recurringPayment: true } : {}),
-      env: {
+  const call = await classifyCall(
+    deps.alipay.consult(
+      {
+        customerBelongsTo: method.code,
+        authRedirectUrl: deps.returnUrl,
+        scopes: ['AGREEMENT_PAY'],
+        authState,
         terminalType: input.terminal.terminalType,
         ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
-        ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 512) } : {}),
-        ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+        ...(method.requiresRecurringPayment ? { recurringPayment: true } : {}),
+        env: {
+          terminalType: input.terminal.terminalType,
+          ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
+          ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 512) } : {}),
+          ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+        },
       },
-    });
-    response = call.data;
-    outcome = call.outcome;
-    resultCode = call.result.resultCode;
-    meaning = describeResult(call.result).meaning;
-  } catch (error) {
-    resultCode = (error as { code?: string }).code ?? 'NO_ANSWER';
-  }
-
-  const redirectUrl = outcome === 'success' && response ? pickWalletUrl(response, input.terminal.terminalType) : null;
-  await recordAgreementEvent(deps.db, agreementId, 'consult', { outcome, resultCode, terminalType: input.terminal.terminalType, osType: input.terminal.osType ?? null });
+      { subject: `agreement:${agreementId}` },
+    ),
+  );
+  const resultCode = call.resultCode;
+  // Consult creates nothing at Antom that outlives this attempt, so an unknown outcome simply ends it.
+  const meaning = call.kind === 'unknown' ? 'The wallet could not be reached. Try again in a moment.' : call.kind === 'succeeded' ? '' : call.reason;
+  const redirectUrl = call.kind === 'succeeded' ? pickWalletUrl(call.data, input.terminal.terminalType) : null;
+  await recordAgreementEvent(deps.db, agreementId, 'consult', { outcome: call.kind, resultCode, terminalType: input.terminal.terminalType, osType: input.terminal.osType ?? null });
   if (!redirectUrl) {
     await deps.db
       .update(agreements)
-      .set({ status: 'FAILED', failureCode: outcome === 'success' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning, updatedAt: now })
+      .set({ status: 'FAILED', failureCode: call.kind === 'succeeded' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning || 'Antom returned no wallet address.', updatedAt: now })
       .where(eq(agreements.id, agreementId));
-    return fail(outcome === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning);
+    return fail(call.kind === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning || 'Antom returned no wallet address.');
   }
   return ok({ agreementId, redirectUrl });
 }

@@ -11,9 +11,7 @@ export function formActionSources(pathname: string): string {
   if (!pathname.startsWith('/authorize/')) return "form-action 'self'";
   const config = env();
   const origins = new Set<string>();
-  for (const url of [config.ALIPAY_GATEWAY_URL, config.SIMULATOR_URL]) {
-    if (url) origins.add(new URL(url).origin);
-  }
+  origins.add(new URL(config.ALIPAY_GATEWAY_URL).origin);
   for (const source of config.BUYER_WALLET_ORIGINS) origins.add(source);
   return ["form-action 'self'", ...origins].join(' ');
 }

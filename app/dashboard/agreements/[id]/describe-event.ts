@@ -1,4 +1,8 @@
+import { AGREEMENT_EVENT_TYPES, type AgreementEventType } from '@/lib/agreements/agreement-events';
+
 type Translate = (key: string, values?: Record<string, string | number>) => string;
+
+const isKnownType = (type: string): type is AgreementEventType => (AGREEMENT_EVENT_TYPES as readonly string[]).includes(type);
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : '—');
 
@@ -8,7 +12,10 @@ const text = (v: unknown) => (typeof v === 'string' && v ? v : '—');
  */
 export function describeEvent(t: Translate, type: string, detail: Record<string, unknown> | null): string {
   const d = detail ?? {};
-  const outcome = (v: unknown) => (v === 'success' || v === 'failed' || v === 'unknown' ? t(`outcome.${v}`) : text(v));
+  if (!isKnownType(type)) return describeOther(t, d);
+  // 'success' is how rows written before the outcome classifier said 'succeeded'.
+  const outcome = (v: unknown) =>
+    v === 'success' || v === 'succeeded' ? t('outcome.success') : v === 'failed' || v === 'unknown' || v === 'not_sent' ? t(`outcome.${v}`) : text(v);
   switch (type) {
     case 'consult':
       return t('consult', {
@@ -32,15 +39,25 @@ export function describeEvent(t: Translate, type: string, detail: Record<string,
       return t('notificationOther', { type: text(d.type) });
     case 'revoke':
       return t('revoke', {
-        by: d.by === 'staff' || d.by === 'buyer' ? t(`by.${d.by}`) : text(d.by),
+        by: d.by === 'staff' || d.by === 'buyer' || d.by === 'system' ? t(`by.${d.by}`) : text(d.by),
         outcome: outcome(d.outcome),
         resultCode: text(d.resultCode),
       });
     case 'return_refused':
       return d.reason === 'foreign_browser' || d.reason === 'reused_state' || d.reason === 'expired_state' ? t(`refused.${d.reason}`) : t('refused.other', { reason: text(d.reason) });
+    case 'expired':
+      return t('expired', { reason: text(d.reason) });
+    case 'invalidated':
+      return t('invalidated', { reason: text(d.reason), resultCode: text(d.resultCode) });
     default: {
-      const fields = Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-      return fields.length ? t('otherDetail', { detail: fields.join(', ') }) : t('noDetail');
+      // Exhaustive: a new AgreementEventType that is not described here fails to compile.
+      const unhandled: never = type;
+      return describeOther(t, { type: unhandled, ...d });
     }
   }
+}
+
+function describeOther(t: Translate, d: Record<string, unknown>): string {
+  const fields = Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return fields.length ? t('otherDetail', { detail: fields.join(', ') }) : t('noDetail');
 }
