@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
 // C0 controls (NUL, line breaks, tabs…), DEL and C1 controls, plus line/paragraph separators.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
