@@ -29,6 +29,10 @@ function raw(base: string, input: { method: string; path: string; headers?: Reco
       res.on('data', (c: string) => (body.length < 20_000 ? (body += c) : undefined));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
+    req.setTimeout(15_000, () => {
+      resolve({ status: 0, body: 'no answer within 15 s' });
+      req.destroy();
+    });
     req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' || e.code === 'EPIPE' ? resolve({ status: 499, body: 'closed by server' }) : reject(e)));
     if (input.chunks) {
       const chunk = Buffer.alloc(input.chunkSize ?? 65_536, 'a');
@@ -52,7 +56,7 @@ const QUERIES = ['', '?authState=%', '?authState=x&authCode=' + 'y'.repeat(5000)
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 test('the fuzz corpus sent to every route (buyer, sign-in, health, api/auth, server actions) finds no 5xx', async ({ baseURL }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(420_000);
   const base = baseURL!;
   const failures: string[] = [];
   const check = async (label: string, request: Parameters<typeof raw>[1]) => {
@@ -77,7 +81,8 @@ test('the fuzz corpus sent to every route (buyer, sign-in, health, api/auth, ser
   for (const path of ['/authorize/return', '/authorize/problem', `/authorize/${LINK}`, '/sign-in', '/api/health']) {
     for (const query of QUERIES) await check(`GET ${path}${query.slice(0, 60)}`, { method: 'GET', path: `${path}${query}` });
   }
-  for (const method of ['TRACE', 'TRACK', 'CONNECT', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']) {
+  // CONNECT is unit-tested (lib/http/request-guard.test.ts): Node's client treats its answer as a tunnel.
+  for (const method of ['TRACE', 'TRACK', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD']) {
     for (const path of ['/', '/sign-in', '/api/health', '/authorize/return', `/authorize/${LINK}/start`, '/dashboard']) await check(`${method} ${path}`, { method, path });
   }
   // Buyer forms: cross-site, malformed, oversize (declared and chunked), wrong type, junk agreement ids.
@@ -141,12 +146,14 @@ test('role × action × Origin: only permitted roles from our own origin get pas
           maxRedirects: 0,
         });
         const text = await response.text();
-        const cell = `${action.name} × ${role} × ${originName}: ${response.status()} ${text.slice(-160)}`;
+        const cell = `${action.name} × ${role} × ${originName}: ${response.status()} ${text.slice(0, 400)}`;
         if (response.status() >= 500) failures.push(cell);
         else if (originName === 'foreign' || originName === 'null') {
           if (response.status() !== 403) failures.push(cell);
         } else if (role === 'anonymous') {
-          if (!text.includes('"code":"unauthenticated"')) failures.push(cell);
+          // The proxy sends cookie-less dashboard requests to sign-in; a forged cookie reaches the wrapper.
+          const toSignIn = response.status() === 307 && (response.headers()['location'] ?? '').endsWith('/sign-in');
+          if (!toSignIn && !text.includes('"code":"unauthenticated"')) failures.push(cell);
         } else if (!action.allowed.includes(role)) {
           if (text.includes('"ok":true') || !/"code":"(forbidden|invalid_input)"/.test(text)) failures.push(cell);
         } else if (/"code":"(forbidden|unauthenticated)"/.test(text)) failures.push(cell);
@@ -159,7 +166,8 @@ test('role × action × Origin: only permitted roles from our own origin get pas
 test('a viewer sees an open link only as a status: no URL, no QR code (bearer credential)', async ({ page, browser }) => {
   await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/customers');
-  await page.locator('a[href^="/dashboard/customers/"]').first().click();
+  // A seeded customer (scripts/e2e-seed.ts) with open links.
+  await page.getByRole('link', { name: 'Maria Santos' }).first().click();
   await expect(page).toHaveURL(/\/dashboard\/customers\/[0-9a-f-]{36}$/);
   const customerUrl = page.url();
   await expect(page.getByTestId('authorization-link').first()).toBeVisible();

@@ -27,6 +27,11 @@ describe('guardRequest: a 4xx where Next answered 500', () => {
     expect(action({ origin: 'https://portal.example', 'content-length': '1e9' })).toMatchObject({ status: 400 });
   });
 
+  it('caps buyer form posts before Next buffers them: over 8 KB is 413, chunked (no length) is 411', () => {
+    expect(guardRequest({ method: 'POST', url: '/authorize/abc/start', headers: { 'content-length': String(9 * 1024 * 1024) } })).toMatchObject({ status: 413 });
+    expect(guardRequest({ method: 'POST', url: '/authorize/abc/manage', headers: { 'transfer-encoding': 'chunked' } })).toMatchObject({ status: 411 });
+  });
+
   it('lets ordinary requests through', () => {
     expect(guardRequest({ method: 'GET', url: '/authorize/abc', headers: {} })).toBeNull();
     expect(guardRequest({ method: 'POST', url: '/authorize/abc/start', headers: { 'content-length': '20' } })).toBeNull();

@@ -5,6 +5,8 @@
  * Next's 1 MB action limit. Pure (headers in, answer out) so every case is unit-tested.
  */
 export const SERVER_ACTION_BODY_LIMIT = 1024 * 1024;
+/** Buyer forms are a few fields; Next's proxy would otherwise buffer up to 10 MB before our route runs. */
+export const BUYER_FORM_BODY_LIMIT = 8 * 1024;
 
 export interface GuardInput {
   method: string | undefined;
@@ -29,6 +31,13 @@ export function guardRequest(input: GuardInput): GuardAnswer | null {
     decodeURIComponent(path);
   } catch {
     return { status: 400, message: 'Malformed URL encoding.' };
+  }
+  if (method === 'POST' && path.startsWith('/authorize/')) {
+    const length = header(input, 'content-length');
+    // Browsers always declare a form's length; refusing chunked bodies here caps what anyone can make us read.
+    if (length === undefined) return { status: 411, message: 'Form posts must declare their length.' };
+    if (!/^\d+$/.test(length)) return { status: 400, message: 'Bad Content-Length.' };
+    if (Number(length) > BUYER_FORM_BODY_LIMIT) return { status: 413, message: 'Form too large.' };
   }
   if (method === 'POST' && header(input, 'next-action') !== undefined) {
     const origin = header(input, 'origin');
