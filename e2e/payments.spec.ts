@@ -156,3 +156,21 @@ test('a viewer sees no money buttons and is refused when replaying the charge ac
   await expect(viewer.getByTestId('agreement-payments').locator('tbody tr')).toHaveCount(3);
   await context.close();
 });
+
+test('the Developers page lists the calls, filters by endpoint, and works at 360 px', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 } });
+  const page = await context.newPage();
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto('/dashboard/developers?endpoint=pay');
+  const rows = page.getByTestId('api-call-row');
+  await expect(rows.first()).toBeVisible();
+  for (const text of await rows.allTextContents()) expect(text).toContain('pay');
+  // Redacted: no access token ever reaches the page.
+  await rows.first().getByText('Details').click();
+  await expect(page.locator('pre').first()).not.toContainText(/"paymentMethodId":\s*"[A-Za-z0-9]{20,}"/);
+  await expectAxeClean(page);
+  await page.goto(`/dashboard/agreements/${normalAgreement}`);
+  await expectAxeClean(page);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await context.close();
+});
