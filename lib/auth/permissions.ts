@@ -16,6 +16,9 @@ export const PERMISSIONS = {
   'sessions.revoke': ['admin'],
   'settings.manage': ['admin'],
   'keys.manage': ['admin'],
+  'notifications.replay': ['admin'],
+  // The audit log shows every staff member's activity and sign-in addresses.
+  'audit.read': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
