@@ -137,6 +137,18 @@ test('buyer confirm with JavaScript on; a forged form is refused and charges not
   await context.close();
 });
 
+test('staff cancel from the payment page within the window returns the money; the button then explains why not', async ({ page }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto(`/dashboard/agreements/${normalAgreement}`);
+  await page.getByTestId('agreement-payments').getByRole('link', { name: '₱99.00' }).click();
+  await expect(page).toHaveURL(/\/dashboard\/payments\/[0-9a-f-]{36}$/);
+  await page.getByLabel('Reason for cancelling').fill('Ordered twice by mistake');
+  await page.getByRole('button', { name: 'Cancel payment' }).click();
+  await expect(page.getByText('Payment cancelled; the money is returned to the buyer.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId('cancel-blocked')).toHaveText('This payment is already cancelled.');
+});
+
 test('a viewer sees no money buttons and is refused when replaying the charge action', async ({ page, browser }) => {
   await signInOk(page, ADMIN.email, ADMIN.password);
   await createStaff(page, VIEWER);
