@@ -2,6 +2,7 @@ import { getAlipayClient } from '@/lib/gateway/alipay-client';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
+import { enqueueJob } from '@/lib/jobs/process-queue';
 import type { AgreementDeps } from './agreement-deps';
 
 /** The path Antom sends buyers back to; part of authRedirectUrl, a server constant. */
@@ -20,5 +21,6 @@ export async function getAgreementDeps(): Promise<AgreementDeps> {
     vault,
     returnUrl: new URL(AUTHORIZATION_RETURN_PATH, config.APP_URL).toString(),
     authStateTtlMs: config.AUTH_STATE_TTL_SECONDS * 1000,
+    enqueue: enqueueJob,
   };
 }

@@ -7,6 +7,7 @@ import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { agreements } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
+import { RETRY_REVOKE_JOB } from './retry-agreement-revoke';
 
 /** Result codes meaning the token is already dead at Antom: the agreement is over either way. */
 const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'AUTH_CANCELED', 'USER_NOT_EXIST']);
@@ -35,6 +36,11 @@ export async function revokeAgreement(
   const revokedBy = input.by.kind === 'buyer' ? 'buyer' : `staff:${input.by.actor.email}`;
   await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome: call.kind, resultCode });
   const status = call.kind === 'succeeded' ? 'REVOKED' : call.kind === 'failed' && DEAD_TOKEN_CODES.has(resultCode) ? 'INVALID' : null;
+  if (!status && call.kind === 'unknown' && deps.enqueue) {
+    // U / no answer: the revoke may or may not have happened. Resend it in the background until Antom answers.
+    await deps.enqueue(RETRY_REVOKE_JOB, { agreementId: agreement.id, revokedBy }, { singletonKey: `revoke:${agreement.id}`, startAfterSeconds: 30 });
+    return fail('revoke_unavailable', 'The wallet did not answer yet. We keep trying in the background; the authorization shows Revoked once the wallet confirms.');
+  }
   if (!status) {
     return fail(call.kind === 'failed' ? 'revoke_failed' : 'revoke_unavailable', call.kind === 'failed' ? call.reason : 'The wallet could not be reached. Try again in a moment.');
   }
