@@ -1,7 +1,6 @@
 // npm run db:seed-demo — demo data for trying the buyer flow: every wallet contracted, a few customers in
 // different countries, and an open authorization link for each (URLs printed). Stop `npm run dev` first
 // when on PGlite (one process may open its files). Safe to run twice: existing customers are reused.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { PAYMENT_METHOD_CODES } from '../lib/alipay';
@@ -11,10 +10,11 @@ import { createCustomer } from '../lib/customers/create-customer';
 import { openDatabase } from '../lib/db/client';
 import { customers, staffUsers } from '../lib/db/schema';
 import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
+import { loadConfigOrExit } from './load-config';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-const appUrl = (process.env.APP_URL || 'http://localhost:3000').replace(/\/+$/, '');
-const database = await openDatabase({ url: process.env.DATABASE_URL || undefined, pgliteDir: path.join(process.env.DATA_DIR || '.data', 'pglite') });
+const { config } = loadConfigOrExit();
+const appUrl = config.APP_URL.replace(/\/+$/, '');
+const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite') });
 try {
   const [admin] = await database.db.select().from(staffUsers).where(eq(staffUsers.role, 'admin')).limit(1);
   if (!admin) throw new Error('No admin yet: start the portal once (npm run dev) so the first admin is created.');

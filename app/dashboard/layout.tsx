@@ -6,7 +6,7 @@ import { StaffIntlProvider } from '@/components/staff-intl-provider';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 
-const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'settings'] as const;
+const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'developers', 'settings'] as const;
 
 // Every /dashboard page: the shell with navigation; the session is checked here and again in each page.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {

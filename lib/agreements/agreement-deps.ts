@@ -13,6 +13,10 @@ export interface AgreementDeps {
   /** authState lifetime; default AUTH_STATE_TTL_MS. */
   authStateTtlMs?: number;
   now?: () => Date;
+  /** How long a buyer's return waits for the AUTHCODE_CREATED pairing (AUTH_RETURN_WAIT_MS); default 0. */
+  authReturnWaitMs?: number;
+  /** Never exchange a code Antom has not paired with the authState (AUTH_REQUIRE_NOTIFICATION); default false. */
+  requireAuthNotification?: boolean;
   /** Background retries (a merchant-side revoke left unanswered). Optional: without it the caller is told to retry. */
   enqueue?: Enqueue;
 }

@@ -21,6 +21,8 @@ export interface AgreementEventDetails {
   notification: { type: string; reason?: string | null; applied?: boolean };
   revoke: { by: 'buyer' | 'staff'; outcome: CallKind; resultCode: string };
   return_refused: { reason: string };
+  /** A signed notification that was valid but not applied (e.g. its authCode differs from the pairing). */
+  notification_refused: { type: string; reason: string };
   expired: { cause: EventCause; reason: string };
   invalidated: { cause: EventCause; reason: string; resultCode: string | null };
   /** The refresher's REFRESH_TOKEN call (lib/agreements/refresh-agreement-token.ts). */
@@ -31,7 +33,7 @@ export interface AgreementEventDetails {
 
 export type AgreementEventType = keyof AgreementEventDetails;
 
-export const AGREEMENT_EVENT_TYPES = ['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused', 'expired', 'invalidated', 'token_refreshed', 'token_expired'] as const satisfies readonly AgreementEventType[];
+export const AGREEMENT_EVENT_TYPES = ['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused', 'notification_refused', 'expired', 'invalidated', 'token_refreshed', 'token_expired'] as const satisfies readonly AgreementEventType[];
 
 /** Appends one timeline entry of a known type. */
 export async function recordAgreementEvent<T extends AgreementEventType>(db: Db, agreementId: string, type: T, detail: AgreementEventDetails[T]): Promise<void> {

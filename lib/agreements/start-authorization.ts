@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { classifyCall, getPaymentMethod, isPaymentMethodCode, type EndpointResponse } from '@/lib/alipay';
 import { agreements } from '@/lib/db/schema';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
@@ -9,6 +9,15 @@ import type { BuyerTerminal } from './detect-terminal';
 import { resolveAuthorizationLink, type LinkProblem } from '@/lib/customers/resolve-authorization-link';
 
 type ConsultResponse = EndpointResponse<'consult'>;
+
+/**
+ * Caps on new attempts (each one is a row and a consult at Antom), counted over START_WINDOW_MS from the
+ * agreements table itself so every web process shares them. A buyer who changes wallet or goes back a
+ * few times stays far below; a script does not.
+ */
+export const START_WINDOW_MS = 10 * 60 * 1000;
+export const START_LIMIT_PER_LINK = 10;
+export const START_LIMIT_PER_IP = 30;
 
 export interface StartAuthorizationInput {
   linkToken: string;
@@ -20,8 +29,8 @@ export interface StartAuthorizationInput {
   clientIp?: string | null;
 }
 
-/** Why an authorization attempt could not start: the link's problem, the wallet, or consult's answer. */
-export type StartAuthorizationCode = `link_${LinkProblem}` | 'method_not_offered' | 'terminal_unsupported' | 'consult_failed' | 'consult_unavailable';
+/** Why an authorization attempt could not start: the link's problem, limits, the wallet, or consult's answer. */
+export type StartAuthorizationCode = `link_${LinkProblem}` | 'too_many_attempts' | 'method_not_offered' | 'terminal_unsupported' | 'consult_failed' | 'consult_unavailable';
 
 export const isLinkProblemCode = (code: StartAuthorizationCode): code is `link_${LinkProblem}` => code.startsWith('link_');
 
@@ -42,6 +51,9 @@ export async function startAuthorization(
   if (!isPaymentMethodCode(input.paymentMethod) || !settings.contractedMethods.includes(input.paymentMethod)) {
     return fail('method_not_offered', 'This wallet is not offered by the merchant.');
   }
+  if (await tooManyAttempts(deps, resolved.link.id, input.clientIp ?? null, now)) {
+    return fail('too_many_attempts', 'Too many attempts from here. Please wait a few minutes and try again.');
+  }
   const method = getPaymentMethod(input.paymentMethod);
   if (!method) return fail('method_not_offered', 'This wallet is not offered by the merchant.');
   if (!method.terminalTypes.includes(input.terminal.terminalType)) {
@@ -61,6 +73,8 @@ export async function startAuthorization(
       authStateIndex: deps.vault.index(authState, 'authState'),
       authStateExpiresAt: new Date(now.getTime() + (deps.authStateTtlMs ?? AUTH_STATE_TTL_MS)),
       buyerBindingIndex: deps.vault.index(input.buyerBinding, 'buyer'),
+      startIp: input.clientIp ?? null,
+      createdAt: now,
     })
     .returning({ id: agreements.id });
   const agreementId = agreement!.id;
@@ -87,17 +101,25 @@ export async function startAuthorization(
   );
   const resultCode = call.resultCode;
   // Consult creates nothing at Antom that outlives this attempt, so an unknown outcome simply ends it.
-  const meaning = call.kind === 'unknown' ? 'The wallet could not be reached. Try again in a moment.' : call.kind === 'succeeded' ? '' : call.reason;
+  const meaning =
+    call.kind === 'succeeded' ? 'Antom returned no wallet address.' : call.kind === 'failed' ? call.reason : 'The wallet could not be reached. Try again in a moment.';
   const redirectUrl = call.kind === 'succeeded' ? pickWalletUrl(call.data, input.terminal.terminalType) : null;
   await recordAgreementEvent(deps.db, agreementId, 'consult', { outcome: call.kind, resultCode, terminalType: input.terminal.terminalType, osType: input.terminal.osType ?? null });
   if (!redirectUrl) {
     await deps.db
       .update(agreements)
-      .set({ status: 'FAILED', failureCode: call.kind === 'succeeded' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning || 'Antom returned no wallet address.', updatedAt: now })
+      .set({ status: 'FAILED', failureCode: call.kind === 'succeeded' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning, updatedAt: now })
       .where(eq(agreements.id, agreementId));
-    return fail(call.kind === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning || 'Antom returned no wallet address.');
+    return fail(call.kind === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning);
   }
   return ok({ agreementId, redirectUrl });
+}
+
+async function tooManyAttempts(deps: AgreementDeps, linkId: string, clientIp: string | null, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - START_WINDOW_MS);
+  const count = async (where: ReturnType<typeof and>) => (await deps.db.select({ n: sql<number>`count(*)::int` }).from(agreements).where(where))[0]?.n ?? 0;
+  if ((await count(and(eq(agreements.linkId, linkId), gt(agreements.createdAt, since)))) >= START_LIMIT_PER_LINK) return true;
+  return clientIp !== null && (await count(and(eq(agreements.startIp, clientIp), gt(agreements.createdAt, since)))) >= START_LIMIT_PER_IP;
 }
 
 /** ams-api.md §2.2: APP → applinkUrl, then schemeUrl, then normalUrl; WEB/WAP → normalUrl, then authUrl. */

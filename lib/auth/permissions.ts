@@ -55,3 +55,20 @@ export function canRefundAmount(
   if (limit === undefined || !/^\d+$/.test(limit)) return false;
   return amountMinor <= BigInt(limit);
 }
+
+/**
+ * May this role charge `amountMinor` of `currency` in one payment? Admins always; operators up to the limit
+ * configured for that currency (none configured: operators may not charge it — fail closed, as for refunds).
+ */
+export function canChargeAmount(
+  role: StaffRole,
+  amountMinor: bigint,
+  currency: string,
+  operatorLimits: Readonly<Record<string, string>>,
+): boolean {
+  if (!can(role, 'payments.charge')) return false;
+  if (role === 'admin') return true;
+  const limit = operatorLimits[currency];
+  if (limit === undefined || !/^\d+$/.test(limit)) return false;
+  return amountMinor <= BigInt(limit);
+}

@@ -1,49 +1,88 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { paymentEvents, payments, refunds, type Refund } from '@/lib/db/schema';
+import { guardedTransition } from '@/lib/db/guarded-transition';
+import { payments, refunds, type Refund } from '@/lib/db/schema';
+import { recordRefundEvent, type RefundEventCause } from './refund-events';
 
-// PROVISIONAL (notifications branch): the refunds issue owns this file and replaces it at merge. Kept to
-// the agreed contract: a guarded forward-only transition inside the caller's transaction.
-
-export interface RefundResultInput {
+export interface ApplyRefundResultInput {
   refundRequestId: string;
-  refundId?: string;
+  /** Antom's refund id, when the answer carried one. */
+  refundId?: string | null;
   outcome: 'succeeded' | 'failed';
   resultCode: string;
+  /** The failure in words (F); shown on the payment page. */
   reason?: string;
   cause: 'notification' | 'inquiry' | 'refund';
   at: Date;
 }
 
-export type RefundResultApplied = { kind: 'applied' | 'duplicate'; refund: Refund } | { kind: 'unknown_refund'; refund: null };
+export type ApplyRefundResultKind = 'applied' | 'duplicate' | 'unknown_refund';
 
-/** PENDING/UNKNOWN → SUCCEEDED (reservation becomes refunded) or FAILED (reservation released), once. */
-export async function applyRefundResult(db: Db, input: RefundResultInput): Promise<RefundResultApplied> {
+/**
+ * THE one way a refund reaches a final state, whoever learnt it first (the refund answer, a resend, the
+ * resolver's inquiry, notifyRefund): a forward-only guarded transition PENDING/UNKNOWN → SUCCEEDED | FAILED
+ * and, only when that transition happened, the matching move of the payment's reservation
+ * (SUCCEEDED: pending → refunded; FAILED: pending released) and a timeline entry.
+ *
+ * Run it inside a transaction (`db.transaction((tx) => applyRefundResult(tx, …))`): the refund row and the
+ * payment's counters must commit together. A second delivery of the same result is `duplicate` and moves
+ * nothing; a result contradicting a final state is `duplicate` too, with a `refund_contradiction` entry
+ * for reconciliation (a final state is never rewritten).
+ */
+export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): Promise<{ kind: ApplyRefundResultKind; refund: Refund | null }> {
+  const [existing] = await db.select().from(refunds).where(eq(refunds.refundRequestId, input.refundRequestId)).limit(1);
+  if (!existing) return { kind: 'unknown_refund', refund: null };
+  const cause: RefundEventCause = input.cause === 'notification' ? 'notification' : input.cause === 'inquiry' ? 'job' : 'system';
+
   const to = input.outcome === 'succeeded' ? 'SUCCEEDED' : 'FAILED';
-  const [applied] = await db
-    .update(refunds)
-    .set({
-      status: to,
-      ...(input.refundId ? { refundId: input.refundId } : {}),
+  const moved = await guardedTransition(db, refunds, {
+    id: existing.id,
+    from: ['PENDING', 'UNKNOWN'],
+    to,
+    set: {
       resultCode: input.resultCode,
-      ...(to === 'FAILED' ? { failureCode: input.resultCode, failureMessage: input.reason ?? null } : {}),
       settledAt: input.at,
       updatedAt: input.at,
-    })
-    .where(and(eq(refunds.refundRequestId, input.refundRequestId), inArray(refunds.status, ['PENDING', 'UNKNOWN'])))
-    .returning();
-  if (!applied) {
-    const [current] = await db.select().from(refunds).where(eq(refunds.refundRequestId, input.refundRequestId));
-    return current ? { kind: 'duplicate', refund: current } : { kind: 'unknown_refund', refund: null };
+      ...(input.refundId ? { refundId: input.refundId } : {}),
+      ...(input.outcome === 'failed' ? { failureCode: input.resultCode, failureMessage: input.reason ?? null } : {}),
+    },
+  });
+  if (!moved) {
+    const [now] = await db.select().from(refunds).where(eq(refunds.id, existing.id)).limit(1);
+    if (now && now.status !== to) {
+      await recordRefundEvent(db, {
+        paymentId: now.paymentId,
+        refundId: now.id,
+        type: 'refund_contradiction',
+        cause,
+        at: input.at,
+        detail: { status: now.status, reported: input.outcome, resultCode: input.resultCode, via: input.cause },
+      });
+    }
+    return { kind: 'duplicate', refund: now ?? existing };
   }
+
+  const amount = moved.amountMinor.toString();
+  // The reservation made by createRefund moves exactly once, because only the transition's winner gets here.
   await db
     .update(payments)
-    .set({
-      refundPendingMinor: sql`${payments.refundPendingMinor} - ${applied.amountMinor}`,
-      ...(to === 'SUCCEEDED' ? { refundedMinor: sql`${payments.refundedMinor} + ${applied.amountMinor}` } : {}),
-      updatedAt: input.at,
-    })
-    .where(eq(payments.id, applied.paymentId));
-  await db.insert(paymentEvents).values({ paymentId: applied.paymentId, refundId: applied.id, type: `refund.${input.outcome}`, cause: input.cause, detail: { resultCode: input.resultCode } });
-  return { kind: 'applied', refund: applied };
+    .set(
+      input.outcome === 'succeeded'
+        ? {
+            refundPendingMinor: sql`${payments.refundPendingMinor} - ${amount}::bigint`,
+            refundedMinor: sql`${payments.refundedMinor} + ${amount}::bigint`,
+            updatedAt: input.at,
+          }
+        : { refundPendingMinor: sql`${payments.refundPendingMinor} - ${amount}::bigint`, updatedAt: input.at },
+    )
+    .where(eq(payments.id, moved.paymentId));
+  await recordRefundEvent(db, {
+    paymentId: moved.paymentId,
+    refundId: moved.id,
+    type: input.outcome === 'succeeded' ? 'refund_succeeded' : 'refund_failed',
+    cause,
+    at: input.at,
+    detail: { resultCode: input.resultCode, via: input.cause, amountMinor: amount, currency: moved.currency, ...(input.reason ? { reason: input.reason } : {}) },
+  });
+  return { kind: 'applied', refund: moved };
 }

@@ -63,6 +63,7 @@ describe('describeEvent', () => {
       notification: { type: 'AUTHCODE_CREATED' },
       revoke: { by: 'buyer', outcome: 'failed', resultCode: 'INVALID_ACCESS_TOKEN' },
       return_refused: { reason: 'expired_state' },
+      notification_refused: { type: 'AUTHCODE_CREATED', reason: 'code_mismatch' },
       expired: { cause: 'job', reason: 'AUTH_STATE_EXPIRED' },
       invalidated: { cause: 'api', reason: 'Token rejected', resultCode: 'INVALID_ACCESS_TOKEN' },
       token_refreshed: { outcome: 'succeeded', resultCode: 'SUCCESS', accessTokenExpiresAt: '2026-12-01T04:00:00.000Z' },

@@ -45,6 +45,8 @@ export function describeEvent(t: Translate, type: string, detail: Record<string,
       });
     case 'return_refused':
       return d.reason === 'foreign_browser' || d.reason === 'reused_state' || d.reason === 'expired_state' ? t(`refused.${d.reason}`) : t('refused.other', { reason: text(d.reason) });
+    case 'notification_refused':
+      return t('notificationRefused', { type: text(d.type), reason: text(d.reason) });
     case 'expired':
       return t('expired', { reason: text(d.reason) });
     case 'invalidated':
