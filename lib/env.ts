@@ -64,8 +64,6 @@ const schema = z.object({
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
-  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
-  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   /** The local simulator, used only while ALIPAY_GATEWAY_URL is unset (it then becomes the gateway). */
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port('').default(4010)),
   /** Multiplies the simulator's notification resend schedule (0.001 = a thousand times faster). */
@@ -101,6 +99,8 @@ const schema = z.object({
       .transform((v) => v.split(/[\s,]+/).filter(Boolean))
       .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
   ),
+  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
+  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   SIMULATOR_SECRET: optionalString,
   /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
@@ -136,7 +136,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   const result = schema.safeParse(raw);
   if (result.success) {
     const data = result.data;
-    const problems: string[] = [...rotationProblems(data)];
+    const problems: string[] = [];
+    const rotation = rotationProblems(data);
+    if (rotation.length > 0) throw new EnvError(rotation);
     if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
       problems.push('WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)');
     }

@@ -11,11 +11,11 @@ import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
 export const JOBS: readonly JobDefinition<never>[] = [
   expireStalePendingAgreementsJob,
-  resolvePaymentJob,
-  sweepOpenPaymentsJob,
-  applyAuthCodeJob,
-  requeuePendingNotificationWorkJob,
   refreshDueTokensJob,
   refreshAgreementTokenJob,
   retryAgreementRevokeJob,
+  applyAuthCodeJob,
+  requeuePendingNotificationWorkJob,
+  resolvePaymentJob,
+  sweepOpenPaymentsJob,
 ] as JobDefinition<never>[];

@@ -19,8 +19,8 @@ export async function applyPaymentNotification(tx: Db, n: AlipayPaymentNotificat
     cause: 'notification',
     at,
   });
-  // applyPaymentResult writes the timeline entry and the audit row of the transition itself.
-  if (result.kind === 'unknown_payment' || !result.payment) return { ...base, objectType: null, outcome: 'unknown_object', detail: 'No payment has this paymentRequestId.' };
+  if (result.kind === 'unknown_payment') return { ...base, objectType: null, outcome: 'unknown_object', detail: 'No payment has this paymentRequestId.' };
+  // applyPaymentResult audits the status change it made (source: notification) in this transaction.
   const detail = result.kind === 'flagged' ? `Kept ${result.payment.status}; flagged for reconciliation.` : `Payment is ${result.payment.status}.`;
   return { ...base, outcome: result.kind, detail };
 }

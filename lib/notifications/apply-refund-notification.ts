@@ -16,7 +16,7 @@ export async function applyRefundNotification(tx: Db, n: AlipayRefundNotificatio
     cause: 'notification',
     at,
   });
-  if (result.kind === 'unknown_refund' || !result.refund) return { ...base, objectType: null, outcome: 'unknown_object', detail: 'No refund has this refundRequestId.' };
+  if (result.kind === 'unknown_refund') return { ...base, objectType: null, outcome: 'unknown_object', detail: 'No refund has this refundRequestId.' };
   if (result.kind === 'applied') {
     await recordAudit(tx, null, {
       action: 'refund.notification_applied',
