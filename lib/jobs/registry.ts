@@ -3,6 +3,7 @@ import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-p
 import { refreshAgreementTokenJob } from '@/lib/agreements/refresh-agreement-token.job';
 import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
 import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
+import { retryAgreementRevokeJob } from '@/lib/agreements/retry-agreement-revoke.job';
 import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
 import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
@@ -14,6 +15,7 @@ export const JOBS: readonly JobDefinition<never>[] = [
   expireStalePendingAgreementsJob,
   refreshDueTokensJob,
   refreshAgreementTokenJob,
+  retryAgreementRevokeJob,
   applyAuthCodeJob,
   requeuePendingNotificationWorkJob,
   resolvePaymentJob,
