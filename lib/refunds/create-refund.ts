@@ -192,7 +192,12 @@ async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sh
 
   // U / timeout / 5xx: the refund may have happened. Keep the reservation; the resolver settles it.
   const marked = await guardedTransition(deps.db, refunds, { id: refund.id, from: ['PENDING'], to: 'UNKNOWN', set: { resultCode: outcome.resultCode, updatedAt: at } });
-  await deps.enqueue(REFUND_RESOLVE_JOB, { refundId: refund.id }, { startAfterSeconds: 2, singletonKey: `refund:${refund.id}` });
+  try {
+    await deps.enqueue(REFUND_RESOLVE_JOB, { refundId: refund.id }, { startAfterSeconds: 2, singletonKey: `refund:${refund.id}` });
+  } catch (error) {
+    // The refund is safe in the database (UNKNOWN, reserved); the sweep hands it to the resolver within minutes.
+    console.warn(`[refunds] could not enqueue the resolver for refund ${refund.id}: ${(error as { code?: string }).code ?? (error as Error).name}`);
+  }
   const [row] = await deps.db.select().from(refunds).where(eq(refunds.id, refund.id)).limit(1);
   const current = row ?? marked ?? refund;
   return ok({ refund: current, state: current.status === 'SUCCEEDED' ? 'succeeded' : 'pending', replayed: false });
