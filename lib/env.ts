@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadPublicKey } from '@/lib/alipay/keys';
 
 /**
  * The one reader of process.env. Every variable is validated here once; a bad or missing one stops
@@ -52,6 +53,14 @@ const schema = z.object({
   ALIPAY_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
   ALIPAY_MERCHANT_PRIVATE_KEY: optionalString,
   ALIPAY_PUBLIC_KEY: optionalString,
+  /** keyVersion Antom signs notifications with under ALIPAY_PUBLIC_KEY. */
+  ALIPAY_PUBLIC_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
+  /**
+   * Key rotation without downtime: Antom's second public key and its keyVersion, accepted beside the first
+   * until the old one is retired. Both or neither.
+   */
+  ALIPAY_PUBLIC_KEY_2: optionalString,
+  ALIPAY_PUBLIC_KEY_2_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').optional()),
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
@@ -90,6 +99,8 @@ const schema = z.object({
       .transform((v) => v.split(/[\s,]+/).filter(Boolean))
       .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
   ),
+  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
+  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   SIMULATOR_SECRET: optionalString,
   /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
@@ -126,6 +137,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (result.success) {
     const data = result.data;
     const problems: string[] = [];
+    const rotation = rotationProblems(data);
+    if (rotation.length > 0) throw new EnvError(rotation);
     if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
       problems.push('WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)');
     }
@@ -145,6 +158,24 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     return `${name} ${message}`;
   });
   throw new EnvError(lines);
+}
+
+/** The second Antom key must come with its own, different keyVersion, and parse as a public key. */
+function rotationProblems(data: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (data.ALIPAY_PUBLIC_KEY_2 && !data.ALIPAY_PUBLIC_KEY_2_VERSION) problems.push('ALIPAY_PUBLIC_KEY_2_VERSION is required with ALIPAY_PUBLIC_KEY_2 (the keyVersion Antom announced for the new key)');
+  if (!data.ALIPAY_PUBLIC_KEY_2 && data.ALIPAY_PUBLIC_KEY_2_VERSION) problems.push('ALIPAY_PUBLIC_KEY_2 is required with ALIPAY_PUBLIC_KEY_2_VERSION (or unset both)');
+  if (data.ALIPAY_PUBLIC_KEY_2 && data.ALIPAY_PUBLIC_KEY_2_VERSION === data.ALIPAY_PUBLIC_KEY_VERSION) {
+    problems.push(`ALIPAY_PUBLIC_KEY_2_VERSION must differ from ALIPAY_PUBLIC_KEY_VERSION (both are ${data.ALIPAY_PUBLIC_KEY_VERSION}); notifications name the key by version`);
+  }
+  if (data.ALIPAY_PUBLIC_KEY_2) {
+    try {
+      loadPublicKey(data.ALIPAY_PUBLIC_KEY_2);
+    } catch (error) {
+      problems.push(`ALIPAY_PUBLIC_KEY_2 is not a usable public key: ${(error as Error).message}`);
+    }
+  }
+  return problems;
 }
 
 let cached: Env | undefined;

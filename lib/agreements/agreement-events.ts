@@ -25,11 +25,15 @@ export interface AgreementEventDetails {
   notification_refused: { type: string; reason: string };
   expired: { cause: EventCause; reason: string };
   invalidated: { cause: EventCause; reason: string; resultCode: string | null };
+  /** The refresher's REFRESH_TOKEN call (lib/agreements/refresh-agreement-token.ts). */
+  token_refreshed: { outcome: CallKind; resultCode: string; accessTokenExpiresAt: string | null };
+  /** An ACTIVE agreement whose refresh token ran out: the buyer must authorize again. */
+  token_expired: { cause: EventCause; reason: string };
 }
 
 export type AgreementEventType = keyof AgreementEventDetails;
 
-export const AGREEMENT_EVENT_TYPES = ['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused', 'notification_refused', 'expired', 'invalidated'] as const satisfies readonly AgreementEventType[];
+export const AGREEMENT_EVENT_TYPES = ['consult', 'returned', 'apply_token', 'notification', 'revoke', 'return_refused', 'notification_refused', 'expired', 'invalidated', 'token_refreshed', 'token_expired'] as const satisfies readonly AgreementEventType[];
 
 /** Appends one timeline entry of a known type. */
 export async function recordAgreementEvent<T extends AgreementEventType>(db: Db, agreementId: string, type: T, detail: AgreementEventDetails[T]): Promise<void> {

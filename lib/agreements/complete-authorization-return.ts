@@ -1,4 +1,5 @@
 import { and, eq, ne, or } from 'drizzle-orm';
+import { guardedTransition } from '@/lib/db/guarded-transition';
 import { agreements, authorizationLinks, type Agreement } from '@/lib/db/schema';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
@@ -56,20 +57,13 @@ export async function completeAuthorizationReturn(
 
   const now = nowOf(deps);
   if (agreement.authStateExpiresAt <= now) {
-    await deps.db
-      .update(agreements)
-      .set({ status: 'EXPIRED', failureCode: 'AUTH_STATE_EXPIRED', updatedAt: now })
-      .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'PENDING')));
+    await guardedTransition(deps.db, agreements, { id: agreement.id, from: ['PENDING'], to: 'EXPIRED', set: { failureCode: 'AUTH_STATE_EXPIRED', updatedAt: now } });
     await recordAgreementEvent(deps.db, agreement.id, 'return_refused', { reason: 'expired_state' });
     return { ok: false, problem: 'expired_state', linkToken };
   }
 
   if (!input.authCode) {
-    const [declined] = await deps.db
-      .update(agreements)
-      .set({ status: 'DECLINED', updatedAt: now })
-      .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'PENDING')))
-      .returning();
+    const declined = await guardedTransition(deps.db, agreements, { id: agreement.id, from: ['PENDING'], to: 'DECLINED', set: { updatedAt: now } });
     await recordAgreementEvent(deps.db, agreement.id, 'returned', { withCode: false });
     return { ok: true, status: 'declined', agreement: declined ?? agreement, linkToken };
   }

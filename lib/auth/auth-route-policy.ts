@@ -13,6 +13,5 @@ export function isAuthRouteAllowed(method: string, segments: readonly string[]):
 
 /** A value safe for one log line: control characters (newlines included) replaced, length capped. */
 export function logSafe(value: unknown, max = 120): string {
-  // eslint-disable-next-line no-control-regex
   return String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?').slice(0, max);
 }

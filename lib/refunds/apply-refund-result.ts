@@ -17,6 +17,7 @@ export interface ApplyRefundResultInput {
 }
 
 export type ApplyRefundResultKind = 'applied' | 'duplicate' | 'unknown_refund';
+export type ApplyRefundResultOutcome = { kind: 'applied' | 'duplicate'; refund: Refund } | { kind: 'unknown_refund'; refund: null };
 
 /**
  * THE one way a refund reaches a final state, whoever learnt it first (the refund answer, a resend, the
@@ -29,7 +30,7 @@ export type ApplyRefundResultKind = 'applied' | 'duplicate' | 'unknown_refund';
  * nothing; a result contradicting a final state is `duplicate` too, with a `refund_contradiction` entry
  * for reconciliation (a final state is never rewritten).
  */
-export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): Promise<{ kind: ApplyRefundResultKind; refund: Refund | null }> {
+export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): Promise<ApplyRefundResultOutcome> {
   const [existing] = await db.select().from(refunds).where(eq(refunds.refundRequestId, input.refundRequestId)).limit(1);
   if (!existing) return { kind: 'unknown_refund', refund: null };
   const cause: RefundEventCause = input.cause === 'notification' ? 'notification' : input.cause === 'inquiry' ? 'job' : 'system';

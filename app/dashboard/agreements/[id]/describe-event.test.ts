@@ -66,6 +66,8 @@ describe('describeEvent', () => {
       notification_refused: { type: 'AUTHCODE_CREATED', reason: 'code_mismatch' },
       expired: { cause: 'job', reason: 'AUTH_STATE_EXPIRED' },
       invalidated: { cause: 'api', reason: 'Token rejected', resultCode: 'INVALID_ACCESS_TOKEN' },
+      token_refreshed: { outcome: 'succeeded', resultCode: 'SUCCESS', accessTokenExpiresAt: '2026-12-01T04:00:00.000Z' },
+      token_expired: { cause: 'job', reason: 'The refresh token is past its expiry.' },
     };
     for (const [locale, messages] of [['en', en], ['zh-CN', zh]] as const) {
       const translate = translatorFor(locale, messages);

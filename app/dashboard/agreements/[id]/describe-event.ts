@@ -51,6 +51,10 @@ export function describeEvent(t: Translate, type: string, detail: Record<string,
       return t('expired', { reason: text(d.reason) });
     case 'invalidated':
       return t('invalidated', { reason: text(d.reason), resultCode: text(d.resultCode) });
+    case 'token_refreshed':
+      return t('tokenRefreshed', { outcome: outcome(d.outcome), resultCode: text(d.resultCode), expiresAt: text(d.accessTokenExpiresAt) });
+    case 'token_expired':
+      return t('tokenExpired', { reason: text(d.reason) });
     default: {
       // Exhaustive: a new AgreementEventType that is not described here fails to compile.
       const unhandled: never = type;
