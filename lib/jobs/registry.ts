@@ -9,6 +9,8 @@ import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-p
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
 import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
 import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
+import { resolveRefundJob } from '@/lib/refunds/resolve-refund.job';
+import { sweepUnsettledRefundsJob } from '@/lib/refunds/sweep-unsettled-refunds.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
 export const JOBS: readonly JobDefinition<never>[] = [
@@ -22,4 +24,6 @@ export const JOBS: readonly JobDefinition<never>[] = [
   sweepOpenPaymentsJob,
   importReportsJob,
   pollCustomsDeclarationsJob,
+  resolveRefundJob,
+  sweepUnsettledRefundsJob,
 ] as JobDefinition<never>[];
