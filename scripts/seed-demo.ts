@@ -2,7 +2,6 @@
 // authorization link each (URLs printed), and a few hundred dashboard rows (scripts/demo/demo-data.ts): agreements,
 // payments in six currencies with every outcome, partial and full refunds. Stop `npm run dev` first
 // when on PGlite (one process may open its files). Safe to run twice: existing customers are reused.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { PAYMENT_METHOD_CODES } from '../lib/alipay';
@@ -12,11 +11,12 @@ import { createCustomer } from '../lib/customers/create-customer';
 import { openDatabase } from '../lib/db/client';
 import { customers, staffUsers } from '../lib/db/schema';
 import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
+import { loadConfigOrExit } from './load-config';
 import { seedDemoData } from './demo/demo-data';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-const appUrl = (process.env.APP_URL || 'http://localhost:3000').replace(/\/+$/, '');
-const database = await openDatabase({ url: process.env.DATABASE_URL || undefined, pgliteDir: path.join(process.env.DATA_DIR || '.data', 'pglite') });
+const { config } = loadConfigOrExit();
+const appUrl = config.APP_URL.replace(/\/+$/, '');
+const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite') });
 try {
   const [admin] = await database.db.select().from(staffUsers).where(eq(staffUsers.role, 'admin')).limit(1);
   if (!admin) throw new Error('No admin yet: start the portal once (npm run dev) so the first admin is created.');

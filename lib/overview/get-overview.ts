@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { agreements, apiCalls, payments, refunds } from '@/lib/db/schema';
+import { agreements, apiCalls, inboxEvents, notificationDeliveries, payments, refunds } from '@/lib/db/schema';
 
 export const OVERVIEW_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
 export type OverviewRange = keyof typeof OVERVIEW_RANGES;
@@ -41,7 +41,11 @@ export interface Overview {
     flaggedPayments: number;
     failedRefreshes: number;
     signatureFailures: number;
+    /** Notifications whose follow-up work (e.g. applyToken after AUTHCODE_CREATED) has not run yet. */
+    pendingNotificationWork: number;
   };
+  /** From receipt to processed, for notifications received in the range (null when none). */
+  notificationLag: { count: number; p95Ms: number | null; maxMs: number | null };
 }
 
 /** An agreement whose token life ends within this many days needs a refresh that works (or a new authorization). */
@@ -115,13 +119,27 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
         .select({ n: count() })
         .from(apiCalls)
         .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.endpoint, 'applyToken'), eq(apiCalls.resultStatus, 'F'), sql`${apiCalls.requestBody}->>'grantType' = 'REFRESH_TOKEN'`)),
+      // Inbound notifications that failed signature verification, and AMS answers we could not verify.
+      db
+        .select({ n: count() })
+        .from(notificationDeliveries)
+        .where(and(gte(notificationDeliveries.receivedAt, since), eq(notificationDeliveries.signatureVerdict, 'invalid'))),
+      db.select({ n: count() }).from(inboxEvents).where(eq(inboxEvents.workStatus, 'pending')),
       db
         .select({ n: count() })
         .from(apiCalls)
         .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.signatureVerified, false))),
     ]),
   ]);
-  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number];
+  const [lag] = await db
+    .select({
+      count: sql<number>`count(*)::int`,
+      p95: sql<string | null>`(percentile_cont(0.95) within group (order by extract(epoch from (${inboxEvents.processedAt} - ${inboxEvents.receivedAt})) * 1000))::text`,
+      max: sql<string | null>`(max(extract(epoch from (${inboxEvents.processedAt} - ${inboxEvents.receivedAt}))) * 1000)::text`,
+    })
+    .from(inboxEvents)
+    .where(and(gte(inboxEvents.receivedAt, since), isNotNull(inboxEvents.processedAt)));
+  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number];
   return {
     since,
     until: now,
@@ -134,6 +152,11 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       revokedInRange: Number(agreementCounts[0]?.revokedInRange ?? 0),
     },
     refunds: refundRows.map((r) => ({ currency: r.currency, count: Number(r.count), succeededMinor: BigInt(r.succeeded) })),
-    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures },
+    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork },
+    notificationLag: {
+      count: Number(lag?.count ?? 0),
+      p95Ms: lag?.p95 == null ? null : Math.round(Number(lag.p95)),
+      maxMs: lag?.max == null ? null : Math.round(Number(lag.max)),
+    },
   };
 }

@@ -18,6 +18,8 @@ export const updateMerchantSettingsInput = z.object({
     .optional(),
   /** Minor-unit strings per currency, e.g. { PHP: "500000" }. */
   operatorRefundLimits: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,16}$/, 'Use whole minor units')).optional(),
+  /** Same shape: the largest single charge an operator may take per currency. */
+  operatorChargeLimits: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,16}$/, 'Use whole minor units')).optional(),
 });
 
 /** Saves merchant-wide settings (admins only); creates the single row on first save. Audited. */
@@ -33,6 +35,7 @@ export async function updateMerchantSettings(
       merchantName: input.merchantName ?? before.merchantName,
       contractedMethods: input.contractedMethods ?? before.contractedMethods,
       operatorRefundLimits: input.operatorRefundLimits ?? before.operatorRefundLimits,
+      operatorChargeLimits: input.operatorChargeLimits ?? before.operatorChargeLimits,
       updatedAt: new Date(),
     };
     await tx.insert(merchantSettings).values({ id: 1, ...values }).onConflictDoUpdate({ target: merchantSettings.id, set: values });
@@ -40,8 +43,8 @@ export async function updateMerchantSettings(
       action: 'merchant_settings.update',
       objectType: 'merchant_settings',
       objectId: '1',
-      before: { merchantName: before.merchantName, contractedMethods: before.contractedMethods, operatorRefundLimits: before.operatorRefundLimits },
-      after: { merchantName: values.merchantName, contractedMethods: values.contractedMethods, operatorRefundLimits: values.operatorRefundLimits },
+      before: { merchantName: before.merchantName, contractedMethods: before.contractedMethods, operatorRefundLimits: before.operatorRefundLimits, operatorChargeLimits: before.operatorChargeLimits },
+      after: { merchantName: values.merchantName, contractedMethods: values.contractedMethods, operatorRefundLimits: values.operatorRefundLimits, operatorChargeLimits: values.operatorChargeLimits },
     });
     return ok({ saved: true as const });
   });

@@ -29,6 +29,8 @@ export const auditLog = pgTable(
     index('audit_log_action_idx').on(t.action, t.id),
     // The per-IP sign-in limit counts recent failures by address.
     index('audit_log_failed_sign_in_ip_idx').on(t.ip, t.createdAt).where(sql`${t.action} = 'auth.sign_in_failed'`),
+    // Known addresses: has this account signed in from this IP recently? (lock and throttle skip them)
+    index('audit_log_sign_in_ip_idx').on(t.objectId, t.ip, t.createdAt).where(sql`${t.action} = 'auth.sign_in'`),
   ],
 );
 

@@ -6,3 +6,4 @@ export * from './customers';
 export * from './merchant-settings';
 export * from './staff';
 export * from './payments';
+export * from './notifications';
