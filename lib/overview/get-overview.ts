@@ -56,6 +56,7 @@ export const EXPIRING_WITHIN_DAYS = 14;
  * indexed columns (created_at leads the payments/refunds indexes), so it stays quick on large tables.
  * Volume is only what SUCCEEDED; amounts stay bigint minor units per currency (never summed across).
  */
+// Dates inside raw sql`` go as ISO text with a cast: postgres.js cannot bind a bare Date there (PGlite can).
 export async function getOverview(db: Db, range: OverviewRange, now: Date = new Date()): Promise<Overview> {
   const days = OVERVIEW_RANGES[range];
   const since = range === '24h' ? new Date(now.getTime() - 86_400_000) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
@@ -95,8 +96,8 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
     db
       .select({
         active: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE'))::int`,
-        expiringSoon: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE' and coalesce(${agreements.refreshTokenExpiresAt}, ${agreements.accessTokenExpiresAt}) < ${new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000)}))::int`,
-        revokedInRange: sql<number>`(count(*) filter (where ${agreements.status} = 'REVOKED' and ${agreements.revokedAt} >= ${since}))::int`,
+        expiringSoon: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE' and coalesce(${agreements.refreshTokenExpiresAt}, ${agreements.accessTokenExpiresAt}) < ${new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000).toISOString()}::timestamptz))::int`,
+        revokedInRange: sql<number>`(count(*) filter (where ${agreements.status} = 'REVOKED' and ${agreements.revokedAt} >= ${since.toISOString()}::timestamptz))::int`,
       })
       .from(agreements)
       .where(inArray(agreements.status, ['ACTIVE', 'REVOKED'])),
