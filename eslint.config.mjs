@@ -18,11 +18,30 @@ const config = [
     },
   },
   {
-    // lib/env.ts is the only reader of process.env; scripts, benches, tests and config files are exempt.
-    files: ['app/**', 'components/**', 'lib/**', 'i18n/**'],
+    // lib/env.ts is the only reader of process.env in code the portal runs (proxy.ts included). Scripts load
+    // it through scripts/load-config.ts; benches, tests and tool config files are exempt.
+    files: ['app/**', 'components/**', 'lib/**', 'i18n/**', 'proxy.ts', 'middleware.ts'],
     ignores: ['lib/env.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through lib/env.ts.' }],
+    },
+  },
+  {
+    // instrumentation.ts runs in every runtime before anything is validated: it may only ask which
+    // runtime it is in (process.env.NEXT_RUNTIME, set by Next, not by the operator).
+    files: ['instrumentation.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']:not(MemberExpression[property.name='NEXT_RUNTIME'] > MemberExpression.object)",
+          message: 'instrumentation.ts may read only process.env.NEXT_RUNTIME; read configuration through lib/env.ts.',
+        },
+        {
+          selector: "MemberExpression[object.name='process'][property.value='env']",
+          message: 'instrumentation.ts may read only process.env.NEXT_RUNTIME; read configuration through lib/env.ts.',
+        },
+      ],
     },
   },
   {

@@ -6,7 +6,8 @@ const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  // A second build folder lets two checkouts' builds (or a build beside a running server) not collide.
+  // NEXT_DIST_DIR (.env.example): a second build folder lets a build run beside a server using the first.
+  // Read raw because this file cannot import lib/env.ts (TypeScript), which validates it for dev/start.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Render metadata (the <title>) in the initial HTML for every client, not streamed later: screen readers
   // and axe need a title as soon as the page loads.

@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale, LOCALE_HEADER } from '@/i18n/locales';
+import { env } from '@/lib/env';
+import { formActionSources } from '@/lib/buyer/form-action';
 
 /**
  * Security headers for every page (reliability.md §4.7): a per-request nonce CSP, nosniff, no framing,
@@ -8,7 +10,8 @@ import { isLocale, LOCALE_HEADER } from '@/i18n/locales';
  */
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
-  const isDev = process.env.NODE_ENV === 'development';
+  const { NODE_ENV, APP_URL } = env();
+  const isDev = NODE_ENV === 'development';
   const csp = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isDev ? " 'unsafe-eval'" : ''}`,
@@ -20,6 +23,8 @@ export function proxy(request: NextRequest) {
     "object-src 'none'",
     "base-uri 'none'",
     "frame-ancestors 'none'",
+    // Forms may only submit to us (and, from buyer pages, lead on to the wallet): an injected form cannot post data away.
+    formActionSources(request.nextUrl.pathname),
   ].join('; ');
 
   const requestHeaders = new Headers(request.headers);
@@ -43,8 +48,8 @@ export function proxy(request: NextRequest) {
   response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
   // Behind a TLS-terminating proxy the request itself is http: trust the public URL or X-Forwarded-Proto.
-  const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https' || process.env.APP_URL?.startsWith('https:');
-  if (process.env.NODE_ENV === 'production' && https) {
+  const https = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https' || APP_URL.startsWith('https:');
+  if (NODE_ENV === 'production' && https) {
     response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   }
   return response;

@@ -15,7 +15,7 @@ import { signNotification, verifyNotification } from '../lib/alipay/notification
 import { signContent, verifyContent } from '../lib/alipay/signature';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const vectors = JSON.parse(readFileSync(path.resolve(repoRoot, '..', 'shared', 'alipay', 'signature-vectors.json'), 'utf8')) as {
+const vectors = JSON.parse(readFileSync(path.join(repoRoot, 'test-data', 'alipay', 'signature-vectors.json'), 'utf8')) as {
   privateKeyPkcs8Base64: string;
   publicKeySpkiBase64: string;
   cases: { contentToSign: string; signatureUrlEncoded: string; body: string }[];
@@ -62,7 +62,7 @@ function measure(name: string, ms: number, fn: () => unknown): { name: string; o
 const sameSignature = signContent(content, privateKey) === signature && forgeSign(content) === signature;
 const bothVerify = verifyContent(content, signature, publicKey) && forgeVerify(content, signature);
 if (!sameSignature || !bothVerify) {
-  console.error('signature mismatch between node:crypto, node-forge and the shared vector — not benchmarking');
+  console.error('signature mismatch between node:crypto, node-forge and the official-SDK vector — not benchmarking');
   process.exit(1);
 }
 

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv } from './env';
+import { ENV_VARIABLES, EnvError, parseEnv } from './env';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const valid = { AUTH_SECRET: 'x'.repeat(40), TOKEN_ENCRYPTION_KEY: KEY, TOKEN_INDEX_KEY: KEY };
@@ -37,5 +39,41 @@ describe('parseEnv', () => {
   it('treats an empty string as missing', () => {
     expect(() => parseEnv({ ...valid, AUTH_SECRET: '  ' })).toThrow(/AUTH_SECRET is required/);
     expect(parseEnv({ ...valid, DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+
+  it('validates the ports, the simulator time scale and the build folder the scripts used to read raw', () => {
+    const parsed = parseEnv({ ...valid, PORT: '3201', SIMULATOR_PORT: '4201', SIMULATOR_TIME_SCALE: '0.001', NEXT_DIST_DIR: '.next-e2e' });
+    expect([parsed.PORT, parsed.SIMULATOR_PORT, parsed.SIMULATOR_TIME_SCALE, parsed.NEXT_DIST_DIR]).toEqual([3201, 4201, 0.001, '.next-e2e']);
+    const defaults = parseEnv(valid);
+    expect([defaults.PORT, defaults.SIMULATOR_PORT, defaults.SIMULATOR_TIME_SCALE, defaults.NEXT_DIST_DIR]).toEqual([undefined, 4010, 1, '.next']);
+    try {
+      parseEnv({ ...valid, PORT: '80a', SIMULATOR_PORT: '70000', SIMULATOR_TIME_SCALE: '0', NEXT_DIST_DIR: '../elsewhere' });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as EnvError).lines).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^PORT must be a port number from 1 to 65535/),
+          expect.stringMatching(/^SIMULATOR_PORT must be a port number from 1 to 65535/),
+          expect.stringMatching(/^SIMULATOR_TIME_SCALE must be above 0/),
+          expect.stringMatching(/^NEXT_DIST_DIR must be a folder inside the project/),
+        ]),
+      );
+    }
+  });
+
+  it('a configured gateway needs its client id and both keys (the simulator defaults would look live)', () => {
+    expect(() => parseEnv({ ...valid, ALIPAY_GATEWAY_URL: 'https://open-sea-global.alipay.com' })).toThrow(
+      /ALIPAY_CLIENT_ID is required when ALIPAY_GATEWAY_URL is set[\s\S]*ALIPAY_MERCHANT_PRIVATE_KEY is required[\s\S]*ALIPAY_PUBLIC_KEY is required/,
+    );
+  });
+
+  it('says "is required" only for an unset variable, and the real problem for a malformed one', () => {
+    expect(() => parseEnv({ ...valid, ALIPAY_TIMEOUT_MS: 'soon' })).toThrow(/ALIPAY_TIMEOUT_MS (?!is required)/);
+  });
+
+  it('.env.example documents exactly the variables lib/env.ts reads (NODE_ENV is set by the scripts)', () => {
+    const example = readFileSync(path.resolve(__dirname, '..', '.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect([...new Set(documented)].sort()).toEqual(ENV_VARIABLES.filter((name) => name !== 'NODE_ENV').sort());
   });
 });

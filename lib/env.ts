@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadPublicKey } from '@/lib/alipay/keys';
 
 /**
  * The one reader of process.env. Every variable is validated here once; a bad or missing one stops
@@ -8,6 +9,10 @@ import { z } from 'zod';
 
 const emptyAsUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const port = (hint: string) => {
+  const message = `must be a port number from 1 to 65535${hint}`;
+  return z.coerce.number({ error: message }).int(message).min(1, message).max(65_535, message);
+};
 const base64Key32 = z.preprocess(
   emptyAsUndefined,
   z
@@ -24,6 +29,19 @@ const schema = z.object({
   ),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
   APP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be the http(s) address buyers and Antom reach the portal at, e.g. https://pay.example.com' }).default('http://localhost:3000')),
+  /** Port `npm run dev` / `npm start` listen on; unset means APP_URL's port (3000 when it has none). */
+  PORT: z.preprocess(emptyAsUndefined, port(', or unset it to use the port of APP_URL').optional()),
+  /**
+   * Next's build folder (next.config.mjs reads it directly: the config file cannot import TypeScript).
+   * A second folder lets a build run beside a server using the first. Relative to the project.
+   */
+  NEXT_DIST_DIR: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => !v.startsWith('/') && !v.split(/[\\/]/).includes('..'), 'must be a folder inside the project, e.g. .next-e2e (no absolute path, no ..)')
+      .default('.next'),
+  ),
   AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)')),
   ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email({ error: 'must be an email address' }).optional()),
   ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
@@ -35,6 +53,14 @@ const schema = z.object({
   ALIPAY_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
   ALIPAY_MERCHANT_PRIVATE_KEY: optionalString,
   ALIPAY_PUBLIC_KEY: optionalString,
+  /** keyVersion Antom signs notifications with under ALIPAY_PUBLIC_KEY. */
+  ALIPAY_PUBLIC_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
+  /**
+   * Key rotation without downtime: Antom's second public key and its keyVersion, accepted beside the first
+   * until the old one is retired. Both or neither.
+   */
+  ALIPAY_PUBLIC_KEY_2: optionalString,
+  ALIPAY_PUBLIC_KEY_2_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').optional()),
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
@@ -45,7 +71,43 @@ const schema = z.object({
   RECON_DROP_DIR: optionalString,
   /** Largest report file staff may upload on the Reconciliation page, in MiB. */
   RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
-  SIMULATOR_URL: optionalString,
+  /** The local simulator, used only while ALIPAY_GATEWAY_URL is unset (it then becomes the gateway). */
+  SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port('').default(4010)),
+  /** Multiplies the simulator's notification resend schedule (0.001 = a thousand times faster). */
+  SIMULATOR_TIME_SCALE: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.number({ error: 'must be a number such as 1 (real time) or 0.001' }).positive('must be above 0, e.g. 0.001 for a thousand times faster').max(1000, 'must be at most 1000').default(1),
+  ),
+  /**
+   * Buyer return without a signed AUTHCODE_CREATED pairing yet: wait this long for it before deciding
+   * (AUTH_REQUIRE_NOTIFICATION). The notification usually precedes the browser redirect.
+   */
+  AUTH_RETURN_WAIT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(20_000).default(3000)),
+  /**
+   * true: an authCode is only ever exchanged once Antom's signed notification paired it with the authState;
+   * a return that arrives first shows "confirming" and the notification completes the agreement.
+   * false (default): after the wait, exchange the code from the URL, but only if no other agreement holds it.
+   */
+  AUTH_REQUIRE_NOTIFICATION: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).default('false').transform((v) => v === 'true')),
+  /**
+   * Reverse proxies in front of the portal that append to X-Forwarded-For. 0 (default): the socket address
+   * is the client and X-Forwarded-For is ignored; n: the n-th entry from the right is the client.
+   */
+  TRUSTED_PROXY_HOPS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10).default(0)),
+  /**
+   * Where buyer forms may lead (CSP form-action on /authorize/*), besides our origin and the gateway's:
+   * the wallets' https origins and app schemes, space-separated, e.g. "https://m.gcash.com gcash:".
+   */
+  BUYER_WALLET_ORIGINS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .default('')
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
+  ),
+  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
+  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   SIMULATOR_SECRET: optionalString,
   /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
@@ -53,6 +115,9 @@ const schema = z.object({
    */
   WORKER_IN_PROCESS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
 });
+
+/** Every variable lib/env.ts reads (the .env.example test keeps the two lists equal). */
+export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
 /** The validated configuration, with derived values resolved. */
 export type Env = Omit<z.infer<typeof schema>, 'WORKER_IN_PROCESS'> & { WORKER_IN_PROCESS: boolean };
@@ -65,22 +130,59 @@ export class EnvError extends Error {
   }
 }
 
+/**
+ * True when the environment names a real gateway. Only then are payments sent to Antom; otherwise the
+ * start-up scripts run the local simulator and point ALIPAY_GATEWAY_URL at it.
+ */
+export function gatewayConfigured(raw: Record<string, string | undefined>): boolean {
+  return emptyAsUndefined(raw.ALIPAY_GATEWAY_URL) !== undefined;
+}
+
 /** Validates a raw environment; exported for tests and for the start-up scripts. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const result = schema.safeParse(raw);
   if (result.success) {
     const data = result.data;
+    const problems: string[] = [];
+    const rotation = rotationProblems(data);
+    if (rotation.length > 0) throw new EnvError(rotation);
     if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
-      throw new EnvError(['WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)']);
+      problems.push('WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)');
     }
+    if (gatewayConfigured(raw)) {
+      // A gateway with the simulator's client id or no keys would fail on the first call, or worse, look live.
+      const missing = (['ALIPAY_CLIENT_ID', 'ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const).filter((name) => emptyAsUndefined(raw[name]) === undefined);
+      for (const name of missing) problems.push(`${name} is required when ALIPAY_GATEWAY_URL is set (see "Going live" in README.md; unset ALIPAY_GATEWAY_URL to use the local simulator)`);
+    }
+    if (problems.length > 0) throw new EnvError(problems);
     return { ...data, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
   }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message;
+    // Zod 4 leaves issue.input out, so "missing" is decided from the raw value itself.
+    const missing = issue.code === 'invalid_type' && emptyAsUndefined(raw[String(issue.path[0])]) === undefined;
+    const message = missing ? 'is required but not set' : issue.message;
     return `${name} ${message}`;
   });
   throw new EnvError(lines);
+}
+
+/** The second Antom key must come with its own, different keyVersion, and parse as a public key. */
+function rotationProblems(data: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (data.ALIPAY_PUBLIC_KEY_2 && !data.ALIPAY_PUBLIC_KEY_2_VERSION) problems.push('ALIPAY_PUBLIC_KEY_2_VERSION is required with ALIPAY_PUBLIC_KEY_2 (the keyVersion Antom announced for the new key)');
+  if (!data.ALIPAY_PUBLIC_KEY_2 && data.ALIPAY_PUBLIC_KEY_2_VERSION) problems.push('ALIPAY_PUBLIC_KEY_2 is required with ALIPAY_PUBLIC_KEY_2_VERSION (or unset both)');
+  if (data.ALIPAY_PUBLIC_KEY_2 && data.ALIPAY_PUBLIC_KEY_2_VERSION === data.ALIPAY_PUBLIC_KEY_VERSION) {
+    problems.push(`ALIPAY_PUBLIC_KEY_2_VERSION must differ from ALIPAY_PUBLIC_KEY_VERSION (both are ${data.ALIPAY_PUBLIC_KEY_VERSION}); notifications name the key by version`);
+  }
+  if (data.ALIPAY_PUBLIC_KEY_2) {
+    try {
+      loadPublicKey(data.ALIPAY_PUBLIC_KEY_2);
+    } catch (error) {
+      problems.push(`ALIPAY_PUBLIC_KEY_2 is not a usable public key: ${(error as Error).message}`);
+    }
+  }
+  return problems;
 }
 
 let cached: Env | undefined;

@@ -1,10 +1,10 @@
-// npm run db:migrate — apply pending migrations to the configured database (PGlite or DATABASE_URL).
-import { existsSync } from 'node:fs';
+// npm run db:migrate — apply pending migrations to the configured database (PGlite or DATABASE_URL, from
+// the environment or .env, loaded as npm start does).
 import path from 'node:path';
 import { openDatabase } from '../lib/db/client';
+import { loadConfigOrExit } from './load-config';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-const url = process.env.DATABASE_URL || undefined;
-const database = await openDatabase({ url, pgliteDir: path.join(process.env.DATA_DIR || '.data', 'pglite') });
+const { config } = loadConfigOrExit();
+const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite') });
 await database.close();
 console.log(`[daikou] migrations applied (${database.kind})`);

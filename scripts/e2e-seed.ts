@@ -11,12 +11,18 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
+import { loadConfigOrExit } from './load-config';
+import { seedRefundablePayment } from './e2e-seed-refunds';
+import { seedDemoData } from './demo/demo-data';
 import { seedCustomsPayment } from './e2e-seed-customs';
 
-const dataDir = process.env.DATA_DIR || '.data/e2e';
-const email = process.env.ADMIN_EMAIL!;
-const password = process.env.ADMIN_PASSWORD!;
-const database = await openDatabase({ url: process.env.DATABASE_URL || undefined, pgliteDir: path.join(dataDir, 'pglite') });
+// The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
+const { config } = loadConfigOrExit({ mode: 'production' });
+if (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD) throw new Error('e2e seed: ADMIN_EMAIL and ADMIN_PASSWORD must be set (playwright.config.ts sets them)');
+const dataDir = config.DATA_DIR;
+const email = config.ADMIN_EMAIL;
+const password = config.ADMIN_PASSWORD;
+const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(dataDir, 'pglite') });
 try {
   await seedFirstAdmin(database.db, { email, password });
   const session = await authenticateStaff(database.db, { email, password, ip: null, userAgent: 'e2e-seed' });
@@ -40,8 +46,15 @@ try {
       fixtures[key].push(link.data.token);
     }
   }
-  await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
+  await seedCustomsPayment(database.db, dataDir, config.ALIPAY_CLIENT_ID);
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+  await seedRefundablePayment(database.db, actor, config);
+  // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty
+  // Overview and payments list, so the demo rows are opt-in.
+  if (process.env.E2E_DEMO_DATA === '1') {
+    const demo = await seedDemoData(database.db, actor);
+    writeFileSync(path.join(dataDir, 'e2e-demo.json'), JSON.stringify(demo, null, 2));
+  }
 } finally {
   await database.close();
 }

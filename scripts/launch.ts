@@ -1,37 +1,57 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { prepareRuntime } from './prepare-runtime';
+import type { Env } from '../lib/env';
+import { describeGateway, loadConfigOrExit, type LoadedConfig } from './load-config';
 import { startLocalSimulator } from './local-simulator';
+import { prepareRuntime } from './prepare-runtime';
 
-/** Prepares the runtime, starts the local simulator when needed, and runs Next in the foreground. */
+type StartSimulator = (config: Env) => Promise<{ close: () => Promise<void> }>;
+
+/**
+ * The gateway decision, made on the loaded configuration (.env included): the local simulator starts only
+ * when no gateway is configured; otherwise nothing starts and the configured URL and keys stay as they are.
+ * Returns how to stop what was started.
+ */
+export async function startGateway(loaded: LoadedConfig, startSimulator: StartSimulator = startLocalSimulator): Promise<() => Promise<void>> {
+  if (loaded.gateway.kind !== 'simulator') return async () => {};
+  const simulator = await startSimulator(loaded.config);
+  return () => simulator.close();
+}
+
+/** The port Next listens on: PORT, else APP_URL's port, else 3000. */
+export function listenPort(config: Env): string {
+  return String(config.PORT ?? (new URL(config.APP_URL).port || '3000'));
+}
+
+/** Loads the configuration, prepares the database, starts the local simulator when needed, runs Next. */
 export async function launch(mode: 'development' | 'production'): Promise<void> {
-  const gatewayConfigured = Boolean(process.env.ALIPAY_GATEWAY_URL);
+  const loaded = loadConfigOrExit({ mode });
+  const { config } = loaded;
   // The buyer pages' stylesheet and fonts (public/buyer/), built from components/buyer.
   const assets = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-buyer-assets.ts'], { stdio: 'inherit' });
   if (assets.status !== 0) process.exit(1);
-  const prepared = await prepareRuntime({ mode });
-  const env = { ...prepared.raw };
-  let stopSimulator: (() => Promise<void>) | undefined;
-  if (!gatewayConfigured) {
-    const simulator = await startLocalSimulator(prepared);
-    Object.assign(env, simulator.env);
-    stopSimulator = simulator.close;
-  }
-  const port = env.PORT || new URL(prepared.APP_URL).port || '3000';
+  await prepareRuntime(config);
+  const stopGateway = await startGateway(loaded);
+  for (const line of describeGateway(loaded)) console.log(line);
+
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
-  const child = spawn(process.execPath, [nextBin, mode === 'development' ? 'dev' : 'start', '--port', port], {
+  // Production runs Next behind our own node:http server (scripts/serve-next.ts) so the socket address
+  // reaches the app; `next dev` has no such hook, so in development the client IP is unknown (null).
+  const port = listenPort(config);
+  const args = mode === 'development' ? [nextBin, 'dev', '--port', port] : ['--import', 'tsx', 'scripts/serve-next.ts', port];
+  const child = spawn(process.execPath, args, {
     stdio: 'inherit',
-    env: { ...env, NEXTAUTH_URL: prepared.APP_URL },
+    env: { ...loaded.raw, NODE_ENV: config.NODE_ENV, NEXTAUTH_URL: config.APP_URL },
   });
-  console.log(`[daikou] portal: ${prepared.APP_URL}  (sign in at ${prepared.APP_URL}/sign-in)`);
+  console.log(`[daikou] portal: ${config.APP_URL}  (sign in at ${config.APP_URL}/sign-in)`);
   const shutdown = async (signal: NodeJS.Signals) => {
     child.kill(signal);
-    await stopSimulator?.();
+    await stopGateway();
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   child.on('exit', async (code) => {
-    await stopSimulator?.();
+    await stopGateway();
     process.exit(code ?? 0);
   });
 }

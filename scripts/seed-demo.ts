@@ -1,7 +1,7 @@
-// npm run db:seed-demo — demo data for trying the buyer flow: every wallet contracted, a few customers in
-// different countries, and an open authorization link for each (URLs printed). Stop `npm run dev` first
+// npm run db:seed-demo — demo data: every wallet contracted, a few customers in different countries with an open
+// authorization link each (URLs printed), and a few hundred dashboard rows (scripts/demo/demo-data.ts): agreements,
+// payments in six currencies with every outcome, partial and full refunds. Stop `npm run dev` first
 // when on PGlite (one process may open its files). Safe to run twice: existing customers are reused.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { PAYMENT_METHOD_CODES } from '../lib/alipay';
@@ -11,10 +11,12 @@ import { createCustomer } from '../lib/customers/create-customer';
 import { openDatabase } from '../lib/db/client';
 import { customers, staffUsers } from '../lib/db/schema';
 import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
+import { seedDemoData } from './demo/demo-data';
+import { loadConfigOrExit } from './load-config';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
-const appUrl = (process.env.APP_URL || 'http://localhost:3000').replace(/\/+$/, '');
-const database = await openDatabase({ url: process.env.DATABASE_URL || undefined, pgliteDir: path.join(process.env.DATA_DIR || '.data', 'pglite') });
+const { config } = loadConfigOrExit();
+const appUrl = config.APP_URL.replace(/\/+$/, '');
+const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite') });
 try {
   const [admin] = await database.db.select().from(staffUsers).where(eq(staffUsers.role, 'admin')).limit(1);
   if (!admin) throw new Error('No admin yet: start the portal once (npm run dev) so the first admin is created.');
@@ -32,6 +34,12 @@ try {
     const link = await createAuthorizationLink(database.db, actor, { customerId: customer.id, expiresInHours: 168 });
     if (link.ok) console.log(`${c.country}  ${c.name.padEnd(14)} ${appUrl}/authorize/${link.data.token}`);
   }
+  const summary = await seedDemoData(database.db, actor);
+  console.log(
+    summary
+      ? `Dashboard demo: ${summary.customers} customers, ${summary.agreements} agreements, ${summary.payments} payments, ${summary.refunds} refunds.`
+      : 'Dashboard demo rows already present; not added again.',
+  );
 } finally {
   await database.close();
 }

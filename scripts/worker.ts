@@ -1,23 +1,20 @@
 // npm run worker — the job worker as its own process (PostgreSQL only: PGlite allows one opener, so on the
 // embedded database the worker runs inside the web process). Any number may run against one database.
 import { getDatabase } from '../lib/db';
-import { env, EnvError } from '../lib/env';
 import { getProcessQueue } from '../lib/jobs/process-queue';
 import { JOBS } from '../lib/jobs/registry';
+import { applyToProcessEnv, describeGateway, loadConfigOrExit } from './load-config';
 
-try {
-  const config = env();
-  if (!config.DATABASE_URL) {
-    console.error('[worker] DATABASE_URL is not set: on the embedded PGlite the worker runs inside the web process (npm run dev / npm start).');
-    process.exit(1);
-  }
-} catch (error) {
-  if (error instanceof EnvError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
+// The same configuration as `npm start` (.env, then the environment, the same gateway decision), made
+// this process's environment before any portal module reads it.
+const loaded = loadConfigOrExit();
+if (!loaded.config.DATABASE_URL) {
+  console.error('[worker] DATABASE_URL is not set: on the embedded PGlite the worker runs inside the web process (npm run dev / npm start).');
+  process.exit(1);
 }
+applyToProcessEnv(loaded);
+for (const line of describeGateway(loaded)) console.log(line.replace('[daikou]', '[worker]'));
+if (loaded.gateway.kind === 'simulator') console.log('[worker] the local simulator itself runs inside `npm run dev` / `npm start`; start that too.');
 
 const queue = await getProcessQueue({ work: true });
 console.log(`[worker] running ${JOBS.length} job(s): ${JOBS.map((job) => job.name).join(', ')}`);

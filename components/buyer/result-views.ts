@@ -4,7 +4,7 @@ import type { Translate } from './buyer-document';
 import { buyerQuery } from './language-form';
 import { notice, primaryLink, textLink } from './notice';
 
-const PROBLEMS = ['missing_state', 'unknown_state', 'foreign_browser', 'expired_state', 'reused_state'] as const;
+const PROBLEMS = ['missing_state', 'unknown_state', 'foreign_browser', 'expired_state', 'reused_state', 'code_mismatch', 'link_used', 'link_revoked'] as const;
 
 /** After the wallet: linked, declined, failed, or still finishing (refreshes itself without JavaScript). */
 export function resultView(t: Translate, d: { status: AgreementStatus; wallet: string; merchant: string; login: string | null; linkToken: string | null; lang?: string }) {

@@ -1,18 +1,21 @@
 import type { AlipayClient } from '@/lib/alipay';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
-import { agreementEvents } from '@/lib/db/schema';
 
 /** What the agreement services need; the app builds it from env (lib/agreements/app-deps.ts), tests by hand. */
 export interface AgreementDeps {
   db: Db;
-  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke'>;
+  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke' | 'worstCaseCallMs'>;
   vault: TokenVault;
   /** Absolute authRedirectUrl: the portal's return route, a fixed server constant (never user input). */
   returnUrl: string;
   /** authState lifetime; default AUTH_STATE_TTL_MS. */
   authStateTtlMs?: number;
   now?: () => Date;
+  /** How long a buyer's return waits for the AUTHCODE_CREATED pairing (AUTH_RETURN_WAIT_MS); default 0. */
+  authReturnWaitMs?: number;
+  /** Never exchange a code Antom has not paired with the authState (AUTH_REQUIRE_NOTIFICATION); default false. */
+  requireAuthNotification?: boolean;
 }
 
 export const AUTH_STATE_TTL_MS = 10 * 60 * 1000;
@@ -23,10 +26,7 @@ export function nowOf(deps: Pick<AgreementDeps, 'now'>): Date {
   return deps.now?.() ?? new Date();
 }
 
-/** Appends one timeline entry. `detail` must never carry tokens, codes or authState. */
-export async function recordAgreementEvent(db: Db, agreementId: string, type: string, detail?: Record<string, unknown>): Promise<void> {
-  await db.insert(agreementEvents).values({ agreementId, type, detail: detail ?? null });
-}
+export { recordAgreementEvent } from './agreement-events';
 
 /** Masks a wallet login id for display and storage: keeps a little of each end, never the whole. */
 export function maskLoginId(value: string | null | undefined): string | null {

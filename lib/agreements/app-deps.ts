@@ -20,5 +20,7 @@ export async function getAgreementDeps(): Promise<AgreementDeps> {
     vault,
     returnUrl: new URL(AUTHORIZATION_RETURN_PATH, config.APP_URL).toString(),
     authStateTtlMs: config.AUTH_STATE_TTL_SECONDS * 1000,
+    authReturnWaitMs: config.AUTH_RETURN_WAIT_MS,
+    requireAuthNotification: config.AUTH_REQUIRE_NOTIFICATION,
   };
 }

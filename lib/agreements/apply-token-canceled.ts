@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { guardedTransition } from '@/lib/db/guarded-transition';
 import { agreements } from '@/lib/db/schema';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 
@@ -15,11 +16,7 @@ export async function applyTokenCanceled(
   const [agreement] = await deps.db.select({ id: agreements.id }).from(agreements).where(eq(agreements.accessTokenIndex, index));
   if (!agreement) return { applied: false, agreementId: null };
   const now = nowOf(deps);
-  const [updated] = await deps.db
-    .update(agreements)
-    .set({ status: 'REVOKED', revokedAt: now, revokedBy: 'wallet', updatedAt: now })
-    .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'ACTIVE')))
-    .returning({ id: agreements.id });
+  const updated = await guardedTransition(deps.db, agreements, { id: agreement.id, from: ['ACTIVE'], to: 'REVOKED', set: { revokedAt: now, revokedBy: 'wallet', updatedAt: now } });
   await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'TOKEN_CANCELED', reason: notification.reason ?? null, applied: Boolean(updated) });
   return { applied: Boolean(updated), agreementId: agreement.id };
 }

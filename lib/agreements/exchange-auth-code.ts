@@ -1,7 +1,8 @@
 import { and, eq, lt, or } from 'drizzle-orm';
-import { describeResult, type EndpointResponse } from '@/lib/alipay';
+import { classifyCall } from '@/lib/alipay';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
-import { agreements, authorizationLinks, type Agreement } from '@/lib/db/schema';
+import { claimAuthorizationLink } from '@/lib/customers/claim-authorization-link';
+import { agreements, type Agreement } from '@/lib/db/schema';
 import { APPLY_WAIT_MS, maskLoginId, nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 
 export type ExchangeResult =
@@ -10,19 +11,33 @@ export type ExchangeResult =
   | { kind: 'in_progress'; agreement: Agreement }
   | { kind: 'conflict'; agreement: Agreement };
 
-const APPLY_ATTEMPTS = 3;
 /**
- * An APPLYING row older than this lost its caller (process killed mid-call). The next caller holding the
- * same authCode (the buyer reloading, or Antom resending AUTHCODE_CREATED) takes it over and retries.
+ * Retries of the one applyToken call. The transport owns them (network errors and 5xx, same body); nothing
+ * here loops around the call, so retry budgets cannot stack.
  */
-export const STALE_APPLY_MS = 2 * 60 * 1000;
+export const APPLY_MAX_RETRIES = 2;
+/** Margin for the database writes around the call. */
+const CLAIM_MARGIN_MS = 30_000;
+
+/**
+ * How long an APPLYING claim is held before the next caller with the same authCode (the buyer reloading,
+ * Antom resending AUTHCODE_CREATED) may take it over: longer than the slowest possible applyToken call
+ * (every attempt timing out, plus back-off), so a live claim is never taken over and applyToken never runs
+ * twice at once. A claim is released at once when the call's outcome is unknown.
+ */
+export function staleApplyMs(deps: Pick<AgreementDeps, 'alipay'>): number {
+  return deps.alipay.worstCaseCallMs(APPLY_MAX_RETRIES) + CLAIM_MARGIN_MS;
+}
+
+/** applyStartedAt of a released claim: older than any staleness bound, so the next caller takes it at once. */
+const RELEASED_CLAIM = new Date(0);
 
 /**
  * Exchanges an authCode for tokens exactly once per agreement, whoever calls first (the buyer's return,
  * a reload, a second tab, or the AUTHCODE_CREATED notification). One guarded UPDATE PENDING → APPLYING
  * elects the single caller that runs applyToken; every other caller with the same code waits for that
  * result instead of calling again. A different code for an agreement that already has one is a conflict.
- * A claim abandoned for STALE_APPLY_MS (crash mid-call) is taken over by the next caller with the same code.
+ * A claim abandoned for staleApplyMs (crash mid-call) is taken over by the next caller with the same code.
  */
 export async function exchangeAuthCode(
   deps: AgreementDeps,
@@ -40,7 +55,7 @@ export async function exchangeAuthCode(
         eq(agreements.id, agreementId),
         or(
           eq(agreements.status, 'PENDING'),
-          and(eq(agreements.status, 'APPLYING'), eq(agreements.authCodeIndex, codeIndex), lt(agreements.applyStartedAt, new Date(now.getTime() - STALE_APPLY_MS))),
+          and(eq(agreements.status, 'APPLYING'), eq(agreements.authCodeIndex, codeIndex), lt(agreements.applyStartedAt, new Date(now.getTime() - staleApplyMs(deps)))),
         ),
       ),
     )
@@ -52,32 +67,36 @@ export async function exchangeAuthCode(
     return classify(current);
   }
 
-  let response: EndpointResponse<'applyToken'> | undefined;
-  let outcome: 'success' | 'failed' | 'unknown' = 'unknown';
-  let resultCode = 'NO_ANSWER';
-  // U or no answer: the same code may be retried (ams-api.md §4.3); a final F ends the attempt.
-  for (let attempt = 1; attempt <= APPLY_ATTEMPTS && outcome === 'unknown'; attempt++) {
-    try {
-      const call = await deps.alipay.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: claimed.paymentMethod as never, authCode });
-      response = call.data;
-      outcome = call.outcome;
-      resultCode = call.result.resultCode;
-    } catch (error) {
-      resultCode = (error as { code?: string }).code ?? 'NO_ANSWER';
-    }
-  }
-  await recordAgreementEvent(deps.db, agreementId, 'apply_token', { source, outcome, resultCode });
+  const call = await classifyCall(
+    deps.alipay.applyToken(
+      { grantType: 'AUTHORIZATION_CODE', customerBelongsTo: claimed.paymentMethod as never, authCode },
+      { maxRetries: APPLY_MAX_RETRIES, subject: `agreement:${agreementId}` },
+    ),
+  );
+  await recordAgreementEvent(deps.db, agreementId, 'apply_token', { source, outcome: call.kind, resultCode: call.resultCode });
 
   const done = nowOf(deps);
-  if (outcome === 'success' && response?.accessToken) {
+  if (call.kind === 'unknown' || call.kind === 'not_sent') {
+    // The code may still be good (ams-api.md §4.3: retry the same code on U): release the claim so the next
+    // holder of this code (a reload, Antom's resent AUTHCODE_CREATED) retries at once. Never FAILED here.
+    await deps.db
+      .update(agreements)
+      .set({ applyStartedAt: RELEASED_CLAIM, updatedAt: done })
+      .where(and(eq(agreements.id, agreementId), eq(agreements.status, 'APPLYING'), eq(agreements.authCodeIndex, codeIndex)));
+    return { kind: 'in_progress', agreement: await load(deps, agreementId) };
+  }
+
+  const response = call.data;
+  if (call.kind === 'succeeded' && response.accessToken) {
+    const accessToken = response.accessToken;
     const version = deps.vault.keyVersion;
     const activated = await deps.db.transaction(async (tx) => {
       const [row] = await tx
         .update(agreements)
         .set({
           status: 'ACTIVE',
-          accessTokenCiphertext: deps.vault.seal(response.accessToken!, agreementTokenAad(agreementId, 'access_token', version)),
-          accessTokenIndex: deps.vault.index(response.accessToken!, 'accessToken'),
+          accessTokenCiphertext: deps.vault.seal(accessToken, agreementTokenAad(agreementId, 'access_token', version)),
+          accessTokenIndex: deps.vault.index(accessToken, 'accessToken'),
           accessTokenExpiresAt: parseTime(response.accessTokenExpiryTime),
           refreshTokenCiphertext: response.refreshToken ? deps.vault.seal(response.refreshToken, agreementTokenAad(agreementId, 'refresh_token', version)) : null,
           refreshTokenExpiresAt: parseTime(response.refreshTokenExpiryTime),
@@ -88,21 +107,17 @@ export async function exchangeAuthCode(
         })
         .where(and(eq(agreements.id, agreementId), eq(agreements.status, 'APPLYING')))
         .returning();
-      if (row?.linkId) {
-        await tx
-          .update(authorizationLinks)
-          .set({ status: 'USED', usedAt: done })
-          .where(and(eq(authorizationLinks.id, row.linkId), eq(authorizationLinks.status, 'OPEN')));
-      }
+      if (row?.linkId) await claimAuthorizationLink(tx, row.linkId, done);
       return row;
     });
     if (activated) return { kind: 'active', agreement: activated };
   }
 
-  const meaning = outcome === 'unknown' ? 'The wallet did not confirm the authorization. Please start again.' : describeResult({ resultStatus: 'F', resultCode }).meaning;
+  const failureCode = call.kind === 'succeeded' ? 'NO_ACCESS_TOKEN' : call.resultCode;
+  const failureMessage = call.kind === 'succeeded' ? 'Antom confirmed the authorization but returned no access token.' : call.reason;
   const [failed] = await deps.db
     .update(agreements)
-    .set({ status: 'FAILED', failureCode: outcome === 'success' ? 'NO_ACCESS_TOKEN' : resultCode, failureMessage: meaning, updatedAt: done })
+    .set({ status: 'FAILED', failureCode, failureMessage, updatedAt: done })
     .where(and(eq(agreements.id, agreementId), eq(agreements.status, 'APPLYING')))
     .returning();
   return classify(failed ?? (await load(deps, agreementId)));

@@ -1,25 +1,36 @@
-import { and, eq } from 'drizzle-orm';
-import { describeResult } from '@/lib/alipay';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { classifyCall } from '@/lib/alipay/call-outcome';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
-import { agreements } from '@/lib/db/schema';
+import { guardedTransition } from '@/lib/db/guarded-transition';
+import { agreements, type Agreement } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 
 /** Result codes meaning the token is already dead at Antom: the agreement is over either way. */
 const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'AUTH_CANCELED', 'USER_NOT_EXIST']);
+/** A revoke claim older than this lost its owner (process died mid-call); the next revoker takes it over. */
+export const STALE_REVOKE_MS = 2 * 60 * 1000;
+/** How long a concurrent revoker waits for the owner's answer before saying "in progress". */
+export const REVOKE_WAIT_MS = 20_000;
+
+export type RevokeAgreementCode = 'not_found' | 'not_active' | 'revoke_failed' | 'revoke_unavailable' | 'revoke_in_progress';
 
 /**
  * Ends an agreement from the merchant side: revoke at Antom, then REVOKED. Idempotent (an already revoked
- * agreement is a success). Buyers may revoke only their own customer's agreements (`customerId`); staff
- * need the `payments.cancel` permission and are audited.
+ * agreement is a success, reported as it stands). Buyers may revoke only their own customer's agreements
+ * (`customerId`); staff need the `payments.cancel` permission and are audited.
+ *
+ * Concurrent revokers (a buyer and two staff at once) converge: one guarded UPDATE elects the single caller
+ * of revoke at Antom (`revoke_started_at`), the others wait for its result, and only the caller whose
+ * guarded ACTIVE → REVOKED/INVALID update returned a row audits it. Everyone is told the final state.
  */
 export async function revokeAgreement(
   deps: AgreementDeps,
   input: { agreementId: string; by: { kind: 'buyer'; customerId: string } | { kind: 'staff'; actor: Actor } },
-): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }>> {
+): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode>> {
   if (input.by.kind === 'staff') assertCan(input.by.actor, 'payments.cancel');
   const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, input.agreementId));
   if (!agreement || (input.by.kind === 'buyer' && agreement.customerId !== input.by.customerId)) return fail('not_found', 'No such authorization.');
@@ -27,31 +38,63 @@ export async function revokeAgreement(
   if (agreement.status !== 'ACTIVE' || !agreement.accessTokenCiphertext || agreement.tokenKeyVersion === null) {
     return fail('not_active', 'This authorization is not active.');
   }
+
+  const now = nowOf(deps);
+  const claim = await guardedTransition(deps.db, agreements, {
+    id: agreement.id,
+    from: ['ACTIVE'],
+    to: 'ACTIVE',
+    set: { revokeStartedAt: now },
+    where: or(isNull(agreements.revokeStartedAt), lt(agreements.revokeStartedAt, new Date(now.getTime() - STALE_REVOKE_MS))),
+  });
+  if (!claim) return reportSettled(await waitWhileRevoking(deps, agreement.id));
+
   const accessToken = deps.vault.open(agreement.accessTokenCiphertext, agreementTokenAad(agreement.id, 'access_token', agreement.tokenKeyVersion));
-  let outcome: 'success' | 'failed' | 'unknown' = 'unknown';
-  let resultCode = 'NO_ANSWER';
-  try {
-    const call = await deps.alipay.revoke({ accessToken });
-    outcome = call.outcome;
-    resultCode = call.result.resultCode;
-  } catch (error) {
-    resultCode = (error as { code?: string }).code ?? 'NO_ANSWER';
+  const call = await classifyCall(deps.alipay.revoke({ accessToken }, { subject: `agreement:${agreement.id}` }));
+  await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome: call.kind, resultCode: call.resultCode });
+  const status = call.kind === 'succeeded' ? 'REVOKED' : call.kind === 'failed' && DEAD_TOKEN_CODES.has(call.resultCode) ? 'INVALID' : null;
+  if (!status) {
+    // Give the claim back so the next attempt may call again (revoke is safe to repeat).
+    await deps.db.update(agreements).set({ revokeStartedAt: null }).where(and(eq(agreements.id, agreement.id), eq(agreements.revokeStartedAt, now)));
+    return call.kind === 'failed' ? fail('revoke_failed', call.reason) : fail('revoke_unavailable', 'The wallet could not be reached. Try again in a moment.');
   }
   const revokedBy = input.by.kind === 'buyer' ? 'buyer' : `staff:${input.by.actor.email}`;
-  await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome, resultCode });
-  const status = outcome === 'success' ? 'REVOKED' : outcome === 'failed' && DEAD_TOKEN_CODES.has(resultCode) ? 'INVALID' : null;
-  if (!status) {
-    return fail(outcome === 'failed' ? 'revoke_failed' : 'revoke_unavailable', outcome === 'failed' ? describeResult({ resultStatus: 'F', resultCode }).meaning : 'The wallet could not be reached. Try again in a moment.');
-  }
-  const now = nowOf(deps);
-  await deps.db.transaction(async (tx) => {
-    await tx
-      .update(agreements)
-      .set({ status, revokedAt: now, revokedBy, updatedAt: now })
-      .where(and(eq(agreements.id, agreement.id), eq(agreements.status, 'ACTIVE')));
-    if (input.by.kind === 'staff') {
+  const done = nowOf(deps);
+  const changed = await deps.db.transaction(async (tx) => {
+    const row = await guardedTransition(tx, agreements, {
+      id: agreement.id,
+      from: ['ACTIVE'],
+      to: status,
+      set: { revokedAt: done, revokedBy, updatedAt: done },
+      where: eq(agreements.revokeStartedAt, now),
+    });
+    if (row && input.by.kind === 'staff') {
       await recordAudit(tx, input.by.actor, { action: 'agreement.revoke', objectType: 'agreement', objectId: agreement.id, before: { status: 'ACTIVE' }, after: { status } });
     }
+    return row;
   });
-  return ok({ status });
+  // A TOKEN_CANCELED notification may have ended it meanwhile: report what the row says, audit nothing.
+  return changed ? ok({ status }) : reportSettled(await load(deps, agreement.id));
+}
+
+function reportSettled(row: Agreement): ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode> {
+  if (row.status === 'REVOKED' || row.status === 'INVALID') return ok({ status: row.status });
+  return fail('revoke_in_progress', 'This authorization is being revoked right now. Reload in a moment to see the result.');
+}
+
+async function load(deps: AgreementDeps, agreementId: string): Promise<Agreement> {
+  const [row] = await deps.db.select().from(agreements).where(eq(agreements.id, agreementId));
+  if (!row) throw new Error(`agreement ${agreementId} vanished`);
+  return row;
+}
+
+/** Polls while another caller's revoke is in flight (bounded), then returns the row as it stands. */
+async function waitWhileRevoking(deps: AgreementDeps, agreementId: string): Promise<Agreement> {
+  const deadline = Date.now() + REVOKE_WAIT_MS;
+  let row = await load(deps, agreementId);
+  while (row.status === 'ACTIVE' && row.revokeStartedAt !== null && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    row = await load(deps, agreementId);
+  }
+  return row;
 }

@@ -1,14 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import { describeResult, getPaymentMethod, isPaymentMethodCode, type EndpointResponse } from '@/lib/alipay';
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { classifyCall, getPaymentMethod, isPaymentMethodCode, type EndpointResponse } from '@/lib/alipay';
 import { agreements } from '@/lib/db/schema';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, AUTH_STATE_TTL_MS, type AgreementDeps } from './agreement-deps';
 import type { BuyerTerminal } from './detect-terminal';
-import { resolveAuthorizationLink } from '@/lib/customers/resolve-authorization-link';
+import { resolveAuthorizationLink, type LinkProblem } from '@/lib/customers/resolve-authorization-link';
 
 type ConsultResponse = EndpointResponse<'consult'>;
+
+/**
+ * Caps on new attempts (each one is a row and a consult at Antom), counted over START_WINDOW_MS from the
+ * agreements table itself so every web process shares them. A buyer who changes wallet or goes back a
+ * few times stays far below; a script does not.
+ */
+export const START_WINDOW_MS = 10 * 60 * 1000;
+export const START_LIMIT_PER_LINK = 10;
+export const START_LIMIT_PER_IP = 30;
 
 export interface StartAuthorizationInput {
   linkToken: string;
@@ -20,6 +29,11 @@ export interface StartAuthorizationInput {
   clientIp?: string | null;
 }
 
+/** Why an authorization attempt could not start: the link's problem, limits, the wallet, or consult's answer. */
+export type StartAuthorizationCode = `link_${LinkProblem}` | 'too_many_attempts' | 'method_not_offered' | 'terminal_unsupported' | 'consult_failed' | 'consult_unavailable';
+
+export const isLinkProblemCode = (code: StartAuthorizationCode): code is `link_${LinkProblem}` => code.startsWith('link_');
+
 /**
  * Starts one authorization attempt: checks the link and the wallet, creates the agreement row (PENDING,
  * with a fresh 256-bit authState bound to the link and the buyer's browser, usable once, for 10 minutes),
@@ -29,13 +43,16 @@ export interface StartAuthorizationInput {
 export async function startAuthorization(
   deps: AgreementDeps,
   input: StartAuthorizationInput,
-): Promise<ServiceResult<{ agreementId: string; redirectUrl: string }>> {
+): Promise<ServiceResult<{ agreementId: string; redirectUrl: string }, StartAuthorizationCode>> {
   const now = nowOf(deps);
   const resolved = await resolveAuthorizationLink(deps.db, input.linkToken, now);
-  if (!resolved.ok) return fail(`link_${resolved.problem}`, 'This authorization link can no longer be used.');
+  if (!resolved.ok) return fail(`link_${resolved.problem}` as const, 'This authorization link can no longer be used.');
   const settings = await getMerchantSettings(deps.db);
   if (!isPaymentMethodCode(input.paymentMethod) || !settings.contractedMethods.includes(input.paymentMethod)) {
     return fail('method_not_offered', 'This wallet is not offered by the merchant.');
+  }
+  if (await tooManyAttempts(deps, resolved.link.id, input.clientIp ?? null, now)) {
+    return fail('too_many_attempts', 'Too many attempts from here. Please wait a few minutes and try again.');
   }
   const method = getPaymentMethod(input.paymentMethod);
   if (!method) return fail('method_not_offered', 'This wallet is not offered by the merchant.');
@@ -56,48 +73,53 @@ export async function startAuthorization(
       authStateIndex: deps.vault.index(authState, 'authState'),
       authStateExpiresAt: new Date(now.getTime() + (deps.authStateTtlMs ?? AUTH_STATE_TTL_MS)),
       buyerBindingIndex: deps.vault.index(input.buyerBinding, 'buyer'),
+      startIp: input.clientIp ?? null,
+      createdAt: now,
     })
     .returning({ id: agreements.id });
   const agreementId = agreement!.id;
 
-  let response: ConsultResponse | undefined;
-  let outcome: 'success' | 'failed' | 'unknown' = 'unknown';
-  let resultCode = 'NO_ANSWER';
-  let meaning = 'The wallet could not be reached. Try again in a moment.';
-  try {
-    const call = await deps.alipay.consult({
-      customerBelongsTo: method.code,
-      authRedirectUrl: deps.returnUrl,
-      scopes: ['AGREEMENT_PAY'],
-      authState,
-      terminalType: input.terminal.terminalType,
-      ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
-      ...(method.requiresRecurringPayment ? { recurringPayment: true } : {}),
-      env: {
+  const call = await classifyCall(
+    deps.alipay.consult(
+      {
+        customerBelongsTo: method.code,
+        authRedirectUrl: deps.returnUrl,
+        scopes: ['AGREEMENT_PAY'],
+        authState,
         terminalType: input.terminal.terminalType,
         ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
-        ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 512) } : {}),
-        ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+        ...(method.requiresRecurringPayment ? { recurringPayment: true } : {}),
+        env: {
+          terminalType: input.terminal.terminalType,
+          ...(input.terminal.osType ? { osType: input.terminal.osType } : {}),
+          ...(input.userAgent ? { userAgent: input.userAgent.slice(0, 512) } : {}),
+          ...(input.clientIp ? { clientIp: input.clientIp } : {}),
+        },
       },
-    });
-    response = call.data;
-    outcome = call.outcome;
-    resultCode = call.result.resultCode;
-    meaning = describeResult(call.result).meaning;
-  } catch (error) {
-    resultCode = (error as { code?: string }).code ?? 'NO_ANSWER';
-  }
-
-  const redirectUrl = outcome === 'success' && response ? pickWalletUrl(response, input.terminal.terminalType) : null;
-  await recordAgreementEvent(deps.db, agreementId, 'consult', { outcome, resultCode, terminalType: input.terminal.terminalType, osType: input.terminal.osType ?? null });
+      { subject: `agreement:${agreementId}` },
+    ),
+  );
+  const resultCode = call.resultCode;
+  // Consult creates nothing at Antom that outlives this attempt, so an unknown outcome simply ends it.
+  const meaning =
+    call.kind === 'succeeded' ? 'Antom returned no wallet address.' : call.kind === 'failed' ? call.reason : 'The wallet could not be reached. Try again in a moment.';
+  const redirectUrl = call.kind === 'succeeded' ? pickWalletUrl(call.data, input.terminal.terminalType) : null;
+  await recordAgreementEvent(deps.db, agreementId, 'consult', { outcome: call.kind, resultCode, terminalType: input.terminal.terminalType, osType: input.terminal.osType ?? null });
   if (!redirectUrl) {
     await deps.db
       .update(agreements)
-      .set({ status: 'FAILED', failureCode: outcome === 'success' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning, updatedAt: now })
+      .set({ status: 'FAILED', failureCode: call.kind === 'succeeded' ? 'NO_WALLET_URL' : resultCode, failureMessage: meaning, updatedAt: now })
       .where(eq(agreements.id, agreementId));
-    return fail(outcome === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning);
+    return fail(call.kind === 'failed' ? 'consult_failed' : 'consult_unavailable', meaning);
   }
   return ok({ agreementId, redirectUrl });
+}
+
+async function tooManyAttempts(deps: AgreementDeps, linkId: string, clientIp: string | null, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - START_WINDOW_MS);
+  const count = async (where: ReturnType<typeof and>) => (await deps.db.select({ n: sql<number>`count(*)::int` }).from(agreements).where(where))[0]?.n ?? 0;
+  if ((await count(and(eq(agreements.linkId, linkId), gt(agreements.createdAt, since)))) >= START_LIMIT_PER_LINK) return true;
+  return clientIp !== null && (await count(and(eq(agreements.startIp, clientIp), gt(agreements.createdAt, since)))) >= START_LIMIT_PER_IP;
 }
 
 /** ams-api.md §2.2: APP → applinkUrl, then schemeUrl, then normalUrl; WEB/WAP → normalUrl, then authUrl. */

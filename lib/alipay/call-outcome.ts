@@ -10,7 +10,7 @@
  *                 Never FAILED: resend the identical request or inquire.
  */
 import { AlipayConfigError, AlipayError, AlipayIdempotencyError, AlipayNetworkError, AlipayValidationError } from './errors';
-import { describeResult } from './result-codes';
+import { classifyResult, describeResult } from './result-codes';
 import type { AlipayCallResult } from './transport';
 import type { AlipayResult } from './wire-schemas';
 
@@ -33,9 +33,10 @@ export async function classifyCall<T>(call: Promise<AlipayCallResult<T>>): Promi
   if (!answer.signatureVerified) {
     return { kind: 'unknown', data: answer.data, resultCode, reason: `The answer (${resultCode}) was not signed by Antom, so it cannot be trusted.` };
   }
-  if (answer.outcome === 'success') return { kind: 'succeeded', data: answer.data, result: answer.result, resultCode };
+  const outcome = classifyResult(answer.result);
+  if (outcome === 'success') return { kind: 'succeeded', data: answer.data, result: answer.result, resultCode };
   const reason = describeResult(answer.result).meaning;
-  if (answer.outcome === 'failed') return { kind: 'failed', data: answer.data, result: answer.result, resultCode, reason };
+  if (outcome === 'failed') return { kind: 'failed', data: answer.data, result: answer.result, resultCode, reason };
   return { kind: 'unknown', data: answer.data, resultCode, reason };
 }
 

@@ -70,7 +70,7 @@ describe('verifyNotification — accepts', () => {
   it('a key map by keyVersion', () => {
     expect(() => verifyNotification(input({ publicKey: { '1': antom.publicKey, '2': stranger.publicKey } }))).not.toThrow();
   });
-  it('an ISO Request-Time (older notification style), and the shared vector key', () => {
+  it('an ISO Request-Time (older notification style), and the official-SDK vector key', () => {
     const v = loadSignatureVectors();
     const priv = loadPrivateKey(v.privateKeyPkcs1Base64);
     const n = signNotification({ path: '/payNotify', clientId: CLIENT, privateKey: priv, body: '{"a":1}', time: '2019-01-01T01:01:01Z' });

@@ -11,14 +11,14 @@ import {
   verifyBytes,
   verifyContent,
 } from './signature';
-import { loadSignatureVectors, readSharedJson, testKeyPair } from './test-support';
+import { loadSignatureVectors, readTestDataJson, testKeyPair } from './test-support';
 
 const v = loadSignatureVectors();
 const pkcs1 = loadPrivateKey(v.privateKeyPkcs1Base64);
 const pkcs8 = loadPrivateKey(v.privateKeyPkcs8Base64);
 const pub = loadPublicKey(v.publicKeySpkiBase64);
 
-describe('shared/alipay/signature-vectors.json (official Python SDK output)', () => {
+describe('test-data/alipay/signature-vectors.json (official Python SDK output)', () => {
   it('has cases to check', () => expect(v.cases.length).toBeGreaterThanOrEqual(5));
 
   describe.each(v.cases.map((c, i) => [i, c] as const))('case %i', (_i, c) => {
@@ -65,7 +65,7 @@ interface WycheproofFile {
 const WYCHEPROOF_COUNTS = { '2048': { valid: 9, invalid: 249 }, '3072': { valid: 8, invalid: 250 } } as const;
 
 describe.each(['2048', '3072'] as const)('Wycheproof RSA PKCS#1 v1.5 SHA-256 (%s)', (bits) => {
-  const file = readSharedJson<WycheproofFile>('vectors', 'wycheproof', `rsa_signature_${bits}_sha256_test.json`);
+  const file = readTestDataJson<WycheproofFile>('wycheproof', `rsa_signature_${bits}_sha256_test.json`);
   const rows = file.testGroups.flatMap((g) => {
     // Load through the production loader (bare base64 SPKI) so the whole path is exercised.
     const key = loadPublicKey(Buffer.from(g.publicKeyDer, 'hex').toString('base64'));

@@ -1,6 +1,7 @@
 /**
- * Test-only helpers: paths into `../shared` (read-only reference material beside the checkout, as in
- * CI) and cached throw-away key pairs. Not exported from the barrel.
+ * Test-only helpers: the signature vectors kept in the repository under test-data/ (a clone needs
+ * nothing beside it; see test-data/README.md for their source and licence) and cached throw-away key
+ * pairs. Not exported from the barrel.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Resolves a file in the shared reference folder that sits beside the repository. */
-export function sharedPath(...parts: string[]): string {
-  return path.resolve(repoRoot, '..', 'shared', ...parts);
+/** Resolves a file under the repository's test-data/ folder. */
+export function testDataPath(...parts: string[]): string {
+  return path.resolve(repoRoot, 'test-data', ...parts);
 }
 
-export function readSharedJson<T>(...parts: string[]): T {
-  return JSON.parse(readFileSync(sharedPath(...parts), 'utf8')) as T;
+export function readTestDataJson<T>(...parts: string[]): T {
+  return JSON.parse(readFileSync(testDataPath(...parts), 'utf8')) as T;
 }
 
 export interface SignatureVectorCase {
@@ -38,7 +39,7 @@ export interface SignatureVectors {
 }
 
 export function loadSignatureVectors(): SignatureVectors {
-  return readSharedJson<SignatureVectors>('alipay', 'signature-vectors.json');
+  return readTestDataJson<SignatureVectors>('alipay', 'signature-vectors.json');
 }
 
 export interface TestKeyPair {

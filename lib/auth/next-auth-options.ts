@@ -5,6 +5,7 @@ import { env } from '@/lib/env';
 import { authenticateStaff } from '@/lib/staff/authenticate-staff';
 import { endStaffSession } from '@/lib/staff/end-staff-session';
 import { SESSION_ABSOLUTE_MS } from '@/lib/staff/session-policy';
+import { logSafe } from './auth-route-policy';
 import { clientIp } from './client-ip';
 
 declare module 'next-auth' {
@@ -35,8 +36,8 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: '/sign-in', error: '/sign-in' },
     // One line per problem, never the token or stack (a tampered cookie is routine, not an incident).
     logger: {
-      error: (code) => console.warn(`[auth] ${code}`),
-      warn: (code) => console.warn(`[auth] ${code}`),
+      error: (code) => console.warn(`[auth] ${logSafe(code)}`),
+      warn: (code) => console.warn(`[auth] ${logSafe(code)}`),
       debug: () => {},
     },
     providers: [

@@ -18,6 +18,9 @@ export const PERMISSIONS = {
   'sessions.revoke': ['admin'],
   'settings.manage': ['admin'],
   'keys.manage': ['admin'],
+  'notifications.replay': ['admin'],
+  // The audit log shows every staff member's activity and sign-in addresses.
+  'audit.read': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -52,6 +55,23 @@ export function canRefundAmount(
 ): boolean {
   if (can(role, 'refunds.unlimited')) return true;
   if (!can(role, 'refunds.create')) return false;
+  const limit = operatorLimits[currency];
+  if (limit === undefined || !/^\d+$/.test(limit)) return false;
+  return amountMinor <= BigInt(limit);
+}
+
+/**
+ * May this role charge `amountMinor` of `currency` in one payment? Admins always; operators up to the limit
+ * configured for that currency (none configured: operators may not charge it — fail closed, as for refunds).
+ */
+export function canChargeAmount(
+  role: StaffRole,
+  amountMinor: bigint,
+  currency: string,
+  operatorLimits: Readonly<Record<string, string>>,
+): boolean {
+  if (!can(role, 'payments.charge')) return false;
+  if (role === 'admin') return true;
   const limit = operatorLimits[currency];
   if (limit === undefined || !/^\d+$/.test(limit)) return false;
   return amountMinor <= BigInt(limit);

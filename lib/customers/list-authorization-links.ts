@@ -1,11 +1,16 @@
 import { desc, eq, sql } from 'drizzle-orm';
+import type { Actor } from '@/lib/auth/actor';
+import { assertCan, can } from '@/lib/auth/permissions';
 import type { Db } from '@/lib/db/client';
 import { authorizationLinks } from '@/lib/db/schema';
 
 export interface AuthorizationLinkListItem {
   id: string;
   status: 'OPEN' | 'USED' | 'REVOKED';
-  /** The URL token, only while the link is OPEN (a used or revoked link's token is of no use to staff). */
+  /**
+   * The URL token, only while the link is OPEN (a used or revoked link's token is of no use to staff) and
+   * only for roles that may manage customers: an open link is a bearer credential, so viewers never get it.
+   */
   token: string | null;
   expiresAt: Date;
   usedAt: Date | null;
@@ -13,13 +18,15 @@ export interface AuthorizationLinkListItem {
   createdAt: Date;
 }
 
-/** A customer's authorization links, newest first (at most `limit`, default 50). */
-export async function listAuthorizationLinks(db: Db, customerId: string, options: { limit?: number } = {}): Promise<AuthorizationLinkListItem[]> {
+/** A customer's authorization links, newest first (at most `limit`, default 50); tokens per the note above. */
+export async function listAuthorizationLinks(db: Db, actor: Pick<Actor, 'role'>, customerId: string, options: { limit?: number } = {}): Promise<AuthorizationLinkListItem[]> {
+  assertCan(actor, 'dashboard.read');
+  const showTokens = can(actor.role, 'customers.manage');
   return db
     .select({
       id: authorizationLinks.id,
       status: authorizationLinks.status,
-      token: sql<string | null>`case when ${authorizationLinks.status} = 'OPEN' then ${authorizationLinks.token} end`,
+      token: showTokens ? sql<string | null>`case when ${authorizationLinks.status} = 'OPEN' then ${authorizationLinks.token} end` : sql<string | null>`null`,
       expiresAt: authorizationLinks.expiresAt,
       usedAt: authorizationLinks.usedAt,
       revokedAt: authorizationLinks.revokedAt,

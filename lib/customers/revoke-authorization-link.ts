@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
+import { guardedTransition } from '@/lib/db/guarded-transition';
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
@@ -13,11 +14,7 @@ export const revokeAuthorizationLinkInput = z.object({ linkId: z.uuid() });
 export async function revokeAuthorizationLink(db: Db, actor: Actor, input: z.output<typeof revokeAuthorizationLinkInput>): Promise<ServiceResult<{ linkId: string }>> {
   assertCan(actor, 'customers.manage');
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(authorizationLinks)
-      .set({ status: 'REVOKED', revokedAt: new Date() })
-      .where(and(eq(authorizationLinks.id, input.linkId), eq(authorizationLinks.status, 'OPEN')))
-      .returning({ id: authorizationLinks.id });
+    const row = await guardedTransition(tx, authorizationLinks, { id: input.linkId, from: ['OPEN'], to: 'REVOKED', set: { revokedAt: new Date() } });
     if (!row) {
       const [existing] = await tx.select().from(authorizationLinks).where(eq(authorizationLinks.id, input.linkId));
       if (!existing) return fail('not_found', 'No such link.');

@@ -1,7 +1,23 @@
 import type { JobDefinition } from './define-job';
 import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-pending-agreements.job';
+import { refreshAgreementTokenJob } from '@/lib/agreements/refresh-agreement-token.job';
+import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
+import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
+import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
+import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
+import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
 import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
 import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
-export const JOBS: readonly JobDefinition<never>[] = [expireStalePendingAgreementsJob, importReportsJob, pollCustomsDeclarationsJob] as JobDefinition<never>[];
+export const JOBS: readonly JobDefinition<never>[] = [
+  expireStalePendingAgreementsJob,
+  refreshDueTokensJob,
+  refreshAgreementTokenJob,
+  applyAuthCodeJob,
+  requeuePendingNotificationWorkJob,
+  resolvePaymentJob,
+  sweepOpenPaymentsJob,
+  importReportsJob,
+  pollCustomsDeclarationsJob,
+] as JobDefinition<never>[];

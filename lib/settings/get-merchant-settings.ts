@@ -7,6 +7,7 @@ const DEFAULTS: Omit<MerchantSettings, 'createdAt' | 'updatedAt'> = {
   merchantName: 'Daikou demo merchant',
   contractedMethods: [],
   operatorRefundLimits: {},
+  operatorChargeLimits: {},
   merchantKeyFingerprint: null,
   alipayKeyFingerprint: null,
   customsMerchantCode: null,

@@ -18,6 +18,8 @@ export const updateMerchantSettingsInput = z.object({
     .optional(),
   /** Minor-unit strings per currency, e.g. { PHP: "500000" }. */
   operatorRefundLimits: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,16}$/, 'Use whole minor units')).optional(),
+  /** Same shape: the largest single charge an operator may take per currency. */
+  operatorChargeLimits: z.record(z.string().regex(/^[A-Z]{3}$/), z.string().regex(/^\d{1,16}$/, 'Use whole minor units')).optional(),
   /** China customs registration (declare's merchantCustomsInfo). */
   customsMerchantCode: z.string().trim().min(1, 'Enter the registration number at customs').max(128).optional(),
   customsMerchantName: z.string().trim().min(1, 'Enter the name registered at customs').max(256).optional(),
@@ -38,6 +40,7 @@ export async function updateMerchantSettings(
       merchantName: input.merchantName ?? before.merchantName,
       contractedMethods: input.contractedMethods ?? before.contractedMethods,
       operatorRefundLimits: input.operatorRefundLimits ?? before.operatorRefundLimits,
+      operatorChargeLimits: input.operatorChargeLimits ?? before.operatorChargeLimits,
       customsMerchantCode: input.customsMerchantCode ?? before.customsMerchantCode,
       customsMerchantName: input.customsMerchantName ?? before.customsMerchantName,
       reconFeeRateBps: input.reconFeeRateBps ?? before.reconFeeRateBps,
@@ -52,6 +55,7 @@ export async function updateMerchantSettings(
         merchantName: before.merchantName,
         contractedMethods: before.contractedMethods,
         operatorRefundLimits: before.operatorRefundLimits,
+        operatorChargeLimits: before.operatorChargeLimits,
         customsMerchantCode: before.customsMerchantCode,
         customsMerchantName: before.customsMerchantName,
         reconFeeRateBps: before.reconFeeRateBps,
@@ -60,6 +64,7 @@ export async function updateMerchantSettings(
         merchantName: values.merchantName,
         contractedMethods: values.contractedMethods,
         operatorRefundLimits: values.operatorRefundLimits,
+        operatorChargeLimits: values.operatorChargeLimits,
         customsMerchantCode: values.customsMerchantCode,
         customsMerchantName: values.customsMerchantName,
         reconFeeRateBps: values.reconFeeRateBps,

@@ -1,6 +1,6 @@
 // Wire-level behaviour of the simulator's AMS front door: bad input never crashes it and always gets an
 // Antom-style answer; SDK-style requests (ISO time, header case, sandbox prefix, the official SDK's
-// exact bytes from shared/alipay/signature-vectors.json) are accepted unchanged.
+// exact bytes from test-data/alipay/signature-vectors.json) are accepted unchanged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSignatureVectors, testKeyPair } from '../alipay/test-support';
 import { amsCall, control, startTestSimulator, TEST_CLIENT_ID, verifyAnswer, type TestSimulator, type Json } from './test-kit';

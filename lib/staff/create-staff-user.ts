@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
+import { checkPasswordStrength } from '@/lib/auth/password-policy';
 import { assertCan } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
@@ -13,13 +14,18 @@ export const createStaffUserInput = z.object({
   email: z.email('Enter a valid email address').transform(normaliseEmail),
   name: z.string().trim().min(1, 'Enter a name').max(120),
   role: z.enum(['admin', 'operator', 'viewer']),
-  password: z.string().min(12, 'Use at least 12 characters').max(200),
+  password: z.string(),
+}).superRefine((value, ctx) => {
+  const check = checkPasswordStrength(value.password, [value.email, value.name]);
+  if (!check.ok) ctx.addIssue({ code: 'custom', path: ['password'], message: check.message });
 });
 export type CreateStaffUserInput = z.infer<typeof createStaffUserInput>;
 
 /** Adds a staff member (admins only). Fails with `email_taken` rather than overwriting an existing user. */
 export async function createStaffUser(db: Db, actor: Actor, input: CreateStaffUserInput): Promise<ServiceResult<PublicStaffUser>> {
   assertCan(actor, 'users.manage');
+  const strength = checkPasswordStrength(input.password, [input.email, input.name]);
+  if (!strength.ok) return fail('weak_password', strength.message, { password: [strength.message] });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const [created] = await tx

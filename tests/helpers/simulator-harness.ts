@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAlipayClient, type AlipayClient } from '@/lib/alipay';
+import { loadPrivateKey } from '@/lib/alipay/keys';
+import { signNotification } from '@/lib/alipay/notifications';
 import { ensureDevKeys } from '@/lib/simulator/keys';
 import { startSimulator, type RunningSimulator } from '@/lib/simulator/server';
 
@@ -10,7 +12,11 @@ export interface SimulatorHarness {
   alipay: AlipayClient;
   /** How many applyToken calls the portal side made. */
   applyTokenCalls(): number;
+  /** How many calls the portal side made to one endpoint (e.g. 'revoke', 'consult'). */
+  calls(endpoint: string): number;
   control<T = Record<string, unknown>>(route: string, body?: unknown): Promise<T>;
+  /** An AUTHCODE_CREATED exactly as Antom would POST it, signed with the simulator's private key. */
+  signAuthCodeCreated(pair: { authState: string; authCode: string }): { path: string; headers: Record<string, string>; rawBody: string };
   close(): Promise<void>;
 }
 
@@ -29,6 +35,7 @@ export async function startSimulatorHarness(): Promise<SimulatorHarness> {
     clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }],
   });
   let applyTokenCalls = 0;
+  const callCounts = new Map<string, number>();
   const alipay = createAlipayClient({
     gatewayUrl: simulator.url,
     clientId: CLIENT_ID,
@@ -37,12 +44,19 @@ export async function startSimulatorHarness(): Promise<SimulatorHarness> {
     timeoutMs: 10_000,
     observer: (event) => {
       if (event.endpoint === 'applyToken') applyTokenCalls++;
+      callCounts.set(event.endpoint, (callCounts.get(event.endpoint) ?? 0) + 1);
     },
   });
   return {
     simulator,
     alipay,
     applyTokenCalls: () => applyTokenCalls,
+    calls: (endpoint) => callCounts.get(endpoint) ?? 0,
+    signAuthCodeCreated(pair) {
+      const path = '/api/alipay/notify/authorization';
+      const body = { authorizationNotifyType: 'AUTHCODE_CREATED', ...pair, result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } };
+      return { path, ...signNotification({ path, clientId: CLIENT_ID, privateKey: loadPrivateKey(keys.simulatorPrivateKeyPem), body }) };
+    },
     async control<T>(route: string, body?: unknown): Promise<T> {
       const response = await fetch(`${simulator.url}${route}`, {
         method: body === undefined ? 'GET' : 'POST',

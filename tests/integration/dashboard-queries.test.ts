@@ -120,11 +120,19 @@ describe(`dashboard read queries (${testDatabaseKind()})`, () => {
   });
 
   it("lists a customer's links newest first and shows the token only while the link is open", async () => {
-    const links = await listAuthorizationLinks(database.db, ids.customers[0]!);
+    const links = await listAuthorizationLinks(database.db, { role: 'operator' }, ids.customers[0]!);
     expect(links.map((l) => l.status)).toEqual(['REVOKED', 'USED', 'OPEN']);
     expect(links.map((l) => l.token)).toEqual([null, null, 'open-token-aaaaaaaaaaaaaaaa']);
+    expect((await listAuthorizationLinks(database.db, { role: 'admin' }, ids.customers[0]!)).map((l) => l.token)).toEqual([null, null, 'open-token-aaaaaaaaaaaaaaaa']);
     expect(links[0]!.revokedAt).toEqual(at(26));
     expect(links[1]!.usedAt).toEqual(at(25));
+  });
+
+  it('never gives a viewer the token of an open link (a bearer credential), only its status and dates', async () => {
+    const links = await listAuthorizationLinks(database.db, { role: 'viewer' }, ids.customers[0]!);
+    expect(links.map((l) => l.status)).toEqual(['REVOKED', 'USED', 'OPEN']);
+    expect(links.map((l) => l.token)).toEqual([null, null, null]);
+    expect(JSON.stringify(links)).not.toContain('open-token-aaaaaaaaaaaaaaaa');
   });
 
   it('filters agreements by status and customer, with their customer, newest first', async () => {
@@ -164,7 +172,7 @@ describe(`dashboard read queries (${testDatabaseKind()})`, () => {
       await listAgreements(database.db, { limit: 100 }),
       ...(await Promise.all(ids.agreements.map((id) => getAgreementDetail(database.db, id)))),
       await listCustomers(database.db, { limit: 100 }),
-      ...(await Promise.all(ids.customers.map((id) => listAuthorizationLinks(database.db, id)))),
+      ...(await Promise.all(ids.customers.map((id) => listAuthorizationLinks(database.db, { role: 'admin' }, id)))),
     ];
     const text = JSON.stringify(results);
     for (const secret of SECRETS) expect(text).not.toContain(secret);

@@ -12,7 +12,29 @@ import { revokeStaffSessions } from '@/lib/staff/revoke-staff-sessions';
 import { seedFirstAdmin } from '@/lib/staff/seed-first-admin';
 import { updateStaffUser } from '@/lib/staff/update-staff-user';
 import { validateStaffSession } from '@/lib/staff/validate-staff-session';
+import { unlockStaffUser } from '@/lib/staff/unlock-staff-user';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
+
+/** Wraps a Db so every query builder and transaction it opens is logged by kind, in order. */
+function countingDb(db: Database['db']): { db: Database['db']; log: string[] } {
+  const log: string[] = [];
+  const wrap = <T extends object>(target: T): T =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value = Reflect.get(t, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        if (prop === 'transaction') {
+          return (fn: (tx: unknown) => unknown, ...rest: unknown[]) => {
+            log.push('transaction');
+            return (value as (...a: unknown[]) => unknown).call(t, (tx: object) => fn(wrap(tx)), ...rest);
+          };
+        }
+        if (typeof prop === 'string' && ['select', 'insert', 'update', 'delete', 'execute'].includes(prop)) log.push(prop);
+        return (value as (...a: unknown[]) => unknown).bind(t);
+      },
+    });
+  return { db: wrap(db), log };
+}
 
 const ctx = { ip: '127.0.0.1', userAgent: 'vitest' };
 let database: Database;
@@ -51,17 +73,63 @@ describe(`staff accounts and sessions (${testDatabaseKind()})`, () => {
     expect((await signIn('OP@example.com ', 'operator-password-1')).ok).toBe(true);
   });
 
-  it('locks an account for 30 minutes after 10 failures, refusing even the right password', async () => {
+  it('slows guessing progressively, locks after 10 counted failures, and an admin can unlock', async () => {
     await createStaffUser(database.db, admin, { email: 'lock@example.com', name: 'Lock', role: 'viewer', password: 'viewer-password-1' });
-    const t0 = new Date('2026-11-25T10:00:00Z');
-    for (let i = 0; i < 9; i++) expect((await signIn('lock@example.com', 'bad-password-xx', t0)).ok).toBe(false);
-    // 9 failures: not yet locked.
-    expect((await signIn('lock@example.com', 'viewer-password-1', t0)).ok).toBe(true);
-    for (let i = 0; i < 10; i++) expect((await signIn('lock@example.com', 'bad-password-xx', t0)).ok).toBe(false);
-    expect(await signIn('lock@example.com', 'viewer-password-1', new Date(t0.getTime() + 29 * 60_000))).toEqual({ ok: false });
-    expect((await signIn('lock@example.com', 'viewer-password-1', new Date(t0.getTime() + 31 * 60_000))).ok).toBe(true);
-    const locks = await database.db.select().from(auditLog).where(eq(auditLog.action, 'auth.locked'));
-    expect(locks).toHaveLength(1);
+    // The owner signs in once from the office (ctx.ip): that address becomes known.
+    expect((await signIn('lock@example.com', 'viewer-password-1')).ok).toBe(true);
+    const stranger = (password: string, now: Date) => authenticateStaff(database.db, { email: 'lock@example.com', password, ip: '203.0.113.66', userAgent: 'bot', now });
+    const row = async () => (await database.db.select().from(staffUsers).where(eq(staffUsers.email, 'lock@example.com')))[0]!;
+    let t = new Date('2026-11-25T10:00:00Z');
+    for (let i = 0; i < 3; i++) expect(await stranger('bad-password-xx', t)).toEqual({ ok: false });
+    // Inside the delay: refused, uncounted, even with the right password.
+    expect(await stranger('viewer-password-1', t)).toEqual({ ok: false });
+    expect((await row()).failedAttempts).toBe(3);
+    const delays: number[] = [];
+    for (let i = 3; i < 10; i++) {
+      const next = (await row()).nextAttemptAt!;
+      delays.push(next.getTime() - t.getTime());
+      t = new Date(next.getTime() + 1);
+      expect(await stranger('bad-password-xx', t)).toEqual({ ok: false });
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16000, 32000, 60000]);
+    const locked = await row();
+    expect(locked.lockedUntil!.getTime()).toBe(t.getTime() + 30 * 60_000);
+    expect(await stranger('viewer-password-1', new Date(t.getTime() + 29 * 60_000))).toEqual({ ok: false });
+    // The owner's known address is not locked out by a stranger.
+    expect((await signIn('lock@example.com', 'viewer-password-1', new Date(t.getTime() + 60_000))).ok).toBe(true);
+    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, 'auth.locked'))).toHaveLength(1);
+
+    // Locked again by the stranger; an admin unlocks; a viewer may not.
+    for (let i = 0; i < 10; i++) {
+      const next = (await row()).nextAttemptAt;
+      t = new Date(Math.max(t.getTime(), next?.getTime() ?? 0) + 1);
+      await stranger('bad-password-xx', t);
+    }
+    expect((await row()).lockedUntil!.getTime()).toBeGreaterThan(t.getTime());
+    const viewer = await actorFor('lock@example.com', 'viewer-password-1');
+    await expect(unlockStaffUser(database.db, viewer, { userId: locked.id })).rejects.toBeInstanceOf(ForbiddenError);
+    expect(await unlockStaffUser(database.db, admin, { userId: locked.id })).toEqual({ ok: true, data: { userId: locked.id } });
+    expect((await stranger('viewer-password-1', new Date(t.getTime() + 1000))).ok).toBe(true);
+    expect(await database.db.select().from(auditLog).where(eq(auditLog.action, 'staff_user.unlock'))).toHaveLength(1);
+  });
+
+  it('does the same database work for an unknown email as for a wrong password, a lock or a throttle (no timing oracle)', async () => {
+    const traces: Record<string, string[]> = {};
+    for (const [name, email] of [['unknown', 'nobody-at-all@example.com'], ['wrong', 'op@example.com']] as const) {
+      const { db, log } = countingDb(database.db);
+      expect(await authenticateStaff(db, { email, password: 'not-the-password', ip: '198.51.100.200', userAgent: 'x' })).toEqual({ ok: false });
+      traces[name] = log;
+    }
+    expect(traces.unknown).toEqual(traces.wrong);
+    expect(traces.unknown).toContain('transaction');
+  });
+
+  it('refuses trivially weak staff passwords with a reason, in the service itself', async () => {
+    for (const password of ['            ', 'aaaaaaaaaaaa', 'password1234']) {
+      const result = await createStaffUser(database.db, admin, { email: 'weak@example.com', name: 'Weak', role: 'viewer', password });
+      expect(result).toMatchObject({ ok: false, code: 'weak_password' });
+    }
+    expect(await database.db.select().from(staffUsers).where(eq(staffUsers.email, 'weak@example.com'))).toHaveLength(0);
   });
 
   it('ends sessions after 15 idle minutes and after 12 hours, and on sign-out', async () => {

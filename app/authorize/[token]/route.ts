@@ -10,7 +10,7 @@ import { getDb } from '@/lib/db';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 
 export const dynamic = 'force-dynamic';
-const ERROR_KEYS = ['consult_failed', 'consult_unavailable', 'method_not_offered', 'terminal_unsupported'];
+const ERROR_KEYS = ['consult_failed', 'consult_unavailable', 'method_not_offered', 'terminal_unsupported', 'too_many_attempts'];
 
 export async function GET(request: NextRequest, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

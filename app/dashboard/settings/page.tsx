@@ -10,6 +10,7 @@ import { env } from '@/lib/env';
 import { PAYMENT_METHODS } from '@/lib/alipay';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { MerchantSettingsForm } from './merchant-settings-form';
+import { SigningKeysSection } from './signing-keys-section';
 import { METHOD_FIELD_PREFIX, refundLimitsToText } from './settings-form-input';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -57,6 +58,7 @@ export default async function SettingsPage() {
           <dd className="mt-1 text-sm">{limits.length ? limits.map(([c, v]) => `${c} ${v}`).join(', ') : t('noLimits')}</dd>
         </div>
       </dl>
+      <SigningKeysSection />
       {can(actor.role, 'settings.manage') ? (
         <section className="mt-8 rounded-lg border border-slate-200 bg-white p-6">
           <MerchantSettingsForm

@@ -55,6 +55,11 @@ export const agreements = pgTable(
     buyerBindingIndex: text('buyer_binding_index').notNull(),
     /** HMAC of the authCode that was (or is being) exchanged: a second code is refused, the same one is a duplicate. */
     authCodeIndex: text('auth_code_index').unique(),
+    /**
+     * HMAC of the authCode Antom paired with this authState in its signed AUTHCODE_CREATED notification.
+     * The buyer's return may only exchange this code (a code seen in a URL proves nothing about whose it is).
+     */
+    notifiedAuthCodeIndex: text('notified_auth_code_index'),
     applyStartedAt: timestamp('apply_started_at', { withTimezone: true }),
     accessTokenCiphertext: text('access_token_ciphertext'),
     accessTokenIndex: text('access_token_index').unique(),
@@ -66,15 +71,31 @@ export const agreements = pgTable(
     userLoginIdMasked: text('user_login_id_masked'),
     failureCode: text('failure_code'),
     failureMessage: text('failure_message'),
+    /** Single-flight claim of the token refresher: set while one worker refreshes, cleared after. */
+    tokenRefreshStartedAt: timestamp('token_refresh_started_at', { withTimezone: true }),
+    tokenRefreshedAt: timestamp('token_refreshed_at', { withTimezone: true }),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: text('revoked_by'),
+    /** Set by the one caller that owns the revoke call at Antom; concurrent revokers wait for its outcome. */
+    revokeStartedAt: timestamp('revoke_started_at', { withTimezone: true }),
+    /** Caller address of the start request, for the per-IP cap on new attempts (validated IP text). */
+    startIp: text('start_ip'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('agreements_customer_idx').on(t.customerId, t.createdAt),
     index('agreements_status_idx').on(t.status, t.createdAt),
+    // Caps on new attempts per link and per client IP count recent rows.
+    index('agreements_link_idx').on(t.linkId, t.createdAt),
+    index('agreements_start_ip_idx').on(t.startIp, t.createdAt),
+    // The return refuses a code another agreement was notified of.
+    index('agreements_notified_code_idx').on(t.notifiedAuthCodeIndex),
+    // Dashboard list: wallet filter with the (created_at, id) keyset; header search by masked wallet login.
+    index('agreements_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
+    index('agreements_created_idx').on(t.createdAt, t.id),
+    index('agreements_login_masked_idx').on(t.userLoginIdMasked),
     // The refresher scans live tokens by expiry.
     index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
   ],

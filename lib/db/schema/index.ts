@@ -6,5 +6,6 @@ export * from './customers';
 export * from './merchant-settings';
 export * from './staff';
 export * from './payments';
+export * from './notifications';
 export * from './reconciliation';
 export * from './customs';

@@ -9,6 +9,8 @@ export const merchantSettings = pgTable('merchant_settings', {
   merchantName: text('merchant_name').notNull().default('Daikou demo merchant'),
   contractedMethods: text('contracted_methods').array().notNull().default([]),
   operatorRefundLimits: jsonb('operator_refund_limits').$type<Record<string, string>>().notNull().default({}),
+  /** Per-currency ceiling (minor units) of one charge by an operator; admins are not limited. */
+  operatorChargeLimits: jsonb('operator_charge_limits').$type<Record<string, string>>().notNull().default({}),
   merchantKeyFingerprint: text('merchant_key_fingerprint'),
   alipayKeyFingerprint: text('alipay_key_fingerprint'),
   /** Registration number and registered name at China customs (declare's merchantCustomsInfo). */

@@ -13,6 +13,8 @@ export const staffUsers = pgTable('staff_users', {
   /** Consecutive failed sign-ins since the last success or lock. */
   failedAttempts: integer('failed_attempts').notNull().default(0),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  /** Progressive throttle: sign-in attempts before this instant are refused without being counted. */
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

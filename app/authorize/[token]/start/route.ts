@@ -5,7 +5,7 @@ import { buyerQuery } from '@/components/buyer/language-form';
 import { isLocale } from '@/i18n/locales';
 import { getAgreementDeps } from '@/lib/agreements/app-deps';
 import { detectTerminal } from '@/lib/agreements/detect-terminal';
-import { startAuthorization } from '@/lib/agreements/start-authorization';
+import { isLinkProblemCode, startAuthorization } from '@/lib/agreements/start-authorization';
 import { clientIp } from '@/lib/auth/client-ip';
 import { ensureBuyerBinding, rememberBuyerLocale } from '@/lib/buyer/buyer-cookie';
 import { isSameOriginPost, readSmallForm } from '@/lib/buyer/same-origin';
@@ -35,6 +35,6 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     clientIp: clientIp((name) => request.headers.get(name)),
   });
   if (result.ok) return seeOther(result.data.redirectUrl, request.url);
-  const error = result.code.startsWith('link_') ? undefined : result.code;
+  const error = isLinkProblemCode(result.code) ? undefined : result.code;
   return seeOther(`/authorize/${token}${buyerQuery({ lang, app, region, error: error ?? 'generic', wallet: method })}`, request.url);
 }

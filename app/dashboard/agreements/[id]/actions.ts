@@ -5,6 +5,12 @@ import { z } from 'zod';
 import { getAgreementDeps } from '@/lib/agreements/app-deps';
 import { revokeAgreement } from '@/lib/agreements/revoke-agreement';
 import { staffAction } from '@/lib/auth/staff-action';
+import { formatAmount } from '@/lib/money';
+import { getPaymentDeps } from '@/lib/payments/app-deps';
+import { charge } from '@/lib/payments/charge';
+import { createPaymentRequest } from '@/lib/payments/create-payment-request';
+import { env } from '@/lib/env';
+import { parseStaffAmount } from '@/lib/payments/parse-staff-amount';
 
 export const revokeAgreementAction = staffAction({
   schema: z.object({ agreementId: z.uuid() }),
@@ -14,5 +20,59 @@ export const revokeAgreementAction = staffAction({
     // Revalidate on failure too: a failed revoke still adds a timeline entry.
     revalidatePath(`/dashboard/agreements/${input.agreementId}`);
     return result;
+  },
+});
+
+/**
+ * Staff charge from the agreement page. The amount arrives as typed ("9,900", "12.50") with the currency the
+ * form showed; the operation key is generated per form render, so a double submit or a retried request is the
+ * same charge. The service checks the permission and the operator's limit again.
+ */
+export const chargeAgreementAction = staffAction({
+  schema: z.object({
+    agreementId: z.uuid(),
+    amount: z.string().max(40),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'Unknown currency'),
+    description: z.string().max(300),
+    operationKey: z.uuid({ error: 'This form is out of date; reload the page.' }),
+  }),
+  permission: 'payments.charge',
+  run: async ({ actor }, input) => {
+    const amount = parseStaffAmount(input.amount, input.currency);
+    if (!amount.ok) return { ok: false, code: 'amount_invalid', error: amount.error, fieldErrors: { amount: [amount.error] } };
+    const result = await charge(await getPaymentDeps(), {
+      agreementId: input.agreementId,
+      amountMinor: amount.minor,
+      currency: input.currency,
+      description: input.description,
+      operationKey: `staff:${input.operationKey}`,
+      initiator: { kind: 'staff', actor },
+    });
+    revalidatePath(`/dashboard/agreements/${input.agreementId}`);
+    if (!result.ok) return result;
+    const p = result.data.payment;
+    return {
+      ok: true,
+      data: { paymentId: p.id, status: p.status, amount: formatAmount(p.amountMinor, p.currency), failureMessage: p.failureMessage, replayed: result.data.replayed },
+    };
+  },
+});
+
+/** Staff ask the buyer to confirm one payment: returns the /pay link, shown once (only its hash is stored). */
+export const createPaymentRequestAction = staffAction({
+  schema: z.object({
+    agreementId: z.uuid(),
+    amount: z.string().max(40),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'Unknown currency'),
+    description: z.string().max(300),
+  }),
+  permission: 'payments.charge',
+  run: async ({ actor }, input) => {
+    const amount = parseStaffAmount(input.amount, input.currency);
+    if (!amount.ok) return { ok: false, code: 'amount_invalid', error: amount.error, fieldErrors: { amount: [amount.error] } };
+    const result = await createPaymentRequest(await getPaymentDeps(), actor, { agreementId: input.agreementId, amountMinor: amount.minor, currency: input.currency, description: input.description });
+    revalidatePath(`/dashboard/agreements/${input.agreementId}`);
+    if (!result.ok) return result;
+    return { ok: true, data: { paymentId: result.data.paymentId, url: new URL(result.data.path, env().APP_URL).toString(), amount: formatAmount(amount.minor, input.currency) } };
   },
 });

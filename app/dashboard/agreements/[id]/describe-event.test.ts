@@ -2,6 +2,7 @@ import { createTranslator } from 'next-intl';
 import { describe, expect, it } from 'vitest';
 import en from '@/messages/en/dashboard.json';
 import zh from '@/messages/zh-CN/dashboard.json';
+import { AGREEMENT_EVENT_TYPES, type AgreementEventDetails } from '@/lib/agreements/agreement-events';
 import { describeEvent } from './describe-event';
 
 // The detail shapes lib/agreements records (recordAgreementEvent call sites).
@@ -18,6 +19,10 @@ const EVENTS: [string, Record<string, unknown> | null][] = [
   ['return_refused', { reason: 'foreign_browser' }],
   ['return_refused', { reason: 'reused_state' }],
   ['return_refused', { reason: 'expired_state' }],
+  ['consult', { outcome: 'not_sent', resultCode: 'INVALID_REQUEST', terminalType: 'WEB', osType: null }],
+  ['apply_token', { source: 'redirect', outcome: 'succeeded', resultCode: 'SUCCESS' }],
+  ['expired', { cause: 'job', reason: 'AUTH_STATE_EXPIRED' }],
+  ['invalidated', { cause: 'job', reason: 'The access token is invalid.', resultCode: 'INVALID_ACCESS_TOKEN' }],
   ['something_new', { a: 1, b: { c: true } }],
   ['something_new', null],
 ];
@@ -47,5 +52,30 @@ describe('describeEvent', () => {
     const translate = translatorFor(locale, messages);
     // A missing or malformed message throws (onError above) instead of printing its key.
     for (const [type, detail] of EVENTS) expect(describeEvent(translate, type, detail)).not.toMatch(/events\.|\{(outcome|resultCode|reason|source|by|type|detail)\}/);
+  });
+
+  it('describes every agreement event type with its own words (none falls through to the generic detail line)', () => {
+    // One sample detail per type; the Record type makes this list fail to compile when a type is added.
+    const samples: { [K in keyof AgreementEventDetails]: AgreementEventDetails[K] } = {
+      consult: { outcome: 'succeeded', resultCode: 'SUCCESS', terminalType: 'WEB', osType: null },
+      returned: { withCode: true },
+      apply_token: { source: 'notification', outcome: 'unknown', resultCode: 'TIMEOUT' },
+      notification: { type: 'AUTHCODE_CREATED' },
+      revoke: { by: 'buyer', outcome: 'failed', resultCode: 'INVALID_ACCESS_TOKEN' },
+      return_refused: { reason: 'expired_state' },
+      notification_refused: { type: 'AUTHCODE_CREATED', reason: 'code_mismatch' },
+      expired: { cause: 'job', reason: 'AUTH_STATE_EXPIRED' },
+      invalidated: { cause: 'api', reason: 'Token rejected', resultCode: 'INVALID_ACCESS_TOKEN' },
+      token_refreshed: { outcome: 'succeeded', resultCode: 'SUCCESS', accessTokenExpiresAt: '2026-12-01T04:00:00.000Z' },
+      token_expired: { cause: 'job', reason: 'The refresh token is past its expiry.' },
+    };
+    for (const [locale, messages] of [['en', en], ['zh-CN', zh]] as const) {
+      const translate = translatorFor(locale, messages);
+      for (const type of AGREEMENT_EVENT_TYPES) {
+        const words = describeEvent(translate, type, samples[type] as Record<string, unknown>);
+        expect(words, `${locale} ${type}`).not.toMatch(/^(Details|详情)/);
+        expect(translate(`type.${type}`), `${locale} type.${type}`).not.toBe(`type.${type}`);
+      }
+    }
   });
 });

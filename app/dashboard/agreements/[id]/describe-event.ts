@@ -1,4 +1,8 @@
+import { AGREEMENT_EVENT_TYPES, type AgreementEventType } from '@/lib/agreements/agreement-events';
+
 type Translate = (key: string, values?: Record<string, string | number>) => string;
+
+const isKnownType = (type: string): type is AgreementEventType => (AGREEMENT_EVENT_TYPES as readonly string[]).includes(type);
 
 const text = (v: unknown) => (typeof v === 'string' && v ? v : '—');
 
@@ -8,7 +12,10 @@ const text = (v: unknown) => (typeof v === 'string' && v ? v : '—');
  */
 export function describeEvent(t: Translate, type: string, detail: Record<string, unknown> | null): string {
   const d = detail ?? {};
-  const outcome = (v: unknown) => (v === 'success' || v === 'failed' || v === 'unknown' ? t(`outcome.${v}`) : text(v));
+  if (!isKnownType(type)) return describeOther(t, d);
+  // 'success' is how rows written before the outcome classifier said 'succeeded'.
+  const outcome = (v: unknown) =>
+    v === 'success' || v === 'succeeded' ? t('outcome.success') : v === 'failed' || v === 'unknown' || v === 'not_sent' ? t(`outcome.${v}`) : text(v);
   switch (type) {
     case 'consult':
       return t('consult', {
@@ -38,9 +45,25 @@ export function describeEvent(t: Translate, type: string, detail: Record<string,
       });
     case 'return_refused':
       return d.reason === 'foreign_browser' || d.reason === 'reused_state' || d.reason === 'expired_state' ? t(`refused.${d.reason}`) : t('refused.other', { reason: text(d.reason) });
+    case 'notification_refused':
+      return t('notificationRefused', { type: text(d.type), reason: text(d.reason) });
+    case 'expired':
+      return t('expired', { reason: text(d.reason) });
+    case 'invalidated':
+      return t('invalidated', { reason: text(d.reason), resultCode: text(d.resultCode) });
+    case 'token_refreshed':
+      return t('tokenRefreshed', { outcome: outcome(d.outcome), resultCode: text(d.resultCode), expiresAt: text(d.accessTokenExpiresAt) });
+    case 'token_expired':
+      return t('tokenExpired', { reason: text(d.reason) });
     default: {
-      const fields = Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
-      return fields.length ? t('otherDetail', { detail: fields.join(', ') }) : t('noDetail');
+      // Exhaustive: a new AgreementEventType that is not described here fails to compile.
+      const unhandled: never = type;
+      return describeOther(t, { type: unhandled, ...d });
     }
   }
+}
+
+function describeOther(t: Translate, d: Record<string, unknown>): string {
+  const fields = Object.entries(d).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return fields.length ? t('otherDetail', { detail: fields.join(', ') }) : t('noDetail');
 }

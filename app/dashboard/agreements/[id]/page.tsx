@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -13,6 +14,11 @@ import { AgreementStatusBadge } from '../agreement-status-badge';
 import { WalletName } from '../wallet-name';
 import { describeEvent } from './describe-event';
 import { RevokeAgreementForm } from './revoke-agreement-form';
+import { ChargeForm } from './charge-form';
+import { PaymentRequestForm } from './payment-request-form';
+import { Badge } from '@/components/ui/badge';
+import { formatAmount } from '@/lib/money';
+import { listAgreementPayments } from '@/lib/payments/list-agreement-payments';
 
 export const metadata: Metadata = { title: 'Agreement' };
 
@@ -26,6 +32,8 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
   if (!detail) notFound();
   const { agreement, customer, events } = detail;
   const t = await getTranslations('agreement');
+  const ct = await getTranslations('charge');
+  const agreementPayments = await listAgreementPayments(await getDb(), agreement.id);
   const ev = await getTranslations('events');
   const method = getPaymentMethod(agreement.paymentMethod);
   const fields: [string, React.ReactNode][] = [
@@ -65,6 +73,56 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
           </div>
         ))}
       </dl>
+      {agreement.status === 'ACTIVE' && method && can(actor.role, 'payments.charge') ? (
+        <section aria-labelledby="charge-heading" className="mt-6 max-w-xl rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="charge-heading" className="mb-2 text-base font-semibold">
+            {ct('heading')}
+          </h2>
+          <ChargeForm agreementId={agreement.id} currency={method.currency} wallet={method.nameEn} login={agreement.userLoginIdMasked ?? ''} operationKey={randomUUID()} />
+        </section>
+      ) : null}
+      {agreement.status === 'ACTIVE' && method && can(actor.role, 'payments.charge') ? (
+        <section aria-labelledby="request-heading" className="mt-6 max-w-xl rounded-lg border border-slate-200 bg-white p-4">
+          <h2 id="request-heading" className="mb-2 text-base font-semibold">
+            {ct('requestHeading')}
+          </h2>
+          <PaymentRequestForm agreementId={agreement.id} currency={method.currency} />
+        </section>
+      ) : null}
+      <section aria-labelledby="payments-heading" className="mt-6">
+        <h2 id="payments-heading" className="text-lg font-semibold">
+          {ct('payments')}
+        </h2>
+        {agreementPayments.length === 0 ? (
+          <p className="mt-2 text-sm text-slate-700">{ct('noPayments')}</p>
+        ) : (
+          <div className="mt-2 overflow-x-auto">
+            <table className="min-w-full text-left text-sm" data-testid="agreement-payments">
+              <caption className="sr-only">{ct('paymentsCaption')}</caption>
+              <thead>
+                <tr className="border-b border-slate-300 text-xs uppercase text-slate-700">
+                  <th scope="col" className="py-2 pr-4">{ct('created')}</th>
+                  <th scope="col" className="py-2 pr-4">{ct('amountColumn')}</th>
+                  <th scope="col" className="py-2 pr-4">{ct('status')}</th>
+                  <th scope="col" className="py-2 pr-4">{ct('reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agreementPayments.map((p) => (
+                  <tr key={p.id} className="border-b border-slate-200">
+                    <td className="py-2 pr-4"><UtcTime value={p.createdAt} /></td>
+                    <td className="py-2 pr-4 font-mono">
+                      <Link href={`/dashboard/payments/${p.id}`} className="text-blue-800 underline">{formatAmount(p.amountMinor, p.currency)}</Link>
+                    </td>
+                    <td className="py-2 pr-4"><Badge tone={p.status === 'SUCCEEDED' ? 'green' : p.status === 'FAILED' ? 'red' : p.status === 'CANCELLED' ? 'slate' : 'amber'}>{p.status}</Badge></td>
+                    <td className="py-2 pr-4">{p.failureMessage ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       {agreement.status === 'ACTIVE' && can(actor.role, 'payments.cancel') ? (
         <section aria-labelledby="revoke-heading" className="mt-6 max-w-xl rounded-lg border border-red-200 bg-white p-4">
           <h2 id="revoke-heading" className="mb-2 text-base font-semibold">

@@ -37,7 +37,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const db = await getDb();
   const customer = await getCustomer(db, id);
   if (!customer) notFound();
-  const [links, agreements] = await Promise.all([listAuthorizationLinks(db, customer.id), listAgreements(db, { customerId: customer.id, limit: 100 })]);
+  const [links, agreements] = await Promise.all([listAuthorizationLinks(db, actor, customer.id), listAgreements(db, { customerId: customer.id, limit: 100 })]);
   const t = await getTranslations('customer');
   const c = await getTranslations('customers');
   const ls = await getTranslations('linkStatus');

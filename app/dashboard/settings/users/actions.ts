@@ -3,6 +3,7 @@
 import { staffAction } from '@/lib/auth/staff-action';
 import { createStaffUser, createStaffUserInput } from '@/lib/staff/create-staff-user';
 import { revokeStaffSessions, revokeStaffSessionsInput } from '@/lib/staff/revoke-staff-sessions';
+import { unlockStaffUser, unlockStaffUserInput } from '@/lib/staff/unlock-staff-user';
 import { updateStaffUser, updateStaffUserInput } from '@/lib/staff/update-staff-user';
 
 const PAGE = '/dashboard/settings/users';
@@ -25,5 +26,12 @@ export const revokeStaffSessionsAction = staffAction({
   schema: revokeStaffSessionsInput,
   permission: 'sessions.revoke',
   run: ({ db, actor }, input) => revokeStaffSessions(db, actor, input),
+  revalidate: PAGE,
+});
+
+export const unlockStaffUserAction = staffAction({
+  schema: unlockStaffUserInput,
+  permission: 'users.manage',
+  run: ({ db, actor }, input) => unlockStaffUser(db, actor, input),
   revalidate: PAGE,
 });

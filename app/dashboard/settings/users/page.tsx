@@ -37,7 +37,7 @@ export default async function StaffUsersPage() {
             </td>
             <td className="px-4 py-3">{user.activeSessions}</td>
             <td className="px-4 py-3">
-              <StaffUserActions userId={user.id} email={user.email} role={user.role} disabled={user.disabledAt !== null} isSelf={user.id === actor.userId} />
+              <StaffUserActions userId={user.id} email={user.email} role={user.role} disabled={user.disabledAt !== null} locked={user.lockedUntil !== null && user.lockedUntil > now} isSelf={user.id === actor.userId} />
             </td>
           </tr>
         ))}

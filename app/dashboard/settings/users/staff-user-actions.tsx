@@ -4,7 +4,7 @@ import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/staff-action';
-import { revokeStaffSessionsAction, updateStaffUserAction } from './actions';
+import { revokeStaffSessionsAction, unlockStaffUserAction, updateStaffUserAction } from './actions';
 import { ActionMessage } from '@/components/ui/action-message';
 
 interface Props {
@@ -12,17 +12,19 @@ interface Props {
   email: string;
   role: 'admin' | 'operator' | 'viewer';
   disabled: boolean;
+  locked: boolean;
   isSelf: boolean;
 }
 
 /** Per-row controls: change role, disable/enable, sign out everywhere — each a form with its own result. */
-export function StaffUserActions({ userId, email, role, disabled, isSelf }: Props) {
+export function StaffUserActions({ userId, email, role, disabled, locked, isSelf }: Props) {
   const t = useTranslations('users');
   const roles = useTranslations('roles');
   const [roleState, roleAction, rolePending] = useActionState(updateStaffUserAction, null as ActionResult<unknown> | null);
   const [statusState, statusAction, statusPending] = useActionState(updateStaffUserAction, null as ActionResult<unknown> | null);
   const [revokeState, revokeAction, revokePending] = useActionState(revokeStaffSessionsAction, null as ActionResult<unknown> | null);
-  const failure = [roleState, statusState, revokeState].find((s) => s && !s.ok);
+  const [unlockState, unlockAction, unlockPending] = useActionState(unlockStaffUserAction, null as ActionResult<unknown> | null);
+  const failure = [roleState, statusState, revokeState, unlockState].find((s) => s && !s.ok);
   const selectId = `role-${userId}`;
   return (
     <div className="flex flex-wrap items-center gap-2">
@@ -51,6 +53,14 @@ export function StaffUserActions({ userId, email, role, disabled, isSelf }: Prop
           </Button>
         </form>
       )}
+      {locked ? (
+        <form action={unlockAction}>
+          <input type="hidden" name="userId" value={userId} />
+          <Button type="submit" variant="secondary" disabled={unlockPending}>
+            {t('unlock')}
+          </Button>
+        </form>
+      ) : null}
       <form action={revokeAction}>
         <input type="hidden" name="userId" value={userId} />
         <Button type="submit" variant="ghost" disabled={revokePending}>

@@ -1,0 +1,111 @@
+'use client';
+
+import Link from 'next/link';
+import { useLocale, useTranslations } from 'next-intl';
+import { useActionState, useState } from 'react';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/field';
+import type { ActionResult } from '@/lib/auth/staff-action';
+import { formatAmount } from '@/lib/money';
+import { parseStaffAmount } from '@/lib/payments/parse-staff-amount';
+import { chargeAgreementAction } from './actions';
+
+type ChargeState = ActionResult<{ paymentId: string; status: string; amount: string; failureMessage: string | null; replayed: boolean }> | null;
+
+const EXAMPLES: Record<string, string> = { KRW: '9,900', JPY: '1,500', VND: '125,000', IDR: '50,000' };
+
+/**
+ * Staff charge: type the amount as said ("9,900" KRW, "12.50" PHP), review the formatted amount, confirm.
+ * The operation key comes from the server per render, so a double click or a retried POST is one charge;
+ * after a charge the page re-renders with a fresh key for the next one.
+ */
+export function ChargeForm({ agreementId, currency, wallet, login, operationKey }: { agreementId: string; currency: string; wallet: string; login: string; operationKey: string }) {
+  const t = useTranslations('charge');
+  const locale = useLocale();
+  const [state, action, pending] = useActionState(chargeAgreementAction, null as ChargeState);
+  const [amount, setAmount] = useState('');
+  const [description, setDescription] = useState('');
+  const [review, setReview] = useState<string | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const serverErrors = state && !state.ok ? state.fieldErrors : undefined;
+
+  function startReview() {
+    const parsed = parseStaffAmount(amount, currency);
+    if (!parsed.ok) return setLocalError(parsed.error);
+    if (description.trim() === '') return setLocalError(null), setReview(null);
+    setLocalError(null);
+    setReview(formatAmount(parsed.minor, currency, locale));
+  }
+
+  return (
+    <form action={action} className="space-y-3" onSubmit={() => setReview(null)}>
+      <input type="hidden" name="agreementId" value={agreementId} />
+      <input type="hidden" name="currency" value={currency} />
+      <input type="hidden" name="operationKey" value={operationKey} />
+      <p className="text-sm text-slate-700">{t('intro')}</p>
+      <TextField
+        id="charge-amount"
+        name="amount"
+        label={t('amount', { currency })}
+        hint={t('amountHint', { example: EXAMPLES[currency] ?? '12.50' })}
+        inputMode="decimal"
+        autoComplete="off"
+        required
+        value={amount}
+        readOnly={review !== null}
+        onChange={(e) => setAmount(e.target.value)}
+        errors={localError ? [localError] : serverErrors?.amount}
+      />
+      <TextField
+        id="charge-description"
+        name="description"
+        label={t('description')}
+        hint={t('descriptionHint')}
+        maxLength={256}
+        required
+        value={description}
+        readOnly={review !== null}
+        onChange={(e) => setDescription(e.target.value)}
+        errors={serverErrors?.description}
+      />
+      {review === null ? (
+        <Button type="button" onClick={startReview} disabled={pending || description.trim() === '' || amount.trim() === ''}>
+          {t('review')}
+        </Button>
+      ) : (
+        <div className="space-y-2 rounded-md border border-blue-200 bg-blue-50 p-3">
+          <p className="text-sm font-medium text-slate-900" data-testid="charge-review">
+            {t('confirmText', { amount: review, wallet, login })}
+          </p>
+          <div className="flex flex-wrap gap-2">
+            <Button type="submit" disabled={pending}>
+              {pending ? t('charging') : t('confirm', { amount: review })}
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setReview(null)} disabled={pending}>
+              {t('edit')}
+            </Button>
+          </div>
+        </div>
+      )}
+      <div aria-live="polite" className="text-sm">
+        {state?.ok ? (
+          <p className={state.data.status === 'SUCCEEDED' ? 'text-green-800' : state.data.status === 'FAILED' ? 'text-red-700' : 'text-slate-800'} role={state.data.status === 'FAILED' ? 'alert' : undefined}>
+            {state.data.status === 'SUCCEEDED'
+              ? t('succeeded', { amount: state.data.amount })
+              : state.data.status === 'FAILED'
+                ? t('failed', { reason: state.data.failureMessage ?? '' })
+                : t('pending')}{' '}
+            <Link href={`/dashboard/payments/${state.data.paymentId}`} className="text-blue-800 underline">
+              {t('viewPayment')}
+            </Link>
+          </p>
+        ) : null}
+        {state && !state.ok ? (
+          <p role="alert" className="text-red-700">
+            {state.error}
+          </p>
+        ) : null}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,69 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { ActionMessage } from '@/components/ui/action-message';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/field';
+import type { ActionResult } from '@/lib/auth/staff-action';
+import { formatAmount } from '@/lib/money';
+import { parseStaffAmount } from '@/lib/refunds/parse-staff-amount';
+import { createRefundAction } from './actions';
+
+interface RefundFormLabels {
+  amount: string;
+  amountHint: string;
+  reason: string;
+  reasonHint: string;
+  /** With `{amount}` in it. */
+  preview: string;
+  previewInvalid: string;
+  submit: string;
+  submitting: string;
+  /** With `{amount}`. */
+  done: string;
+  pendingDone: string;
+}
+
+type Result = ActionResult<{ refundId: string; state: 'succeeded' | 'pending'; amountMinor: string; currency: string }>;
+
+/**
+ * Amount + reason. The typed amount is shown back formatted ("You are about to refund ₱12.50") before it is
+ * sent, so a KRW "9,900" or a PHP "12.50" is confirmed as what it means. The operation key comes from the
+ * server render: a double submit is one refund; after success the page re-renders with a fresh key.
+ */
+export function RefundForm({ paymentId, currency, locale, operationKey, defaultAmount, labels }: { paymentId: string; currency: string; locale: string; operationKey: string; defaultAmount?: string; labels: RefundFormLabels }) {
+  const [state, action, pending] = useActionState(createRefundAction, null as Result | null);
+  const [typed, setTyped] = useState(defaultAmount ?? '');
+  const parsed = typed.trim() ? parseStaffAmount(typed, currency) : null;
+  const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
+  const done =
+    state?.ok === true
+      ? (state.data.state === 'succeeded' ? labels.done : labels.pendingDone).replace('{amount}', formatAmount(BigInt(state.data.amountMinor), state.data.currency, locale))
+      : undefined;
+  return (
+    <form action={action} className="space-y-3" data-testid="refund-form">
+      <input type="hidden" name="paymentId" value={paymentId} />
+      <input type="hidden" name="operationKey" value={operationKey} />
+      <TextField
+        id="refund-amount"
+        name="amount"
+        label={labels.amount}
+        hint={labels.amountHint}
+        inputMode="decimal"
+        autoComplete="off"
+        required
+        value={typed}
+        onChange={(e) => setTyped(e.target.value)}
+        errors={fieldErrors?.amount}
+      />
+      <p aria-live="polite" className="text-sm text-slate-800" data-testid="refund-preview">
+        {parsed ? (parsed.ok ? labels.preview.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.previewInvalid) : null}
+      </p>
+      <TextField id="refund-reason" name="reason" label={labels.reason} hint={labels.reasonHint} required maxLength={256} autoComplete="off" errors={fieldErrors?.reason} />
+      <Button type="submit" disabled={pending}>
+        {pending ? labels.submitting : labels.submit}
+      </Button>
+      <ActionMessage state={state} success={done} />
+    </form>
+  );
+}

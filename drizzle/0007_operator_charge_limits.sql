@@ -1,0 +1,1 @@
+ALTER TABLE "merchant_settings" ADD COLUMN "operator_charge_limits" jsonb DEFAULT '{}'::jsonb NOT NULL;

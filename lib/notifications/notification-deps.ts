@@ -1,0 +1,34 @@
+import type { KeyObject } from 'node:crypto';
+import type { TokenVault } from '@/lib/crypto/token-vault';
+import type { Db } from '@/lib/db/client';
+import type { Enqueue } from '@/lib/jobs/define-job';
+
+/** The notify URLs Antom calls, one per kind (the simulator and the Antom console use the same three). */
+export const NOTIFY_CHANNELS = ['payment', 'refund', 'authorization'] as const;
+export type NotifyChannel = (typeof NOTIFY_CHANNELS)[number];
+
+/** Route path of a notify URL inside the app (before any public base path). */
+export function notifyRoutePath(channel: NotifyChannel): string {
+  return `/api/alipay/notify/${channel}`;
+}
+
+/** What the notification services need; the app builds it from env (app-deps.ts), tests by hand. */
+export interface NotificationDeps {
+  db: Db;
+  vault: TokenVault;
+  /** Antom's public keys by keyVersion: two during a rotation, both accepted. */
+  publicKeys: Readonly<Record<string, KeyObject>>;
+  /** Our Client-Id: a notification for another client is refused. */
+  clientId: string;
+  /**
+   * The public path of each notify URL exactly as registered with Antom (its signature covers it). Taken
+   * from configuration, never from the request URL, which rewrites and trailing-slash rules can change.
+   */
+  publicPaths: Readonly<Record<NotifyChannel, string>>;
+  /** Follow-up jobs (applyToken after AUTHCODE_CREATED), enqueued only after commit. */
+  enqueue: Enqueue;
+  now?: () => Date;
+}
+
+/** Largest body accepted; Antom's notifications are a few KB. */
+export const MAX_NOTIFICATION_BYTES = 64 * 1024;

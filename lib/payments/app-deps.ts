@@ -1,0 +1,24 @@
+import { TokenVault } from '@/lib/crypto/token-vault';
+import { getDb } from '@/lib/db';
+import { env } from '@/lib/env';
+import { getAlipayClient } from '@/lib/gateway/alipay-client';
+import { enqueueJob } from '@/lib/jobs/process-queue';
+import type { PaymentDeps } from './payment-deps';
+
+/** Where Antom posts PAYMENT_RESULT (the notifications route); a server constant, never user input. */
+export const PAYMENT_NOTIFY_PATH = '/api/alipay/notify/payment';
+
+let vault: TokenVault | undefined;
+
+/** Payment-service dependencies for this web process, from validated configuration. */
+export async function getPaymentDeps(): Promise<PaymentDeps> {
+  const config = env();
+  vault ??= TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY);
+  return {
+    db: await getDb(),
+    alipay: getAlipayClient(),
+    vault,
+    enqueue: enqueueJob,
+    notifyUrl: new URL(PAYMENT_NOTIFY_PATH, config.APP_URL).toString(),
+  };
+}

@@ -1,0 +1,62 @@
+import type { Db } from '@/lib/db/client';
+import { paymentEvents } from '@/lib/db/schema';
+
+/**
+ * Every kind of entry on a payment's timeline. The dashboard words each one (messages/{en,zh-CN}/dashboard.json
+ * `paymentEvents.<type>`); a test keeps the two lists equal, so a new type cannot ship without its wording.
+ */
+export const PAYMENT_EVENT_TYPES = [
+  'payment_created',
+  'confirm_link_created',
+  'buyer_confirmed',
+  'pay_sent',
+  'pay_answered',
+  'resend',
+  'inquiry',
+  'cancel_sent',
+  'cancel_answered',
+  'notification',
+  'resolver_scheduled',
+  'status_changed',
+  'staff_action',
+  'reconciliation_flag',
+  'agreement_invalidated',
+  'customs_declaration_created',
+  'customs_declaration_submitted',
+  'customs_declaration_rejected',
+  'customs_declaration_unknown',
+  'customs_declaration_succeeded',
+  'customs_declaration_failed',
+] as const;
+
+export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
+
+/** What made the entry happen. */
+export const PAYMENT_EVENT_CAUSES = ['staff', 'buyer', 'api', 'schedule', 'notification', 'job', 'system'] as const;
+export type PaymentEventCause = (typeof PAYMENT_EVENT_CAUSES)[number];
+
+export interface PaymentEventInput {
+  paymentId: string;
+  type: PaymentEventType;
+  cause: PaymentEventCause;
+  /** Result codes, statuses, attempt numbers: never tokens, bodies or buyer data. */
+  detail?: Record<string, unknown>;
+  refundId?: string | null;
+  at?: Date;
+}
+
+/** Appends one timeline entry, in the transaction of the change it describes when there is one. */
+export async function recordPaymentEvent(tx: Db, input: PaymentEventInput): Promise<void> {
+  await tx.insert(paymentEvents).values({
+    paymentId: input.paymentId,
+    refundId: input.refundId ?? null,
+    type: input.type,
+    cause: input.cause,
+    detail: input.detail ? normalise(input.detail) : null,
+    ...(input.at ? { createdAt: input.at } : {}),
+  });
+}
+
+function normalise(detail: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(detail, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+}

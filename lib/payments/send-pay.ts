@@ -1,0 +1,78 @@
+import { eq } from 'drizzle-orm';
+import { describeResult, RESULT_CODES, type EndpointRequest } from '@/lib/alipay';
+import { classifyCall, type CallOutcome } from '@/lib/alipay/call-outcome';
+import { markAgreementInvalid } from '@/lib/agreements/mark-agreement-invalid';
+import { guardedTransition } from '@/lib/db/guarded-transition';
+import { payments, type Payment } from '@/lib/db/schema';
+import { applyPaymentResult } from './apply-payment-result';
+import { recordPaymentEvent, type PaymentEventCause } from './payment-events';
+import { nowOf, payBodyAad, paymentSubject, scheduleResolver, type PaymentDeps } from './payment-deps';
+
+/** Seconds before the resolver first looks at a payment Antom said is in process (Antom: re-check after 3–5 s). */
+export const FIRST_INQUIRY_AFTER_SECONDS = 2;
+
+/**
+ * Sends the stored pay request of a payment — the first time or as a byte-identical resend — outside any
+ * transaction, and records what came back. Never retries in the transport (maxRetries 0): the resolver owns
+ * resends, with its count in the database. Returns the payment as it stands afterwards.
+ */
+export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first' | 'resend', cause: PaymentEventCause, options: { sentEventRecorded?: boolean } = {}): Promise<Payment> {
+  if (!payment.requestBodyCiphertext || !payment.requestBodyHash) throw new Error(`payment ${payment.id} has no stored pay request`);
+  const body = deps.vault.open(payment.requestBodyCiphertext, payBodyAad(payment.id));
+  const request = JSON.parse(body) as EndpointRequest<'pay'>;
+  // The first send's 'pay_sent' entry is written with the row itself (one transaction fewer on the hot path).
+  if (kind === 'resend' || !options.sentEventRecorded) {
+    await recordPaymentEvent(deps.db, { paymentId: payment.id, type: kind === 'first' ? 'pay_sent' : 'resend', cause, detail: { attempt: payment.resolverAttempts } });
+  }
+  const outcome = await classifyCall(
+    deps.alipay.pay(request, { maxRetries: 0, subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash }),
+  );
+  return recordPayOutcome(deps, payment, outcome, kind);
+}
+
+/** Maps a pay (or replayed pay) outcome onto the row: S, F, in process, unknown, or not sent. */
+export async function recordPayOutcome(
+  deps: PaymentDeps,
+  payment: Payment,
+  outcome: CallOutcome<{ paymentId?: string | null }>,
+  kind: 'first' | 'resend',
+): Promise<Payment> {
+  const at = nowOf(deps);
+  const antomPaymentId = 'data' in outcome ? (outcome.data?.paymentId ?? null) : null;
+  const answered = { outcome: outcome.kind, resultCode: outcome.resultCode, kind };
+  if (outcome.kind === 'succeeded') {
+    const applied = await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'succeeded', resultCode: outcome.resultCode, cause: 'pay', at });
+    // An applied answer is on the timeline as its status change (source 'pay'); only a no-op answer gets its own entry.
+    if (applied.kind !== 'applied') await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
+    return applied.payment ?? payment;
+  }
+  if (outcome.kind === 'failed' || (outcome.kind === 'not_sent' && kind === 'first')) {
+    // not_sent on the first send: nothing left this process, so the payment simply failed (no money moved).
+    const reason = outcome.reason;
+    return deps.db.transaction(async (tx) => {
+      const applied = await applyPaymentResult(tx, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason, cause: 'pay', at });
+      if (applied.kind !== 'applied') await recordPaymentEvent(tx, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
+      if (outcome.kind === 'failed' && RESULT_CODES[outcome.resultCode]?.actions.includes('reauthorize')) {
+        const invalidated = await markAgreementInvalid(tx, payment.agreementId, { reason: describeResult({ resultStatus: 'F', resultCode: outcome.resultCode }).meaning, resultCode: outcome.resultCode, cause: 'system', at });
+        if (invalidated) await recordPaymentEvent(tx, { paymentId: payment.id, type: 'agreement_invalidated', cause: 'system', detail: { resultCode: outcome.resultCode }, at });
+      }
+      return applied.payment ?? payment;
+    });
+  }
+  // U (in process or not), timeout, 5xx, unverifiable, or a resend that could not leave: the resolver owns it.
+  const inProcess = outcome.kind === 'unknown' && outcome.resultCode === 'PAYMENT_IN_PROCESS';
+  const moved = await guardedTransition(deps.db, payments, {
+    id: payment.id,
+    from: inProcess ? ['CREATED', 'UNKNOWN'] : ['CREATED'],
+    to: inProcess ? 'PROCESSING' : 'UNKNOWN',
+    set: { resultCode: outcome.resultCode, ...(antomPaymentId ? { paymentId: antomPaymentId } : {}), updatedAt: at },
+  });
+  await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
+  if (kind === 'first') {
+    await scheduleResolver(deps, payment.id, inProcess ? FIRST_INQUIRY_AFTER_SECONDS : 1);
+    await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'resolver_scheduled', cause: 'system', at });
+  }
+  if (moved) return moved;
+  const [current] = await deps.db.select().from(payments).where(eq(payments.id, payment.id)).limit(1);
+  return current ?? payment;
+}

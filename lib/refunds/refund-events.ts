@@ -1,0 +1,42 @@
+import type { Db } from '@/lib/db/client';
+import { paymentEvents } from '@/lib/db/schema';
+
+/**
+ * Timeline entries the refund domain writes on the payment. Part A's `recordPaymentEvent`
+ * (lib/payments/payment-events.ts) owns the full list; until it is on main this minimal insert keeps the
+ * same row shape, and the lead folds these types into PAYMENT_EVENT_TYPES.
+ */
+export const REFUND_EVENT_TYPES = [
+  /** Staff asked for a refund; the amount is reserved on the payment. */
+  'refund_requested',
+  /** The answer to the first refund call (S, F, U, timeout, not sent). */
+  'refund_answer',
+  /** The resolver resent the identical request. */
+  'refund_resend',
+  /** The resolver asked inquiryRefund. */
+  'refund_inquiry',
+  /** The refund reached SUCCEEDED (reservation → refunded). */
+  'refund_succeeded',
+  /** The refund reached FAILED (reservation released). */
+  'refund_failed',
+  /** A result that contradicts the refund's final state arrived (kept for reconciliation, nothing moved). */
+  'refund_contradiction',
+] as const;
+
+export type RefundEventType = (typeof REFUND_EVENT_TYPES)[number];
+export type RefundEventCause = 'staff' | 'notification' | 'job' | 'system';
+
+/** Appends one timeline entry. `detail` never carries tokens or request bodies. */
+export async function recordRefundEvent(
+  db: Db,
+  input: { paymentId: string; refundId: string; type: RefundEventType; cause: RefundEventCause; detail?: Record<string, unknown>; at?: Date },
+): Promise<void> {
+  await db.insert(paymentEvents).values({
+    paymentId: input.paymentId,
+    refundId: input.refundId,
+    type: input.type,
+    cause: input.cause,
+    detail: input.detail ?? null,
+    ...(input.at ? { createdAt: input.at } : {}),
+  });
+}

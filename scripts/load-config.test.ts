@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { keyFingerprint } from '../lib/alipay/keys';
+import { testKeyPair } from '../lib/alipay/test-support';
+import { EnvError } from '../lib/env';
+import { startGateway } from './launch';
+import { describeGateway, loadConfig } from './load-config';
+
+// Guards the "going live through .env silently keeps the simulator" failure: the gateway decision must
+// see .env, the environment must win over it, and a configured gateway must start no simulator.
+
+const merchant = testKeyPair('merchant');
+const antom = testKeyPair('antom');
+const base64Der = (key: typeof merchant.privateKey) =>
+  key.export({ format: 'der', type: key.type === 'private' ? 'pkcs8' : 'spki' }).toString('base64');
+const LIVE = {
+  ALIPAY_GATEWAY_URL: 'https://open-sea-global.alipay.com',
+  ALIPAY_CLIENT_ID: 'SANDBOX_5YBZ1K2Y2N4L03251',
+  ALIPAY_MERCHANT_PRIVATE_KEY: base64Der(merchant.privateKey),
+  ALIPAY_PUBLIC_KEY: base64Der(antom.publicKey),
+};
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A project folder with an optional .env, as a merchant's checkout would have. */
+function project(dotenv?: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'daikou-config-'));
+  dirs.push(dir);
+  if (dotenv) writeFileSync(path.join(dir, '.env'), Object.entries(dotenv).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+  return dir;
+}
+
+async function simulatorStarts(loaded: ReturnType<typeof loadConfig>): Promise<number> {
+  const startSimulator = vi.fn(async () => ({ close: async () => {} }));
+  const stop = await startGateway(loaded, startSimulator);
+  await stop();
+  return startSimulator.mock.calls.length;
+}
+
+describe('loadConfig: where the gateway comes from', () => {
+  it('.env alone: a gateway in .env is used as written and starts no simulator', async () => {
+    const cwd = project(LIVE);
+    const loaded = loadConfig({ cwd, environment: {} });
+    expect(loaded.gateway).toMatchObject({ kind: 'antom', url: LIVE.ALIPAY_GATEWAY_URL, clientId: LIVE.ALIPAY_CLIENT_ID, source: '.env' });
+    expect(loaded.raw.ALIPAY_MERCHANT_PRIVATE_KEY).toBe(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY);
+    expect(loaded.raw.ALIPAY_PUBLIC_KEY).toBe(LIVE.ALIPAY_PUBLIC_KEY);
+    expect(await simulatorStarts(loaded)).toBe(0);
+  });
+
+  it('environment alone: the same, with no .env file', async () => {
+    const loaded = loadConfig({ cwd: project(), environment: LIVE });
+    expect(loaded.envFile).toBeNull();
+    expect(loaded.gateway).toMatchObject({ kind: 'antom', url: LIVE.ALIPAY_GATEWAY_URL, source: 'environment' });
+    expect(await simulatorStarts(loaded)).toBe(0);
+  });
+
+  it('both: the environment wins variable by variable, .env fills the rest', () => {
+    const cwd = project({ ...LIVE, APP_URL: 'https://pay.example.com', DATABASE_URL: 'postgres://file@127.0.0.1:5432/daikou' });
+    const loaded = loadConfig({
+      cwd,
+      environment: { ALIPAY_GATEWAY_URL: 'https://open-na-global.alipay.com', ALIPAY_CLIENT_ID: 'LIVE_CLIENT', DATABASE_URL: '' },
+    });
+    expect(loaded.gateway).toMatchObject({ url: 'https://open-na-global.alipay.com', clientId: 'LIVE_CLIENT', source: 'environment' });
+    expect(loaded.config.APP_URL).toBe('https://pay.example.com');
+    expect(loaded.raw.ALIPAY_MERCHANT_PRIVATE_KEY).toBe(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY);
+    // Set empty in the environment still beats .env: `DATABASE_URL=` is how the e2e suite asks for PGlite.
+    expect(loaded.config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('no gateway anywhere: the simulator, on SIMULATOR_PORT from .env, with the development keys', async () => {
+    const cwd = project({ SIMULATOR_PORT: '4555', ALIPAY_MERCHANT_PRIVATE_KEY: LIVE.ALIPAY_MERCHANT_PRIVATE_KEY });
+    const loaded = loadConfig({ cwd, environment: {} });
+    expect(loaded.gateway).toMatchObject({ kind: 'simulator', url: 'http://127.0.0.1:4555', clientId: 'DAIKOU_LOCAL' });
+    expect(loaded.raw.ALIPAY_GATEWAY_URL).toBe('http://127.0.0.1:4555');
+    // A key set without a gateway cannot be used with the simulator: ignored, and said so.
+    expect(loaded.raw.ALIPAY_MERCHANT_PRIVATE_KEY).not.toBe(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY);
+    expect(loaded.notices.join('\n')).toMatch(/ALIPAY_MERCHANT_PRIVATE_KEY is set but ALIPAY_GATEWAY_URL is not/);
+    expect(await simulatorStarts(loaded)).toBe(1);
+  });
+
+  it('does not change process.env (the scripts decide when to apply it)', () => {
+    const before = { ...process.env };
+    loadConfig({ cwd: project(LIVE), environment: {} });
+    expect(process.env).toEqual(before);
+  });
+
+  it('generates the local secrets once and reuses them on the next start', () => {
+    const cwd = project();
+    const first = loadConfig({ cwd, environment: {} });
+    const second = loadConfig({ cwd, environment: {} });
+    expect(first.config.AUTH_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(second.config.AUTH_SECRET).toBe(first.config.AUTH_SECRET);
+    expect(second.config.TOKEN_ENCRYPTION_KEY).toBe(first.config.TOKEN_ENCRYPTION_KEY);
+    expect(second.raw.ALIPAY_MERCHANT_PRIVATE_KEY).toBe(first.raw.ALIPAY_MERCHANT_PRIVATE_KEY);
+  });
+});
+
+describe('loadConfig: a half-configured gateway stops the start', () => {
+  it('a gateway in .env without keys names each missing variable and starts nothing', () => {
+    const cwd = project({ ALIPAY_GATEWAY_URL: LIVE.ALIPAY_GATEWAY_URL });
+    expect(() => loadConfig({ cwd, environment: {} })).toThrow(EnvError);
+    try {
+      loadConfig({ cwd, environment: {} });
+    } catch (error) {
+      expect((error as EnvError).lines).toEqual([
+        expect.stringMatching(/^ALIPAY_CLIENT_ID is required when ALIPAY_GATEWAY_URL is set/),
+        expect.stringMatching(/^ALIPAY_MERCHANT_PRIVATE_KEY is required when ALIPAY_GATEWAY_URL is set/),
+        expect.stringMatching(/^ALIPAY_PUBLIC_KEY is required when ALIPAY_GATEWAY_URL is set/),
+      ]);
+    }
+  });
+
+  it('keys pasted into each other\'s slots are named, without echoing key material', () => {
+    const cwd = project({ ...LIVE, ALIPAY_MERCHANT_PRIVATE_KEY: LIVE.ALIPAY_PUBLIC_KEY, ALIPAY_PUBLIC_KEY: LIVE.ALIPAY_MERCHANT_PRIVATE_KEY });
+    try {
+      loadConfig({ cwd, environment: {} });
+      expect.unreachable();
+    } catch (error) {
+      const text = (error as EnvError).lines.join('\n');
+      expect(text).toMatch(/^ALIPAY_MERCHANT_PRIVATE_KEY: A public key/m);
+      expect(text).toMatch(/^ALIPAY_PUBLIC_KEY: A PRIVATE key/m);
+      expect(text).not.toContain(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY.slice(40, 80));
+    }
+  });
+});
+
+describe('describeGateway: what start-up prints', () => {
+  it('live: the gateway, the client id and both key fingerprints', () => {
+    const text = describeGateway(loadConfig({ cwd: project(LIVE), environment: {} })).join('\n');
+    expect(text).toContain('Antom gateway: https://open-sea-global.alipay.com (ALIPAY_GATEWAY_URL from .env)');
+    expect(text).toContain(`client id ${LIVE.ALIPAY_CLIENT_ID}`);
+    expect(text).toContain(keyFingerprint(merchant.publicKey));
+    expect(text).toContain(keyFingerprint(antom.publicKey));
+    expect(text).not.toMatch(/SIMULATOR/);
+    expect(text).not.toContain(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY.slice(40, 80));
+  });
+
+  it('simulator: says plainly that payments go to the local simulator', () => {
+    const text = describeGateway(loadConfig({ cwd: project(), environment: {} })).join('\n');
+    expect(text).toMatch(/NO ANTOM GATEWAY CONFIGURED: payments go to the LOCAL SIMULATOR at http:\/\/127\.0\.0\.1:4010/);
+    expect(text).toMatch(/merchant private key SHA256:/);
+  });
+});

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agreementTokenAad } from '@/lib/crypto/token-vault';
+import { agreements, paymentEvents, payments } from '@/lib/db/schema';
+import { applyPaymentResult } from '@/lib/payments/apply-payment-result';
+import { charge } from '@/lib/payments/charge';
+import { confirmPaymentRequest } from '@/lib/payments/confirm-payment-request';
+import { createPaymentRequest } from '@/lib/payments/create-payment-request';
+import { getBuyerPayment } from '@/lib/payments/get-buyer-payment';
+import { formatAmount } from '@/lib/money';
+import { startPaymentWorld, type PaymentWorld } from '../helpers/payment-world';
+import { testDatabaseKind } from '../helpers/test-database';
+
+let world: PaymentWorld;
+
+async function paymentCount(): Promise<number> {
+  const [row] = await world.database.db.select({ n: count() }).from(payments);
+  return row!.n;
+}
+
+describe(`charge against the simulator (${testDatabaseKind()})`, () => {
+  beforeAll(async () => {
+    world = await startPaymentWorld();
+  }, 60_000);
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  it.each([
+    ['KAKAOPAY', 'KRW', 9_900n, '₩9,900'],
+    ['PAYPAY', 'JPY', 1_500n, '¥1,500'],
+    ['ZALOPAY', 'VND', 125_000n, '₫125,000'],
+    ['DANA', 'IDR', 5_000_000n, 'IDR'],
+    ['GCASH', 'PHP', 12_500n, '₱125.00'],
+    ['ALIPAY_CN', 'CNY', 1_250n, 'CN¥12.50'],
+  ] as const)('%s charges %s in its own minor units: what we show is what the ledger debited (no 100× amounts)', async (wallet, currency, amountMinor, shown) => {
+    const agreementId = await world.activeAgreement(wallet);
+    const result = await charge(world.deps(), { agreementId, amountMinor, currency, description: 'Monthly plan', initiator: { kind: 'staff', actor: world.admin } });
+    expect(result).toMatchObject({ ok: true, data: { payment: { status: 'SUCCEEDED', amountMinor, currency } } });
+    if (!result.ok) return;
+    const ledger = await world.ledgerFor(result.data.payment.paymentRequestId);
+    expect(ledger).toEqual([expect.objectContaining({ kind: 'DEBIT', currency, amountMinor: amountMinor.toString() })]);
+    expect(formatAmount(BigInt(ledger[0]!.amountMinor), currency)).toContain(shown === 'IDR' ? '50,000' : shown);
+  });
+
+  it('a low-balance wallet is declined with the reason in words, and nothing is debited', async () => {
+    const agreementId = await world.activeAgreement('GCASH', 'low-balance');
+    const result = await charge(world.deps(), { agreementId, amountMinor: 50_000n, description: 'Big order', initiator: { kind: 'schedule' } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.data.payment).toMatchObject({ status: 'FAILED', failureCode: 'USER_BALANCE_NOT_ENOUGH' });
+    expect(result.data.payment.failureMessage).toMatch(/balance/i);
+    expect(await world.ledgerFor(result.data.payment.paymentRequestId)).toEqual([]);
+  });
+
+  it('refuses bad input before any row or call: below the minimum, wrong currency, zero, empty description, unknown agreement', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const before = { rows: await paymentCount(), calls: world.payCalls() };
+    const cases = [
+      [{ amountMinor: 50n }, 'amount_invalid'],
+      [{ amountMinor: 0n }, 'amount_invalid'],
+      [{ amountMinor: -100n }, 'amount_invalid'],
+      [{ amountMinor: 1000n, currency: 'KRW' }, 'currency_mismatch'],
+      [{ amountMinor: 1000n, description: '   ' }, 'description_invalid'],
+      [{ amountMinor: 1000n, agreementId: randomUUID() }, 'agreement_not_found'],
+    ] as const;
+    for (const [override, code] of cases) {
+      const result = await charge(world.deps(), { agreementId, description: 'x', initiator: { kind: 'api' }, ...override });
+      expect(result, code).toMatchObject({ ok: false, code });
+    }
+    expect(await paymentCount()).toBe(before.rows);
+    expect(world.payCalls()).toBe(before.calls);
+  });
+
+  it('20 concurrent staff charges with one operation key make one pay call; the same key with another amount is refused', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const operationKey = randomUUID();
+    const before = world.payCalls();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => charge(world.deps(), { agreementId, amountMinor: 12_500n, currency: 'PHP', description: 'Order 7', operationKey, initiator: { kind: 'staff', actor: world.admin } })),
+    );
+    expect(world.payCalls() - before).toBe(1);
+    const ids = new Set(results.map((r) => (r.ok ? r.data.payment.id : r.code)));
+    expect(ids.size).toBe(1);
+    const [row] = await world.database.db.select().from(payments).where(eq(payments.operationKey, operationKey));
+    expect(row?.status).toBe('SUCCEEDED');
+    expect(await world.ledgerFor(row!.paymentRequestId)).toHaveLength(1);
+    const other = await charge(world.deps(), { agreementId, amountMinor: 13_000n, currency: 'PHP', description: 'Order 7', operationKey, initiator: { kind: 'staff', actor: world.admin } });
+    expect(other).toMatchObject({ ok: false, code: 'operation_key_conflict' });
+    expect(world.payCalls() - before).toBe(1);
+  });
+
+  it('an operator is held to the charge limit for the currency; none configured means admins only', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const operator = { ...world.admin, role: 'operator' as const };
+    const result = await charge(world.deps(), { agreementId, amountMinor: 12_500n, description: 'x', initiator: { kind: 'staff', actor: operator } });
+    expect(result).toMatchObject({ ok: false, code: 'over_operator_limit' });
+    const viewer = { ...world.admin, role: 'viewer' as const };
+    await expect(charge(world.deps(), { agreementId, amountMinor: 12_500n, description: 'x', initiator: { kind: 'staff', actor: viewer } })).rejects.toThrow(/payments.charge/);
+  });
+
+  it('INVALID_ACCESS_TOKEN from the wallet marks the agreement invalid with the reason, and the next charge is refused without a call', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const [agreement] = await world.database.db.select().from(agreements).where(eq(agreements.id, agreementId));
+    const token = world.vault.open(agreement!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', 1));
+    await world.sim.control('/simulator/authorizations/revoke', { accessToken: token });
+    const first = await charge(world.deps(), { agreementId, amountMinor: 10_000n, description: 'x', initiator: { kind: 'schedule' } });
+    expect(first).toMatchObject({ ok: true, data: { payment: { status: 'FAILED', failureCode: 'INVALID_ACCESS_TOKEN' } } });
+    const [after] = await world.database.db.select().from(agreements).where(eq(agreements.id, agreementId));
+    expect(after).toMatchObject({ status: 'INVALID', failureCode: 'INVALID_ACCESS_TOKEN' });
+    const calls = world.payCalls();
+    const second = await charge(world.deps(), { agreementId, amountMinor: 10_000n, description: 'x', initiator: { kind: 'schedule' } });
+    expect(second).toMatchObject({ ok: false, code: 'agreement_not_active' });
+    if (!second.ok) expect(second.error).toMatch(/authorize again/);
+    expect(world.payCalls()).toBe(calls);
+  });
+
+  it('applyPaymentResult: a repeat is a duplicate; a success after a local CANCELLED keeps CANCELLED and flags it', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const result = await charge(world.deps(), { agreementId, amountMinor: 10_000n, description: 'x', initiator: { kind: 'api' } });
+    if (!result.ok) throw new Error(result.error);
+    const { paymentRequestId, id } = result.data.payment;
+    const at = new Date();
+    expect((await applyPaymentResult(world.database.db, { paymentRequestId, outcome: 'succeeded', resultCode: 'SUCCESS', cause: 'notification', at })).kind).toBe('duplicate');
+    expect((await applyPaymentResult(world.database.db, { paymentRequestId, outcome: 'cancelled', resultCode: 'SUCCESS', cause: 'cancel', at })).kind).toBe('applied');
+    const late = await applyPaymentResult(world.database.db, { paymentRequestId, outcome: 'succeeded', resultCode: 'SUCCESS', cause: 'notification', at });
+    expect(late.kind).toBe('flagged');
+    expect(late.payment).toMatchObject({ status: 'CANCELLED' });
+    expect(late.payment?.reconciliationFlag).toMatch(/succeeded/);
+    expect((await applyPaymentResult(world.database.db, { paymentRequestId: 'nope', outcome: 'failed', resultCode: 'X', cause: 'notification', at })).kind).toBe('unknown_payment');
+    const events = await world.database.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, id));
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['payment_created', 'pay_sent', 'notification', 'status_changed', 'reconciliation_flag']));
+  });
+
+  it('buyer one-click confirm: a forged form changes nothing; ten clicks at once are one pay call; the used link shows that payment', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const created = await createPaymentRequest(world.deps(), world.admin, { agreementId, amountMinor: 12_500n, description: 'Order 42' });
+    if (!created.ok) throw new Error(created.error);
+    const { token } = created.data;
+    const calls = world.payCalls();
+    expect(await confirmPaymentRequest(world.deps(), { token, formToken: 'forged' })).toMatchObject({ kind: 'forged' });
+    expect(await confirmPaymentRequest(world.deps(), { token: 'x'.repeat(32), formToken: 'x' })).toMatchObject({ kind: 'unknown' });
+    expect(world.payCalls()).toBe(calls);
+    const page = await getBuyerPayment(world.database.db, world.vault, token);
+    if (!page.ok) throw new Error('no page');
+    expect(page.data).toMatchObject({ merchant: 'Sari-Sari Online', wallet: 'GCash' });
+    const clicks = await Promise.all(Array.from({ length: 10 }, () => confirmPaymentRequest(world.deps(), { token, formToken: page.data.formToken })));
+    expect(world.payCalls() - calls).toBe(1);
+    expect(clicks.filter((c) => c.kind === 'confirmed')).toHaveLength(1);
+    expect(clicks.every((c) => c.kind === 'confirmed' || c.kind === 'already_confirmed')).toBe(true);
+    const later = await confirmPaymentRequest(world.deps(), { token, formToken: page.data.formToken });
+    expect(later).toMatchObject({ kind: 'already_confirmed', payment: { status: 'SUCCEEDED', amountMinor: 12_500n } });
+    if (later.kind === 'already_confirmed') expect(await world.ledgerFor(later.payment.paymentRequestId)).toHaveLength(1);
+  });
+});
