@@ -100,7 +100,7 @@ test('declare a payment to customs and see its status reach final', async ({ pag
 
   const form = page.getByTestId('declare-form');
   const option = form.getByRole('option', { name: /E2E-CUSTOMS-ORDER/ });
-  await form.getByLabel('Payment').selectOption({ label: (await option.textContent()) ?? '' });
+  await form.getByLabel('Payment', { exact: true }).selectOption({ label: (await option.textContent()) ?? '' });
   await form.getByLabel('Amount to declare (CNY)').fill('300.00');
   await form.getByLabel('Customs office').selectOption('SHANGHAI');
   await form.getByRole('button', { name: 'Declare' }).click();

@@ -21,6 +21,12 @@ export const PAYMENT_EVENT_TYPES = [
   'staff_action',
   'reconciliation_flag',
   'agreement_invalidated',
+  'customs_declaration_created',
+  'customs_declaration_submitted',
+  'customs_declaration_rejected',
+  'customs_declaration_unknown',
+  'customs_declaration_succeeded',
+  'customs_declaration_failed',
 ] as const;
 
 export type PaymentEventType = (typeof PAYMENT_EVENT_TYPES)[number];
