@@ -12,6 +12,8 @@ import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { seedRefundablePayment } from './e2e-seed-refunds';
+import { seedDemoData } from './demo/demo-data';
+import { seedCustomsPayment } from './e2e-seed-customs';
 import { applyToProcessEnv, loadConfigOrExit } from './load-config';
 
 // The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
@@ -46,8 +48,15 @@ try {
       fixtures[key].push(link.data.token);
     }
   }
+  await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
   await seedRefundablePayment(database.db, actor, config);
+  // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty
+  // Overview and payments list, so the demo rows are opt-in.
+  if (process.env.E2E_DEMO_DATA === '1') {
+    const demo = await seedDemoData(database.db, actor);
+    writeFileSync(path.join(dataDir, 'e2e-demo.json'), JSON.stringify(demo, null, 2));
+  }
 } finally {
   await database.close();
 }

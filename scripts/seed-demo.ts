@@ -1,5 +1,6 @@
-// npm run db:seed-demo — demo data for trying the buyer flow: every wallet contracted, a few customers in
-// different countries, and an open authorization link for each (URLs printed). Stop `npm run dev` first
+// npm run db:seed-demo — demo data: every wallet contracted, a few customers in different countries with an open
+// authorization link each (URLs printed), and a few hundred dashboard rows (scripts/demo/demo-data.ts): agreements,
+// payments in six currencies with every outcome, partial and full refunds. Stop `npm run dev` first
 // when on PGlite (one process may open its files). Safe to run twice: existing customers are reused.
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -10,6 +11,7 @@ import { createCustomer } from '../lib/customers/create-customer';
 import { openDatabase } from '../lib/db/client';
 import { customers, staffUsers } from '../lib/db/schema';
 import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
+import { seedDemoData } from './demo/demo-data';
 import { applyToProcessEnv, loadConfigOrExit } from './load-config';
 
 // Loaded as npm run dev loads it, and made this process's environment for the services it calls.
@@ -35,6 +37,12 @@ try {
     const link = await createAuthorizationLink(database.db, actor, { customerId: customer.id, expiresInHours: 168 });
     if (link.ok) console.log(`${c.country}  ${c.name.padEnd(14)} ${appUrl}/authorize/${link.data.token}`);
   }
+  const summary = await seedDemoData(database.db, actor);
+  console.log(
+    summary
+      ? `Dashboard demo: ${summary.customers} customers, ${summary.agreements} agreements, ${summary.payments} payments, ${summary.refunds} refunds.`
+      : 'Dashboard demo rows already present; not added again.',
+  );
 } finally {
   await database.close();
 }

@@ -1,4 +1,5 @@
 import { getTranslations } from 'next-intl/server';
+import { HeaderSearch } from '@/components/dashboard/header-search';
 import { NavLink } from '@/components/dashboard/nav-link';
 import { SignOutButton } from '@/components/dashboard/sign-out-button';
 import { LocaleSwitcher } from '@/components/locale-switcher';
@@ -6,34 +7,51 @@ import { StaffIntlProvider } from '@/components/staff-intl-provider';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 
-const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'developers', 'settings'] as const;
+const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
 
-// Every /dashboard page: the shell with navigation; the session is checked here and again in each page.
+// Every /dashboard page: the shell with navigation and the header search; the session is checked here and again in each page.
+// On a phone the navigation collapses into a <details> menu (works without JavaScript, keyboard-operable).
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireStaff();
   const t = await getTranslations();
+  const links = (
+    <ul className="flex flex-col gap-1">
+      {SECTIONS.map((section) => (
+        <li key={section}>
+          <NavLink href={section === 'overview' ? '/dashboard' : `/dashboard/${section}`}>{t(`nav.${section}`)}</NavLink>
+        </li>
+      ))}
+      {can(actor.role, 'users.manage') ? (
+        <li>
+          <NavLink href="/dashboard/settings/users">{t('nav.users')}</NavLink>
+        </li>
+      ) : null}
+      {can(actor.role, 'audit.read') ? (
+        <li>
+          <NavLink href="/dashboard/audit">{t('shell.audit')}</NavLink>
+        </li>
+      ) : null}
+    </ul>
+  );
   return (
     <div className="min-h-screen md:flex">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
         {t('common.skipToContent')}
       </a>
       <header className="border-b border-slate-200 bg-white md:w-60 md:shrink-0 md:border-b-0 md:border-r">
-        <div className="flex items-center justify-between px-4 py-4">
+        <div className="flex items-center justify-between px-4 py-3 md:py-4">
           <span className="text-lg font-semibold text-blue-900">{t('common.appName')}</span>
+          <details className="group relative md:hidden">
+            <summary className="flex min-h-10 cursor-pointer list-none items-center rounded-md border border-slate-300 px-3 text-sm font-medium text-slate-900">
+              {t('shell.menu')}
+            </summary>
+            <nav aria-label={t('nav.label')} className="absolute right-0 z-20 mt-2 w-56 rounded-md border border-slate-200 bg-white p-2 shadow-lg">
+              {links}
+            </nav>
+          </details>
         </div>
-        <nav aria-label={t('nav.label')} className="overflow-x-auto px-2 pb-2">
-          <ul className="flex gap-1 md:flex-col">
-            {SECTIONS.map((section) => (
-              <li key={section}>
-                <NavLink href={section === 'overview' ? '/dashboard' : `/dashboard/${section}`}>{t(`nav.${section}`)}</NavLink>
-              </li>
-            ))}
-            {can(actor.role, 'users.manage') ? (
-              <li>
-                <NavLink href="/dashboard/settings/users">{t('nav.users')}</NavLink>
-              </li>
-            ) : null}
-          </ul>
+        <nav aria-label={t('nav.label')} className="hidden px-2 pb-2 md:block">
+          {links}
         </nav>
         <div className="hidden space-y-3 border-t border-slate-200 px-4 py-4 text-sm md:block">
           <p className="truncate text-slate-800" title={actor.email}>
@@ -45,9 +63,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
           <SignOutButton label={t('common.signOut')} />
         </div>
       </header>
-      <div className="flex-1">
-        <div className="flex items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2">
-          <span className="text-sm text-slate-700 md:hidden">{actor.email}</span>
+      <div className="min-w-0 flex-1">
+        <div className="flex flex-wrap items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2">
+          <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
+          <span className="hidden text-sm text-slate-700 sm:inline md:hidden">{actor.email}</span>
           <LocaleSwitcher />
           <span className="md:hidden">
             <SignOutButton label={t('common.signOut')} />

@@ -14,7 +14,9 @@ export function DataTable({
   children: React.ReactNode;
 }) {
   return (
-    <div className={`overflow-x-auto rounded-lg border border-slate-200 bg-white ${className}`}>
+    // relative: screen-reader-only labels inside cells are absolutely positioned; without a positioned ancestor
+    // they escape the scroll box and widen the whole page on a phone.
+    <div className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white ${className}`}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">

@@ -1,6 +1,8 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agreements, agreementStatus, customers, type AgreementStatus } from '@/lib/db/schema';
+import { keyset } from '@/lib/lists/keyset';
+import { EMPTY_FILTERS, endOfDay, UUID, type ListFilters } from '@/lib/lists/parse-list-filters';
 
 export const AGREEMENT_STATUSES: readonly AgreementStatus[] = agreementStatus.enumValues;
 
@@ -11,6 +13,7 @@ export interface AgreementListItem {
   customerId: string;
   customerName: string;
   customerReference: string;
+  userLoginIdMasked: string | null;
   createdAt: Date;
   activatedAt: Date | null;
   accessTokenExpiresAt: Date | null;
@@ -30,24 +33,32 @@ export interface ListAgreementsOptions {
   limit?: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function conditions(filters: ListFilters, customerId: string | null): SQL[] {
+  const where: SQL[] = [];
+  if (filters.status) where.push(eq(agreements.status, filters.status as AgreementStatus));
+  if (filters.wallet) where.push(eq(agreements.paymentMethod, filters.wallet));
+  if (filters.from) where.push(gte(agreements.createdAt, filters.from));
+  if (filters.to) where.push(lt(agreements.createdAt, endOfDay(filters.to)));
+  if (customerId) where.push(eq(agreements.customerId, customerId));
+  if (filters.q) {
+    const q = filters.q;
+    const ids: SQL[] = [eq(agreements.userLoginIdMasked, q), sql`${agreements.customerId} in (select c.id from customers c where c.reference = ${q})`];
+    if (UUID.test(q)) ids.push(eq(agreements.id, q.toLowerCase()));
+    where.push(or(...ids)!);
+  }
+  return where;
+}
 
 /**
- * Agreements newest first with their customer, filtered by status and/or customer, keyset-paginated by
- * (createdAt, id). Only display columns are selected: never token ciphertexts or blind indexes.
- * A malformed cursor yields the first page; a malformed customer id matches nothing.
+ * Agreements matching the filters with their customer, keyset-paginated by (createdAt, id) in the chosen
+ * direction. Only display columns are selected: never token ciphertexts or blind indexes.
  */
-export async function listAgreements(db: Db, options: ListAgreementsOptions = {}): Promise<AgreementPage> {
-  const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
-  const conditions: SQL[] = [];
-  if (options.status) conditions.push(eq(agreements.status, options.status));
-  if (options.customerId) {
-    if (!UUID.test(options.customerId)) return { items: [], nextCursor: null };
-    conditions.push(eq(agreements.customerId, options.customerId));
-  }
-  if (options.after && UUID.test(options.after)) {
-    conditions.push(sql`(${agreements.createdAt}, ${agreements.id}) < (select a.created_at, a.id from agreements a where a.id = ${options.after})`);
-  }
+export async function queryAgreements(db: Db, filters: ListFilters, limit: number, options: { customerId?: string | null; maxLimit?: number } = {}): Promise<AgreementPage> {
+  const size = Math.min(Math.max(limit, 1), options.maxLimit ?? 100);
+  const sort = filters.sort === 'oldest' ? 'oldest' : 'newest';
+  const page = keyset({ sort, createdAt: agreements.createdAt, id: agreements.id, table: 'agreements', after: filters.after });
+  const where = conditions(filters, options.customerId ?? null);
+  if (page.where) where.push(page.where);
   const rows = await db
     .select({
       id: agreements.id,
@@ -56,15 +67,35 @@ export async function listAgreements(db: Db, options: ListAgreementsOptions = {}
       customerId: agreements.customerId,
       customerName: customers.name,
       customerReference: customers.reference,
+      userLoginIdMasked: agreements.userLoginIdMasked,
       createdAt: agreements.createdAt,
       activatedAt: agreements.activatedAt,
       accessTokenExpiresAt: agreements.accessTokenExpiresAt,
     })
     .from(agreements)
     .innerJoin(customers, eq(customers.id, agreements.customerId))
-    .where(conditions.length ? and(...conditions) : undefined)
-    .orderBy(desc(agreements.createdAt), desc(agreements.id))
-    .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...page.orderBy)
+    .limit(size + 1);
+  const items = rows.slice(0, size);
+  return { items, nextCursor: rows.length > size ? items[items.length - 1]!.id : null };
+}
+
+/**
+ * Agreements newest first, filtered by status and/or customer (the customer page's view).
+ * A malformed cursor yields the first page; a malformed customer id matches nothing.
+ */
+export async function listAgreements(db: Db, options: ListAgreementsOptions = {}): Promise<AgreementPage> {
+  if (options.customerId && !UUID.test(options.customerId)) return { items: [], nextCursor: null };
+  const after = options.after && UUID.test(options.after) ? options.after : null;
+  return queryAgreements(db, { ...EMPTY_FILTERS, status: options.status ?? null, after }, options.limit ?? 25, { customerId: options.customerId ?? null });
+}
+
+export async function countAgreements(db: Db, filters: ListFilters): Promise<number> {
+  const where = conditions(filters, null);
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(agreements)
+    .where(where.length ? and(...where) : undefined);
+  return Number(row?.n ?? 0);
 }

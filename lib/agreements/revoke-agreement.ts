@@ -1,10 +1,11 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import { classifyCall } from '@/lib/alipay/call-outcome';
+import { classifyCall } from '@/lib/alipay';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { guardedTransition } from '@/lib/db/guarded-transition';
+import { isUuid } from '@/lib/db/is-uuid';
 import { agreements, type Agreement } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
@@ -32,6 +33,7 @@ export async function revokeAgreement(
   input: { agreementId: string; by: { kind: 'buyer'; customerId: string } | { kind: 'staff'; actor: Actor } },
 ): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode>> {
   if (input.by.kind === 'staff') assertCan(input.by.actor, 'payments.cancel');
+  if (!isUuid(input.agreementId)) return fail('not_found', 'No such authorization.');
   const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, input.agreementId));
   if (!agreement || (input.by.kind === 'buyer' && agreement.customerId !== input.by.customerId)) return fail('not_found', 'No such authorization.');
   if (agreement.status === 'REVOKED' || agreement.status === 'INVALID') return ok({ status: agreement.status });

@@ -12,11 +12,15 @@ export const PERMISSIONS = {
   'refunds.create': ['admin', 'operator'],
   'refunds.unlimited': ['admin'],
   'customers.manage': ['admin', 'operator'],
+  'customs.declare': ['admin', 'operator'],
+  'reconciliation.manage': ['admin', 'operator'],
   'users.manage': ['admin'],
   'sessions.revoke': ['admin'],
   'settings.manage': ['admin'],
   'keys.manage': ['admin'],
   'notifications.replay': ['admin'],
+  // The audit log shows every staff member's activity and sign-in addresses.
+  'audit.read': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,8 @@
-import { desc, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { customers } from '@/lib/db/schema';
+import { keyset } from '@/lib/lists/keyset';
+import { EMPTY_FILTERS, endOfDay, UUID, type ListFilters } from '@/lib/lists/parse-list-filters';
 
 export interface CustomerListItem {
   id: string;
@@ -18,16 +20,30 @@ export interface CustomerPage {
   nextCursor: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function conditions(filters: ListFilters): SQL[] {
+  const where: SQL[] = [];
+  if (filters.from) where.push(gte(customers.createdAt, filters.from));
+  if (filters.to) where.push(lt(customers.createdAt, endOfDay(filters.to)));
+  if (filters.wallet) where.push(sql`exists (select 1 from agreements a where a.customer_id = ${customers.id} and a.payment_method = ${filters.wallet})`);
+  if (filters.q) {
+    const q = filters.q;
+    const ids: SQL[] = [eq(customers.reference, q), eq(customers.email, q.toLowerCase()), eq(customers.email, q)];
+    if (UUID.test(q)) ids.push(eq(customers.id, q.toLowerCase()));
+    where.push(or(...ids)!);
+  }
+  return where;
+}
 
 /**
- * Customers newest first, keyset-paginated by (createdAt, id). The cursor is the id of the last row shown;
- * the comparison re-reads that row's timestamp in SQL so microsecond precision is never lost in a URL.
- * An unknown or malformed cursor yields the first page.
+ * Customers matching the filters (created date range, has an agreement with a wallet, exact reference /
+ * email / id), keyset-paginated by (createdAt, id). The cursor is the id of the last row shown; the
+ * comparison re-reads that row's timestamp in SQL so microsecond precision is never lost in a URL.
  */
-export async function listCustomers(db: Db, options: { after?: string | null; limit?: number } = {}): Promise<CustomerPage> {
-  const limit = Math.min(Math.max(options.limit ?? 25, 1), 100);
-  const after = options.after && UUID.test(options.after) ? options.after : null;
+export async function queryCustomers(db: Db, filters: ListFilters, limit: number, maxLimit = 100): Promise<CustomerPage> {
+  const size = Math.min(Math.max(limit, 1), maxLimit);
+  const page = keyset({ sort: filters.sort === 'oldest' ? 'oldest' : 'newest', createdAt: customers.createdAt, id: customers.id, table: 'customers', after: filters.after });
+  const where = conditions(filters);
+  if (page.where) where.push(page.where);
   const rows = await db
     .select({
       id: customers.id,
@@ -39,9 +55,24 @@ export async function listCustomers(db: Db, options: { after?: string | null; li
       createdAt: customers.createdAt,
     })
     .from(customers)
-    .where(after ? sql`(${customers.createdAt}, ${customers.id}) < (select c.created_at, c.id from customers c where c.id = ${after})` : undefined)
-    .orderBy(desc(customers.createdAt), desc(customers.id))
-    .limit(limit + 1);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null };
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(...page.orderBy)
+    .limit(size + 1);
+  const items = rows.slice(0, size);
+  return { items, nextCursor: rows.length > size ? items[items.length - 1]!.id : null };
+}
+
+/** Customers newest first. An unknown or malformed cursor yields the first page. */
+export async function listCustomers(db: Db, options: { after?: string | null; limit?: number } = {}): Promise<CustomerPage> {
+  const after = options.after && UUID.test(options.after) ? options.after : null;
+  return queryCustomers(db, { ...EMPTY_FILTERS, after }, options.limit ?? 25);
+}
+
+export async function countCustomers(db: Db, filters: ListFilters): Promise<number> {
+  const where = conditions(filters);
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(customers)
+    .where(where.length ? and(...where) : undefined);
+  return Number(row?.n ?? 0);
 }

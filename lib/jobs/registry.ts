@@ -2,10 +2,12 @@ import type { JobDefinition } from './define-job';
 import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-pending-agreements.job';
 import { refreshAgreementTokenJob } from '@/lib/agreements/refresh-agreement-token.job';
 import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
+import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
 import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
 import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
 import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
+import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
 export const JOBS: readonly JobDefinition<never>[] = [
@@ -16,4 +18,6 @@ export const JOBS: readonly JobDefinition<never>[] = [
   requeuePendingNotificationWorkJob,
   resolvePaymentJob,
   sweepOpenPaymentsJob,
+  importReportsJob,
+  pollCustomsDeclarationsJob,
 ] as JobDefinition<never>[];

@@ -62,7 +62,8 @@ async function approve(redirectUrl: string, account?: string) {
 describe(`buyer authorization against the simulator (${testDatabaseKind()})`, () => {
   beforeAll(async () => {
     database = await createTestDatabase();
-    sim = await startSimulatorHarness();
+    // Every AMS call is written to api_calls as the app does, so the database scan below covers the call log.
+    sim = await startSimulatorHarness({ callLog: () => database.db });
     deps = {
       db: database.db,
       alipay: sim.alipay,
@@ -246,7 +247,7 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
     expect(await applyTokenCanceled(deps, { accessToken: 'unknown' })).toEqual({ applied: false, agreementId: null });
   });
 
-  it('leaves no token, authCode or authState in clear anywhere in the database', async () => {
+  it('leaves no token, authCode or authState in clear anywhere in the database, the API call log included', async () => {
     // This test's own authorizations: every secret they handed out, and the ids that prove the dump sees them.
     const secrets: string[] = [];
     const ids: string[] = [];
@@ -261,6 +262,7 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
       ids.push(agreementId);
     }
     expect(secrets.every((secret) => secret.length >= 16)).toBe(true);
+    await sim.flushCallLog();
     // PGlite answers { rows }, postgres.js an array: accept both.
     const rowsOf = <T,>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows);
     const rows = rowsOf<{ table_name: string }>(await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`));
@@ -270,6 +272,11 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
       dump += list.map((r) => r.j).join('\n');
     }
     expect(ids.filter((id) => !dump.includes(id))).toEqual([]);
+    // Every table was scanned, and the call log really holds every consult, applyToken and revoke made.
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['agreements', 'agreement_events', 'api_calls', 'audit_log', 'authorization_links', 'staff_sessions']));
+    const logged = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from api_calls`))[0]!.n;
+    expect(logged).toBe(sim.calls('consult') + sim.calls('applyToken') + sim.calls('revoke'));
+    expect(logged).toBeGreaterThan(0);
     const leaks = secrets.filter((secret) => dump.includes(secret));
     expect(leaks).toEqual([]);
   });

@@ -1,42 +1,33 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
-import { Button } from '@/components/ui/button';
+import { ListFilterForm } from '@/components/dashboard/list-filter-form';
+import { FilterProblems, ListPagination } from '@/components/dashboard/list-pagination';
+import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
-import { SelectField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
-import { AGREEMENT_STATUSES, listAgreements } from '@/lib/agreements/list-agreements';
+import { AGREEMENT_STATUSES, queryAgreements } from '@/lib/agreements/list-agreements';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
-import type { AgreementStatus } from '@/lib/db/schema';
+import { parseListFilters } from '@/lib/lists/parse-list-filters';
 import { AgreementStatusBadge } from './agreement-status-badge';
 import { WalletName } from './wallet-name';
-import { DataTable } from '@/components/ui/data-table';
 
 export const metadata: Metadata = { title: 'Agreements' };
 
-const one = (v: string | string[] | undefined) => (typeof v === 'string' && v ? v : null);
-
-// GET /dashboard/agreements — agreements newest first; ?status= filters (a plain GET form), ?after=<id> pages on.
+// GET /dashboard/agreements — agreements filtered by the URL (?status, wallet, from, to, q = masked login / customer
+// reference / id, sort = newest|oldest, after = keyset cursor).
 export default async function AgreementsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireStaff('dashboard.read');
   const t = await getTranslations('agreements');
-  const st = await getTranslations('agreementStatus');
-  const query = await searchParams;
-  const requested = one(query.status);
-  const status = requested && (AGREEMENT_STATUSES as readonly string[]).includes(requested) ? (requested as AgreementStatus) : null;
-  const after = one(query.after);
-  const page = await listAgreements(await getDb(), { status, after });
-  const pageHref = (cursor: string | null) => {
-    const params = new URLSearchParams();
-    if (status) params.set('status', status);
-    if (cursor) params.set('after', cursor);
-    const qs = params.toString();
-    return `/dashboard/agreements${qs ? `?${qs}` : ''}`;
-  };
+  const lt = await getTranslations('lists');
+  const parsed = parseListFilters(await searchParams, { statuses: AGREEMENT_STATUSES });
+  const { filters } = parsed;
+  const page = await queryAgreements(await getDb(), filters, 25);
+  const filtered = Boolean(filters.q || filters.status || filters.wallet || filters.from || filters.to || filters.after);
 
-  if (page.items.length === 0 && !status && !after) {
+  if (page.items.length === 0 && !filtered && parsed.ok) {
     return (
       <>
         <PageHeader title={t('title')} />
@@ -51,28 +42,20 @@ export default async function AgreementsPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t('title')} intro={t('intro')} />
-      <form method="get" action="/dashboard/agreements" role="search" aria-label={t('filterLabel')} className="mb-4 flex flex-wrap items-end gap-3">
-        <SelectField id="status-filter" name="status" label={t('filterStatus')} defaultValue={status ?? ''}>
-          <option value="">{t('allStatuses')}</option>
-          {AGREEMENT_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {st(s)}
-            </option>
-          ))}
-        </SelectField>
-        <Button type="submit" variant="secondary">
-          {t('filter')}
-        </Button>
-        {status ? (
-          <Link href="/dashboard/agreements" className="py-2 text-sm font-medium text-blue-800 underline">
-            {t('clearFilter')}
-          </Link>
-        ) : null}
-      </form>
+      <ListFilterForm
+        action="/dashboard/agreements"
+        fields={['q', 'status', 'wallet', 'dates', 'sort']}
+        filters={filters}
+        issues={parsed.ok ? [] : parsed.issues}
+        statuses={AGREEMENT_STATUSES}
+        statusNamespace="agreementStatus"
+        sorts={['newest', 'oldest']}
+      />
+      <FilterProblems count={parsed.ok ? 0 : parsed.issues.length} />
       {page.items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-700">{status ? t('noneWithStatus', { status: st(status) }) : t('noMore')}</p>
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-700">{filters.after ? lt('noMore') : lt('noMatches')}</p>
       ) : (
-        <DataTable caption={status ? t('captionFiltered', { status: st(status) }) : t('caption')} columns={[t('wallet'), t('status'), t('customer'), t('created'), t('accessTokenExpiry')]}>
+        <DataTable caption={t('caption')} columns={[t('wallet'), t('status'), t('customer'), t('login'), t('created'), t('accessTokenExpiry')]}>
           {page.items.map((a) => (
             <tr key={a.id} data-testid="agreement-row">
               <td className="px-4 py-3">
@@ -89,6 +72,7 @@ export default async function AgreementsPage({ searchParams }: { searchParams: P
                 </Link>
                 <div className="font-mono text-xs text-slate-700">{a.customerReference}</div>
               </td>
+              <td className="px-4 py-3 font-mono text-xs text-slate-800">{a.userLoginIdMasked ?? '—'}</td>
               <td className="whitespace-nowrap px-4 py-3 text-slate-800">
                 <UtcTime value={a.createdAt} />
               </td>
@@ -99,18 +83,7 @@ export default async function AgreementsPage({ searchParams }: { searchParams: P
           ))}
         </DataTable>
       )}
-      <nav aria-label={t('pagination')} className="mt-4 flex gap-4 text-sm">
-        {after ? (
-          <Link href={pageHref(null)} className="font-medium text-blue-800 underline">
-            {t('firstPage')}
-          </Link>
-        ) : null}
-        {page.nextCursor ? (
-          <Link href={pageHref(page.nextCursor)} className="font-medium text-blue-800 underline">
-            {t('nextPage')}
-          </Link>
-        ) : null}
-      </nav>
+      <ListPagination path="/dashboard/agreements" filters={filters} nextCursor={page.nextCursor} exportList="agreements" />
     </>
   );
 }

@@ -7,28 +7,35 @@ import { UtcTime } from '@/components/ui/utc-time';
 import { LOCALE_NAMES, LOCALES, isLocale } from '@/i18n/locales';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
-import { listCustomers } from '@/lib/customers/list-customers';
+import { queryCustomers } from '@/lib/customers/list-customers';
+import { parseListFilters } from '@/lib/lists/parse-list-filters';
+import { ListFilterForm } from '@/components/dashboard/list-filter-form';
+import { FilterProblems, ListPagination } from '@/components/dashboard/list-pagination';
 import { getDb } from '@/lib/db';
 import { CreateCustomerForm } from './create-customer-form';
 import { DataTable } from '@/components/ui/data-table';
 
 export const metadata: Metadata = { title: 'Customers' };
 
-// GET /dashboard/customers — customers newest first (?after=<id> pages on), and the add form for operators and admins.
+// GET /dashboard/customers — customers filtered by the URL (?q = reference / email / id, wallet, from, to, sort, after), and the add form for operators and admins.
 export default async function CustomersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireStaff('dashboard.read');
   const t = await getTranslations('customers');
-  const { after } = await searchParams;
-  const cursor = typeof after === 'string' ? after : null;
-  const page = await listCustomers(await getDb(), { after: cursor });
+  const lt = await getTranslations('lists');
+  const parsed = parseListFilters(await searchParams);
+  const { filters } = parsed;
+  const page = await queryCustomers(await getDb(), filters, 25);
+  const filtered = Boolean(filters.q || filters.wallet || filters.from || filters.to || filters.after || !parsed.ok);
   const canManage = can(actor.role, 'customers.manage');
   return (
     <>
       <PageHeader title={t('title')} intro={t('intro')} />
-      {page.items.length === 0 && !cursor ? (
+      {page.items.length === 0 && !filtered ? (
         <EmptyState title={t('emptyTitle')} body={canManage ? t('emptyBody') : t('emptyBodyReadOnly')} />
       ) : (
         <>
+          <ListFilterForm action="/dashboard/customers" fields={['q', 'wallet', 'dates', 'sort']} filters={filters} issues={parsed.ok ? [] : parsed.issues} sorts={['newest', 'oldest']} />
+          <FilterProblems count={parsed.ok ? 0 : parsed.issues.length} />
           <DataTable caption={t('caption')} columns={[t('name'), t('reference'), t('email'), t('country'), t('preferredLanguage'), t('createdAt')]}>
             {page.items.map((customer) => (
               <tr key={customer.id} data-testid={`customer-row-${customer.reference}`}>
@@ -49,23 +56,12 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
             {page.items.length === 0 ? (
               <tr>
                 <td colSpan={6} className="px-4 py-6 text-center text-slate-700">
-                  {t('noMore')}
+                  {filters.after ? t('noMore') : lt('noMatches')}
                 </td>
               </tr>
             ) : null}
           </DataTable>
-          <nav aria-label={t('pagination')} className="mt-4 flex gap-4 text-sm">
-            {cursor ? (
-              <Link href="/dashboard/customers" className="font-medium text-blue-800 underline">
-                {t('firstPage')}
-              </Link>
-            ) : null}
-            {page.nextCursor ? (
-              <Link href={`/dashboard/customers?after=${page.nextCursor}`} className="font-medium text-blue-800 underline">
-                {t('nextPage')}
-              </Link>
-            ) : null}
-          </nav>
+          <ListPagination path="/dashboard/customers" filters={filters} nextCursor={page.nextCursor} exportList="customers" />
         </>
       )}
       {canManage ? (

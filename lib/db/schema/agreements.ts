@@ -92,6 +92,10 @@ export const agreements = pgTable(
     index('agreements_start_ip_idx').on(t.startIp, t.createdAt),
     // The return refuses a code another agreement was notified of.
     index('agreements_notified_code_idx').on(t.notifiedAuthCodeIndex),
+    // Dashboard list: wallet filter with the (created_at, id) keyset; header search by masked wallet login.
+    index('agreements_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
+    index('agreements_created_idx').on(t.createdAt, t.id),
+    index('agreements_login_masked_idx').on(t.userLoginIdMasked),
     // The refresher scans live tokens by expiry.
     index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
   ],

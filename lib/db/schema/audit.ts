@@ -24,6 +24,9 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_object_idx').on(t.objectType, t.objectId),
     index('audit_log_created_idx').on(t.createdAt),
+    // Audit page filters (lib/audit/list-audit.ts), newest first by id.
+    index('audit_log_actor_idx').on(sql`lower(${t.actorEmail})`, t.id),
+    index('audit_log_action_idx').on(t.action, t.id),
     // The per-IP sign-in limit counts recent failures by address.
     index('audit_log_failed_sign_in_ip_idx').on(t.ip, t.createdAt).where(sql`${t.action} = 'auth.sign_in_failed'`),
     // Known addresses: has this account signed in from this IP recently? (lock and throttle skip them)

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** The merchant's buyers; `reference` is the merchant's own id for them. */
 export const customers = pgTable('customers', {
@@ -13,7 +13,11 @@ export const customers = pgTable('customers', {
   preferredLanguage: text('preferred_language'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+}, (t) => [
+  // Dashboard list keyset and header search by email.
+  index('customers_created_idx').on(t.createdAt, t.id),
+  index('customers_email_idx').on(t.email),
+]);
 
 export type Customer = typeof customers.$inferSelect;
 export type NewCustomer = typeof customers.$inferInsert;

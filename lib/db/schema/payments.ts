@@ -77,6 +77,14 @@ export const payments = pgTable(
     index('payments_status_created_idx').on(t.status, t.createdAt, t.id),
     index('payments_agreement_idx').on(t.agreementId, t.createdAt),
     index('payments_customer_idx').on(t.customerId, t.createdAt),
+    // Dashboard list filters (lib/payments/list-payments.ts): each leads with an equality filter and ends in the
+    // keyset (created_at, id), so a page deep into a filtered list is one index range scan.
+    index('payments_status_method_created_idx').on(t.status, t.paymentMethod, t.createdAt, t.id),
+    index('payments_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
+    index('payments_currency_created_idx').on(t.currency, t.createdAt, t.id),
+    index('payments_initiated_by_idx').on(t.initiatedBy, t.createdAt).where(sql`${t.initiatedBy} is not null`),
+    index('payments_reference_order_idx').on(t.referenceOrderId),
+    index('payments_reconciliation_flag_idx').on(t.createdAt).where(sql`${t.reconciliationFlag} is not null`),
   ],
 );
 
@@ -115,6 +123,8 @@ export const refunds = pgTable(
     index('refunds_payment_idx').on(t.paymentId, t.createdAt),
     index('refunds_created_idx').on(t.createdAt, t.id),
     index('refunds_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('refunds_currency_created_idx').on(t.currency, t.createdAt, t.id),
+    index('refunds_initiated_by_idx').on(t.initiatedBy, t.createdAt).where(sql`${t.initiatedBy} is not null`),
   ],
 );
 

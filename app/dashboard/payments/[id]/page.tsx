@@ -18,6 +18,9 @@ import { REFUND_EVENT_TYPES } from '@/lib/refunds/refund-events';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { describePaymentEvent } from './describe-payment-event';
 import { RefundForm } from './refund-form';
+import { CancelPaymentForm } from './cancel-payment-form';
+import { cancelRefusal } from '@/lib/payments/cancel-payment';
+import { can } from '@/lib/auth/permissions';
 
 export const metadata: Metadata = { title: 'Payment' };
 
@@ -47,6 +50,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (!detail) notFound();
   const { payment, customer, agreement, refunds, timeline } = detail;
   const t = await getTranslations('payment');
+  const ct = await getTranslations('charge');
   const locale = (await getLocale()) === 'zh-CN' ? 'zh-CN' : 'en-US';
   const money = (minor: bigint) => formatAmount(minor, payment.currency, locale);
   const method = getPaymentMethod(payment.paymentMethod);
@@ -173,10 +177,14 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           )}
         </section>
       )}
-      {/*
-        SLOT — cancel (issue 9 part A): when part A's cancel action is on main, render its form here for roles
-        with `payments.cancel`, disabled with the reason (not SUCCEEDED, after any refund, past 00:15 GMT+8 on T+1).
-      */}
+      {can(actor.role, 'payments.cancel') && (payment.status === 'SUCCEEDED' || payment.status === 'CANCELLED') ? (
+        <section aria-labelledby="cancel-heading" className="mt-6 max-w-xl rounded-lg border border-red-200 bg-white p-4">
+          <h2 id="cancel-heading" className="mb-2 text-base font-semibold">
+            {ct('cancelHeading')}
+          </h2>
+          <CancelPaymentForm paymentId={payment.id} blockedReason={cancelRefusal(payment, new Date())?.error ?? null} />
+        </section>
+      ) : null}
 
       <section aria-labelledby="refunds-heading" className="mt-8">
         <h2 id="refunds-heading" className="text-lg font-semibold">

@@ -1,0 +1,139 @@
+import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { agreements, apiCalls, payments, refunds } from '@/lib/db/schema';
+
+export const OVERVIEW_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
+export type OverviewRange = keyof typeof OVERVIEW_RANGES;
+
+export function isOverviewRange(value: unknown): value is OverviewRange {
+  return typeof value === 'string' && Object.hasOwn(OVERVIEW_RANGES, value);
+}
+
+export interface DailyVolume {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  currency: string;
+  /** Sum of SUCCEEDED payments, minor units. */
+  volumeMinor: bigint;
+  succeeded: number;
+  total: number;
+}
+
+export interface WalletRate {
+  wallet: string;
+  succeeded: number;
+  failed: number;
+  /** Final payments (succeeded + failed); cancelled ones are not a wallet's failure. */
+  final: number;
+}
+
+export interface Overview {
+  since: Date;
+  until: Date;
+  daily: DailyVolume[];
+  wallets: WalletRate[];
+  failureReasons: { code: string; count: number }[];
+  agreements: { active: number; expiringSoon: number; revokedInRange: number };
+  refunds: { currency: string; count: number; succeededMinor: bigint }[];
+  attention: {
+    unknownPayments: number;
+    unknownRefunds: number;
+    flaggedPayments: number;
+    failedRefreshes: number;
+    signatureFailures: number;
+  };
+}
+
+/** An agreement whose token life ends within this many days needs a refresh that works (or a new authorization). */
+export const EXPIRING_WITHIN_DAYS = 14;
+
+/**
+ * Everything the Overview shows for one time range, all in UTC days. Each figure is one grouped query on
+ * indexed columns (created_at leads the payments/refunds indexes), so it stays quick on large tables.
+ * Volume is only what SUCCEEDED; amounts stay bigint minor units per currency (never summed across).
+ */
+export async function getOverview(db: Db, range: OverviewRange, now: Date = new Date()): Promise<Overview> {
+  const days = OVERVIEW_RANGES[range];
+  const since = range === '24h' ? new Date(now.getTime() - 86_400_000) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const inRange = and(gte(payments.createdAt, since), lt(payments.createdAt, now));
+  const day = sql<string>`to_char(${payments.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+
+  const [daily, wallets, reasons, agreementCounts, refundRows, attention] = await Promise.all([
+    db
+      .select({
+        day,
+        currency: payments.currency,
+        volume: sql<string>`coalesce(sum(${payments.amountMinor}) filter (where ${payments.status} = 'SUCCEEDED'), 0)::text`,
+        succeeded: sql<number>`(count(*) filter (where ${payments.status} = 'SUCCEEDED'))::int`,
+        total: sql<number>`count(*)::int`,
+      })
+      .from(payments)
+      .where(inRange)
+      .groupBy(day, payments.currency)
+      .orderBy(day, payments.currency),
+    db
+      .select({
+        wallet: payments.paymentMethod,
+        succeeded: sql<number>`(count(*) filter (where ${payments.status} = 'SUCCEEDED'))::int`,
+        failed: sql<number>`(count(*) filter (where ${payments.status} = 'FAILED'))::int`,
+      })
+      .from(payments)
+      .where(and(inRange, inArray(payments.status, ['SUCCEEDED', 'FAILED'])))
+      .groupBy(payments.paymentMethod)
+      .orderBy(payments.paymentMethod),
+    db
+      .select({ code: sql<string>`coalesce(${payments.failureCode}, ${payments.resultCode}, 'UNKNOWN_REASON')`, count: sql<number>`count(*)::int` })
+      .from(payments)
+      .where(and(inRange, eq(payments.status, 'FAILED')))
+      .groupBy(sql`1`)
+      .orderBy(desc(sql`2`))
+      .limit(5),
+    db
+      .select({
+        active: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE'))::int`,
+        expiringSoon: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE' and coalesce(${agreements.refreshTokenExpiresAt}, ${agreements.accessTokenExpiresAt}) < ${new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000)}))::int`,
+        revokedInRange: sql<number>`(count(*) filter (where ${agreements.status} = 'REVOKED' and ${agreements.revokedAt} >= ${since}))::int`,
+      })
+      .from(agreements)
+      .where(inArray(agreements.status, ['ACTIVE', 'REVOKED'])),
+    db
+      .select({
+        currency: refunds.currency,
+        count: sql<number>`count(*)::int`,
+        succeeded: sql<string>`coalesce(sum(${refunds.amountMinor}) filter (where ${refunds.status} = 'SUCCEEDED'), 0)::text`,
+      })
+      .from(refunds)
+      .where(and(gte(refunds.createdAt, since), lt(refunds.createdAt, now)))
+      .groupBy(refunds.currency)
+      .orderBy(refunds.currency),
+    Promise.all([
+      db.select({ n: count() }).from(payments).where(eq(payments.status, 'UNKNOWN')),
+      db.select({ n: count() }).from(refunds).where(eq(refunds.status, 'UNKNOWN')),
+      db.select({ n: count() }).from(payments).where(isNotNull(payments.reconciliationFlag)),
+      // applyToken with the refresh grant that Antom answered F (an authCode exchange has another grantType).
+      db
+        .select({ n: count() })
+        .from(apiCalls)
+        .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.endpoint, 'applyToken'), eq(apiCalls.resultStatus, 'F'), sql`${apiCalls.requestBody}->>'grantType' = 'REFRESH_TOKEN'`)),
+      db
+        .select({ n: count() })
+        .from(apiCalls)
+        .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.signatureVerified, false))),
+    ]),
+  ]);
+  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number];
+  return {
+    since,
+    until: now,
+    daily: daily.map((d) => ({ day: d.day, currency: d.currency, volumeMinor: BigInt(d.volume), succeeded: Number(d.succeeded), total: Number(d.total) })),
+    wallets: wallets.map((w) => ({ wallet: w.wallet, succeeded: Number(w.succeeded), failed: Number(w.failed), final: Number(w.succeeded) + Number(w.failed) })),
+    failureReasons: reasons.map((r) => ({ code: r.code, count: Number(r.count) })),
+    agreements: {
+      active: Number(agreementCounts[0]?.active ?? 0),
+      expiringSoon: Number(agreementCounts[0]?.expiringSoon ?? 0),
+      revokedInRange: Number(agreementCounts[0]?.revokedInRange ?? 0),
+    },
+    refunds: refundRows.map((r) => ({ currency: r.currency, count: Number(r.count), succeededMinor: BigInt(r.succeeded) })),
+    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures },
+  };
+}
