@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv as parseDotenv } from 'node:util';
 import { keyFingerprint, loadPrivateKey, loadPublicKey } from '../lib/alipay/keys';
-import { EnvError, gatewayConfigured, parseEnv, type Env } from '../lib/env';
+import { EnvError, gatewayConfigured, liveGatewayProblems, parseEnv, type Env } from '../lib/env';
 import { ensureDevKeys } from '../lib/simulator/keys';
 
 /**
@@ -107,7 +107,15 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     sources.ALIPAY_CLIENT_ID ??= 'default';
   }
 
-  const config = parseEnv(raw);
+  // Every problem at once: the gateway's missing pieces and whatever else lib/env.ts finds.
+  const missing = liveGatewayProblems(raw);
+  let config: Env;
+  try {
+    config = parseEnv(raw);
+  } catch (error) {
+    throw error instanceof EnvError ? new EnvError([...missing, ...error.lines]) : error;
+  }
+  if (missing.length > 0) throw new EnvError(missing);
   const fingerprints = gatewayFingerprints(config);
   return {
     config,
