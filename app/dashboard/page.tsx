@@ -60,8 +60,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     { key: 'unknownRefunds', n: o.attention.unknownRefunds, href: '/dashboard/refunds?status=UNKNOWN' },
     { key: 'flaggedPayments', n: o.attention.flaggedPayments, href: '/dashboard/reconciliation' },
     { key: 'failedRefreshes', n: o.attention.failedRefreshes, href: '/dashboard/agreements?status=ACTIVE' },
-    { key: 'signatureFailures', n: o.attention.signatureFailures, href: '/dashboard/notifications' },
+    { key: 'signatureFailures', n: o.attention.signatureFailures, href: '/dashboard/notifications?verdict=invalid' },
+    { key: 'pendingNotificationWork', n: o.attention.pendingNotificationWork, href: '/dashboard/notifications' },
   ] as const;
+  const ms = (v: number | null) => (v === null ? '—' : v < 1000 ? `${number.format(v)} ms` : `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(v / 1000)} s`);
 
   return (
     <>
@@ -87,7 +89,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <h2 id="attention-heading" className="mb-3 text-lg font-semibold text-slate-900">
           {t('attention')}
         </h2>
-        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {attention.map((a) => (
             <Tile key={a.key} label={t(`attentionItems.${a.key}`)} value={number.format(a.n)} href={a.href} tone={a.n > 0 ? 'amber' : 'slate'} testId={`attention-${a.key}`} />
           ))}
@@ -102,7 +104,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <h2 id="agreements-heading" className="mb-3 text-lg font-semibold text-slate-900">
               {t('agreements')}
             </h2>
-            <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+            <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+              <Tile label={t('notificationLag', { count: o.notificationLag.count })} value={`${ms(o.notificationLag.p95Ms)} / ${ms(o.notificationLag.maxMs)}`} href="/dashboard/notifications" testId="notification-lag" />
               <Tile label={t('active')} value={number.format(o.agreements.active)} href="/dashboard/agreements?status=ACTIVE" />
               <Tile label={t('expiring', { days: EXPIRING_WITHIN_DAYS })} value={number.format(o.agreements.expiringSoon)} href="/dashboard/agreements?status=ACTIVE" tone={o.agreements.expiringSoon ? 'amber' : 'slate'} />
               <Tile label={t('revoked')} value={number.format(o.agreements.revokedInRange)} href="/dashboard/agreements?status=REVOKED" />

@@ -27,7 +27,7 @@ export async function ListFilterForm({
   filters: ListFilters;
   issues: FilterIssue[];
   statuses?: readonly string[];
-  statusNamespace?: 'agreementStatus' | 'paymentStatus' | 'refundStatus';
+  statusNamespace?: 'agreementStatus' | 'payment.statusName' | 'payment.refundStatus';
   staff?: { id: string; name: string; email: string }[];
   sorts?: readonly string[];
 }) {

@@ -15,11 +15,11 @@ const PAYMENT_TONE: Record<PaymentStatus, 'green' | 'amber' | 'red' | 'slate' | 
 const REFUND_TONE: Record<RefundStatus, 'green' | 'amber' | 'red'> = { PENDING: 'amber', UNKNOWN: 'amber', SUCCEEDED: 'green', FAILED: 'red' };
 
 export async function PaymentStatusBadge({ status }: { status: PaymentStatus }) {
-  const t = await getTranslations('paymentStatus');
+  const t = await getTranslations('payment.statusName');
   return <Badge tone={PAYMENT_TONE[status]}>{t(status)}</Badge>;
 }
 
 export async function RefundStatusBadge({ status }: { status: RefundStatus }) {
-  const t = await getTranslations('refundStatus');
+  const t = await getTranslations('payment.refundStatus');
   return <Badge tone={REFUND_TONE[status]}>{t(status)}</Badge>;
 }

@@ -16,7 +16,8 @@ export function DataTable({
   return (
     // relative: screen-reader-only labels inside cells are absolutely positioned; without a positioned ancestor
     // they escape the scroll box and widen the whole page on a phone.
-    <div className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white ${className}`}>
+    // Focusable and named: on a phone the box scrolls sideways, and keyboard users must be able to scroll it too.
+    <div tabIndex={0} role={caption ? 'region' : undefined} aria-label={caption} className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-blue-700 ${className}`}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { agreements, apiCalls, payments, refunds } from '@/lib/db/schema';
+import { agreements, apiCalls, inboxEvents, notificationDeliveries, payments, refunds } from '@/lib/db/schema';
 
 export const OVERVIEW_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
 export type OverviewRange = keyof typeof OVERVIEW_RANGES;
@@ -41,7 +41,11 @@ export interface Overview {
     flaggedPayments: number;
     failedRefreshes: number;
     signatureFailures: number;
+    /** Notifications whose follow-up work (e.g. applyToken after AUTHCODE_CREATED) has not run yet. */
+    pendingNotificationWork: number;
   };
+  /** From receipt to processed, for notifications received in the range (null when none). */
+  notificationLag: { count: number; p95Ms: number | null; maxMs: number | null };
 }
 
 /** An agreement whose token life ends within this many days needs a refresh that works (or a new authorization). */
@@ -52,6 +56,7 @@ export const EXPIRING_WITHIN_DAYS = 14;
  * indexed columns (created_at leads the payments/refunds indexes), so it stays quick on large tables.
  * Volume is only what SUCCEEDED; amounts stay bigint minor units per currency (never summed across).
  */
+// Dates inside raw sql`` go as ISO text with a cast: postgres.js cannot bind a bare Date there (PGlite can).
 export async function getOverview(db: Db, range: OverviewRange, now: Date = new Date()): Promise<Overview> {
   const days = OVERVIEW_RANGES[range];
   const since = range === '24h' ? new Date(now.getTime() - 86_400_000) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
@@ -91,8 +96,8 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
     db
       .select({
         active: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE'))::int`,
-        expiringSoon: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE' and coalesce(${agreements.refreshTokenExpiresAt}, ${agreements.accessTokenExpiresAt}) < ${new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000)}))::int`,
-        revokedInRange: sql<number>`(count(*) filter (where ${agreements.status} = 'REVOKED' and ${agreements.revokedAt} >= ${since}))::int`,
+        expiringSoon: sql<number>`(count(*) filter (where ${agreements.status} = 'ACTIVE' and coalesce(${agreements.refreshTokenExpiresAt}, ${agreements.accessTokenExpiresAt}) < ${new Date(now.getTime() + EXPIRING_WITHIN_DAYS * 86_400_000).toISOString()}::timestamptz))::int`,
+        revokedInRange: sql<number>`(count(*) filter (where ${agreements.status} = 'REVOKED' and ${agreements.revokedAt} >= ${since.toISOString()}::timestamptz))::int`,
       })
       .from(agreements)
       .where(inArray(agreements.status, ['ACTIVE', 'REVOKED'])),
@@ -115,13 +120,27 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
         .select({ n: count() })
         .from(apiCalls)
         .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.endpoint, 'applyToken'), eq(apiCalls.resultStatus, 'F'), sql`${apiCalls.requestBody}->>'grantType' = 'REFRESH_TOKEN'`)),
+      // Inbound notifications that failed signature verification, and AMS answers we could not verify.
+      db
+        .select({ n: count() })
+        .from(notificationDeliveries)
+        .where(and(gte(notificationDeliveries.receivedAt, since), eq(notificationDeliveries.signatureVerdict, 'invalid'))),
+      db.select({ n: count() }).from(inboxEvents).where(eq(inboxEvents.workStatus, 'pending')),
       db
         .select({ n: count() })
         .from(apiCalls)
         .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.signatureVerified, false))),
     ]),
   ]);
-  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number];
+  const [lag] = await db
+    .select({
+      count: sql<number>`count(*)::int`,
+      p95: sql<string | null>`(percentile_cont(0.95) within group (order by extract(epoch from (${inboxEvents.processedAt} - ${inboxEvents.receivedAt})) * 1000))::text`,
+      max: sql<string | null>`(max(extract(epoch from (${inboxEvents.processedAt} - ${inboxEvents.receivedAt}))) * 1000)::text`,
+    })
+    .from(inboxEvents)
+    .where(and(gte(inboxEvents.receivedAt, since), isNotNull(inboxEvents.processedAt)));
+  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number];
   return {
     since,
     until: now,
@@ -134,6 +153,11 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       revokedInRange: Number(agreementCounts[0]?.revokedInRange ?? 0),
     },
     refunds: refundRows.map((r) => ({ currency: r.currency, count: Number(r.count), succeededMinor: BigInt(r.succeeded) })),
-    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures },
+    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork },
+    notificationLag: {
+      count: Number(lag?.count ?? 0),
+      p95Ms: lag?.p95 == null ? null : Math.round(Number(lag.p95)),
+      maxMs: lag?.max == null ? null : Math.round(Number(lag.max)),
+    },
   };
 }

@@ -24,7 +24,7 @@ const MAX_PER_KIND = 10;
  * Exact matches only, each on an indexed column, so it stays instant on a million rows. The header search
  * box sends here; one hit opens the object, several show a results page.
  *
- * Payments and refunds open their list filtered by the id (`?q=`) until their detail pages land.
+ * A refund opens its payment's page, which lists the payment's refunds.
  */
 export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]> {
   const q = rawQuery.trim();
@@ -41,18 +41,18 @@ export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]>
     .where(or(...paymentMatch))
     .limit(MAX_PER_KIND)) {
     const matched = p.paymentRequestId === q ? 'paymentRequestId' : p.paymentId === q ? 'paymentId' : p.referenceOrderId === q ? 'referenceOrderId' : 'id';
-    hits.push({ kind: 'payment', id: p.id, matched, label: p.paymentRequestId, href: `/dashboard/payments?q=${encodeURIComponent(p.paymentRequestId)}` });
+    hits.push({ kind: 'payment', id: p.id, matched, label: p.paymentRequestId, href: `/dashboard/payments/${p.id}` });
   }
 
   const refundMatch: SQL[] = [eq(refunds.refundRequestId, q), eq(refunds.refundId, q)];
   if (isUuid) refundMatch.push(eq(refunds.id, uuid));
   for (const r of await db
-    .select({ id: refunds.id, refundRequestId: refunds.refundRequestId, refundId: refunds.refundId })
+    .select({ id: refunds.id, paymentId: refunds.paymentId, refundRequestId: refunds.refundRequestId, refundId: refunds.refundId })
     .from(refunds)
     .where(or(...refundMatch))
     .limit(MAX_PER_KIND)) {
     const matched = r.refundRequestId === q ? 'refundRequestId' : r.refundId === q ? 'refundId' : 'id';
-    hits.push({ kind: 'refund', id: r.id, matched, label: r.refundRequestId, href: `/dashboard/refunds?q=${encodeURIComponent(r.refundRequestId)}` });
+    hits.push({ kind: 'refund', id: r.id, matched, label: r.refundRequestId, href: `/dashboard/payments/${r.paymentId}` });
   }
 
   const customerMatch: SQL[] = [eq(customers.reference, q), eq(customers.email, q.toLowerCase())];

@@ -1,4 +1,4 @@
-import { and, count, eq, sql } from 'drizzle-orm';
+import { and, count, eq, gte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAgreements } from '@/lib/agreements/list-agreements';
 import { listAudit, parseAuditFilters } from '@/lib/audit/list-audit';
@@ -168,7 +168,7 @@ describe(`dashboard lists, search, export, overview, audit (${testDatabaseKind()
     const [{ sum }] = (await database.db
       .select({ sum: sql<string>`coalesce(sum(${payments.amountMinor}), 0)::text` })
       .from(payments)
-      .where(and(eq(payments.status, 'SUCCEEDED'), eq(payments.currency, 'PHP'), sql`${payments.createdAt} >= ${o.since}`))) as [{ sum: string }];
+      .where(and(eq(payments.status, 'SUCCEEDED'), eq(payments.currency, 'PHP'), gte(payments.createdAt, o.since)))) as [{ sum: string }];
     expect(o.daily.filter((d) => d.currency === 'PHP').reduce((s, d) => s + d.volumeMinor, 0n)).toBe(BigInt(sum));
     const unknown = await queryPayments(database.db, filters({ status: 'UNKNOWN' }), 100);
     expect(o.attention.unknownPayments).toBe(unknown.items.length);

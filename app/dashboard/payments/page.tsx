@@ -51,7 +51,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
         filters={filters}
         issues={parsed.ok ? [] : parsed.issues}
         statuses={PAYMENT_STATUSES}
-        statusNamespace="paymentStatus"
+        statusNamespace="payment.statusName"
         staff={staff}
       />
       <FilterProblems count={parsed.ok ? 0 : parsed.issues.length} />
@@ -62,7 +62,9 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
           {page.items.map((p) => (
             <tr key={p.id} data-testid="payment-row">
               <td className="px-4 py-3 font-medium">
-                <Amount minor={p.amountMinor} currency={p.currency} />
+                <Link href={`/dashboard/payments/${p.id}`} className="text-blue-800 underline">
+                  <Amount minor={p.amountMinor} currency={p.currency} />
+                </Link>
                 {p.refundedMinor > 0n ? (
                   <div className="text-xs text-slate-700">
                     {t('refunded')} <Amount minor={p.refundedMinor} currency={p.currency} />

@@ -51,7 +51,7 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
         filters={filters}
         issues={parsed.ok ? [] : parsed.issues}
         statuses={REFUND_STATUSES}
-        statusNamespace="refundStatus"
+        statusNamespace="payment.refundStatus"
         staff={staff}
       />
       <FilterProblems count={parsed.ok ? 0 : parsed.issues.length} />
@@ -82,7 +82,7 @@ export default async function RefundsPage({ searchParams }: { searchParams: Prom
                 {r.refundId ? <div className="text-slate-700">{r.refundId}</div> : null}
               </td>
               <td className="px-4 py-3 font-mono text-xs">
-                <Link href={`/dashboard/payments?q=${encodeURIComponent(r.paymentRequestId)}`} className="text-blue-800 underline">
+                <Link href={`/dashboard/payments/${r.paymentId}`} className="text-blue-800 underline">
                   {r.paymentRequestId}
                 </Link>
               </td>

@@ -1,6 +1,5 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
@@ -8,31 +7,21 @@ import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { cancelPaymentAction } from '../actions';
 
-/** Staff cancel (issue 9 part A): a reason, then one button; disabled with the reason when not allowed. */
-export function CancelPaymentForm({ paymentId, blockedReason }: { paymentId: string; blockedReason: string | null }) {
-  const t = useTranslations('charge');
+/** "Cancel payment" with its required reason; part A's cancelPayment decides (window, refunds, permission). */
+export function CancelPaymentForm({ paymentId, labels }: { paymentId: string; labels: { hint: string; reason: string; submit: string; submitting: string; done: string } }) {
   const [state, action, pending] = useActionState(cancelPaymentAction, null as ActionResult<unknown> | null);
-  if (blockedReason) {
-    return (
-      <div className="space-y-2">
-        <p id="cancel-blocked" className="text-sm text-slate-800" data-testid="cancel-blocked">
-          {blockedReason}
-        </p>
-        <Button type="button" variant="danger" disabled aria-describedby="cancel-blocked">
-          {t('cancelSubmit')}
-        </Button>
-      </div>
-    );
-  }
+  const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
   return (
-    <form action={action} className="space-y-2">
+    <form action={action} className="space-y-3" data-testid="cancel-form">
       <input type="hidden" name="paymentId" value={paymentId} />
-      <p className="text-sm text-slate-700">{t('cancelHint')}</p>
-      <TextField id="cancel-reason" name="reason" label={t('cancelReason')} required maxLength={500} />
-      <Button type="submit" variant="danger" disabled={pending}>
-        {pending ? t('cancelling') : t('cancelSubmit')}
+      <p id="cancel-hint" className="text-sm text-slate-700">
+        {labels.hint}
+      </p>
+      <TextField id="cancel-reason" name="reason" label={labels.reason} required maxLength={500} autoComplete="off" errors={fieldErrors?.reason} />
+      <Button type="submit" variant="danger" disabled={pending} aria-describedby="cancel-hint">
+        {pending ? labels.submitting : labels.submit}
       </Button>
-      <ActionMessage state={state} success={t('cancelDone')} />
+      <ActionMessage state={state} success={labels.done} />
     </form>
   );
 }
