@@ -1,0 +1,42 @@
+import type { AlipayClient } from '@/lib/alipay';
+import type { TokenVault } from '@/lib/crypto/token-vault';
+import type { Db } from '@/lib/db/client';
+import { paymentEvents } from '@/lib/db/schema';
+import type { Enqueue } from '@/lib/jobs/define-job';
+
+/** What customs services need: the database, the AMS client, the vault for the stored body, a clock, a queue. */
+export interface CustomsDeps {
+  db: Db;
+  alipay: AlipayClient;
+  vault: TokenVault;
+  now?: () => Date;
+  /** Schedules the poller soon after a declaration; absent in some tests (the cron finds it anyway). */
+  enqueue?: Enqueue;
+}
+
+export const CUSTOMS_POLL_JOB = 'customs-poll-declarations';
+
+/** AAD binding a sealed declare body to its row, so a body cannot be moved to another declaration. */
+export const declarationBodyAad = (declarationId: string) => `customs_declaration:${declarationId}:body`;
+
+export type CustomsEventType =
+  | 'customs_declaration_created'
+  | 'customs_declaration_submitted'
+  | 'customs_declaration_rejected'
+  | 'customs_declaration_unknown'
+  | 'customs_declaration_succeeded'
+  | 'customs_declaration_failed';
+
+/**
+ * A declaration step on the payment's timeline. lib/payments/payment-events.ts (recordPaymentEvent) is
+ * being written in parallel; until it lands on main this writes payment_events directly, in its shape.
+ */
+export async function recordCustomsEvent(
+  db: Db,
+  paymentId: string,
+  type: CustomsEventType,
+  cause: 'staff' | 'job',
+  detail: Record<string, unknown>,
+): Promise<void> {
+  await db.insert(paymentEvents).values({ paymentId, type, cause, detail });
+}
