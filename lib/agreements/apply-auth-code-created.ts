@@ -1,8 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { agreements } from '@/lib/db/schema';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 import { exchangeAuthCode, type ExchangeResult } from './exchange-auth-code';
+import { recordAuthCodePairing } from './record-auth-code-pairing';
 
 export type ApplyAuthCodeCreatedResult =
   | { applied: false; reason: 'unknown_state' | 'code_mismatch' | 'code_in_use' }
@@ -17,20 +16,10 @@ export type ApplyAuthCodeCreatedResult =
  * second, different code for one state are reported, not errors: the caller still acknowledges.
  */
 export async function applyAuthCodeCreated(deps: AgreementDeps, notification: { authState: string; authCode: string }): Promise<ApplyAuthCodeCreatedResult> {
-  const [agreement] = await deps.db
-    .select({ id: agreements.id })
-    .from(agreements)
-    .where(eq(agreements.authStateIndex, deps.vault.index(notification.authState, 'authState')))
-    .limit(1);
-  if (!agreement) return { applied: false, reason: 'unknown_state' };
-  const codeIndex = deps.vault.index(notification.authCode, 'authCode');
-  // First pairing wins and is never overwritten (resends carry the same code).
-  await deps.db
-    .update(agreements)
-    .set({ notifiedAuthCodeIndex: codeIndex })
-    .where(and(eq(agreements.id, agreement.id), isNull(agreements.notifiedAuthCodeIndex)));
-  const [paired] = await deps.db.select({ notified: agreements.notifiedAuthCodeIndex }).from(agreements).where(eq(agreements.id, agreement.id));
-  if (paired?.notified !== codeIndex) {
+  const pairing = await recordAuthCodePairing(deps.db, deps.vault, notification);
+  if (pairing.agreementId === null) return { applied: false, reason: 'unknown_state' };
+  const agreement = { id: pairing.agreementId };
+  if (!pairing.matches) {
     await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'AUTHCODE_CREATED', reason: 'code_mismatch', applied: false });
     return { applied: false, reason: 'code_mismatch' };
   }

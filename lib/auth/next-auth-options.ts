@@ -46,6 +46,8 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
         async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
+          // No real email is this long or holds control characters (a NUL cannot even be stored): refuse early.
+          if (credentials.email.length > 254 || credentials.password.length > 1024 || /[\u0000-\u001f\u007f]/.test(credentials.email)) return null;
           const headers = (req?.headers ?? {}) as Record<string, string | undefined>;
           const result = await authenticateStaff(await getDb(), {
             email: credentials.email,

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { AlipayAuthCodeCreatedNotification, AlipayTokenCanceledNotification, AlipayTokenCreatedNotification } from '@/lib/alipay';
 import { applyTokenCanceled } from '@/lib/agreements/apply-token-canceled';
+import { recordAuthCodePairing } from '@/lib/agreements/record-auth-code-pairing';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
@@ -21,6 +22,8 @@ export async function applyAuthorizationNotification(tx: Db, vault: TokenVault, 
     case 'AUTHCODE_CREATED': {
       const agreement = n.authState ? await findBy(tx, agreements.authStateIndex, vault.index(n.authState, 'authState')) : undefined;
       if (!agreement) return { objectType: null, objectRef: null, outcome: 'unknown_object', detail: 'No authorization attempt has this authState.' };
+      // The signed pairing of code and state, recorded now: the buyer's return only exchanges this code.
+      if (n.authCode) await recordAuthCodePairing(tx, vault, { authState: n.authState!, authCode: n.authCode });
       return { objectType: 'agreement', objectRef: agreement.id, outcome: 'queued', detail: `Agreement is ${agreement.status}; applyToken queued.`, followUp: { job: APPLY_AUTH_CODE_JOB } };
     }
     case 'TOKEN_CANCELED': {
