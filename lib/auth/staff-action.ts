@@ -21,7 +21,7 @@ interface StaffActionDefinition<S extends z.ZodType, T> {
 }
 
 /**
- * Builds every staff server action: session → zod → permission → one service → discriminated result.
+ * Builds every staff server action: session → permission → zod → one service → discriminated result.
  * Works both as `action(input)` and as a `useActionState` reducer `action(previousState, formData)`.
  * Server actions are public POST endpoints, so nothing here trusts the caller.
  */
@@ -29,6 +29,8 @@ export function staffAction<S extends z.ZodType, T>(definition: StaffActionDefin
   return async (...args: unknown[]): Promise<ActionResult<T>> => {
     const actor = await getCurrentActor();
     if (!actor) return { ok: false, code: 'unauthenticated', error: 'Your session has ended. Sign in again.' };
+    // Permission before input: a role that may not act learns nothing about what a valid request looks like.
+    if (!can(actor.role, definition.permission)) return forbidden(definition.permission);
     const raw = args.length >= 2 ? args[1] : args[0];
     const parsed = definition.schema.safeParse(raw instanceof FormData ? formDataToObject(raw) : raw);
     if (!parsed.success) {
@@ -39,7 +41,6 @@ export function staffAction<S extends z.ZodType, T>(definition: StaffActionDefin
       }
       return { ok: false, code: 'invalid_input', error: 'Check the highlighted fields.', fieldErrors };
     }
-    if (!can(actor.role, definition.permission)) return forbidden(definition.permission);
     try {
       const result = await definition.run({ db: await getDb(), actor }, parsed.data);
       if (result.ok && definition.revalidate) revalidatePath(definition.revalidate);
