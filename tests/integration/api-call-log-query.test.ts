@@ -20,7 +20,7 @@ describe(`the API call log query (${testDatabaseKind()})`, () => {
       subject: i < 4 ? `payment:${PAYMENT}` : `agreement:${i}`,
     });
     await database.db.insert(apiCalls).values(Array.from({ length: 120 }, (_, i) => row(i)));
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await database?.close();
   });
