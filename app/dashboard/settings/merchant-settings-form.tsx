@@ -15,6 +15,8 @@ export interface SettingsFormLabels {
   contractedHint: string;
   refundLimits: string;
   refundLimitsHint: string;
+  chargeLimits: string;
+  chargeLimitsHint: string;
   save: string;
   saving: string;
   saved: string;
@@ -38,7 +40,7 @@ interface Props {
   methods: SettingsFormMethod[];
   /** Field name prefix of the wallet checkboxes (see settings-form-input.ts). */
   methodFieldPrefix: string;
-  current: { merchantName: string; contractedMethods: string[]; refundLimitsText: string };
+  current: { merchantName: string; contractedMethods: string[]; refundLimitsText: string; chargeLimitsText: string };
 }
 
 /** The admins' settings form: a plain form action (works without JavaScript), with the result announced. */
@@ -47,6 +49,7 @@ export function MerchantSettingsForm({ labels, methods, methodFieldPrefix, curre
   const errors = state && !state.ok ? state.fieldErrors : undefined;
   const methodErrors = errors ? Object.entries(errors).filter(([key]) => key.startsWith('contractedMethods')).flatMap(([, v]) => v) : [];
   const limitErrors = errors ? Object.entries(errors).filter(([key]) => key.startsWith('refundLimits') || key.startsWith('operatorRefundLimits')).flatMap(([, v]) => v) : [];
+  const chargeLimitErrors = errors ? Object.entries(errors).filter(([key]) => key.startsWith('chargeLimits') || key.startsWith('operatorChargeLimits')).flatMap(([, v]) => v) : [];
   const contracted = new Set(current.contractedMethods);
   const groups = [
     { legend: labels.wallets, items: methods.filter((m) => m.kind === 'WALLET') },
@@ -118,6 +121,29 @@ export function MerchantSettingsForm({ labels, methods, methodFieldPrefix, curre
         {limitErrors.length ? (
           <p id="settings-refund-limits-error" role="alert" className="text-xs text-red-700">
             {limitErrors.join(' ')}
+          </p>
+        ) : null}
+      </div>
+      <div className="max-w-md space-y-1">
+        <label htmlFor="settings-charge-limits" className="block text-sm font-medium text-slate-800">
+          {labels.chargeLimits}
+        </label>
+        <textarea
+          id="settings-charge-limits"
+          name="chargeLimits"
+          rows={4}
+          defaultValue={current.chargeLimitsText}
+          spellCheck={false}
+          aria-describedby={`settings-charge-limits-hint${chargeLimitErrors.length ? ' settings-charge-limits-error' : ''}`}
+          aria-invalid={chargeLimitErrors.length ? true : undefined}
+          className="block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm text-slate-900 aria-invalid:border-red-700"
+        />
+        <p id="settings-charge-limits-hint" className="text-xs text-slate-700">
+          {labels.chargeLimitsHint}
+        </p>
+        {chargeLimitErrors.length ? (
+          <p id="settings-charge-limits-error" role="alert" className="text-xs text-red-700">
+            {chargeLimitErrors.join(' ')}
           </p>
         ) : null}
       </div>

@@ -23,6 +23,7 @@ export default async function SettingsPage() {
   const settings = await getMerchantSettings(await getDb());
   const config = env();
   const limits = Object.entries(settings.operatorRefundLimits);
+  const chargeLimits = Object.entries(settings.operatorChargeLimits);
   return (
     <>
       <PageHeader title={t('title')}>
@@ -57,6 +58,10 @@ export default async function SettingsPage() {
           <dt className="text-xs font-medium uppercase text-slate-600">{t('refundLimits')}</dt>
           <dd className="mt-1 text-sm">{limits.length ? limits.map(([c, v]) => `${c} ${v}`).join(', ') : t('noLimits')}</dd>
         </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('chargeLimits')}</dt>
+          <dd className="mt-1 text-sm">{chargeLimits.length ? chargeLimits.map(([c, v]) => `${c} ${v}`).join(', ') : t('noChargeLimits')}</dd>
+        </div>
       </dl>
       <SigningKeysSection />
       {can(actor.role, 'settings.manage') ? (
@@ -64,7 +69,7 @@ export default async function SettingsPage() {
           <MerchantSettingsForm
             methodFieldPrefix={METHOD_FIELD_PREFIX}
             methods={PAYMENT_METHODS.map((m) => ({ code: m.code, kind: m.kind, nameEn: m.nameEn, nameLocal: m.nameLocal, locale: m.locale, regions: m.regions, currency: m.currency }))}
-            current={{ merchantName: settings.merchantName, contractedMethods: settings.contractedMethods, refundLimitsText: refundLimitsToText(settings.operatorRefundLimits) }}
+            current={{ merchantName: settings.merchantName, contractedMethods: settings.contractedMethods, refundLimitsText: refundLimitsToText(settings.operatorRefundLimits), chargeLimitsText: refundLimitsToText(settings.operatorChargeLimits) }}
             labels={{
               heading: t('edit'),
               merchantName: t('merchantName'),
@@ -73,6 +78,8 @@ export default async function SettingsPage() {
               contractedHint: t('contractedHint'),
               refundLimits: t('refundLimits'),
               refundLimitsHint: t('refundLimitsHint'),
+              chargeLimits: t('chargeLimits'),
+              chargeLimitsHint: t('chargeLimitsHint'),
               save: t('save'),
               saving: t('saving'),
               saved: t('saved'),

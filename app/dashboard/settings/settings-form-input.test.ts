@@ -37,3 +37,18 @@ describe('settingsFormInput', () => {
     expect(refundLimitsToText({ PHP: '500000', KRW: '100000' })).toBe('KRW=100000\nPHP=500000');
   });
 });
+
+describe('settingsFormInput charge limits', () => {
+  it('reads operator charge limits like refund limits, and leaves them alone when the form has no such field', () => {
+    expect(settingsFormInput.parse({ merchantName: 'Shop', refundLimits: '', chargeLimits: 'krw=990000\nPHP = 500000' })).toMatchObject({
+      operatorChargeLimits: { KRW: '990000', PHP: '500000' },
+    });
+    expect(settingsFormInput.parse({ merchantName: 'Shop', refundLimits: '' })).not.toHaveProperty('operatorChargeLimits');
+  });
+
+  it('names the bad line on the charge limits field', () => {
+    const result = settingsFormInput.safeParse({ merchantName: 'Shop', chargeLimits: 'PHP=5\nXXX=1' });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues).toEqual([expect.objectContaining({ path: ['chargeLimits'], message: 'Line 2: XXX is not a supported currency.' })]);
+  });
+});
