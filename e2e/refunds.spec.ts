@@ -44,12 +44,14 @@ test('staff partially refund from the payment page: amount confirmed, refused be
   await expect(page.locator('section[aria-labelledby="status-heading"]').getByText('Succeeded', { exact: true })).toBeVisible();
   await expect(page.getByTestId('payment-status-reason')).toHaveText('The wallet was debited.');
   await expect(page.getByTestId('payment-refundable')).toHaveText('₱1,000.00');
+  // Within Antom's window and before any refund, the payment may still be cancelled.
+  await expect(page.getByRole('button', { name: 'Cancel payment' })).toBeEnabled();
   await expectAxeClean(page);
 
   // More than the payment: refused with the sentence, nothing refunded.
   await page.getByLabel('Amount to refund (PHP)').fill('1,000.01');
   await expect(page.getByTestId('refund-preview')).toHaveText('You are about to refund ₱1,000.01.');
-  await page.getByLabel('Reason').fill('Bag arrived torn');
+  await page.getByLabel('Reason', { exact: true }).fill('Bag arrived torn');
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
   await expect(page.getByTestId('refund-form').getByRole('alert')).toHaveText('Only ₱1,000.00 is left to refund on this payment.');
   await expect(page.getByTestId('refund-row')).toHaveCount(0);
@@ -60,7 +62,7 @@ test('staff partially refund from the payment page: amount confirmed, refused be
 
   await page.getByLabel('Amount to refund (PHP)').fill('12.50');
   await expect(page.getByTestId('refund-preview')).toHaveText('You are about to refund ₱12.50.');
-  await page.getByLabel('Reason').fill('Bag arrived torn');
+  await page.getByLabel('Reason', { exact: true }).fill('Bag arrived torn');
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
   await expect(page.getByText('Refunded ₱12.50.')).toBeVisible();
   await expect(page.getByTestId('refund-row')).toHaveCount(1);
@@ -73,6 +75,9 @@ test('staff partially refund from the payment page: amount confirmed, refused be
   await expect(timeline.filter({ hasText: 'Refund requested' })).toContainText('asked to refund ₱12.50: “Bag arrived torn”');
   await expect(timeline.filter({ hasText: 'Refund succeeded' })).toContainText('₱12.50 refunded (via the refund answer).');
   await expect(timeline.filter({ hasText: 'Call: refund' }).first()).toContainText('SUCCESS');
+  // After a refund, cancel is refused on the page with the reason (and by part A's service).
+  await expect(page.getByTestId('cancel-blocked')).toHaveText('This payment has a refund, so it can no longer be cancelled; refund the rest instead.');
+  await expect(page.getByRole('button', { name: 'Cancel payment' })).toBeDisabled();
   await expectAxeClean(page);
 });
 
@@ -103,6 +108,7 @@ test('a viewer sees the payment without money buttons and is refused when callin
   await expect(page.getByText('Your role can view payments but not refund or cancel them.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Refund', exact: true })).toHaveCount(0);
   await expect(page.getByLabel('Amount to refund (PHP)')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Cancel payment' })).toHaveCount(0);
   await expectAxeClean(page);
 
   const response = await page.request.post(`/dashboard/payments/${seededPaymentId()}`, {

@@ -101,6 +101,13 @@ const schema = z.object({
   ),
   /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
   TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
+  /**
+   * Folder the reconciliation job reads Antom's report files from (a mirror of Antom's SFTP). Default: the
+   * local simulator's drop folder, <DATA_DIR>/simulator/sftp.
+   */
+  RECON_DROP_DIR: optionalString,
+  /** Largest report file staff may upload on the Reconciliation page, in MiB. */
+  RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_SECRET: optionalString,
   /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
@@ -131,6 +138,19 @@ export function gatewayConfigured(raw: Record<string, string | undefined>): bool
   return emptyAsUndefined(raw.ALIPAY_GATEWAY_URL) !== undefined;
 }
 
+/**
+ * What going live needs besides the URL, checked by the start-up scripts (scripts/load-config.ts) before
+ * anything starts: a gateway with the simulator's default client id or without keys would fail on the
+ * first call, or worse, look live. Not part of parseEnv, so code that only reads other variables (tests
+ * of one module) need not invent keys.
+ */
+export function liveGatewayProblems(raw: Record<string, string | undefined>): string[] {
+  if (!gatewayConfigured(raw)) return [];
+  return (['ALIPAY_CLIENT_ID', 'ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const)
+    .filter((name) => emptyAsUndefined(raw[name]) === undefined)
+    .map((name) => `${name} is required when ALIPAY_GATEWAY_URL is set (see "Going live" in README.md; unset ALIPAY_GATEWAY_URL to use the local simulator)`);
+}
+
 /** Validates a raw environment; exported for tests and for the start-up scripts. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
   const result = schema.safeParse(raw);
@@ -141,11 +161,6 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     if (rotation.length > 0) throw new EnvError(rotation);
     if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
       problems.push('WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)');
-    }
-    if (gatewayConfigured(raw)) {
-      // A gateway with the simulator's client id or no keys would fail on the first call, or worse, look live.
-      const missing = (['ALIPAY_CLIENT_ID', 'ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const).filter((name) => emptyAsUndefined(raw[name]) === undefined);
-      for (const name of missing) problems.push(`${name} is required when ALIPAY_GATEWAY_URL is set (see "Going live" in README.md; unset ALIPAY_GATEWAY_URL to use the local simulator)`);
     }
     if (problems.length > 0) throw new EnvError(problems);
     return { ...data, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };

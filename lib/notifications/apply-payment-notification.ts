@@ -1,5 +1,4 @@
 import type { AlipayPaymentNotification } from '@/lib/alipay';
-import { recordAudit } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
 import { applyPaymentResult } from '@/lib/payments/apply-payment-result';
 import type { NotificationEffect } from './notification-effect';
@@ -21,15 +20,7 @@ export async function applyPaymentNotification(tx: Db, n: AlipayPaymentNotificat
     at,
   });
   if (result.kind === 'unknown_payment') return { ...base, objectType: null, outcome: 'unknown_object', detail: 'No payment has this paymentRequestId.' };
-  if (result.kind === 'applied') {
-    await recordAudit(tx, null, {
-      action: 'payment.notification_applied',
-      objectType: 'payment',
-      objectId: result.payment.id,
-      at,
-      after: { status: result.payment.status, resultCode: n.result.resultCode },
-    });
-  }
+  // applyPaymentResult audits the status change it made (source: notification) in this transaction.
   const detail = result.kind === 'flagged' ? `Kept ${result.payment.status}; flagged for reconciliation.` : `Payment is ${result.payment.status}.`;
   return { ...base, outcome: result.kind, detail };
 }

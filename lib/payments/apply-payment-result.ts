@@ -15,6 +15,11 @@ export interface PaymentResultInput {
   reason?: string;
   cause: 'notification' | 'inquiry' | 'pay' | 'cancel';
   at: Date;
+  /**
+   * Optional: the row as the caller just read or wrote it (the charge after its own pay call), to save the
+   * lookup. Only a hint — the guarded UPDATE still decides; a miss falls back to reading the row.
+   */
+  known?: Payment;
 }
 
 export type PaymentResultApplied = { kind: 'applied' | 'duplicate' | 'flagged'; payment: Payment } | { kind: 'unknown_payment'; payment: null };
@@ -43,12 +48,17 @@ const EVENT_CAUSE: Record<PaymentResultInput['cause'], PaymentEventCause> = { no
  */
 export async function applyPaymentResult(db: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
+    const hinted = input.known?.paymentRequestId === input.paymentRequestId ? input.known : undefined;
+    const [current] = hinted ? [hinted] : await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
     if (!current) return { kind: 'unknown_payment', payment: null };
     const to = TARGET[input.outcome];
     const cause = EVENT_CAUSE[input.cause];
     const detail = { outcome: input.outcome, resultCode: input.resultCode, source: input.cause };
-    if (input.cause === 'notification') await recordPaymentEvent(tx, { paymentId: current.id, type: 'notification', cause, detail, at: input.at });
+    // A notification is put on the timeline when it changed or contradicted something; a repeat (Antom's
+    // resend, a Replay) adds nothing, so replaying changes nothing.
+    const noteNotification = async () => {
+      if (input.cause === 'notification') await recordPaymentEvent(tx, { paymentId: current.id, type: 'notification', cause, detail, at: input.at });
+    };
 
     const failure = input.outcome === 'succeeded' ? {} : { failureCode: input.resultCode, failureMessage: input.reason ?? input.resultCode };
     const moved = await guardedTransition(tx, payments, {
@@ -64,6 +74,7 @@ export async function applyPaymentResult(db: Db, input: PaymentResultInput): Pro
       },
     });
     if (moved) {
+      await noteNotification();
       await recordPaymentEvent(tx, { paymentId: moved.id, type: 'status_changed', cause, detail: { ...detail, from: current.status, to }, at: input.at });
       await recordAudit(tx, null, {
         action: `payment.${to.toLowerCase()}`,
@@ -75,9 +86,11 @@ export async function applyPaymentResult(db: Db, input: PaymentResultInput): Pro
       });
       return { kind: 'applied', payment: moved };
     }
+    if (hinted) return applyPaymentResult(tx, { ...input, known: undefined });
     if (current.status === to) return { kind: 'duplicate', payment: current };
     // A final answer that contradicts what we hold: keep ours (sticky), but make a person look at it.
     const flag = `${input.cause} said ${input.outcome} (${input.resultCode}) while the payment was ${current.status}`;
+    await noteNotification();
     const [flagged] = await tx.update(payments).set({ reconciliationFlag: flag, updatedAt: input.at }).where(eq(payments.id, current.id)).returning();
     await recordPaymentEvent(tx, { paymentId: current.id, type: 'reconciliation_flag', cause, detail: { ...detail, held: current.status }, at: input.at });
     await recordAudit(tx, null, { action: 'payment.reconciliation_flag', objectType: 'payment', objectId: current.id, at: input.at, after: { flag } });

@@ -10,6 +10,9 @@ const DEFAULTS: Omit<MerchantSettings, 'createdAt' | 'updatedAt'> = {
   operatorChargeLimits: {},
   merchantKeyFingerprint: null,
   alipayKeyFingerprint: null,
+  customsMerchantCode: null,
+  customsMerchantName: null,
+  reconFeeRateBps: null,
 };
 
 /** The merchant-wide settings row, or the defaults before an admin has saved any (reading never writes). */

@@ -130,7 +130,7 @@ describe(`Antom notify routes (${testDatabaseKind()})`, () => {
     const bodies = await Promise.all(responses.map((r) => r.text()));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(200));
     expect(new Set(bodies)).toEqual(new Set([NOTIFICATION_ACK_BODY]));
-    const events = await database.db.select().from(paymentEvents).where(and(eq(paymentEvents.paymentId, world.payment.id), eq(paymentEvents.type, 'payment.succeeded')));
+    const events = await database.db.select().from(paymentEvents).where(and(eq(paymentEvents.paymentId, world.payment.id), eq(paymentEvents.type, 'status_changed')));
     expect(events).toHaveLength(1);
     const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'payment'), eq(auditLog.objectId, world.payment.id)));
     expect(audits).toHaveLength(1);
@@ -153,7 +153,7 @@ describe(`Antom notify routes (${testDatabaseKind()})`, () => {
         ),
       );
       expect(await Promise.all(responses.map((r) => r.text()))).toEqual(Array(50).fill(NOTIFICATION_ACK_BODY));
-      expect(await database.db.select().from(paymentEvents).where(and(eq(paymentEvents.paymentId, world.payment.id), eq(paymentEvents.type, 'payment.succeeded')))).toHaveLength(1);
+      expect(await database.db.select().from(paymentEvents).where(and(eq(paymentEvents.paymentId, world.payment.id), eq(paymentEvents.type, 'status_changed')))).toHaveLength(1);
       expect(await database.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'payment'), eq(auditLog.objectId, world.payment.id)))).toHaveLength(1);
     } finally {
       await second.close();

@@ -7,3 +7,5 @@ export * from './merchant-settings';
 export * from './staff';
 export * from './payments';
 export * from './notifications';
+export * from './reconciliation';
+export * from './customs';

@@ -13,6 +13,11 @@ export const merchantSettings = pgTable('merchant_settings', {
   operatorChargeLimits: jsonb('operator_charge_limits').$type<Record<string, string>>().notNull().default({}),
   merchantKeyFingerprint: text('merchant_key_fingerprint'),
   alipayKeyFingerprint: text('alipay_key_fingerprint'),
+  /** Registration number and registered name at China customs (declare's merchantCustomsInfo). */
+  customsMerchantCode: text('customs_merchant_code'),
+  customsMerchantName: text('customs_merchant_name'),
+  /** Contracted Antom fee in basis points; reconciliation flags report fees that differ (null: sanity checks only). */
+  reconFeeRateBps: integer('recon_fee_rate_bps'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, expectAxeClean } from './helpers';
+
+// The e2e portal runs with the default ALIPAY_CLIENT_ID.
+const CLIENT_ID = 'DAIKOU_LOCAL';
+const HEADER =
+  'customerId,acquirer,transactionId,originalTransactionId,transactionRequestId,originalTransactionRequestId,referenceOrderId,paymentMethodType,productCode,transactionType,transactionStatus,transactionTime,transactionAmountValue,transactionCurrency,feeAmountValue,feeCurrency,settlementAmountValue,settlementCurrency,orderDescription';
+const run = Date.now().toString(36);
+
+/** A transaction details report of payments our ledger has never seen; padded so the upload takes a moment. */
+function report(rows: number, { end = true } = {}): Buffer {
+  const pad = 'x'.repeat(40_000);
+  const lines = [HEADER];
+  for (let i = 1; i <= rows; i++) {
+    lines.push(`${CLIENT_ID},ANTOM,pay-${run}-${i},,req-${run}-${i},,order-${i},GCASH,AGREEMENT_PAYMENT,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,${10_000 + i},PHP,200,PHP,${10_000 + i},PHP,${pad}`);
+  }
+  if (end) lines.push('<END>');
+  return Buffer.from(`${lines.join('\n')}\n`);
+}
+
+/** Signs in once the page has hydrated (a click before hydration posts the bare form as a GET). */
+async function signInOk(page: Page) {
+  await page.goto('/sign-in');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+async function upload(page: Page, name: string, content: Buffer) {
+  await page.getByLabel('Report file (CSV from Antom)').setInputFiles({ name, mimeType: 'text/csv', buffer: content });
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+}
+
+test('upload a report with progress, see refusals explained, resolve a difference', async ({ page }) => {
+  await signInOk(page);
+  await page.goto('/dashboard/reconciliation');
+  await page.waitForLoadState('networkidle');
+  await expectAxeClean(page);
+
+  // A truncated file is refused with the reason, and nothing of it shows up.
+  await upload(page, `${CLIENT_ID}_transactionDetails_20261129.csv`, report(2, { end: false }));
+  await expect(page.getByTestId('upload-result')).toContainText('no <END> line');
+
+  // Slow the link so the progress bar is there to be seen.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
+  await upload(page, `${CLIENT_ID}_transactionDetails_20261130.csv`, report(12));
+  await expect(page.getByTestId('upload-progress')).toBeVisible();
+  await expect(page.getByTestId('upload-result')).toContainText('Loaded 12 rows for 2026-11-30; 12 open differences that day.', { timeout: 30_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+
+  await expect(page.getByTestId('recon-day-2026-11-30')).toContainText('12');
+  await page.getByRole('link', { name: '2026-11-30' }).click();
+  await expect(page.getByRole('heading', { name: 'Open differences on 2026-11-30' })).toBeVisible();
+  const rows = page.getByTestId('discrepancy-missing_in_ledger');
+  await expect(rows).toHaveCount(12);
+  await expectAxeClean(page);
+
+  const first = rows.first();
+  await first.getByLabel('How it was settled').fill('Paid in the old system; booked manually.');
+  await first.getByRole('button', { name: 'Resolve' }).click();
+  await expect(rows).toHaveCount(11);
+
+  // The same bytes again are harmless.
+  await upload(page, `${CLIENT_ID}_transactionDetails_20261130.csv`, report(12));
+  await expect(page.getByTestId('upload-result')).toContainText('already imported');
+
+  // Export carries the resolution.
+  const csv = await page.request.get('/dashboard/reconciliation/export?date=2026-11-30');
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain('Paid in the old system; booked manually.');
+});
+
+test('another merchant\u2019s report is refused, and the page works at 360 px', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await signInOk(page);
+  await page.goto('/dashboard/reconciliation');
+  await page.waitForLoadState('networkidle');
+  const foreign = Buffer.from(report(1).toString().replaceAll(`${CLIENT_ID},`, 'SOMEONE_ELSE,'));
+  await upload(page, `SOMEONE_ELSE_transactionDetails_20261128.csv`, foreign);
+  await expect(page.getByTestId('upload-result')).toContainText('another merchant');
+  await expectAxeClean(page);
+});
+
+test('declare a payment to customs and see its status reach final', async ({ page }) => {
+  await signInOk(page);
+  await page.goto('/dashboard/customs');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Merchant customs registration number').fill('3122E2E0001');
+  await page.getByLabel('Name registered at customs').fill('E2E Cross-border Ltd');
+  await page.getByRole('button', { name: 'Save registration' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+
+  const form = page.getByTestId('declare-form');
+  const option = form.getByRole('option', { name: /E2E-CUSTOMS-ORDER/ });
+  await form.getByLabel('Payment', { exact: true }).selectOption({ label: (await option.textContent()) ?? '' });
+  await form.getByLabel('Amount to declare (CNY)').fill('300.00');
+  await form.getByLabel('Customs office').selectOption('SHANGHAI');
+  await form.getByRole('button', { name: 'Declare' }).click();
+  await expect(page.getByText('Declaration sent.')).toBeVisible();
+  const row = page.locator('[data-testid^="declaration-DCL"]').first();
+  await expect(row.getByTestId('declaration-status')).toHaveText('Waiting for customs');
+  await expectAxeClean(page);
+
+  // Customs answers 30 simulated seconds later: move the simulator's business clock on.
+  const dataDir = process.env.E2E_DATA_DIR ?? '.data/e2e';
+  const secret = (JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { SIMULATOR_SECRET: string }).SIMULATOR_SECRET;
+  const advanced = await page.request.post(`http://127.0.0.1:${process.env.E2E_SIMULATOR_PORT ?? 4110}/simulator/clock/advance`, {
+    headers: { authorization: `Bearer ${secret}` },
+    data: { seconds: 40 },
+  });
+  expect(advanced.ok()).toBe(true);
+  await row.getByRole('button', { name: 'Check status now' }).click();
+  await expect(row.getByTestId('declaration-status')).toHaveText('Accepted by customs');
+});

@@ -1,0 +1,19 @@
+import { defineJob } from '@/lib/jobs/define-job';
+import { importDropFolder } from './import-drop-folder';
+import { reconClientId, reconCopyUrl, reconDropDir } from './recon-config';
+
+/**
+ * Every 10 minutes: load new report files from the drop folder and match the days they cover. Idempotent
+ * (files are unique by hash, matching recomputes open discrepancies); a large file may take a while.
+ */
+export const importReportsJob = defineJob({
+  name: 'reconciliation-import-reports',
+  cron: '*/10 * * * *',
+  retryLimit: 3,
+  retryDelaySeconds: 30,
+  expireInSeconds: 900,
+  run: async (_data, { db }) => {
+    const result = await importDropFolder(db, { dir: reconDropDir(), clientId: reconClientId(), copyUrl: reconCopyUrl() });
+    for (const r of result.rejected) console.warn(`[reconciliation] refused ${r.fileName}: ${r.code}`);
+  },
+});
