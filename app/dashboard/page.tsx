@@ -59,6 +59,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     { key: 'unknownPayments', n: o.attention.unknownPayments, href: '/dashboard/payments?status=UNKNOWN' },
     { key: 'unknownRefunds', n: o.attention.unknownRefunds, href: '/dashboard/refunds?status=UNKNOWN' },
     { key: 'flaggedPayments', n: o.attention.flaggedPayments, href: '/dashboard/reconciliation' },
+    { key: 'openDiscrepancies', n: o.attention.openDiscrepancies, href: '/dashboard/reconciliation' },
     { key: 'failedRefreshes', n: o.attention.failedRefreshes, href: '/dashboard/agreements?status=ACTIVE' },
     { key: 'signatureFailures', n: o.attention.signatureFailures, href: '/dashboard/notifications?verdict=invalid' },
     { key: 'pendingNotificationWork', n: o.attention.pendingNotificationWork, href: '/dashboard/notifications' },

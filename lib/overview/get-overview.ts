@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { agreements, apiCalls, inboxEvents, notificationDeliveries, payments, refunds } from '@/lib/db/schema';
+import { agreements, apiCalls, inboxEvents, notificationDeliveries, payments, reconDiscrepancies, refunds } from '@/lib/db/schema';
 
 export const OVERVIEW_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
 export type OverviewRange = keyof typeof OVERVIEW_RANGES;
@@ -43,6 +43,8 @@ export interface Overview {
     signatureFailures: number;
     /** Notifications whose follow-up work (e.g. applyToken after AUTHCODE_CREATED) has not run yet. */
     pendingNotificationWork: number;
+    /** Differences between Antom's report files and our ledger that nobody has resolved yet. */
+    openDiscrepancies: number;
   };
   /** From receipt to processed, for notifications received in the range (null when none). */
   notificationLag: { count: number; p95Ms: number | null; maxMs: number | null };
@@ -130,6 +132,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
         .select({ n: count() })
         .from(apiCalls)
         .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.signatureVerified, false))),
+      db.select({ n: count() }).from(reconDiscrepancies).where(eq(reconDiscrepancies.status, 'OPEN')),
     ]),
   ]);
   const [lag] = await db
@@ -140,7 +143,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
     })
     .from(inboxEvents)
     .where(and(gte(inboxEvents.receivedAt, since), isNotNull(inboxEvents.processedAt)));
-  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number];
+  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures, openDiscrepancies] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number, number];
   return {
     since,
     until: now,
@@ -153,7 +156,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       revokedInRange: Number(agreementCounts[0]?.revokedInRange ?? 0),
     },
     refunds: refundRows.map((r) => ({ currency: r.currency, count: Number(r.count), succeededMinor: BigInt(r.succeeded) })),
-    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork },
+    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork, openDiscrepancies },
     notificationLag: {
       count: Number(lag?.count ?? 0),
       p95Ms: lag?.p95 == null ? null : Math.round(Number(lag.p95)),
