@@ -25,6 +25,8 @@ const PAGES = [
   '/dashboard/refunds',
   '/dashboard/notifications',
   '/dashboard/reconciliation',
+  '/dashboard/customs',
+  '/dashboard/developers',
   '/dashboard/settings',
   '/dashboard/settings/users',
   '/dashboard/audit',
@@ -204,6 +206,8 @@ test('a viewer sees every list and no money button; viewers and operators cannot
   const operator = await (await browser.newContext()).newPage();
   await signIn(operator, OPERATOR.email, OPERATOR.password);
   await operator.goto('/dashboard/audit?action=auth.');
+  await expect(operator).toHaveURL(/\/dashboard\/forbidden$/);
+  await operator.goto('/dashboard/settings');
   await expect(operator).toHaveURL(/\/dashboard\/forbidden$/);
 
   // Without a session the export answers 401 and streams nothing.

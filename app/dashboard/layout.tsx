@@ -16,7 +16,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const t = await getTranslations();
   const links = (
     <ul className="flex flex-col gap-1">
-      {SECTIONS.map((section) => (
+      {SECTIONS.filter((section) => section !== 'settings' || can(actor.role, 'settings.manage')).map((section) => (
         <li key={section}>
           <NavLink href={section === 'overview' ? '/dashboard' : `/dashboard/${section}`}>{t(`nav.${section}`)}</NavLink>
         </li>

@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: 'Settings' };
 
 // GET /dashboard/settings — merchant, gateway and limits (read for everyone; admins edit name, wallets and limits).
 export default async function SettingsPage() {
-  const actor = await requireStaff('dashboard.read');
+  const actor = await requireStaff('settings.manage');
   const t = await getTranslations('settings');
   const nav = await getTranslations('nav');
   const settings = await getMerchantSettings(await getDb());
