@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { isLocale, LOCALE_HEADER } from '@/i18n/locales';
-import { env } from '@/lib/env';
 import { formActionSources } from '@/lib/buyer/form-action';
+import { env } from '@/lib/env';
 
 /**
  * Security headers for every page (reliability.md §4.7): a per-request nonce CSP, nosniff, no framing,

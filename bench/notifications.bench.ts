@@ -150,7 +150,7 @@ try {
   if (cursor >= POOL) console.log(`note: all ${POOL} pre-signed notifications were used before the time was up (raise BENCH_POOL)`);
 
   const [applied] = await db`select count(*)::int as n from payments where status = 'SUCCEEDED'`;
-  const [twice] = await db`select count(*)::int as n from (select payment_id from payment_events where type = 'payment.succeeded' group by payment_id having count(*) > 1) x`;
+  const [twice] = await db`select count(*)::int as n from (select payment_id from payment_events where type = 'status_changed' group by payment_id having count(*) > 1) x`;
   const [inbox] = await db`select count(*)::int as n from inbox_events`;
   const sent = Math.min(cursor, POOL);
   console.log(`database: ${applied!.n} payments SUCCEEDED, ${inbox!.n} inbox rows for ${sent} notifications sent, ${twice!.n} applied more than once`);

@@ -64,13 +64,6 @@ const schema = z.object({
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
-  /**
-   * Folder the reconciliation job reads Antom's report files from (a mirror of Antom's SFTP). Default: the
-   * local simulator's drop folder, <DATA_DIR>/simulator/sftp.
-   */
-  RECON_DROP_DIR: optionalString,
-  /** Largest report file staff may upload on the Reconciliation page, in MiB. */
-  RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   /** The local simulator, used only while ALIPAY_GATEWAY_URL is unset (it then becomes the gateway). */
   SIMULATOR_PORT: z.preprocess(emptyAsUndefined, port('').default(4010)),
   /** Multiplies the simulator's notification resend schedule (0.001 = a thousand times faster). */
@@ -108,6 +101,13 @@ const schema = z.object({
   ),
   /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
   TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
+  /**
+   * Folder the reconciliation job reads Antom's report files from (a mirror of Antom's SFTP). Default: the
+   * local simulator's drop folder, <DATA_DIR>/simulator/sftp.
+   */
+  RECON_DROP_DIR: optionalString,
+  /** Largest report file staff may upload on the Reconciliation page, in MiB. */
+  RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_SECRET: optionalString,
   /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,

@@ -11,13 +11,15 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
-import { loadConfigOrExit } from './load-config';
 import { seedRefundablePayment } from './e2e-seed-refunds';
 import { seedDemoData } from './demo/demo-data';
 import { seedCustomsPayment } from './e2e-seed-customs';
+import { applyToProcessEnv, loadConfigOrExit } from './load-config';
 
 // The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
-const { config } = loadConfigOrExit({ mode: 'production' });
+const loaded = loadConfigOrExit({ mode: 'production' });
+applyToProcessEnv(loaded);
+const { config } = loaded;
 if (!config.ADMIN_EMAIL || !config.ADMIN_PASSWORD) throw new Error('e2e seed: ADMIN_EMAIL and ADMIN_PASSWORD must be set (playwright.config.ts sets them)');
 const dataDir = config.DATA_DIR;
 const email = config.ADMIN_EMAIL;
@@ -46,7 +48,7 @@ try {
       fixtures[key].push(link.data.token);
     }
   }
-  await seedCustomsPayment(database.db, dataDir, config.ALIPAY_CLIENT_ID);
+  await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
   await seedRefundablePayment(database.db, actor, config);
   // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty

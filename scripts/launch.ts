@@ -37,7 +37,7 @@ export async function launch(mode: 'development' | 'production'): Promise<void> 
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
   // Production runs Next behind our own node:http server (scripts/serve-next.ts) so the socket address
   // reaches the app; `next dev` has no such hook, so in development the client IP is unknown (null).
-  const port = listenPort(config);
+  const port = String(listenPort(config));
   const args = mode === 'development' ? [nextBin, 'dev', '--port', port] : ['--import', 'tsx', 'scripts/serve-next.ts', port];
   const child = spawn(process.execPath, args, {
     stdio: 'inherit',

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keyFingerprint } from '../lib/alipay/keys';
 import { testKeyPair } from '../lib/alipay/test-support';
 import { EnvError } from '../lib/env';
-import { startGateway } from './launch';
+import { listenPort, startGateway } from './launch';
 import { describeGateway, loadConfig } from './load-config';
 
 // Guards the "going live through .env silently keeps the simulator" failure: the gateway decision must
@@ -137,12 +137,29 @@ describe('describeGateway: what start-up prints', () => {
     expect(text).toContain(keyFingerprint(merchant.publicKey));
     expect(text).toContain(keyFingerprint(antom.publicKey));
     expect(text).not.toMatch(/SIMULATOR/);
+    expect(text).not.toMatch(/public key 2/);
     expect(text).not.toContain(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY.slice(40, 80));
+  });
+
+  it('live during a key rotation: the second Antom key and its version too', () => {
+    const rotation = testKeyPair('antom-next');
+    const text = describeGateway(loadConfig({ cwd: project({ ...LIVE, ALIPAY_PUBLIC_KEY_2: base64Der(rotation.publicKey), ALIPAY_PUBLIC_KEY_2_VERSION: '2' }), environment: {} })).join('\n');
+    expect(text).toContain(`Antom public key 2   ${keyFingerprint(rotation.publicKey)} (keyVersion 2, rotation)`);
   });
 
   it('simulator: says plainly that payments go to the local simulator', () => {
     const text = describeGateway(loadConfig({ cwd: project(), environment: {} })).join('\n');
     expect(text).toMatch(/NO ANTOM GATEWAY CONFIGURED: payments go to the LOCAL SIMULATOR at http:\/\/127\.0\.0\.1:4010/);
     expect(text).toMatch(/merchant private key SHA256:/);
+  });
+});
+
+describe('listenPort', () => {
+  it('PORT (validated) wins, then the port of APP_URL, then 3000', () => {
+    const cwd = project();
+    expect(listenPort(loadConfig({ cwd, environment: { PORT: '3201', APP_URL: 'http://localhost:3100' } }).config)).toBe('3201');
+    expect(listenPort(loadConfig({ cwd, environment: { APP_URL: 'http://localhost:3100' } }).config)).toBe('3100');
+    expect(listenPort(loadConfig({ cwd, environment: { APP_URL: 'https://pay.example.com' } }).config)).toBe('3000');
+    expect(() => loadConfig({ cwd, environment: { PORT: '3201x' } })).toThrow(/PORT must be a port number/);
   });
 });

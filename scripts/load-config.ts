@@ -31,6 +31,8 @@ export interface GatewaySummary {
   merchantKeyFingerprint: string;
   /** `SHA256:…` of the key Antom's answers and notifications are verified with. */
   antomKeyFingerprint: string;
+  /** `SHA256:…` of the second Antom key during a rotation (ALIPAY_PUBLIC_KEY_2), if any. */
+  antomKey2Fingerprint: string | null;
   /** Where ALIPAY_GATEWAY_URL came from. */
   source: ConfigSource;
 }
@@ -58,7 +60,8 @@ export interface LoadConfigOptions {
 }
 
 const GENERATED_SECRETS = ['AUTH_SECRET', 'TOKEN_ENCRYPTION_KEY', 'TOKEN_INDEX_KEY'] as const;
-const GATEWAY_VARIABLES = ['ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const;
+/** Antom's keys: meaningless against the simulator, which signs with its own development key. */
+const GATEWAY_VARIABLES = ['ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'ALIPAY_PUBLIC_KEY_2', 'ALIPAY_PUBLIC_KEY_2_VERSION'] as const;
 
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -93,6 +96,8 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
     for (const name of GATEWAY_VARIABLES) {
       if (raw[name]?.trim()) notices.push(`${name} is set but ALIPAY_GATEWAY_URL is not: it is ignored, the local simulator's development key is used instead.`);
     }
+    delete raw.ALIPAY_PUBLIC_KEY_2;
+    delete raw.ALIPAY_PUBLIC_KEY_2_VERSION;
     const keys = ensureDevKeys(dataDir);
     raw.ALIPAY_GATEWAY_URL = `http://127.0.0.1:${settings.SIMULATOR_PORT}`;
     raw.ALIPAY_CLIENT_ID = settings.ALIPAY_CLIENT_ID;
@@ -138,8 +143,9 @@ export function describeGateway(loaded: LoadedConfig): string[] {
   lines.push(
     `[daikou]   client id ${g.clientId}, key version ${g.keyVersion}`,
     `[daikou]   merchant private key ${g.merchantKeyFingerprint} (its public half must be the one uploaded to Antom)`,
-    `[daikou]   Antom public key     ${g.antomKeyFingerprint}`,
+    `[daikou]   Antom public key     ${g.antomKeyFingerprint} (keyVersion ${loaded.config.ALIPAY_PUBLIC_KEY_VERSION})`,
   );
+  if (g.antomKey2Fingerprint) lines.push(`[daikou]   Antom public key 2   ${g.antomKey2Fingerprint} (keyVersion ${loaded.config.ALIPAY_PUBLIC_KEY_2_VERSION}, rotation)`);
   return [...lines, ...loaded.notices.map((notice) => `[daikou] note: ${notice}`)];
 }
 
@@ -181,7 +187,7 @@ function generateMissingSecrets(raw: Record<string, string>, sources: Record<str
 }
 
 /** Parses both keys (the errors name the variable and never echo key material) and fingerprints them. */
-function gatewayFingerprints(config: Env): { merchantKeyFingerprint: string; antomKeyFingerprint: string } {
+function gatewayFingerprints(config: Env): { merchantKeyFingerprint: string; antomKeyFingerprint: string; antomKey2Fingerprint: string | null } {
   const problems: string[] = [];
   const fingerprint = (name: 'ALIPAY_MERCHANT_PRIVATE_KEY' | 'ALIPAY_PUBLIC_KEY', load: (text: string) => Parameters<typeof keyFingerprint>[0]) => {
     try {
@@ -193,6 +199,8 @@ function gatewayFingerprints(config: Env): { merchantKeyFingerprint: string; ant
   };
   const merchantKeyFingerprint = fingerprint('ALIPAY_MERCHANT_PRIVATE_KEY', loadPrivateKey);
   const antomKeyFingerprint = fingerprint('ALIPAY_PUBLIC_KEY', loadPublicKey);
+  // lib/env.ts has already checked that the second key parses.
+  const antomKey2Fingerprint = config.ALIPAY_PUBLIC_KEY_2 ? keyFingerprint(loadPublicKey(config.ALIPAY_PUBLIC_KEY_2)) : null;
   if (problems.length > 0) throw new EnvError(problems);
-  return { merchantKeyFingerprint, antomKeyFingerprint };
+  return { merchantKeyFingerprint, antomKeyFingerprint, antomKey2Fingerprint };
 }

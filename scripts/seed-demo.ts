@@ -12,9 +12,12 @@ import { openDatabase } from '../lib/db/client';
 import { customers, staffUsers } from '../lib/db/schema';
 import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
 import { seedDemoData } from './demo/demo-data';
-import { loadConfigOrExit } from './load-config';
+import { applyToProcessEnv, loadConfigOrExit } from './load-config';
 
-const { config } = loadConfigOrExit();
+// Loaded as npm run dev loads it, and made this process's environment for the services it calls.
+const loaded = loadConfigOrExit();
+applyToProcessEnv(loaded);
+const { config } = loaded;
 const appUrl = config.APP_URL.replace(/\/+$/, '');
 const database = await openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite') });
 try {

@@ -1,6 +1,7 @@
 import type { AlipayClient } from '@/lib/alipay';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
+import type { Enqueue } from '@/lib/jobs/define-job';
 
 /** What the agreement services need; the app builds it from env (lib/agreements/app-deps.ts), tests by hand. */
 export interface AgreementDeps {
@@ -16,6 +17,8 @@ export interface AgreementDeps {
   authReturnWaitMs?: number;
   /** Never exchange a code Antom has not paired with the authState (AUTH_REQUIRE_NOTIFICATION); default false. */
   requireAuthNotification?: boolean;
+  /** Background retries (a merchant-side revoke left unanswered). Optional: without it the caller is told to retry. */
+  enqueue?: Enqueue;
 }
 
 export const AUTH_STATE_TTL_MS = 10 * 60 * 1000;

@@ -19,7 +19,8 @@ export interface AgreementEventDetails {
   returned: { withCode: boolean };
   apply_token: { source: 'redirect' | 'notification'; outcome: CallKind; resultCode: string };
   notification: { type: string; reason?: string | null; applied?: boolean };
-  revoke: { by: 'buyer' | 'staff'; outcome: CallKind; resultCode: string };
+  /** by 'system': a token obtained for an attempt that lost its link, revoked unused. */
+  revoke: { by: 'buyer' | 'staff' | 'system'; outcome: CallKind; resultCode: string };
   return_refused: { reason: string };
   /** A signed notification that was valid but not applied (e.g. its authCode differs from the pairing). */
   notification_refused: { type: string; reason: string };

@@ -2,6 +2,7 @@ import { getAlipayClient } from '@/lib/gateway/alipay-client';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
+import { enqueueJob } from '@/lib/jobs/process-queue';
 import type { AgreementDeps } from './agreement-deps';
 
 /** The path Antom sends buyers back to; part of authRedirectUrl, a server constant. */
@@ -22,5 +23,6 @@ export async function getAgreementDeps(): Promise<AgreementDeps> {
     authStateTtlMs: config.AUTH_STATE_TTL_SECONDS * 1000,
     authReturnWaitMs: config.AUTH_RETURN_WAIT_MS,
     requireAuthNotification: config.AUTH_REQUIRE_NOTIFICATION,
+    enqueue: enqueueJob,
   };
 }

@@ -31,7 +31,7 @@ export async function applyAuthCodeCreated(deps: AgreementDeps, notification: { 
     .where(and(eq(agreements.id, agreement.id), isNull(agreements.notifiedAuthCodeIndex)));
   const [paired] = await deps.db.select({ notified: agreements.notifiedAuthCodeIndex }).from(agreements).where(eq(agreements.id, agreement.id));
   if (paired?.notified !== codeIndex) {
-    await recordAgreementEvent(deps.db, agreement.id, 'notification_refused', { type: 'AUTHCODE_CREATED', reason: 'code_mismatch' });
+    await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'AUTHCODE_CREATED', reason: 'code_mismatch', applied: false });
     return { applied: false, reason: 'code_mismatch' };
   }
   await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'AUTHCODE_CREATED' });
@@ -40,7 +40,7 @@ export async function applyAuthCodeCreated(deps: AgreementDeps, notification: { 
   } catch (error) {
     // Another agreement already holds this code (exchanged from a URL before Antom's pairing arrived).
     if (!isUniqueViolation(error)) throw error;
-    await recordAgreementEvent(deps.db, agreement.id, 'notification_refused', { type: 'AUTHCODE_CREATED', reason: 'code_in_use' });
+    await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'AUTHCODE_CREATED', reason: 'code_in_use', applied: false });
     return { applied: false, reason: 'code_in_use' };
   }
 }

@@ -29,6 +29,17 @@ export function staleApplyMs(deps: Pick<AgreementDeps, 'alipay'>): number {
   return deps.alipay.worstCaseCallMs(APPLY_MAX_RETRIES) + CLAIM_MARGIN_MS;
 }
 
+/** Clears every token column (an activation that lost its link keeps nothing). */
+const NO_TOKENS = {
+  accessTokenCiphertext: null,
+  accessTokenIndex: null,
+  accessTokenExpiresAt: null,
+  refreshTokenCiphertext: null,
+  refreshTokenExpiresAt: null,
+  tokenKeyVersion: null,
+  userLoginIdMasked: null,
+} as const;
+
 /** applyStartedAt of a released claim: older than any staleness bound, so the next caller takes it at once. */
 const RELEASED_CLAIM = new Date(0);
 
@@ -107,10 +118,25 @@ export async function exchangeAuthCode(
         })
         .where(and(eq(agreements.id, agreementId), eq(agreements.status, 'APPLYING')))
         .returning();
-      if (row?.linkId) await claimAuthorizationLink(tx, row.linkId, done);
-      return row;
+      if (!row?.linkId) return row;
+      // One link, one agreement: the first activation claims the OPEN link; a later one (second tab or
+      // browser) or a link revoked while the buyer was at the wallet activates nothing and keeps no token.
+      const claim = await claimAuthorizationLink(tx, row.linkId, done);
+      if (claim.ok) return row;
+      const [lost] = await tx
+        .update(agreements)
+        .set({ ...NO_TOKENS, status: 'FAILED', failureCode: claim.problem === 'link_revoked' ? 'LINK_REVOKED' : 'LINK_USED', failureMessage: 'The authorization link was already used or revoked.', activatedAt: null })
+        .where(eq(agreements.id, agreementId))
+        .returning();
+      return lost;
     });
-    if (activated) return { kind: 'active', agreement: activated };
+    if (activated?.status === 'ACTIVE') return { kind: 'active', agreement: activated };
+    if (activated) {
+      // The wallet granted a token we will not use: revoke it at Antom, outside the transaction.
+      const revoked = await classifyCall(deps.alipay.revoke({ accessToken }, { subject: `agreement:${agreementId}` }));
+      await recordAgreementEvent(deps.db, agreementId, 'revoke', { by: 'system', outcome: revoked.kind, resultCode: revoked.resultCode });
+      return { kind: 'failed', agreement: activated };
+    }
   }
 
   const failureCode = call.kind === 'succeeded' ? 'NO_ACCESS_TOKEN' : call.resultCode;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
+import { isUuid } from '@/lib/db/is-uuid';
 import { agreements, authorizationLinks, type AgreementStatus } from '@/lib/db/schema';
 
 export interface BuyerAgreementView {
@@ -16,7 +17,7 @@ export interface BuyerAgreementView {
  * (the buyer cookie's HMAC must match), so an agreement id alone reveals nothing.
  */
 export async function getBuyerAgreement(db: Db, vault: TokenVault, agreementId: string, buyerBinding: string | null): Promise<BuyerAgreementView | null> {
-  if (!buyerBinding || !/^[0-9a-f-]{36}$/.test(agreementId)) return null;
+  if (!buyerBinding || !isUuid(agreementId)) return null;
   const [row] = await db
     .select({
       id: agreements.id,

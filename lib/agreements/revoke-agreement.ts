@@ -1,13 +1,15 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
-import { classifyCall } from '@/lib/alipay/call-outcome';
+import { classifyCall } from '@/lib/alipay';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { guardedTransition } from '@/lib/db/guarded-transition';
+import { isUuid } from '@/lib/db/is-uuid';
 import { agreements, type Agreement } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
+import { RETRY_REVOKE_JOB } from './retry-agreement-revoke';
 
 /** Result codes meaning the token is already dead at Antom: the agreement is over either way. */
 const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'AUTH_CANCELED', 'USER_NOT_EXIST']);
@@ -32,6 +34,7 @@ export async function revokeAgreement(
   input: { agreementId: string; by: { kind: 'buyer'; customerId: string } | { kind: 'staff'; actor: Actor } },
 ): Promise<ServiceResult<{ status: 'REVOKED' | 'INVALID' }, RevokeAgreementCode>> {
   if (input.by.kind === 'staff') assertCan(input.by.actor, 'payments.cancel');
+  if (!isUuid(input.agreementId)) return fail('not_found', 'No such authorization.');
   const [agreement] = await deps.db.select().from(agreements).where(eq(agreements.id, input.agreementId));
   if (!agreement || (input.by.kind === 'buyer' && agreement.customerId !== input.by.customerId)) return fail('not_found', 'No such authorization.');
   if (agreement.status === 'REVOKED' || agreement.status === 'INVALID') return ok({ status: agreement.status });
@@ -51,14 +54,19 @@ export async function revokeAgreement(
 
   const accessToken = deps.vault.open(agreement.accessTokenCiphertext, agreementTokenAad(agreement.id, 'access_token', agreement.tokenKeyVersion));
   const call = await classifyCall(deps.alipay.revoke({ accessToken }, { subject: `agreement:${agreement.id}` }));
+  const revokedBy = input.by.kind === 'buyer' ? 'buyer' : `staff:${input.by.actor.email}`;
   await recordAgreementEvent(deps.db, agreement.id, 'revoke', { by: input.by.kind, outcome: call.kind, resultCode: call.resultCode });
   const status = call.kind === 'succeeded' ? 'REVOKED' : call.kind === 'failed' && DEAD_TOKEN_CODES.has(call.resultCode) ? 'INVALID' : null;
   if (!status) {
     // Give the claim back so the next attempt may call again (revoke is safe to repeat).
     await deps.db.update(agreements).set({ revokeStartedAt: null }).where(and(eq(agreements.id, agreement.id), eq(agreements.revokeStartedAt, now)));
+    if (call.kind === 'unknown' && deps.enqueue) {
+      // U / no answer: the revoke may or may not have happened. Resend it in the background until Antom answers.
+      await deps.enqueue(RETRY_REVOKE_JOB, { agreementId: agreement.id, revokedBy }, { singletonKey: `revoke:${agreement.id}`, startAfterSeconds: 30 });
+      return fail('revoke_unavailable', 'The wallet did not answer yet. We keep trying in the background; the authorization shows Revoked once the wallet confirms.');
+    }
     return call.kind === 'failed' ? fail('revoke_failed', call.reason) : fail('revoke_unavailable', 'The wallet could not be reached. Try again in a moment.');
   }
-  const revokedBy = input.by.kind === 'buyer' ? 'buyer' : `staff:${input.by.actor.email}`;
   const done = nowOf(deps);
   const changed = await deps.db.transaction(async (tx) => {
     const row = await guardedTransition(tx, agreements, {

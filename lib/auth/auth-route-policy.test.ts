@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAuthRouteAllowed, logSafe } from './auth-route-policy';
+import { isAuthBodyAcceptable, isAuthRouteAllowed, logSafe } from './auth-route-policy';
 
 describe('next-auth route allow-list', () => {
   it('refuses the anonymous client log endpoint that let anyone write into the server log', () => {
@@ -14,6 +14,13 @@ describe('next-auth route allow-list', () => {
     expect(isAuthRouteAllowed('POST', ['callback', 'github'])).toBe(false);
     expect(isAuthRouteAllowed('TRACE', ['csrf'])).toBe(false);
     expect(isAuthRouteAllowed('GET', ['callback', 'credentials', 'x'])).toBe(false);
+  });
+
+  it('accepts only form bodies on POST (malformed JSON used to reach next-auth and answer 500)', () => {
+    expect(isAuthBodyAcceptable('POST', 'application/json')).toBe(false);
+    expect(isAuthBodyAcceptable('POST', null)).toBe(false);
+    expect(isAuthBodyAcceptable('POST', 'application/x-www-form-urlencoded;charset=UTF-8')).toBe(true);
+    expect(isAuthBodyAcceptable('GET', null)).toBe(true);
   });
 
   it('logs one bounded line whatever a caller sends', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayName } from '@/lib/text/display-name';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -17,7 +18,7 @@ const optionalText = (max: number) =>
 
 export const createCustomerInput = z.object({
   reference: z.string().trim().min(1, 'Enter your reference for this customer').max(64).regex(/^[\w.:-]+$/, 'Use letters, digits, . _ : -'),
-  name: z.string().trim().min(1, 'Enter a name').max(120),
+  name: displayName('Enter a name'),
   email: z.union([z.literal(''), z.email('Enter a valid email address')]).optional().transform((v) => v || undefined),
   phone: optionalText(32).refine((v) => v === undefined || /^\+?[0-9 ()-]{5,32}$/.test(v), 'Enter a phone number like +63 917 123 4567'),
   country: z

@@ -9,6 +9,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema';
+// Side effect: failed queries never carry their parameters into logs.
+import './scrub-query-errors';
 
 export type Schema = typeof schema;
 /** A database or a transaction: query functions take this first so services can compose them in one tx. */

@@ -2,22 +2,28 @@ import type { JobDefinition } from './define-job';
 import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-pending-agreements.job';
 import { refreshAgreementTokenJob } from '@/lib/agreements/refresh-agreement-token.job';
 import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
+import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
+import { retryAgreementRevokeJob } from '@/lib/agreements/retry-agreement-revoke.job';
 import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
 import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
 import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
 import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
-import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
+import { resolveRefundJob } from '@/lib/refunds/resolve-refund.job';
+import { sweepUnsettledRefundsJob } from '@/lib/refunds/sweep-unsettled-refunds.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
 export const JOBS: readonly JobDefinition<never>[] = [
   expireStalePendingAgreementsJob,
   refreshDueTokensJob,
   refreshAgreementTokenJob,
+  retryAgreementRevokeJob,
   applyAuthCodeJob,
   requeuePendingNotificationWorkJob,
   resolvePaymentJob,
   sweepOpenPaymentsJob,
   importReportsJob,
   pollCustomsDeclarationsJob,
+  resolveRefundJob,
+  sweepUnsettledRefundsJob,
 ] as JobDefinition<never>[];

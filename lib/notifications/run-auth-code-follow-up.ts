@@ -16,7 +16,10 @@ export async function runAuthCodeFollowUp(deps: AgreementDeps, inboxEventId: str
   const n = parseNotification(deps.vault.open(row.rawBodyCiphertext, inboxBodyAad(row.id)));
   if (n.type !== 'AUTHCODE_CREATED' || !n.authState) return finish(deps, row.id, 'unknown_object', 'Not an AUTHCODE_CREATED with an authState.');
   const result = await applyAuthCodeCreated(deps, { authState: n.authState, authCode: n.authCode });
-  if (!result.applied) return finish(deps, row.id, 'unknown_object', 'No authorization attempt has this authState.');
+  if (!result.applied) {
+    if (result.reason === 'unknown_state') return finish(deps, row.id, 'unknown_object', 'No authorization attempt has this authState.');
+    return finish(deps, row.id, 'flagged', result.reason === 'code_mismatch' ? 'Antom paired a different authCode with this authState earlier; this one was refused.' : 'Another agreement already holds this authCode.');
+  }
   const { kind, agreement } = result.result;
   // Another caller's applyToken still in flight: stay pending, the job retries and then sees its result.
   if (kind === 'in_progress') return 'retry';

@@ -15,6 +15,11 @@ export interface PaymentResultInput {
   reason?: string;
   cause: 'notification' | 'inquiry' | 'pay' | 'cancel';
   at: Date;
+  /**
+   * Optional: the row as the caller just read or wrote it (the charge after its own pay call), to save the
+   * lookup. Only a hint — the guarded UPDATE still decides; a miss falls back to reading the row.
+   */
+  known?: Payment;
 }
 
 export type PaymentResultApplied = { kind: 'applied' | 'duplicate' | 'flagged'; payment: Payment } | { kind: 'unknown_payment'; payment: null };
@@ -43,7 +48,8 @@ const EVENT_CAUSE: Record<PaymentResultInput['cause'], PaymentEventCause> = { no
  */
 export async function applyPaymentResult(db: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
   return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
+    const hinted = input.known?.paymentRequestId === input.paymentRequestId ? input.known : undefined;
+    const [current] = hinted ? [hinted] : await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
     if (!current) return { kind: 'unknown_payment', payment: null };
     const to = TARGET[input.outcome];
     const cause = EVENT_CAUSE[input.cause];
@@ -80,6 +86,7 @@ export async function applyPaymentResult(db: Db, input: PaymentResultInput): Pro
       });
       return { kind: 'applied', payment: moved };
     }
+    if (hinted) return applyPaymentResult(tx, { ...input, known: undefined });
     if (current.status === to) return { kind: 'duplicate', payment: current };
     // A final answer that contradicts what we hold: keep ours (sticky), but make a person look at it.
     const flag = `${input.cause} said ${input.outcome} (${input.resultCode}) while the payment was ${current.status}`;

@@ -10,7 +10,7 @@ import type { ServiceResult } from '@/lib/service-result';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { buildPayRequest, newPaymentRequestId } from './build-pay-request';
 import { checkChargeable, type ChargeableProblem } from './check-chargeable';
-import { recordPaymentEvent } from './payment-events';
+import { recordPaymentEvents } from './payment-events';
 import { nowOf, type PaymentDeps } from './payment-deps';
 import { sendPay } from './send-pay';
 
@@ -51,14 +51,15 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
   }
 
   const fingerprint = operationFingerprint(input.agreementId, input.amountMinor, input.currency ?? '', description);
-  if (input.operationKey) {
-    const replay = await findByOperationKey(deps, input.operationKey, fingerprint);
-    if (replay) return replay;
-  }
-
-  const checked = await checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now });
+  // Three independent reads at once (a pool runs them in parallel): the hot path of every staff charge.
+  const [replay, checked, settings] = await Promise.all([
+    input.operationKey ? findByOperationKey(deps, input.operationKey, fingerprint) : null,
+    checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now }),
+    getMerchantSettings(deps.db),
+  ]);
+  // A replayed key answers with its payment even if the agreement changed since.
+  if (replay) return replay;
   if (!checked.ok) return { ok: false, code: checked.code, error: checked.error, ...(checked.code === 'amount_invalid' ? { fieldErrors: { amount: [checked.error] } } : {}) };
-  const settings = await getMerchantSettings(deps.db);
   if (actor && !canChargeAmount(actor.role, input.amountMinor, checked.currency, settings.operatorChargeLimits)) {
     const limit = settings.operatorChargeLimits[checked.currency];
     return {
@@ -119,8 +120,10 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
       .onConflictDoNothing({ target: payments.operationKey })
       .returning();
     if (!row) return null;
-    await recordPaymentEvent(tx, { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now });
-    await recordPaymentEvent(tx, { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now });
+    await recordPaymentEvents(tx, [
+      { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now },
+      { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now },
+    ]);
     if (actor) {
       await recordAudit(tx, actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } });
     }

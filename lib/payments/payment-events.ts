@@ -47,14 +47,22 @@ export interface PaymentEventInput {
 
 /** Appends one timeline entry, in the transaction of the change it describes when there is one. */
 export async function recordPaymentEvent(tx: Db, input: PaymentEventInput): Promise<void> {
-  await tx.insert(paymentEvents).values({
-    paymentId: input.paymentId,
-    refundId: input.refundId ?? null,
-    type: input.type,
-    cause: input.cause,
-    detail: input.detail ? normalise(input.detail) : null,
-    ...(input.at ? { createdAt: input.at } : {}),
-  });
+  await recordPaymentEvents(tx, [input]);
+}
+
+/** Appends several entries in one statement (entries that happen together, e.g. created + sent). */
+export async function recordPaymentEvents(tx: Db, inputs: readonly PaymentEventInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  await tx.insert(paymentEvents).values(
+    inputs.map((input) => ({
+      paymentId: input.paymentId,
+      refundId: input.refundId ?? null,
+      type: input.type,
+      cause: input.cause,
+      detail: input.detail ? normalise(input.detail) : null,
+      ...(input.at ? { createdAt: input.at } : {}),
+    })),
+  );
 }
 
 function normalise(detail: Record<string, unknown>): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { classifyCall, getPaymentMethod } from '@/lib/alipay';
+import { AlipayValidationError, classifyCall, getPaymentMethod } from '@/lib/alipay';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can, canRefundAmount } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -93,7 +93,14 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
 
   const refundRowId = randomUUID();
   const draft = { id: refundRowId, refundRequestId: `rf_${randomUUID().replaceAll('-', '')}`, amountMinor, currency: payment.currency, reason: input.reason };
-  const { sha256 } = deps.alipay.serialize('refund', buildRefundRequest(draft, payment, deps.refundNotifyUrl));
+  let sha256: string;
+  try {
+    ({ sha256 } = deps.alipay.serialize('refund', buildRefundRequest(draft, payment, deps.refundNotifyUrl)));
+  } catch (error) {
+    // The request itself is invalid (e.g. a misconfigured notify URL): refuse before writing anything.
+    if (error instanceof AlipayValidationError) return refuse('refund_not_sent', `The refund could not be sent, so nothing was refunded: ${error.message}`);
+    throw error;
+  }
   const amount = amountMinor.toString();
 
   let refund: Refund | null;
@@ -192,7 +199,12 @@ async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sh
 
   // U / timeout / 5xx: the refund may have happened. Keep the reservation; the resolver settles it.
   const marked = await guardedTransition(deps.db, refunds, { id: refund.id, from: ['PENDING'], to: 'UNKNOWN', set: { resultCode: outcome.resultCode, updatedAt: at } });
-  await deps.enqueue(REFUND_RESOLVE_JOB, { refundId: refund.id }, { startAfterSeconds: 2, singletonKey: `refund:${refund.id}` });
+  try {
+    await deps.enqueue(REFUND_RESOLVE_JOB, { refundId: refund.id }, { startAfterSeconds: 2, singletonKey: `refund:${refund.id}` });
+  } catch (error) {
+    // The refund is safe in the database (UNKNOWN, reserved); the sweep hands it to the resolver within minutes.
+    console.warn(`[refunds] could not enqueue the resolver for refund ${refund.id}: ${(error as { code?: string }).code ?? (error as Error).name}`);
+  }
   const [row] = await deps.db.select().from(refunds).where(eq(refunds.id, refund.id)).limit(1);
   const current = row ?? marked ?? refund;
   return ok({ refund: current, state: current.status === 'SUCCEEDED' ? 'succeeded' : 'pending', replayed: false });

@@ -5,8 +5,11 @@ import { applyRefundResult } from './apply-refund-result';
 import { buildRefundRequest, MAX_REFUND_RESENDS, nowOf, REFUND_RESOLVE_JOB, refundSubject, type RefundDeps } from './refund-deps';
 import { recordRefundEvent } from './refund-events';
 
-/** Longest wait between inquiries: Antom's FAQ asks for decreasing frequency, never for giving up. */
-const MAX_INQUIRY_DELAY_SECONDS = 30 * 60;
+/**
+ * Longest wait between inquiries. Antom's FAQ asks for decreasing frequency; reliability R4 wants every unknown
+ * refund final within 15 minutes, so the back-off stops growing at 5 minutes and never gives up.
+ */
+export const MAX_INQUIRY_DELAY_SECONDS = 5 * 60;
 
 export type ResolveRefundStep = 'settled' | 'already_final' | 'not_found' | 'claimed_elsewhere' | 'scheduled';
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { displayName } from '@/lib/text/display-name';
 import { PAYMENT_METHOD_CODES } from '@/lib/alipay';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
@@ -11,7 +12,7 @@ import { getMerchantSettings } from './get-merchant-settings';
 const methodCode = z.enum(PAYMENT_METHOD_CODES as unknown as [string, ...string[]]);
 
 export const updateMerchantSettingsInput = z.object({
-  merchantName: z.string().trim().min(1, 'Enter the name buyers will see').max(120).optional(),
+  merchantName: displayName('Enter the name buyers will see').optional(),
   contractedMethods: z
     .union([methodCode, z.array(methodCode)])
     .transform((v) => [...new Set(Array.isArray(v) ? v : [v])])

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { displayName } from '@/lib/text/display-name';
 import type { Actor } from '@/lib/auth/actor';
 import { hashPassword } from '@/lib/auth/password';
 import { checkPasswordStrength } from '@/lib/auth/password-policy';
@@ -12,7 +13,7 @@ import { normaliseEmail, toPublicStaffUser, type PublicStaffUser } from './publi
 
 export const createStaffUserInput = z.object({
   email: z.email('Enter a valid email address').transform(normaliseEmail),
-  name: z.string().trim().min(1, 'Enter a name').max(120),
+  name: displayName('Enter a name'),
   role: z.enum(['admin', 'operator', 'viewer']),
   password: z.string(),
 }).superRefine((value, ctx) => {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAlipayClient, type AlipayClient } from '@/lib/alipay';
+import { recordApiCall } from '@/lib/api-calls/record-api-call';
+import type { Db } from '@/lib/db/client';
 import { loadPrivateKey } from '@/lib/alipay/keys';
 import { signNotification } from '@/lib/alipay/notifications';
 import { ensureDevKeys } from '@/lib/simulator/keys';
@@ -15,6 +17,8 @@ export interface SimulatorHarness {
   /** How many calls the portal side made to one endpoint (e.g. 'revoke', 'consult'). */
   calls(endpoint: string): number;
   control<T = Record<string, unknown>>(route: string, body?: unknown): Promise<T>;
+  /** Waits until every call so far is in api_calls (only with the `callLog` option). */
+  flushCallLog(): Promise<void>;
   /** An AUTHCODE_CREATED exactly as Antom would POST it, signed with the simulator's private key. */
   signAuthCodeCreated(pair: { authState: string; authCode: string }): { path: string; headers: Record<string, string>; rawBody: string };
   close(): Promise<void>;
@@ -24,7 +28,7 @@ const SECRET = 'test-simulator-secret';
 const CLIENT_ID = 'DAIKOU_TEST';
 
 /** An in-process simulator on a free port, and a real lib/alipay client registered with it. */
-export async function startSimulatorHarness(): Promise<SimulatorHarness> {
+export async function startSimulatorHarness(options: { /** Log every call to api_calls the way the app does. */ callLog?: () => Db } = {}): Promise<SimulatorHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-sim-'));
   const keys = ensureDevKeys(dir);
   const simulator = await startSimulator({
@@ -36,6 +40,7 @@ export async function startSimulatorHarness(): Promise<SimulatorHarness> {
   });
   let applyTokenCalls = 0;
   const callCounts = new Map<string, number>();
+  const logging: Promise<void>[] = [];
   const alipay = createAlipayClient({
     gatewayUrl: simulator.url,
     clientId: CLIENT_ID,
@@ -45,6 +50,7 @@ export async function startSimulatorHarness(): Promise<SimulatorHarness> {
     observer: (event) => {
       if (event.endpoint === 'applyToken') applyTokenCalls++;
       callCounts.set(event.endpoint, (callCounts.get(event.endpoint) ?? 0) + 1);
+      if (options.callLog) logging.push(recordApiCall(options.callLog(), event));
     },
   });
   return {
@@ -52,6 +58,9 @@ export async function startSimulatorHarness(): Promise<SimulatorHarness> {
     alipay,
     applyTokenCalls: () => applyTokenCalls,
     calls: (endpoint) => callCounts.get(endpoint) ?? 0,
+    async flushCallLog() {
+      await Promise.all(logging);
+    },
     signAuthCodeCreated(pair) {
       const path = '/api/alipay/notify/authorization';
       const body = { authorizationNotifyType: 'AUTHCODE_CREATED', ...pair, result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } };

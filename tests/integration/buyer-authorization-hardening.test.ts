@@ -10,8 +10,9 @@ import type { Actor } from '@/lib/auth/actor';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import { createAuthorizationLink } from '@/lib/customers/create-authorization-link';
 import { createCustomer } from '@/lib/customers/create-customer';
+import { revokeAuthorizationLink } from '@/lib/customers/revoke-authorization-link';
 import type { Database } from '@/lib/db/client';
-import { agreements, auditLog } from '@/lib/db/schema';
+import { agreements, auditLog, authorizationLinks } from '@/lib/db/schema';
 import { updateMerchantSettings } from '@/lib/settings/update-merchant-settings';
 import { authenticateStaff } from '@/lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '@/lib/staff/seed-first-admin';
@@ -31,7 +32,11 @@ async function newLink(): Promise<string> {
   return link.data.token;
 }
 
-async function consult(buyer: string, linkToken?: string, clientIp = '198.51.100.1') {
+let ipCounter = 0;
+/** A fresh documentation-range address per attempt unless given, so the per-IP cap only bites where tested. */
+const nextIp = () => `198.51.${Math.floor(++ipCounter / 250)}.${(ipCounter % 250) + 1}`;
+
+async function consult(buyer: string, linkToken?: string, clientIp = nextIp()) {
   const started = await startAuthorization(deps, { linkToken: linkToken ?? (await newLink()), paymentMethod: 'GCASH', buyerBinding: buyer, terminal: { terminalType: 'WEB' }, clientIp });
   if (!started.ok) throw new Error(`${started.code}: ${started.error}`);
   return started.data;
@@ -147,6 +152,47 @@ describe(`buyer authorization hardening (${testDatabaseKind()})`, () => {
       // Documented weakness of AUTH_REQUIRE_NOTIFICATION=false: nothing yet says whose code this is.
       expect(await completeAuthorizationReturn(deps, { authState: decisionB.authState, authCode: decisionA.authCode, buyerBinding: 'buyer-b5' })).toMatchObject({ ok: true });
       expect(await deliverAuthCodeCreated(deps, decisionA)).toEqual({ applied: false, reason: 'code_in_use' });
+    });
+  });
+
+  describe('one link, one agreement (finding 2)', () => {
+    it('two tabs and two browsers on one link, racing their returns 5 times: exactly one ACTIVE, the others see link_used and keep no token', async () => {
+      for (let round = 0; round < 5; round++) {
+        const link = await newLink();
+        const tabs = [await consult(`tabs-${round}`, link), await consult(`tabs-${round}`, link), await consult(`other-browser-${round}`, link)];
+        const buyers = [`tabs-${round}`, `tabs-${round}`, `other-browser-${round}`];
+        const decisions = await Promise.all(tabs.map((t) => approve(t.redirectUrl)));
+        const revokes = sim.calls('revoke');
+        const outcomes = await Promise.all(decisions.map((d, i) => completeAuthorizationReturn(deps, { authState: d.authState, authCode: d.authCode, buyerBinding: buyers[i]! })));
+        expect(outcomes.filter((o) => o.ok && o.status === 'active')).toHaveLength(1);
+        expect(outcomes.filter((o) => !o.ok && o.problem === 'link_used')).toHaveLength(2);
+        // No bearer link handed back on the losers' problem page.
+        expect(outcomes.filter((o) => !o.ok).every((o) => o.linkToken === null)).toBe(true);
+        const rows = await Promise.all(tabs.map((t) => agreement(t.agreementId)));
+        expect(rows.filter((r) => r.status === 'ACTIVE')).toHaveLength(1);
+        expect(rows.filter((r) => r.status === 'FAILED' && r.failureCode === 'LINK_USED' && r.accessTokenCiphertext === null)).toHaveLength(2);
+        // The two tokens the wallet granted for nothing were revoked at Antom.
+        expect(sim.calls('revoke') - revokes).toBe(2);
+      }
+    }, 120_000);
+
+    it('a link revoked while the buyer is at the wallet activates nothing', async () => {
+      const link = await newLink();
+      const { agreementId, redirectUrl } = await consult('at-wallet', link);
+      const decision = await approve(redirectUrl);
+      const [row] = await database.db.select().from(authorizationLinks).where(eq(authorizationLinks.token, link));
+      expect(await revokeAuthorizationLink(database.db, admin, { linkId: row!.id })).toMatchObject({ ok: true });
+      const outcome = await completeAuthorizationReturn(deps, { authState: decision.authState, authCode: decision.authCode, buyerBinding: 'at-wallet' });
+      expect(outcome).toEqual({ ok: false, problem: 'link_revoked', linkToken: null });
+      expect(await agreement(agreementId)).toMatchObject({ status: 'FAILED', failureCode: 'LINK_REVOKED', accessTokenCiphertext: null });
+    });
+
+    it('never hands the link token to a browser that did not start the attempt (finding 6)', async () => {
+      const link = await newLink();
+      const { redirectUrl } = await consult('victim', link);
+      const decision = await approve(redirectUrl);
+      expect(await completeAuthorizationReturn(deps, { authState: decision.authState, authCode: decision.authCode, buyerBinding: 'attacker' })).toEqual({ ok: false, problem: 'foreign_browser', linkToken: null });
+      expect(await completeAuthorizationReturn(deps, { authState: decision.authState, authCode: null, buyerBinding: null })).toEqual({ ok: false, problem: 'foreign_browser', linkToken: null });
     });
   });
 

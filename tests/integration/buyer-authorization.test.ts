@@ -11,6 +11,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { agreementTokenAad, TokenVault } from '@/lib/crypto/token-vault';
 import { createAuthorizationLink } from '@/lib/customers/create-authorization-link';
 import { createCustomer } from '@/lib/customers/create-customer';
+import { revokeAuthorizationLink } from '@/lib/customers/revoke-authorization-link';
 import type { Database } from '@/lib/db/client';
 import { agreements, authorizationLinks } from '@/lib/db/schema';
 import { updateMerchantSettings } from '@/lib/settings/update-merchant-settings';
@@ -26,31 +27,43 @@ let deps: AgreementDeps;
 let admin: Actor;
 let customerId: string;
 const WALLETS = ['GCASH', 'KAKAOPAY', 'ALIPAY_CN', 'TRUEMONEY', 'PAYPAY'];
-/** Every token and code the simulator handed out, to scan the database dump for. */
-const secretsSeen: string[] = [];
+// Tests share the database, so one that counts or looks rows up does it only among rows it created itself
+// (its own customer, its own links): adding, removing or reordering other tests cannot change its result.
 
-async function newLink(): Promise<string> {
-  const link = await createAuthorizationLink(database.db, admin, { customerId, expiresInHours: 1 });
-  if (!link.ok) throw new Error(link.error);
-  return link.data.token;
+/** A customer of its own for a test that counts agreements or looks links up. */
+async function newCustomer(): Promise<string> {
+  const created = await createCustomer(database.db, admin, { reference: `cust-${randomBytes(6).toString('hex')}`, name: 'Test Buyer', country: 'PH', email: undefined, phone: undefined, preferredLanguage: undefined });
+  if (!created.ok) throw new Error(created.error);
+  return created.data.id;
 }
 
-async function consultFor(wallet: string, buyer: string, terminal: { terminalType: 'WEB' | 'WAP' | 'APP'; osType?: 'IOS' | 'ANDROID' } = { terminalType: 'WEB' }) {
-  const started = await startAuthorization(deps, { linkToken: await newLink(), paymentMethod: wallet, buyerBinding: buyer, terminal });
+async function newLinkRow(forCustomer = customerId) {
+  const link = await createAuthorizationLink(database.db, admin, { customerId: forCustomer, expiresInHours: 1 });
+  if (!link.ok) throw new Error(link.error);
+  return link.data;
+}
+
+async function newLink(forCustomer = customerId): Promise<string> {
+  return (await newLinkRow(forCustomer)).token;
+}
+
+type Terminal = { terminalType: 'WEB' | 'WAP' | 'APP'; osType?: 'IOS' | 'ANDROID' };
+
+async function consultFor(wallet: string, buyer: string, terminal: Terminal = { terminalType: 'WEB' }, linkToken?: string) {
+  const started = await startAuthorization(deps, { linkToken: linkToken ?? (await newLink()), paymentMethod: wallet, buyerBinding: buyer, terminal });
   if (!started.ok) throw new Error(`${started.code}: ${started.error}`);
   return started.data;
 }
 
 async function approve(redirectUrl: string, account?: string) {
-  const decision = await sim.control<{ redirectUrl: string; authCode: string; authState: string }>('/simulator/authorizations/approve', { url: redirectUrl, ...(account ? { account } : {}) });
-  secretsSeen.push(decision.authCode, decision.authState);
-  return decision;
+  return sim.control<{ redirectUrl: string; authCode: string; authState: string }>('/simulator/authorizations/approve', { url: redirectUrl, ...(account ? { account } : {}) });
 }
 
 describe(`buyer authorization against the simulator (${testDatabaseKind()})`, () => {
   beforeAll(async () => {
     database = await createTestDatabase();
-    sim = await startSimulatorHarness();
+    // Every AMS call is written to api_calls as the app does, so the database scan below covers the call log.
+    sim = await startSimulatorHarness({ callLog: () => database.db });
     deps = {
       db: database.db,
       alipay: sim.alipay,
@@ -90,9 +103,7 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
     expect(outcome).toMatchObject({ ok: true, status: 'active' });
     const [row] = await database.db.select().from(agreements).where(eq(agreements.id, agreementId));
     expect(row).toMatchObject({ status: 'ACTIVE', paymentMethod: wallet, terminalType: terminal.terminalType });
-    const accessToken = deps.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', 1));
-    secretsSeen.push(accessToken);
-    if (row!.refreshTokenCiphertext) secretsSeen.push(deps.vault.open(row!.refreshTokenCiphertext, agreementTokenAad(agreementId, 'refresh_token', 1)));
+    expect(deps.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', 1))).toMatch(/\S{16,}/);
     expect(row!.accessTokenExpiresAt).toBeInstanceOf(Date);
     expect(row!.userLoginIdMasked).toMatch(/\*/);
     const [link] = await database.db.select().from(authorizationLinks).where(eq(authorizationLinks.id, row!.linkId!));
@@ -100,9 +111,12 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
   });
 
   it('races the return and AUTHCODE_CREATED 20 times: one applyToken and one agreement each time', async () => {
+    const racer = await newCustomer();
+    const created: string[] = [];
     for (let i = 0; i < 20; i++) {
       const buyer = randomBytes(16).toString('hex');
-      const { agreementId, redirectUrl } = await consultFor('GCASH', buyer);
+      const { agreementId, redirectUrl } = await consultFor('GCASH', buyer, { terminalType: 'WEB' }, await newLink(racer));
+      created.push(agreementId);
       const decision = await approve(redirectUrl);
       const before = sim.applyTokenCalls();
       const [viaReturn, viaNotification] = await Promise.all([
@@ -119,8 +133,10 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
       expect(await applyAuthCodeCreated(deps, { authState: decision.authState, authCode: decision.authCode })).toMatchObject({ applied: true, result: { kind: 'active' } });
       expect(sim.applyTokenCalls() - before).toBe(1);
     }
-    const active = await database.db.select({ n: sql<number>`count(*)::int` }).from(agreements).where(eq(agreements.status, 'ACTIVE'));
-    expect(active[0]!.n).toBe(25);
+    // Exactly the 20 agreements this test started, each ACTIVE: no duplicate from the losing side of a race.
+    const mine = await database.db.select({ id: agreements.id, status: agreements.status }).from(agreements).where(eq(agreements.customerId, racer));
+    expect(mine.map((row) => row.id).sort()).toEqual([...created].sort());
+    expect(new Set(mine.map((row) => row.status))).toEqual(new Set(['ACTIVE']));
   }, 120_000);
 
   it('completes from AUTHCODE_CREATED alone when the buyer never returns', async () => {
@@ -194,10 +210,22 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
   });
 
   it('refuses wallets the merchant has not contracted and links that are used, revoked or unknown', async () => {
-    expect(await startAuthorization(deps, { linkToken: await newLink(), paymentMethod: 'DANA', buyerBinding: 'b', terminal: { terminalType: 'WEB' } })).toMatchObject({ ok: false, code: 'method_not_offered' });
-    expect(await startAuthorization(deps, { linkToken: 'A'.repeat(32), paymentMethod: 'GCASH', buyerBinding: 'b', terminal: { terminalType: 'WEB' } })).toMatchObject({ ok: false, code: 'link_unknown' });
-    const [used] = await database.db.select().from(authorizationLinks).where(eq(authorizationLinks.status, 'USED')).limit(1);
-    expect(await startAuthorization(deps, { linkToken: used!.token, paymentMethod: 'GCASH', buyerBinding: 'b', terminal: { terminalType: 'WEB' } })).toMatchObject({ ok: false, code: 'link_used' });
+    const web = { terminalType: 'WEB' } as const;
+    expect(await startAuthorization(deps, { linkToken: await newLink(), paymentMethod: 'DANA', buyerBinding: 'b', terminal: web })).toMatchObject({ ok: false, code: 'method_not_offered' });
+    expect(await startAuthorization(deps, { linkToken: 'A'.repeat(32), paymentMethod: 'GCASH', buyerBinding: 'b', terminal: web })).toMatchObject({ ok: false, code: 'link_unknown' });
+
+    // Used: this test's own link, taken through to an active agreement first.
+    const used = await newLinkRow();
+    const { redirectUrl } = await consultFor('GCASH', 'link-user', web, used.token);
+    const decision = await approve(redirectUrl);
+    expect(await completeAuthorizationReturn(deps, { authState: decision.authState, authCode: decision.authCode, buyerBinding: 'link-user' })).toMatchObject({ ok: true, status: 'active' });
+    expect(await startAuthorization(deps, { linkToken: used.token, paymentMethod: 'GCASH', buyerBinding: 'b', terminal: web })).toMatchObject({ ok: false, code: 'link_used' });
+
+    const revoked = await newLinkRow();
+    expect(await revokeAuthorizationLink(database.db, admin, { linkId: revoked.id })).toMatchObject({ ok: true });
+    const calls = sim.applyTokenCalls();
+    expect(await startAuthorization(deps, { linkToken: revoked.token, paymentMethod: 'GCASH', buyerBinding: 'b', terminal: web })).toMatchObject({ ok: false, code: 'link_revoked' });
+    expect(sim.applyTokenCalls()).toBe(calls);
   });
 
   it('revokes from the buyer side (revoke at Antom) and applies TOKEN_CANCELED from the wallet side', async () => {
@@ -219,8 +247,22 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
     expect(await applyTokenCanceled(deps, { accessToken: 'unknown' })).toEqual({ applied: false, agreementId: null });
   });
 
-  it('leaves no token, authCode or authState in clear anywhere in the database', async () => {
-    expect(secretsSeen.length).toBeGreaterThan(50);
+  it('leaves no token, authCode or authState in clear anywhere in the database, the API call log included', async () => {
+    // This test's own authorizations: every secret they handed out, and the ids that prove the dump sees them.
+    const secrets: string[] = [];
+    const ids: string[] = [];
+    for (const wallet of ['GCASH', 'KAKAOPAY', 'ALIPAY_CN']) {
+      const buyer = `leak-check-${wallet}`;
+      const { agreementId, redirectUrl } = await consultFor(wallet, buyer);
+      const decision = await approve(redirectUrl);
+      expect(await completeAuthorizationReturn(deps, { authState: decision.authState, authCode: decision.authCode, buyerBinding: buyer })).toMatchObject({ ok: true, status: 'active' });
+      const [row] = await database.db.select().from(agreements).where(eq(agreements.id, agreementId));
+      secrets.push(decision.authCode, decision.authState, deps.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', 1)));
+      if (row!.refreshTokenCiphertext) secrets.push(deps.vault.open(row!.refreshTokenCiphertext, agreementTokenAad(agreementId, 'refresh_token', 1)));
+      ids.push(agreementId);
+    }
+    expect(secrets.every((secret) => secret.length >= 16)).toBe(true);
+    await sim.flushCallLog();
     // PGlite answers { rows }, postgres.js an array: accept both.
     const rowsOf = <T,>(result: unknown): T[] => (Array.isArray(result) ? result : (result as { rows: T[] }).rows);
     const rows = rowsOf<{ table_name: string }>(await database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public'`));
@@ -229,8 +271,13 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
       const list = rowsOf<{ j: string }>(await database.db.execute(sql.raw(`select row_to_json(t)::text as j from "${table_name}" t`)));
       dump += list.map((r) => r.j).join('\n');
     }
-    expect(dump.length).toBeGreaterThan(1000);
-    const leaks = secretsSeen.filter((secret) => dump.includes(secret));
+    expect(ids.filter((id) => !dump.includes(id))).toEqual([]);
+    // Every table was scanned, and the call log really holds every consult, applyToken and revoke made.
+    expect(rows.map((r) => r.table_name)).toEqual(expect.arrayContaining(['agreements', 'agreement_events', 'api_calls', 'audit_log', 'authorization_links', 'staff_sessions']));
+    const logged = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from api_calls`))[0]!.n;
+    expect(logged).toBe(sim.calls('consult') + sim.calls('applyToken') + sim.calls('revoke'));
+    expect(logged).toBeGreaterThan(0);
+    const leaks = secrets.filter((secret) => dump.includes(secret));
     expect(leaks).toEqual([]);
   });
 });

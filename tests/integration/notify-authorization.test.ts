@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NOTIFICATION_ACK_BODY } from '@/lib/alipay';
+import { AlipayNetworkError, NOTIFICATION_ACK_BODY } from '@/lib/alipay';
 import { POST as postAuthorization } from '@/app/api/alipay/notify/authorization/route';
 import type { AgreementDeps } from '@/lib/agreements/agreement-deps';
 import { completeAuthorizationReturn } from '@/lib/agreements/complete-authorization-return';
 import { refreshAgreementToken } from '@/lib/agreements/refresh-agreement-token';
+import { RETRY_REVOKE_JOB, retryAgreementRevoke } from '@/lib/agreements/retry-agreement-revoke';
+import { revokeAgreement } from '@/lib/agreements/revoke-agreement';
 import { startAuthorization } from '@/lib/agreements/start-authorization';
 import type { Actor } from '@/lib/auth/actor';
 import { agreementTokenAad, TokenVault } from '@/lib/crypto/token-vault';
@@ -145,5 +147,29 @@ describe(`authorization notifications and the token lifecycle (${testDatabaseKin
     const after = await load(a.agreementId);
     expect(after.status).toBe('INVALID');
     expect(after.failureMessage).toMatch(/does not notify revocations/);
+  });
+
+  it('a merchant-side revoke left unanswered (U) is retried in the background until the wallet confirms', async () => {
+    const a = await activeAgreement('GCASH');
+    await completeAuthorizationReturn(deps, { authState: a.authState, authCode: a.authCode, buyerBinding: a.buyer });
+    let revokeCalls = 0;
+    const queued: { name: string; data: Record<string, unknown> }[] = [];
+    const flaky: AgreementDeps = {
+      ...deps,
+      alipay: { ...sim.alipay, revoke: (input, options) => (revokeCalls++ === 0 ? Promise.reject(new AlipayNetworkError('TIMEOUT', 'no answer', 1)) : sim.alipay.revoke(input, options)) },
+      enqueue: async (name, data) => {
+        queued.push({ name, data });
+      },
+    };
+    const first = await revokeAgreement(flaky, { agreementId: a.agreementId, by: { kind: 'buyer', customerId } });
+    expect(first).toMatchObject({ ok: false, code: 'revoke_unavailable' });
+    expect((await load(a.agreementId)).status).toBe('ACTIVE');
+    expect(queued).toEqual([{ name: RETRY_REVOKE_JOB, data: { agreementId: a.agreementId, revokedBy: 'buyer' } }]);
+    // The job's run: the resend is answered this time.
+    expect(await retryAgreementRevoke(flaky, a.agreementId, 'buyer')).toBe('revoked');
+    expect((await load(a.agreementId)).status).toBe('REVOKED');
+    // Running it again (a duplicate job) does nothing.
+    expect(await retryAgreementRevoke(flaky, a.agreementId, 'buyer')).toBe('nothing_to_do');
+    expect(revokeCalls).toBe(2);
   });
 });

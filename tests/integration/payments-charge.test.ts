@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
-import { agreements, paymentEvents, payments } from '@/lib/db/schema';
+import { agreements, paymentEvents, payments, refunds } from '@/lib/db/schema';
 import { applyPaymentResult } from '@/lib/payments/apply-payment-result';
+import { cancelPayment } from '@/lib/payments/cancel-payment';
 import { charge } from '@/lib/payments/charge';
 import { confirmPaymentRequest } from '@/lib/payments/confirm-payment-request';
 import { createPaymentRequest } from '@/lib/payments/create-payment-request';
@@ -152,5 +153,32 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     const later = await confirmPaymentRequest(world.deps(), { token, formToken: page.data.formToken });
     expect(later).toMatchObject({ kind: 'already_confirmed', payment: { status: 'SUCCEEDED', amountMinor: 12_500n } });
     if (later.kind === 'already_confirmed') expect(await world.ledgerFor(later.payment.paymentRequestId)).toHaveLength(1);
+  });
+
+  it('staff cancel: returns the money within the window; refused after a refund, after the window, and for a viewer — no call', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const make = async () => {
+      const r = await charge(world.deps(), { agreementId, amountMinor: 20_000n, description: 'to cancel', initiator: { kind: 'api' } });
+      if (!r.ok) throw new Error(r.error);
+      return r.data.payment;
+    };
+    const first = await make();
+    const cancelled = await cancelPayment(world.deps(), world.admin, { paymentId: first.id, reason: 'Customer changed their mind' });
+    expect(cancelled).toMatchObject({ ok: true, data: { payment: { status: 'CANCELLED' } } });
+    expect((await world.ledgerFor(first.paymentRequestId)).map((e) => e.kind)).toEqual(['DEBIT', 'CANCEL_REVERSAL']);
+    expect(await cancelPayment(world.deps(), world.admin, { paymentId: first.id, reason: 'again' })).toMatchObject({ ok: false, code: 'not_cancellable' });
+
+    const refunded = await make();
+    await world.database.db.insert(refunds).values({ paymentId: refunded.id, refundRequestId: `rf_${randomUUID()}`, amountMinor: 1_000n, currency: 'PHP', status: 'SUCCEEDED', reason: 'partial' });
+    expect(await cancelPayment(world.deps(), world.admin, { paymentId: refunded.id, reason: 'x' })).toMatchObject({ ok: false, code: 'has_refunds' });
+
+    const late = await make();
+    const twoDaysLater = () => new Date(Date.now() + 2 * 86_400_000);
+    const refused = await cancelPayment(world.deps({ now: twoDaysLater }), world.admin, { paymentId: late.id, reason: 'x' });
+    expect(refused).toMatchObject({ ok: false, code: 'window_closed' });
+    if (!refused.ok) expect(refused.error).toMatch(/00:15 \(GMT\+8\)/);
+    await expect(cancelPayment(world.deps(), { ...world.admin, role: 'viewer' }, { paymentId: late.id, reason: 'x' })).rejects.toThrow(/payments.cancel/);
+    expect((await world.ledgerFor(late.paymentRequestId)).map((e) => e.kind)).toEqual(['DEBIT']);
+    expect((await world.simPayment(late.paymentRequestId))?.status).toBe('SUCCESS');
   });
 });

@@ -14,6 +14,7 @@ import { createRefund } from '@/lib/refunds/create-refund';
 import type { RefundDeps } from '@/lib/refunds/refund-deps';
 import { createResolveRefundJob } from '@/lib/refunds/resolve-refund.job';
 import { resolveRefund } from '@/lib/refunds/resolve-refund';
+import { sweepUnsettledRefunds } from '@/lib/refunds/sweep-unsettled-refunds';
 import { newOperationKey, seedActor, seedSucceededPayment } from '../helpers/refund-fixtures';
 import { startSimulatorHarness, type SimulatorHarness } from '../helpers/simulator-harness';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
@@ -167,6 +168,23 @@ describe(`refund resolver against the simulator (${testDatabaseKind()})`, () => 
     expect(types.filter((t) => t === 'refund_resend')).toHaveLength(3);
     expect(types.filter((t) => t === 'refund_inquiry')).toHaveLength(2);
     expect(types).toContain('refund_succeeded');
+    expect(await ledgerRefunds(result.data.refund.refundRequestId)).toHaveLength(1);
+  }, 60_000);
+
+  it('a process that dies after the commit (nothing enqueued) still ends right: the sweep hands the refund to a fresh worker', async () => {
+    const payment = await paidAtSimulator(100_000n);
+    // The "dying" process: its enqueue never happens, and its queue is gone.
+    const dying: RefundDeps = { db: database.db, alipay: sim.alipay, enqueue: async () => { throw new Error('process killed'); } };
+    const result = await createRefund(dying, admin, { paymentId: payment.id, amount: '60.92', reason: 'Item returned', operationKey: newOperationKey() });
+    expect(result).toMatchObject({ ok: true, data: { state: 'pending' } });
+    if (!result.ok) return;
+    await sim.control('/simulator/clock/advance', { seconds: 10 });
+    // After the restart: the cron sweep (run here by hand, with a clock past the stale limit) re-enqueues it on the live queue.
+    const swept = await sweepUnsettledRefunds({ db: database.db, enqueue: queue.enqueue, now: () => new Date(Date.now() + 5 * 60_000) }, { staleMs: 60_000 });
+    expect(swept).toBeGreaterThanOrEqual(1);
+    const settled = await until(() => refundRow(result.data.refund.id), (r) => r.status === 'SUCCEEDED');
+    expect(settled.status).toBe('SUCCEEDED');
+    expect(await paymentRow(payment.id)).toMatchObject({ refundedMinor: 6_092n, refundPendingMinor: 0n });
     expect(await ledgerRefunds(result.data.refund.refundRequestId)).toHaveLength(1);
   }, 60_000);
 });

@@ -34,7 +34,7 @@ export default async function DevelopersPage({ searchParams }: { searchParams: P
   await requireStaff('dashboard.read');
   const t = await getTranslations('developers');
   const query = await searchParams;
-  const filters = { endpoint: one(query.endpoint), result: one(query.result), object: one(query.object)?.slice(0, 100) ?? null };
+  const filters = { endpoint: one(query.endpoint), result: one(query.result), object: (one(query.object) ?? one(query.subject))?.slice(0, 100) ?? null };
   const before = one(query.before);
   const page = await listApiCalls(await getDb(), { ...filters, before });
   const href = (cursor: string | null) => {

@@ -1,4 +1,5 @@
 // GET /authorize/:token/manage — the buyer's active authorizations; POST revokes one (then 303 back here).
+import { isUuid } from '@/lib/db/is-uuid';
 import { getFormatter, getLocale, getTranslations } from 'next-intl/server';
 import type { NextRequest } from 'next/server';
 import { buyerResponse, seeOther, type Translate } from '@/components/buyer/buyer-document';
@@ -67,7 +68,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const deps = await getAgreementDeps();
   const customer = customerOf(await resolveAuthorizationLink(deps.db, token));
   const agreementId = form?.agreementId ?? '';
-  if (!customer || !/^[0-9a-f-]{36}$/.test(agreementId)) return seeOther(`/authorize/${token}/manage${buyerQuery({ lang, error: 'revoke' })}`, request.url);
+  if (!customer || !isUuid(agreementId)) return seeOther(`/authorize/${token}/manage${buyerQuery({ lang, error: 'revoke' })}`, request.url);
   const result = await revokeAgreement(deps, { agreementId, by: { kind: 'buyer', customerId: customer.id } });
   return seeOther(`/authorize/${token}/manage${buyerQuery(result.ok ? { lang, revoked: '1' } : { lang, error: 'revoke' })}`, request.url);
 }

@@ -39,7 +39,7 @@ export function describeEvent(t: Translate, type: string, detail: Record<string,
       return t('notificationOther', { type: text(d.type) });
     case 'revoke':
       return t('revoke', {
-        by: d.by === 'staff' || d.by === 'buyer' ? t(`by.${d.by}`) : text(d.by),
+        by: d.by === 'staff' || d.by === 'buyer' || d.by === 'system' ? t(`by.${d.by}`) : text(d.by),
         outcome: outcome(d.outcome),
         resultCode: text(d.resultCode),
       });

@@ -8,15 +8,20 @@ import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
 import { getPaymentMethod } from '@/lib/alipay';
+import { apiCallsHref } from '@/lib/api-calls/list-api-calls';
 import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
 import type { PaymentStatus, RefundStatus } from '@/lib/db/schema';
 import { formatAmount, toMajorString } from '@/lib/money';
+import { cancelRefusal } from '@/lib/payments/cancel-payment';
+import { PAYMENT_EVENT_TYPES } from '@/lib/payments/payment-events';
 import { getPaymentDetail } from '@/lib/refunds/get-payment-detail';
 import { refundAvailability } from '@/lib/refunds/refund-availability';
 import { REFUND_EVENT_TYPES } from '@/lib/refunds/refund-events';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { describePaymentEvent } from './describe-payment-event';
+import { CancelPaymentForm } from './cancel-payment-form';
 import { RefundForm } from './refund-form';
 
 export const metadata: Metadata = { title: 'Payment' };
@@ -32,10 +37,11 @@ const STATUS_TONE: Record<PaymentStatus, 'green' | 'amber' | 'red' | 'slate' | '
 };
 const REFUND_TONE: Record<RefundStatus, 'green' | 'amber' | 'red'> = { PENDING: 'amber', UNKNOWN: 'amber', SUCCEEDED: 'green', FAILED: 'red' };
 const REFUND_TYPES = new Set<string>(REFUND_EVENT_TYPES);
-const CAUSES = new Set(['staff', 'buyer', 'api', 'notification', 'job', 'system']);
+const PAYMENT_TYPES = new Set<string>(PAYMENT_EVENT_TYPES);
+const CAUSES = new Set(['staff', 'buyer', 'api', 'schedule', 'notification', 'job', 'system']);
 
-/** Where the API call log lives (part A's Developers page), filtered to this payment. */
-const apiCallLogHref = (paymentId: string) => `/dashboard/developers?subject=${encodeURIComponent(`payment:${paymentId}`)}`;
+/** The Developers page (API call log) filtered to this payment's calls. */
+const apiCallLogHref = (paymentId: string) => apiCallsHref(`payment:${paymentId}`);
 
 // GET /dashboard/payments/[id] — one payment: amount, status in words, refunds, timeline, and the money
 // buttons the role allows (disabled with the reason when the payment does not allow them).
@@ -47,12 +53,15 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (!detail) notFound();
   const { payment, customer, agreement, refunds, timeline } = detail;
   const t = await getTranslations('payment');
+  const pe = await getTranslations('paymentEvents');
   const locale = (await getLocale()) === 'zh-CN' ? 'zh-CN' : 'en-US';
   const money = (minor: bigint) => formatAmount(minor, payment.currency, locale);
   const method = getPaymentMethod(payment.paymentMethod);
   const wallet = method?.nameEn ?? payment.paymentMethod;
   const settings = await getMerchantSettings(db);
-  const availability = refundAvailability(payment, actor.role, settings.operatorRefundLimits, new Date());
+  const now = new Date();
+  const availability = refundAvailability(payment, actor.role, settings.operatorRefundLimits, now);
+  const cancelBlocked = can(actor.role, 'payments.cancel') ? cancelRefusal(payment, now) : null;
 
   const reason =
     payment.status === 'FAILED'
@@ -173,10 +182,28 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           )}
         </section>
       )}
-      {/*
-        SLOT — cancel (issue 9 part A): when part A's cancel action is on main, render its form here for roles
-        with `payments.cancel`, disabled with the reason (not SUCCEEDED, after any refund, past 00:15 GMT+8 on T+1).
-      */}
+      {can(actor.role, 'payments.cancel') ? (
+        <section aria-labelledby="cancel-heading" className="mt-6 max-w-xl rounded-lg border border-red-200 bg-white p-4">
+          <h2 id="cancel-heading" className="mb-3 text-base font-semibold">
+            {t('cancelHeading')}
+          </h2>
+          {cancelBlocked ? (
+            <div className="space-y-2">
+              <p id="cancel-blocked" className="text-sm text-slate-800" data-testid="cancel-blocked">
+                {t(`cancelBlocked.${cancelBlocked.code === 'has_refunds' || cancelBlocked.code === 'window_closed' ? cancelBlocked.code : 'not_cancellable'}`)}
+              </p>
+              <Button type="button" variant="danger" disabled aria-describedby="cancel-blocked">
+                {t('cancelSubmit')}
+              </Button>
+            </div>
+          ) : (
+            <CancelPaymentForm
+              paymentId={payment.id}
+              labels={{ hint: t('cancelHint'), reason: t('cancelReason'), submit: t('cancelSubmit'), submitting: t('cancelSubmitting'), done: t('cancelDone') }}
+            />
+          )}
+        </section>
+      ) : null}
 
       <section aria-labelledby="refunds-heading" className="mt-8">
         <h2 id="refunds-heading" className="text-lg font-semibold">
@@ -243,7 +270,13 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
               <li key={`${entry.kind}-${entry.id}`} data-testid="payment-timeline-entry" className="rounded-lg border border-slate-200 bg-white p-3">
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <h3 className="text-sm font-semibold text-slate-900">
-                    {entry.kind === 'call' ? t('callTitle', { endpoint: entry.endpoint }) : REFUND_TYPES.has(entry.type) ? t(`eventType.${entry.type}`) : entry.type}
+                    {entry.kind === 'call'
+                      ? t('callTitle', { endpoint: entry.endpoint })
+                      : REFUND_TYPES.has(entry.type)
+                        ? t(`eventType.${entry.type}`)
+                        : PAYMENT_TYPES.has(entry.type)
+                          ? pe(entry.type)
+                          : entry.type}
                   </h3>
                   <span className="text-xs text-slate-700">
                     {entry.kind === 'event' && CAUSES.has(entry.cause) ? `${t(`cause.${entry.cause}`)} · ` : null}

@@ -1,0 +1,27 @@
+'use client';
+
+import { useActionState } from 'react';
+import { ActionMessage } from '@/components/ui/action-message';
+import { Button } from '@/components/ui/button';
+import { TextField } from '@/components/ui/field';
+import type { ActionResult } from '@/lib/auth/staff-action';
+import { cancelPaymentAction } from '../actions';
+
+/** "Cancel payment" with its required reason; part A's cancelPayment decides (window, refunds, permission). */
+export function CancelPaymentForm({ paymentId, labels }: { paymentId: string; labels: { hint: string; reason: string; submit: string; submitting: string; done: string } }) {
+  const [state, action, pending] = useActionState(cancelPaymentAction, null as ActionResult<unknown> | null);
+  const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
+  return (
+    <form action={action} className="space-y-3" data-testid="cancel-form">
+      <input type="hidden" name="paymentId" value={paymentId} />
+      <p id="cancel-hint" className="text-sm text-slate-700">
+        {labels.hint}
+      </p>
+      <TextField id="cancel-reason" name="reason" label={labels.reason} required maxLength={500} autoComplete="off" errors={fieldErrors?.reason} />
+      <Button type="submit" variant="danger" disabled={pending} aria-describedby="cancel-hint">
+        {pending ? labels.submitting : labels.submit}
+      </Button>
+      <ActionMessage state={state} success={labels.done} />
+    </form>
+  );
+}
