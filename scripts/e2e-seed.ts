@@ -48,7 +48,7 @@ try {
       fixtures[key].push(link.data.token);
     }
   }
-  await seedCustomsPayment(database.db, dataDir, config.ALIPAY_CLIENT_ID);
+  await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
   await seedRefundablePayment(database.db, actor, config);
   // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty

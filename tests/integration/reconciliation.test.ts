@@ -72,7 +72,7 @@ async function mirrorLedger(database: Database, skip: { d?: boolean; cAmount?: b
   return ids;
 }
 
-describe(`reconciliation against simulator reports (${testDatabaseKind()})`, () => {
+describe(`reconciliation against simulator reports (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
   it('finds zero discrepancies on a clean day, with the contracted fee rate checked', async () => {
     const database = await createTestDatabase();
     try {
