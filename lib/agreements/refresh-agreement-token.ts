@@ -10,6 +10,13 @@ import { markAgreementInvalid } from './mark-agreement-invalid';
 /** A refresh claim older than this lost its worker (killed mid-call); the next pass takes it over. */
 export const STALE_REFRESH_MS = 2 * 60 * 1000;
 
+/**
+ * A token renewed this recently is not renewed again: callers that raced for the same token (a sweep and a
+ * retried job, two workers) collapse into the one refresh even when one of them arrives after it finished —
+ * on PostgreSQL they really run in parallel, and a short-lived token can still look due right after renewal.
+ */
+export const MIN_REFRESH_INTERVAL_MS = 30 * 1000;
+
 /** Result codes meaning the grant is gone at the wallet (revoked there, or the refresh token is dead). */
 const REVOKED_CODES = new Set(['INVALID_ACCESS_TOKEN', 'AUTH_CANCELED', 'INVALID_REFRESH_TOKEN', 'USER_NOT_EXIST']);
 
@@ -38,6 +45,7 @@ export async function refreshAgreementToken(deps: AgreementDeps, agreementId: st
         eq(agreements.status, 'ACTIVE'),
         lt(agreements.accessTokenExpiresAt, new Date(now.getTime() + options.marginMs)),
         or(isNull(agreements.tokenRefreshStartedAt), lt(agreements.tokenRefreshStartedAt, new Date(now.getTime() - STALE_REFRESH_MS))),
+        or(isNull(agreements.tokenRefreshedAt), lt(agreements.tokenRefreshedAt, new Date(now.getTime() - MIN_REFRESH_INTERVAL_MS))),
       ),
     )
     .returning();
