@@ -24,8 +24,10 @@ export default async function SettingsPage() {
   const config = env();
   const limits = Object.entries(settings.operatorRefundLimits);
   const chargeLimits = Object.entries(settings.operatorChargeLimits);
+  // Fingerprints, key verdicts and gateway URLs are long unbroken strings: let them wrap anywhere so a
+  // 360 px phone never scrolls sideways (the key table keeps its own scroll region).
   return (
-    <>
+    <div className="min-w-0 [overflow-wrap:anywhere]">
       <PageHeader title={t('title')}>
         {can(actor.role, 'users.manage') ? (
           <Link href="/dashboard/settings/users" className="text-sm font-medium text-blue-800 underline">
@@ -89,6 +91,6 @@ export default async function SettingsPage() {
           />
         </section>
       ) : null}
-    </>
+    </div>
   );
 }
