@@ -30,10 +30,12 @@ test('an admin signs in, sees the dashboard shell, and the pages pass axe', asyn
   for (const name of ['Overview', 'Agreements', 'Payments', 'Refunds', 'Notifications', 'Reconciliation', 'Settings', 'Staff']) {
     await expect(nav.getByRole('link', { name })).toBeVisible();
   }
-  await expect(page.getByText('No activity yet')).toBeVisible();
+  // Other specs may already have charged by now (the suite shares one server), so the pages are checked for
+  // what they are, not for being empty.
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   await expectAxeClean(page);
   await nav.getByRole('link', { name: 'Payments' }).click();
-  await expect(page.getByRole('heading', { name: 'No payments yet' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Payments' })).toBeVisible();
   await createStaff(page, VIEWER);
   await createStaff(page, LOCKME);
   await expectAxeClean(page);
