@@ -48,6 +48,8 @@ export default defineConfig({
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
+      // The suite's jobs (refresh, resolver, sweeps) run inside the server on PostgreSQL too: no separate worker here.
+      WORKER_IN_PROCESS: 'true',
       // Short enough that the expired-state test can wait it out.
       AUTH_STATE_TTL_SECONDS: '20',
       // The simulator's short-token account has 2-minute tokens: with this margin the refresher renews at once.

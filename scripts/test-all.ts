@@ -14,6 +14,8 @@ mkdirSync('test-results', { recursive: true });
 
 interface Step {
   name: string;
+  /** Runs before the command (e.g. a fresh database). */
+  before?: () => Promise<void>;
   command: string[];
   env?: Record<string, string>;
   report?: { file: string; kind: 'vitest' | 'playwright' };
@@ -52,6 +54,10 @@ if (!args.has('--skip-e2e')) {
     name: 'playwright dashboard walk on demo data (Chromium)',
     command: ['npx', 'playwright', 'test', 'e2e/dashboard-walk.spec.ts', '--reporter=list,json'],
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e-walk.json', E2E_DEMO_DATA: '1' },
+    // On PostgreSQL the first run's rows are still there (PGlite's folder is wiped by the web server command).
+    before: async () => {
+      if (process.env.E2E_DATABASE_URL) await recreateDatabase(process.env.E2E_DATABASE_URL);
+    },
     report: { file: 'test-results/e2e-walk.json', kind: 'playwright' },
   });
 }
@@ -61,6 +67,7 @@ let failed = 0;
 let stepFailed = false;
 for (const step of steps) {
   console.log(`\n[test] ── ${step.name} ──`);
+  await step.before?.();
   const [cmd, ...rest] = step.command;
   const result = spawnSync(cmd!, rest, { stdio: 'inherit', env: { ...process.env, ...step.env, DATABASE_URL: '' } });
   if (result.status !== 0) stepFailed = true;
@@ -81,6 +88,22 @@ function readCounts(file: string, kind: 'vitest' | 'playwright'): { passed: numb
   const json = JSON.parse(readFileSync(file, 'utf8'));
   if (kind === 'vitest') return { passed: json.numPassedTests ?? 0, failed: (json.numFailedTests ?? 0) + (json.numRuntimeErrorTestSuites ?? 0) };
   return { passed: json.stats?.expected ?? 0, failed: (json.stats?.unexpected ?? 0) + (json.stats?.flaky ?? 0) };
+}
+
+/** Drops and creates the database named in `url`, through the server's `postgres` database. */
+async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`refusing to recreate database "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists ${name} with (force)`);
+    await sql.unsafe(`create database ${name}`);
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
 
 /** Is a PostgreSQL server answering at this URL (2 s budget)? */
