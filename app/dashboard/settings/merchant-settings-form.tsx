@@ -101,56 +101,41 @@ export function MerchantSettingsForm({ labels, methods, methodFieldPrefix, curre
           </p>
         ) : null}
       </fieldset>
-      <div className="max-w-md space-y-1">
-        <label htmlFor="settings-refund-limits" className="block text-sm font-medium text-slate-800">
-          {labels.refundLimits}
-        </label>
-        <textarea
-          id="settings-refund-limits"
-          name="refundLimits"
-          rows={4}
-          defaultValue={current.refundLimitsText}
-          spellCheck={false}
-          aria-describedby={`settings-refund-limits-hint${limitErrors.length ? ' settings-refund-limits-error' : ''}`}
-          aria-invalid={limitErrors.length ? true : undefined}
-          className="block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm text-slate-900 aria-invalid:border-red-700"
-        />
-        <p id="settings-refund-limits-hint" className="text-xs text-slate-700">
-          {labels.refundLimitsHint}
-        </p>
-        {limitErrors.length ? (
-          <p id="settings-refund-limits-error" role="alert" className="text-xs text-red-700">
-            {limitErrors.join(' ')}
-          </p>
-        ) : null}
-      </div>
-      <div className="max-w-md space-y-1">
-        <label htmlFor="settings-charge-limits" className="block text-sm font-medium text-slate-800">
-          {labels.chargeLimits}
-        </label>
-        <textarea
-          id="settings-charge-limits"
-          name="chargeLimits"
-          rows={4}
-          defaultValue={current.chargeLimitsText}
-          spellCheck={false}
-          aria-describedby={`settings-charge-limits-hint${chargeLimitErrors.length ? ' settings-charge-limits-error' : ''}`}
-          aria-invalid={chargeLimitErrors.length ? true : undefined}
-          className="block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm text-slate-900 aria-invalid:border-red-700"
-        />
-        <p id="settings-charge-limits-hint" className="text-xs text-slate-700">
-          {labels.chargeLimitsHint}
-        </p>
-        {chargeLimitErrors.length ? (
-          <p id="settings-charge-limits-error" role="alert" className="text-xs text-red-700">
-            {chargeLimitErrors.join(' ')}
-          </p>
-        ) : null}
-      </div>
+      <LimitsField id="settings-refund-limits" name="refundLimits" label={labels.refundLimits} hint={labels.refundLimitsHint} defaultValue={current.refundLimitsText} errors={limitErrors} />
+      <LimitsField id="settings-charge-limits" name="chargeLimits" label={labels.chargeLimits} hint={labels.chargeLimitsHint} defaultValue={current.chargeLimitsText} errors={chargeLimitErrors} />
       <ActionMessage state={state} success={labels.saved} />
       <Button type="submit" disabled={pending}>
         {pending ? labels.saving : labels.save}
       </Button>
     </form>
+  );
+}
+
+/** A per-currency limits textarea (`CUR=minor` per line) with its hint and its errors announced. */
+function LimitsField({ id, name, label, hint, defaultValue, errors }: { id: string; name: string; label: string; hint: string; defaultValue: string; errors: string[] }) {
+  return (
+    <div className="max-w-md space-y-1">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={4}
+        defaultValue={defaultValue}
+        spellCheck={false}
+        aria-describedby={`${id}-hint${errors.length ? ` ${id}-error` : ''}`}
+        aria-invalid={errors.length ? true : undefined}
+        className="block w-full rounded-md border border-slate-400 bg-white px-3 py-2 font-mono text-sm text-slate-900 aria-invalid:border-red-700"
+      />
+      <p id={`${id}-hint`} className="text-xs text-slate-700">
+        {hint}
+      </p>
+      {errors.length ? (
+        <p id={`${id}-error`} role="alert" className="text-xs text-red-700">
+          {errors.join(' ')}
+        </p>
+      ) : null}
+    </div>
   );
 }
