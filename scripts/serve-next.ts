@@ -1,15 +1,40 @@
 // The production web server: Next's request handler behind a bare node:http server, so the TCP peer
 // address can be handed to route handlers (lib/auth/client-ip.ts) and requests Next would answer with a
 // 500 are refused with the right 4xx first (lib/http/request-guard.ts). Started by scripts/launch.ts.
+//
+// On PostgreSQL it also answers Antom's payment and refund notifications itself, with the very handler the
+// Next route handlers use (lib/notifications/serve-notification-node.ts): Next's routing, middleware and
+// Fetch objects cost more CPU per request than verifying, storing and applying a notification does.
 import { createServer } from 'node:http';
 import next from 'next';
 import { SOCKET_IP_HEADER } from '../lib/auth/client-ip';
+import { openDatabase } from '../lib/db/client';
+import { env } from '../lib/env';
 import { guardRequest } from '../lib/http/request-guard';
+import { configuredNotificationDeps } from '../lib/notifications/app-deps';
+import type { NotificationDeps } from '../lib/notifications/notification-deps';
+import { fastPathChannel, serveNotificationOverNode } from '../lib/notifications/serve-notification-node';
+
+/** The notification fast path's own dependencies (its own small pool), or null to leave all to Next. */
+async function notificationFastPath(): Promise<NotificationDeps | null> {
+  const config = env();
+  if (!config.DATABASE_URL) return null; // PGlite: one opener, and that is Next's process-wide database.
+  try {
+    const statics = configuredNotificationDeps(config);
+    const database = await openDatabase({ url: config.DATABASE_URL, maxConnections: 10 });
+    // Payment and refund results never queue follow-up work; were one to, the pending-work sweep enqueues it.
+    return { ...statics, db: database.db, enqueue: () => Promise.reject(new Error('no job queue on the notification fast path')) };
+  } catch (error) {
+    console.warn(`[daikou] notification fast path off (${(error as Error).message}); Next's route handlers answer them`);
+    return null;
+  }
+}
 
 const port = Number(process.argv[2] ?? '3000');
 const app = (next as unknown as typeof import('next').default)({ dev: false, port });
 const handle = app.getRequestHandler();
 await app.prepare();
+const notify = await notificationFastPath();
 createServer((req, res) => {
   const refused = guardRequest({ method: req.method, url: req.url, headers: req.headers });
   if (refused) {
@@ -18,7 +43,13 @@ createServer((req, res) => {
     req.resume();
     return;
   }
+  const channel = notify ? fastPathChannel(req.method, req.url) : null;
+  if (notify && channel) {
+    void serveNotificationOverNode(notify, channel, req, res);
+    return;
+  }
   // Always overwrite: a client-sent value must never pass for the socket address.
   req.headers[SOCKET_IP_HEADER] = req.socket.remoteAddress ?? '';
   void handle(req, res);
 }).listen(port, () => console.log(`[daikou] next listening on ${port}`));
+process.on('SIGTERM', () => process.exit(0));

@@ -25,17 +25,18 @@ export function configuredNotifyPaths(config: Env): Record<NotifyChannel, string
   return Object.fromEntries(NOTIFY_CHANNELS.map((c) => [c, `${base}${notifyRoutePath(c)}`])) as Record<NotifyChannel, string>;
 }
 
+/** Everything but the database and the job queue, from configuration. */
+export function configuredNotificationDeps(config: Env): Omit<NotificationDeps, 'db' | 'enqueue'> {
+  return {
+    vault: TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY),
+    publicKeys: configuredPublicKeys(config),
+    clientId: config.ALIPAY_CLIENT_ID,
+    publicPaths: configuredNotifyPaths(config),
+  };
+}
+
 /** Notification dependencies for this process; keys are parsed once (KeyObjects cached). */
 export async function getNotificationDeps(): Promise<NotificationDeps> {
-  if (!globalForNotify.daikouNotifyStatic) {
-    const config = env();
-    globalForNotify.daikouNotifyStatic = {
-      vault: TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY),
-      publicKeys: configuredPublicKeys(config),
-      clientId: config.ALIPAY_CLIENT_ID,
-      publicPaths: configuredNotifyPaths(config),
-      enqueue: enqueueJob,
-    };
-  }
+  globalForNotify.daikouNotifyStatic ??= { ...configuredNotificationDeps(env()), enqueue: enqueueJob };
   return { ...globalForNotify.daikouNotifyStatic, db: await getDb() };
 }

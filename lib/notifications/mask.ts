@@ -18,8 +18,14 @@ const SECRET_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization'
  * Headers as received, lower-case, for the developers' view. The Signature value is kept: it is not a
  * credential (it only vouches for this one body) and the signature debugger needs it.
  */
-export function maskHeaders(headers: Headers): Record<string, string> {
+export function maskHeaders(headers: Headers | Readonly<Record<string, string | readonly string[] | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of headers.entries()) out[name] = SECRET_HEADERS.has(name) ? '[removed]' : value.slice(0, 2000);
+  const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
+  for (const [rawName, rawValue] of entries) {
+    if (rawValue === undefined) continue;
+    const name = rawName.toLowerCase();
+    const value = typeof rawValue === 'string' ? rawValue : rawValue.join(', ');
+    out[name] = SECRET_HEADERS.has(name) ? '[removed]' : value.slice(0, 2000);
+  }
   return out;
 }

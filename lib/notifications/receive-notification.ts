@@ -1,6 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { AlipaySignatureError, NOTIFICATION_ACK_BODY, parseNotification, verifyNotification, type AlipayNotification, type VerifiedNotification } from '@/lib/alipay';
+import {
+  AlipaySignatureError,
+  NOTIFICATION_ACK_BODY,
+  parseNotification,
+  verifyNotification,
+  type AlipayNotification,
+  type NotificationHeaders,
+  type VerifiedNotification,
+} from '@/lib/alipay';
 import { inboxEvents, notificationDeliveries } from '@/lib/db/schema';
 import { applyVerifiedNotification, notificationTypeOf } from './apply-verified-notification';
 import { dedupeKey } from './dedupe-key';
@@ -14,23 +22,50 @@ export function inboxBodyAad(inboxEventId: string): string {
   return `inbox_event:${inboxEventId}:raw_body`;
 }
 
-function safePath(url: string): string | null {
-  try {
-    return new URL(url).pathname.slice(0, 500);
-  } catch {
-    return null;
-  }
+/** One incoming notification, whatever server carried it (a Next route handler or the production fast path). */
+export interface IncomingNotification {
+  /** The request's own path (for the developers' view only; the signature covers the configured path). */
+  requestPath: string | null;
+  headers: NotificationHeaders;
+  /** The body with a true byte cap: `undefined` when it is larger than `limit`. Throws when unreadable. */
+  readBody(limit: number): Promise<Uint8Array | undefined>;
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
-
-function answer(status: number, body: string): Response {
-  return new Response(body, { status, headers: JSON_HEADERS });
+/** What to answer: always JSON, never cached. */
+export interface NotificationAnswer {
+  status: number;
+  body: string;
 }
 
-function problem(status: number, code: string, message: string): Response {
+export const NOTIFICATION_ANSWER_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
+function answer(status: number, body: string): NotificationAnswer {
+  return { status, body };
+}
+
+function problem(status: number, code: string, message: string): NotificationAnswer {
   // Not the acknowledgement shape on purpose: anything but the fixed ack makes Antom resend.
   return answer(status, JSON.stringify({ error: { code, message } }));
+}
+
+/** A single header's value, or null when absent or sent more than once. */
+function headerValue(headers: NotificationHeaders, name: string): string | null {
+  if (typeof Headers !== 'undefined' && headers instanceof Headers) return headers.get(name);
+  const value = (headers as Record<string, string | readonly string[] | undefined>)[name];
+  if (Array.isArray(value)) return value.length === 1 ? (value[0] as string) : null;
+  return (value as string | undefined) ?? null;
+}
+
+/** The Fetch API adapter (the Next route handlers): a Request in, a Response out. */
+export async function receiveNotification(deps: NotificationDeps, channel: NotifyChannel, request: Request): Promise<Response> {
+  let requestPath: string | null = null;
+  try {
+    requestPath = new URL(request.url).pathname.slice(0, 500);
+  } catch {
+    // kept null
+  }
+  const result = await handleNotification(deps, channel, { requestPath, headers: request.headers, readBody: (limit) => readCappedBody(request, limit) });
+  return new Response(result.body, { status: result.status, headers: NOTIFICATION_ANSWER_HEADERS });
 }
 
 /**
@@ -40,11 +75,11 @@ function problem(status: number, code: string, message: string): Response {
  * Duplicates get the ack too. Invalid signatures: 401, the attempt logged for developers, nothing applied.
  * Database trouble: 503, so Antom resends.
  */
-export async function receiveNotification(deps: NotificationDeps, channel: NotifyChannel, request: Request): Promise<Response> {
+export async function handleNotification(deps: NotificationDeps, channel: NotifyChannel, request: IncomingNotification): Promise<NotificationAnswer> {
   const started = performance.now();
   const headers = maskHeaders(request.headers);
   const path = deps.publicPaths[channel];
-  const requestPath = safePath(request.url);
+  const { requestPath } = request;
   const elapsed = () => Math.round(performance.now() - started);
   const log = async (row: Omit<typeof notificationDeliveries.$inferInsert, 'channel' | 'path' | 'headers' | 'latencyMs'>) => {
     try {
@@ -56,7 +91,7 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
 
   let bytes: Uint8Array | undefined;
   try {
-    bytes = await readCappedBody(request, MAX_NOTIFICATION_BYTES);
+    bytes = await request.readBody(MAX_NOTIFICATION_BYTES);
   } catch {
     return problem(400, 'BODY_UNREADABLE', 'The request body could not be read.');
   }
@@ -81,8 +116,8 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
       signatureVerdict: 'invalid',
       signatureErrorCode: error.code,
       signatureErrorMessage: error.message,
-      clientId: request.headers.get('client-id'),
-      requestTime: request.headers.get('request-time'),
+      clientId: headerValue(request.headers, 'client-id'),
+      requestTime: headerValue(request.headers, 'request-time'),
       outcome: 'rejected',
       httpStatus: 401,
       maskedBody: maskBodyText(rawBody),
@@ -142,32 +177,35 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
         return undefined;
       }
       const effect = await applyVerifiedNotification(tx, deps.vault, notification, at);
-      await tx
-        .update(inboxEvents)
-        .set({
-          objectType: effect.objectType,
+      // Two independent writes, sent together (one round trip on PostgreSQL).
+      await Promise.all([
+        tx
+          .update(inboxEvents)
+          .set({
+            objectType: effect.objectType,
+            objectRef: effect.objectRef,
+            outcome: effect.outcome,
+            outcomeDetail: effect.detail ?? null,
+            workStatus: effect.followUp ? 'pending' : null,
+            processedAt: effect.followUp ? null : at,
+          })
+          .where(eq(inboxEvents.id, id)),
+        tx.insert(notificationDeliveries).values({
+          ...common,
+          channel,
+          path,
+          requestPath,
+          headers,
+          maskedBody,
+          inboxEventId: id,
+          notifyType: notificationTypeOf(notification),
           objectRef: effect.objectRef,
+          dedupeVerdict: 'new',
           outcome: effect.outcome,
-          outcomeDetail: effect.detail ?? null,
-          workStatus: effect.followUp ? 'pending' : null,
-          processedAt: effect.followUp ? null : at,
-        })
-        .where(eq(inboxEvents.id, id));
-      await tx.insert(notificationDeliveries).values({
-        ...common,
-        channel,
-        path,
-        requestPath,
-        headers,
-        maskedBody,
-        inboxEventId: id,
-        notifyType: notificationTypeOf(notification),
-        objectRef: effect.objectRef,
-        dedupeVerdict: 'new',
-        outcome: effect.outcome,
-        httpStatus: 200,
-        latencyMs: elapsed(),
-      });
+          httpStatus: 200,
+          latencyMs: elapsed(),
+        }),
+      ]);
       return effect.followUp ? id : undefined;
     });
   } catch (error) {

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, is, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
-import { guardedTransition } from '@/lib/db/guarded-transition';
 import { payments, type Payment, type PaymentStatus } from '@/lib/db/schema';
-import { recordPaymentEvent, type PaymentEventCause } from './payment-events';
+import { recordPaymentEvents, type PaymentEventCause } from './payment-events';
 
 export interface PaymentResultInput {
   paymentRequestId: string;
@@ -15,11 +15,6 @@ export interface PaymentResultInput {
   reason?: string;
   cause: 'notification' | 'inquiry' | 'pay' | 'cancel';
   at: Date;
-  /**
-   * Optional: the row as the caller just read or wrote it (the charge after its own pay call), to save the
-   * lookup. Only a hint — the guarded UPDATE still decides; a miss falls back to reading the row.
-   */
-  known?: Payment;
 }
 
 export type PaymentResultApplied = { kind: 'applied' | 'duplicate' | 'flagged'; payment: Payment } | { kind: 'unknown_payment'; payment: null };
@@ -47,53 +42,73 @@ const EVENT_CAUSE: Record<PaymentResultInput['cause'], PaymentEventCause> = { no
  * final state (e.g. a success after a local CANCELLED) keeps the state, sets `reconciliationFlag`, 'flagged'.
  */
 export async function applyPaymentResult(db: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
-  return db.transaction(async (tx) => {
-    const hinted = input.known?.paymentRequestId === input.paymentRequestId ? input.known : undefined;
-    const [current] = hinted ? [hinted] : await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
-    if (!current) return { kind: 'unknown_payment', payment: null };
-    const to = TARGET[input.outcome];
-    const cause = EVENT_CAUSE[input.cause];
-    const detail = { outcome: input.outcome, resultCode: input.resultCode, source: input.cause };
-    // A notification is put on the timeline when it changed or contradicted something; a repeat (Antom's
-    // resend, a Replay) adds nothing, so replaying changes nothing.
-    const noteNotification = async () => {
-      if (input.cause === 'notification') await recordPaymentEvent(tx, { paymentId: current.id, type: 'notification', cause, detail, at: input.at });
-    };
+  // Inside a caller's transaction (the notification inbox) no savepoint is needed: an error aborts it all.
+  return is(db, PgTransaction) ? applyInTransaction(db, input) : db.transaction((tx) => applyInTransaction(tx, input));
+}
 
-    const failure = input.outcome === 'succeeded' ? {} : { failureCode: input.resultCode, failureMessage: input.reason ?? input.resultCode };
-    const moved = await guardedTransition(tx, payments, {
-      id: current.id,
-      from: FROM[input.outcome],
-      to,
-      set: {
-        resultCode: input.resultCode,
-        ...failure,
-        ...(input.paymentId && !current.paymentId ? { paymentId: input.paymentId } : {}),
-        ...(to === 'SUCCEEDED' ? { succeededAt: input.at } : to === 'FAILED' ? { failedAt: input.at } : { cancelledAt: input.at }),
-        updatedAt: input.at,
-      },
-    });
-    if (moved) {
-      await noteNotification();
-      await recordPaymentEvent(tx, { paymentId: moved.id, type: 'status_changed', cause, detail: { ...detail, from: current.status, to }, at: input.at });
-      await recordAudit(tx, null, {
+async function applyInTransaction(tx: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
+  const to = TARGET[input.outcome];
+  const cause = EVENT_CAUSE[input.cause];
+  const detail = { outcome: input.outcome, resultCode: input.resultCode, source: input.cause };
+  const failure = input.outcome === 'succeeded' ? {} : { failureCode: input.resultCode, failureMessage: input.reason ?? input.resultCode };
+
+  // The guarded forward-only UPDATE, found by paymentRequestId, returning the status it moved from: the row
+  // is locked FOR UPDATE in the subquery, so a concurrent answer waits and then sees the new status (and
+  // moves nothing). One statement instead of a read and an update.
+  const before = tx
+    .select({ id: payments.id, status: payments.status })
+    .from(payments)
+    .where(eq(payments.paymentRequestId, input.paymentRequestId))
+    .for('update')
+    .as('before');
+  // eslint-disable-next-line drizzle/enforce-update-with-where -- guarded by the .where() after .from(): the rule reads only the next call
+  const [moved] = await tx
+    .update(payments)
+    .set({
+      status: to,
+      resultCode: input.resultCode,
+      ...failure,
+      ...(input.paymentId ? { paymentId: sql`coalesce(${payments.paymentId}, ${input.paymentId})` } : {}),
+      ...(to === 'SUCCEEDED' ? { succeededAt: input.at } : to === 'FAILED' ? { failedAt: input.at } : { cancelledAt: input.at }),
+      updatedAt: input.at,
+    })
+    .from(before)
+    .where(and(eq(payments.id, before.id), inArray(before.status, [...FROM[input.outcome]])))
+    .returning({ payment: getTableColumns(payments), previousStatus: before.status });
+
+  if (moved) {
+    const { payment, previousStatus } = moved;
+    // A notification is put on the timeline when it changed or contradicted something; a repeat (Antom's
+    // resend, a Replay) adds nothing, so replaying changes nothing. Independent inserts go out together.
+    await Promise.all([
+      recordPaymentEvents(tx, [
+        ...(input.cause === 'notification' ? [{ paymentId: payment.id, type: 'notification' as const, cause, detail, at: input.at }] : []),
+        { paymentId: payment.id, type: 'status_changed', cause, detail: { ...detail, from: previousStatus, to }, at: input.at },
+      ]),
+      recordAudit(tx, null, {
         action: `payment.${to.toLowerCase()}`,
         objectType: 'payment',
-        objectId: moved.id,
+        objectId: payment.id,
         at: input.at,
-        before: { status: current.status },
+        before: { status: previousStatus },
         after: { status: to, resultCode: input.resultCode, source: input.cause },
-      });
-      return { kind: 'applied', payment: moved };
-    }
-    if (hinted) return applyPaymentResult(tx, { ...input, known: undefined });
-    if (current.status === to) return { kind: 'duplicate', payment: current };
-    // A final answer that contradicts what we hold: keep ours (sticky), but make a person look at it.
-    const flag = `${input.cause} said ${input.outcome} (${input.resultCode}) while the payment was ${current.status}`;
-    await noteNotification();
-    const [flagged] = await tx.update(payments).set({ reconciliationFlag: flag, updatedAt: input.at }).where(eq(payments.id, current.id)).returning();
-    await recordPaymentEvent(tx, { paymentId: current.id, type: 'reconciliation_flag', cause, detail: { ...detail, held: current.status }, at: input.at });
-    await recordAudit(tx, null, { action: 'payment.reconciliation_flag', objectType: 'payment', objectId: current.id, at: input.at, after: { flag } });
-    return { kind: 'flagged', payment: flagged ?? current };
-  });
+      }),
+    ]);
+    return { kind: 'applied', payment };
+  }
+
+  const [current] = await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
+  if (!current) return { kind: 'unknown_payment', payment: null };
+  if (current.status === to) return { kind: 'duplicate', payment: current };
+  // A final answer that contradicts what we hold: keep ours (sticky), but make a person look at it.
+  const flag = `${input.cause} said ${input.outcome} (${input.resultCode}) while the payment was ${current.status}`;
+  const [flagged] = await tx.update(payments).set({ reconciliationFlag: flag, updatedAt: input.at }).where(eq(payments.id, current.id)).returning();
+  await Promise.all([
+    recordPaymentEvents(tx, [
+      ...(input.cause === 'notification' ? [{ paymentId: current.id, type: 'notification' as const, cause, detail, at: input.at }] : []),
+      { paymentId: current.id, type: 'reconciliation_flag', cause, detail: { ...detail, held: current.status }, at: input.at },
+    ]),
+    recordAudit(tx, null, { action: 'payment.reconciliation_flag', objectType: 'payment', objectId: current.id, at: input.at, after: { flag } }),
+  ]);
+  return { kind: 'flagged', payment: flagged ?? current };
 }

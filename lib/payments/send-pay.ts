@@ -41,7 +41,7 @@ export async function recordPayOutcome(
   const antomPaymentId = 'data' in outcome ? (outcome.data?.paymentId ?? null) : null;
   const answered = { outcome: outcome.kind, resultCode: outcome.resultCode, kind };
   if (outcome.kind === 'succeeded') {
-    const applied = await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'succeeded', resultCode: outcome.resultCode, cause: 'pay', at, known: payment });
+    const applied = await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'succeeded', resultCode: outcome.resultCode, cause: 'pay', at });
     // An applied answer is on the timeline as its status change (source 'pay'); only a no-op answer gets its own entry.
     if (applied.kind !== 'applied') await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
     return applied.payment ?? payment;
@@ -50,7 +50,7 @@ export async function recordPayOutcome(
     // not_sent on the first send: nothing left this process, so the payment simply failed (no money moved).
     const reason = outcome.reason;
     return deps.db.transaction(async (tx) => {
-      const applied = await applyPaymentResult(tx, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason, cause: 'pay', at, known: payment });
+      const applied = await applyPaymentResult(tx, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason, cause: 'pay', at });
       if (applied.kind !== 'applied') await recordPaymentEvent(tx, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
       if (outcome.kind === 'failed' && RESULT_CODES[outcome.resultCode]?.actions.includes('reauthorize')) {
         const invalidated = await markAgreementInvalid(tx, payment.agreementId, { reason: describeResult({ resultStatus: 'F', resultCode: outcome.resultCode }).meaning, resultCode: outcome.resultCode, cause: 'system', at });

@@ -21,7 +21,7 @@ import { declare, inquiryDeclarationRequests } from './customs-api';
 import { cancel, inquiryPayment, pay } from './payment-api';
 import { inquiryRefund, refund } from './refund-api';
 import { pickScenario } from './scenarios';
-import { readBody } from './read-body';
+import { readBody } from '../http/read-node-body';
 import { isObject, ParamIllegal, parseRequestTime } from './validate';
 import { isoTime, result, type AlipayResult, type ResultCode } from './wire';
 

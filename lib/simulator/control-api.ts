@@ -28,7 +28,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadPublicKey } from '../alipay/keys';
 import { agree, decline, revokeFromWallet } from './authorization-api';
 import type { SimContext } from './context';
-import { readBody } from './read-body';
+import { readBody } from '../http/read-node-body';
 import { SCENARIOS, TEST_ACCOUNTS } from './scenarios';
 import type { ClientRecord } from './store';
 import { isObject } from './validate';

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { agree, consultProblem, decline, revokeFromWallet } from './authorization-api';
 import type { SimContext } from './context';
-import { readBody } from './read-body';
+import { readBody } from '../http/read-node-body';
 import { esc, page } from './html';
 import { TEST_ACCOUNTS } from './scenarios';
 import { getWallet, type SimWallet } from './wallets';

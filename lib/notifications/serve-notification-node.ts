@@ -1,0 +1,42 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '@/lib/http/read-node-body';
+import { notifyRoutePath, type NotificationDeps, type NotifyChannel } from './notification-deps';
+import { handleNotification, NOTIFICATION_ANSWER_HEADERS } from './receive-notification';
+
+/**
+ * The notify channels the production server answers itself, before Next: payment and refund results, the
+ * high-volume kinds whose handling never enqueues a follow-up job. Authorization notifications (which queue
+ * applyToken) stay on the Next route handler, as does everything on PGlite (one opener per database).
+ */
+export const FAST_PATH_CHANNELS = ['payment', 'refund'] as const satisfies readonly NotifyChannel[];
+
+const BY_PATH = new Map<string, NotifyChannel>(FAST_PATH_CHANNELS.map((c) => [notifyRoutePath(c), c]));
+
+/** The channel a POST to this exact request target is for, or null (anything else goes to Next). */
+export function fastPathChannel(method: string | undefined, url: string | undefined): NotifyChannel | null {
+  if (method !== 'POST' || !url) return null;
+  return BY_PATH.get(url) ?? null;
+}
+
+/**
+ * The same handler as the route handlers (handleNotification), carried by node:http directly: no Fetch
+ * Request/Response, no routing, no middleware. Headers are taken undelimited (`headersDistinct`) so a
+ * duplicated Signature header is seen as two values and refused, exactly as the Fetch path refuses it.
+ */
+export async function serveNotificationOverNode(deps: NotificationDeps, channel: NotifyChannel, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let result;
+  try {
+    result = await handleNotification(deps, channel, {
+      requestPath: (req.url ?? '').slice(0, 500),
+      headers: req.headersDistinct,
+      readBody: (limit) => readBody(req, limit),
+    });
+  } catch (error) {
+    console.error(`[notify] ${channel} notification failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
+    result = { status: 500, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'The notification could not be handled; please resend.' } }) };
+  }
+  res.writeHead(result.status, { ...NOTIFICATION_ANSWER_HEADERS, 'content-length': Buffer.byteLength(result.body) });
+  res.end(result.body);
+  // A refused oversized body is not read to its end: drain it so the connection stays usable.
+  req.resume();
+}
