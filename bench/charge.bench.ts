@@ -30,6 +30,7 @@ import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { eq } from 'drizzle-orm';
+import postgres from 'postgres';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const CHARGES = Number(process.env.BENCH_CHARGES ?? 1_000);
@@ -68,7 +69,19 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'daikou-bench-charge-'));
   const keys = ensureDevKeys(dir);
   const sim = await startSimulator({ port: 0, secret: SECRET, persist: false, simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem, clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }] });
-  const database = await openDatabase(process.env.BENCH_DATABASE_URL ? { url: process.env.BENCH_DATABASE_URL, migrationsFolder: path.join(root, 'drizzle') } : { pgliteDir: 'memory', migrationsFolder: path.join(root, 'drizzle') });
+  // On PostgreSQL a throw-away database (created here, dropped at the end), so runs never see each other's rows.
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  const dbName = `daikou_bench_${randomBytes(5).toString('hex')}`;
+  const admin = serverUrl ? postgres(serverUrl, { max: 1, onnotice: () => {} }) : null;
+  let dbUrl: string | undefined;
+  if (admin && serverUrl) {
+    await admin.unsafe(`create database ${dbName}`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${dbName}`;
+    dbUrl = url.toString();
+  }
+  console.log(`database: ${dbUrl ? 'PostgreSQL (throw-away database)' : 'embedded PGlite (in memory)'}`);
+  const database = await openDatabase(dbUrl ? { url: dbUrl, migrationsFolder: path.join(root, 'drizzle') } : { pgliteDir: 'memory', migrationsFolder: path.join(root, 'drizzle') });
   try {
     const alipay = createAlipayClient({ gatewayUrl: sim.url, clientId: CLIENT_ID, merchantPrivateKey: keys.merchantPrivateKeyPem, alipayPublicKey: keys.simulatorPublicKeyPem });
     const vault = new TokenVault(randomBytes(32), randomBytes(32));
@@ -123,6 +136,10 @@ async function main(): Promise<void> {
   } finally {
     await sim.close();
     await database.close();
+    if (admin) {
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
+      await admin.end({ timeout: 5 });
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }

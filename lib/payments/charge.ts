@@ -120,13 +120,16 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
       .onConflictDoNothing({ target: payments.operationKey })
       .returning();
     if (!row) return null;
-    await recordPaymentEvents(tx, [
-      { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now },
-      { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now },
+    // Independent inserts, sent together (one round trip on PostgreSQL).
+    await Promise.all([
+      recordPaymentEvents(tx, [
+        { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now },
+        { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now },
+      ]),
+      actor
+        ? recordAudit(tx, actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } })
+        : null,
     ]);
-    if (actor) {
-      await recordAudit(tx, actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } });
-    }
     return row;
   });
   if (!inserted) {
