@@ -81,6 +81,7 @@ console.log('  target: keyset p95 < 100 ms at both depths');
 
 // Export: the whole payments table through the same stream the route handler returns.
 let peak = process.memoryUsage().rss;
+console.log(`rss before export ${(peak/1024/1024).toFixed(0)} MB`);
 const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
 const started = performance.now();
 const cpuStart = process.cpuUsage();

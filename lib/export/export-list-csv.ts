@@ -16,8 +16,12 @@ export function isExportList(value: unknown): value is ExportList {
   return typeof value === 'string' && (EXPORT_LISTS as readonly string[]).includes(value);
 }
 
-/** Rows per database round trip: big enough to amortise the query, small enough to keep memory flat. */
-export const EXPORT_BATCH = 5000;
+/**
+ * Rows per database round trip: big enough to amortise the query, small enough to keep memory flat. Measured on
+ * a million payments (bench/dashboard-lists.bench.ts, quiet machine): 5,000 → 12.1 s, peak RSS 312 MB; 2,000 →
+ * 11.1 s, 285 MB; 1,000 → 11.6 s, 271 MB (the process started at ~160 MB).
+ */
+export const EXPORT_BATCH = 1000;
 
 type Cell = string | bigint | Date | null | undefined;
 
