@@ -5,12 +5,13 @@
 // On PostgreSQL it also answers Antom's payment and refund notifications itself, with the very handler the
 // Next route handlers use (lib/notifications/serve-notification-node.ts): Next's routing, middleware and
 // Fetch objects cost more CPU per request than verifying, storing and applying a notification does.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
 import { SOCKET_IP_HEADER } from '../lib/auth/client-ip';
 import { openDatabase } from '../lib/db/client';
 import { env } from '../lib/env';
-import { guardRequest } from '../lib/http/request-guard';
+import { readAndReplay } from '../lib/http/peek-node-body';
+import { guardJsonActionBody, guardRequest, jsonActionBodyLength, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
 import { configuredNotificationDeps } from '../lib/notifications/app-deps';
 import type { NotificationDeps } from '../lib/notifications/notification-deps';
 import { fastPathChannel, serveNotificationOverNode } from '../lib/notifications/serve-notification-node';
@@ -35,21 +36,40 @@ const app = (next as unknown as typeof import('next').default)({ dev: false, por
 const handle = app.getRequestHandler();
 await app.prepare();
 const notify = await notificationFastPath();
+
+function refuse(req: IncomingMessage, res: ServerResponse, refused: GuardAnswer): void {
+  res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8', ...(refused.allow ? { allow: refused.allow } : {}), connection: 'close' });
+  res.end(refused.message);
+  req.resume();
+}
+
+function toNext(req: IncomingMessage, res: ServerResponse): void {
+  // Always overwrite: a client-sent value must never pass for the socket address.
+  req.headers[SOCKET_IP_HEADER] = req.socket.remoteAddress ?? '';
+  void handle(req, res);
+}
+
 createServer((req, res) => {
   const refused = guardRequest({ method: req.method, url: req.url, headers: req.headers });
-  if (refused) {
-    res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8', ...(refused.allow ? { allow: refused.allow } : {}), connection: 'close' });
-    res.end(refused.message);
-    req.resume();
-    return;
-  }
+  if (refused) return refuse(req, res, refused);
   const channel = notify ? fastPathChannel(req.method, req.url) : null;
   if (notify && channel) {
     void serveNotificationOverNode(notify, channel, req, res);
     return;
   }
-  // Always overwrite: a client-sent value must never pass for the socket address.
-  req.headers[SOCKET_IP_HEADER] = req.socket.remoteAddress ?? '';
-  void handle(req, res);
+  // A server action's JSON arguments are vetted first (≤ 1 MB, declared): Next answers malformed ones with a 500.
+  const actionLength = jsonActionBodyLength({ method: req.method, url: req.url, headers: req.headers });
+  if (actionLength !== null) {
+    readAndReplay(req, SERVER_ACTION_BODY_LIMIT).then(
+      (got) => {
+        if (!got) return refuse(req, res, { status: 413, message: 'Request body too large.' });
+        const bad = guardJsonActionBody(got.body);
+        if (bad) refuse(req, res, bad);
+        else toNext(got.replay, res);
+      },
+      () => res.destroy(),
+    );
+    return;
+  }
+  toNext(req, res);
 }).listen(port, () => console.log(`[daikou] next listening on ${port}`));
-process.on('SIGTERM', () => process.exit(0));

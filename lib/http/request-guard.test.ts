@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { guardRequest, SERVER_ACTION_BODY_LIMIT } from './request-guard';
+import { guardJsonActionBody, guardRequest, jsonActionBodyLength, SERVER_ACTION_BODY_LIMIT } from './request-guard';
 
 const action = (headers: Record<string, string>) => guardRequest({ method: 'POST', url: '/dashboard/customers', headers: { host: 'portal.example', 'next-action': 'abc123', ...headers } });
 
@@ -35,5 +35,23 @@ describe('guardRequest: a 4xx where Next answered 500', () => {
   it('lets ordinary requests through', () => {
     expect(guardRequest({ method: 'GET', url: '/authorize/abc', headers: {} })).toBeNull();
     expect(guardRequest({ method: 'POST', url: '/authorize/abc/start', headers: { 'content-length': '20' } })).toBeNull();
+  });
+});
+
+describe('server-action JSON bodies: vetted before Next, which answers malformed ones with a 500', () => {
+  const input = (headers: Record<string, string>) => ({ method: 'POST', url: '/dashboard/customers', headers: { 'next-action': 'abc123', ...headers } });
+
+  it('applies to text/plain action posts with a declared length only', () => {
+    expect(jsonActionBodyLength(input({ 'content-type': 'text/plain;charset=UTF-8', 'content-length': '12' }))).toBe(12);
+    expect(jsonActionBodyLength(input({ 'content-type': 'multipart/form-data; boundary=x', 'content-length': '12' }))).toBeNull();
+    expect(jsonActionBodyLength({ method: 'POST', url: '/x', headers: { 'content-type': 'text/plain', 'content-length': '12' } })).toBeNull();
+    expect(jsonActionBodyLength(input({ 'content-type': 'text/plain', 'content-length': String(SERVER_ACTION_BODY_LIMIT + 1) }))).toBeNull();
+  });
+
+  it('refuses what is not JSON, not UTF-8 or not an argument list with 400; lets argument lists through', () => {
+    const enc = (s: string) => new TextEncoder().encode(s);
+    for (const bad of ['', '[', 'not json', '{"a":', '1', '"x"', 'null', 'true']) expect(guardJsonActionBody(enc(bad)), bad).toMatchObject({ status: 400 });
+    expect(guardJsonActionBody(Uint8Array.from([0x5b, 0xff, 0x5d]))).toMatchObject({ status: 400 });
+    for (const ok of ['[]', '[null,{"name":"x"}]', '{"0":1}']) expect(guardJsonActionBody(enc(ok)), ok).toBeNull();
   });
 });

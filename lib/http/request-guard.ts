@@ -60,3 +60,30 @@ export function guardRequest(input: GuardInput): GuardAnswer | null {
   }
   return null;
 }
+
+/**
+ * The declared length of a server-action POST whose arguments travel as JSON text (`text/plain`, what Next's
+ * client sends when no FormData is involved), or null for any other request. guardRequest has already made
+ * sure such a request declares a length of at most SERVER_ACTION_BODY_LIMIT.
+ */
+export function jsonActionBodyLength(input: GuardInput): number | null {
+  if ((input.method ?? '').toUpperCase() !== 'POST' || header(input, 'next-action') === undefined) return null;
+  if (!(header(input, 'content-type') ?? '').toLowerCase().startsWith('text/plain')) return null;
+  const length = Number(header(input, 'content-length'));
+  return Number.isSafeInteger(length) && length >= 0 && length <= SERVER_ACTION_BODY_LIMIT ? length : null;
+}
+
+/**
+ * A JSON action body Next would fail on with a 500: not UTF-8, not JSON, or not an argument list (an array, or
+ * the object form of a bound reply). Anything else is left to Next and the action's own input checks.
+ */
+export function guardJsonActionBody(body: Uint8Array): GuardAnswer | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    return { status: 400, message: 'The action request body is not valid JSON.' };
+  }
+  if (parsed === null || typeof parsed !== 'object') return { status: 400, message: 'The action request body is not an argument list.' };
+  return null;
+}

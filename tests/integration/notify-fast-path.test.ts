@@ -37,7 +37,7 @@ function post(headers: Record<string, string | string[]>, body: string | Buffer,
   });
 }
 
-function signed(body: unknown) {
+function signed(body: object) {
   return signNotification({ path: PAYMENT_PATH, clientId: CLIENT_ID, privateKey: KEYS.v1.privateKey, keyVersion: '1', body });
 }
 
