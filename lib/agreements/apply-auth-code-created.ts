@@ -1,10 +1,13 @@
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 import { exchangeAuthCode, type ExchangeResult } from './exchange-auth-code';
+import { invalidateMisusedAuthCode } from './invalidate-misused-auth-code';
 import { recordAuthCodePairing } from './record-auth-code-pairing';
 
 export type ApplyAuthCodeCreatedResult =
-  | { applied: false; reason: 'unknown_state' | 'code_mismatch' | 'code_in_use' }
+  | { applied: false; reason: 'unknown_state' | 'code_mismatch' }
+  /** Another agreement activated with this code first; it is invalidated (its id), unless it was the rightful one. */
+  | { applied: false; reason: 'code_in_use'; invalidatedAgreementId: string | null }
   | { applied: true; result: ExchangeResult };
 
 /**
@@ -30,6 +33,8 @@ export async function applyAuthCodeCreated(deps: AgreementDeps, notification: { 
     // Another agreement already holds this code (exchanged from a URL before Antom's pairing arrived).
     if (!isUniqueViolation(error)) throw error;
     await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'AUTHCODE_CREATED', reason: 'code_in_use', applied: false });
-    return { applied: false, reason: 'code_in_use' };
+    // The holder got a code that was never its buyer's: it loses the wallet (invalid + token revoked).
+    const invalidated = await invalidateMisusedAuthCode(deps, { authCode: notification.authCode, rightfulAgreementId: agreement.id });
+    return { applied: false, reason: 'code_in_use', invalidatedAgreementId: invalidated };
   }
 }

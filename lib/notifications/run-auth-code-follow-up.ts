@@ -18,7 +18,15 @@ export async function runAuthCodeFollowUp(deps: AgreementDeps, inboxEventId: str
   const result = await applyAuthCodeCreated(deps, { authState: n.authState, authCode: n.authCode });
   if (!result.applied) {
     if (result.reason === 'unknown_state') return finish(deps, row.id, 'unknown_object', 'No authorization attempt has this authState.');
-    return finish(deps, row.id, 'flagged', result.reason === 'code_mismatch' ? 'Antom paired a different authCode with this authState earlier; this one was refused.' : 'Another agreement already holds this authCode.');
+    if (result.reason === 'code_mismatch') return finish(deps, row.id, 'flagged', 'Antom paired a different authCode with this authState earlier; this one was refused.');
+    return finish(
+      deps,
+      row.id,
+      'flagged',
+      result.invalidatedAgreementId
+        ? `Agreement ${result.invalidatedAgreementId} had been completed with this authCode, which Antom paired with another session: it was invalidated and its token revoked.`
+        : 'Another agreement already holds this authCode.',
+    );
   }
   const { kind, agreement } = result.result;
   // Another caller's applyToken still in flight: stay pending, the job retries and then sees its result.

@@ -144,14 +144,27 @@ describe(`buyer authorization hardening (${testDatabaseKind()})`, () => {
       expect(await deliverAuthCodeCreated(waiting, { authState: decisionB.authState, authCode: other.authCode })).toEqual({ applied: false, reason: 'code_mismatch' });
     });
 
-    it('lenient mode without any notification: exchanges an unclaimed code, and the late notification of its real owner gets a typed answer, not an exception', async () => {
+    it('lenient mode without any notification: a pasted code is exchanged, and the late notification of its real owner invalidates that agreement and revokes its token', async () => {
       const a = await consult('buyer-a5');
       const b = await consult('buyer-b5');
       const decisionA = await approve(a.redirectUrl);
       const decisionB = await approve(b.redirectUrl);
-      // Documented weakness of AUTH_REQUIRE_NOTIFICATION=false: nothing yet says whose code this is.
+      // Documented window of AUTH_REQUIRE_NOTIFICATION=false: nothing yet says whose code this is.
       expect(await completeAuthorizationReturn(deps, { authState: decisionB.authState, authCode: decisionA.authCode, buyerBinding: 'buyer-b5' })).toMatchObject({ ok: true });
-      expect(await deliverAuthCodeCreated(deps, decisionA)).toEqual({ applied: false, reason: 'code_in_use' });
+      expect((await agreement(b.agreementId)).status).toBe('ACTIVE');
+      const revokesBefore = sim.calls('revoke');
+      // Antom's signed pairing arrives: the code was A's. B's agreement loses the wallet at once.
+      expect(await deliverAuthCodeCreated(deps, decisionA)).toEqual({ applied: false, reason: 'code_in_use', invalidatedAgreementId: b.agreementId });
+      expect(await agreement(b.agreementId)).toMatchObject({ status: 'INVALID', failureCode: 'AUTH_CODE_MISUSED' });
+      expect(sim.calls('revoke')).toBe(revokesBefore + 1);
+      const audits = await database.db.select().from(auditLog).where(and(eq(auditLog.objectId, b.agreementId), eq(auditLog.action, 'agreement.auth_code_misused')));
+      expect(audits).toHaveLength(1);
+      // A resend of the same notification changes nothing more.
+      expect(await deliverAuthCodeCreated(deps, decisionA)).toEqual({ applied: false, reason: 'code_in_use', invalidatedAgreementId: null });
+      expect(sim.calls('revoke')).toBe(revokesBefore + 1);
+      // B's own code was never used: A's agreement is still pending, B could start again from a new link.
+      expect((await agreement(a.agreementId)).status).not.toBe('ACTIVE');
+      void decisionB;
     });
   });
 
