@@ -5,7 +5,8 @@ import { invalidateMisusedAuthCode } from './invalidate-misused-auth-code';
 import { recordAuthCodePairing } from './record-auth-code-pairing';
 
 export type ApplyAuthCodeCreatedResult =
-  | { applied: false; reason: 'unknown_state' | 'code_mismatch' }
+  | { applied: false; reason: 'unknown_state' }
+  | { applied: false; reason: 'code_mismatch' }
   /** Another agreement activated with this code first; it is invalidated (its id), unless it was the rightful one. */
   | { applied: false; reason: 'code_in_use'; invalidatedAgreementId: string | null }
   | { applied: true; result: ExchangeResult };

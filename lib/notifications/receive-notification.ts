@@ -142,6 +142,19 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
       const id = randomUUID();
       const key = dedupeKey(notification, rawBody, deps.vault);
       const maskedBody = maskBodyText(rawBody);
+      // The delivery row of an acknowledged notification (new or duplicate).
+      const accepted = (row: Pick<typeof notificationDeliveries.$inferInsert, 'inboxEventId' | 'objectRef' | 'dedupeVerdict' | 'outcome'>) => ({
+        ...common,
+        ...row,
+        channel,
+        path,
+        requestPath,
+        headers,
+        maskedBody,
+        notifyType: notificationTypeOf(notification),
+        httpStatus: 200,
+        latencyMs: elapsed(),
+      });
       const [inserted] = await tx
         .insert(inboxEvents)
         .values({
@@ -159,21 +172,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
         .returning({ id: inboxEvents.id });
       if (!inserted) {
         const [existing] = await tx.select({ id: inboxEvents.id, objectRef: inboxEvents.objectRef }).from(inboxEvents).where(eq(inboxEvents.dedupeKey, key));
-        await tx.insert(notificationDeliveries).values({
-          ...common,
-          channel,
-          path,
-          requestPath,
-          headers,
-          maskedBody,
-          inboxEventId: existing?.id ?? null,
-          notifyType: notificationTypeOf(notification),
-          objectRef: existing?.objectRef ?? null,
-          dedupeVerdict: 'duplicate',
-          outcome: 'duplicate',
-          httpStatus: 200,
-          latencyMs: elapsed(),
-        });
+        await tx.insert(notificationDeliveries).values(accepted({ inboxEventId: existing?.id ?? null, objectRef: existing?.objectRef ?? null, dedupeVerdict: 'duplicate', outcome: 'duplicate' }));
         return undefined;
       }
       const effect = await applyVerifiedNotification(tx, deps.vault, notification, at);
@@ -190,21 +189,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
             processedAt: effect.followUp ? null : at,
           })
           .where(eq(inboxEvents.id, id)),
-        tx.insert(notificationDeliveries).values({
-          ...common,
-          channel,
-          path,
-          requestPath,
-          headers,
-          maskedBody,
-          inboxEventId: id,
-          notifyType: notificationTypeOf(notification),
-          objectRef: effect.objectRef,
-          dedupeVerdict: 'new',
-          outcome: effect.outcome,
-          httpStatus: 200,
-          latencyMs: elapsed(),
-        }),
+        tx.insert(notificationDeliveries).values(accepted({ inboxEventId: id, objectRef: effect.objectRef, dedupeVerdict: 'new', outcome: effect.outcome })),
       ]);
       return effect.followUp ? id : undefined;
     });
