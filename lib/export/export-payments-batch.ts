@@ -3,7 +3,7 @@ import type { Db } from '@/lib/db/client';
 import { customers, payments, staffUsers } from '@/lib/db/schema';
 import { keyset } from '@/lib/lists/keyset';
 import type { ListFilters } from '@/lib/lists/parse-list-filters';
-import { paymentFilterConditions } from '@/lib/payments/list-payments';
+import { PAYMENT_ROW_COLUMNS, paymentFilterConditions } from '@/lib/payments/list-payments';
 
 type CustomerRef = { reference: string; name: string };
 
@@ -29,22 +29,7 @@ export function createPaymentExportReader(db: Db) {
     const where = paymentFilterConditions(filters);
     if (page.where) where.push(page.where);
     const rows = await db
-      .select({
-        id: payments.id,
-        status: payments.status,
-        paymentMethod: payments.paymentMethod,
-        amountMinor: payments.amountMinor,
-        currency: payments.currency,
-        refundedMinor: payments.refundedMinor,
-        paymentRequestId: payments.paymentRequestId,
-        paymentId: payments.paymentId,
-        referenceOrderId: payments.referenceOrderId,
-        initiator: payments.initiator,
-        initiatedBy: payments.initiatedBy,
-        failureCode: payments.failureCode,
-        customerId: payments.customerId,
-        createdAt: payments.createdAt,
-      })
+      .select({ ...PAYMENT_ROW_COLUMNS, initiatedBy: payments.initiatedBy })
       .from(payments)
       .where(where.length ? and(...where) : undefined)
       .orderBy(...page.orderBy)

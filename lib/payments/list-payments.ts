@@ -57,6 +57,23 @@ export function paymentFilterConditions(filters: ListFilters): SQL[] {
   return where;
 }
 
+/** The payment columns a list row shows, here and in the CSV export (lib/export/export-payments-batch.ts). */
+export const PAYMENT_ROW_COLUMNS = {
+  id: payments.id,
+  status: payments.status,
+  paymentMethod: payments.paymentMethod,
+  amountMinor: payments.amountMinor,
+  currency: payments.currency,
+  refundedMinor: payments.refundedMinor,
+  paymentRequestId: payments.paymentRequestId,
+  paymentId: payments.paymentId,
+  referenceOrderId: payments.referenceOrderId,
+  initiator: payments.initiator,
+  failureCode: payments.failureCode,
+  customerId: payments.customerId,
+  createdAt: payments.createdAt,
+};
+
 /**
  * Payments matching the filters, keyset-paginated by the chosen sort (newest first by default), with their
  * customer and initiating staff member. `limit` is capped at `maxLimit` (100 for pages; the CSV export
@@ -68,24 +85,7 @@ export async function queryPayments(db: Db, filters: ListFilters, limit: number,
   const where = paymentFilterConditions(filters);
   if (page.where) where.push(page.where);
   const rows = await db
-    .select({
-      id: payments.id,
-      status: payments.status,
-      paymentMethod: payments.paymentMethod,
-      amountMinor: payments.amountMinor,
-      currency: payments.currency,
-      refundedMinor: payments.refundedMinor,
-      paymentRequestId: payments.paymentRequestId,
-      paymentId: payments.paymentId,
-      referenceOrderId: payments.referenceOrderId,
-      initiator: payments.initiator,
-      initiatedByEmail: staffUsers.email,
-      failureCode: payments.failureCode,
-      customerId: payments.customerId,
-      customerName: customers.name,
-      customerReference: customers.reference,
-      createdAt: payments.createdAt,
-    })
+    .select({ ...PAYMENT_ROW_COLUMNS, initiatedByEmail: staffUsers.email, customerName: customers.name, customerReference: customers.reference })
     .from(payments)
     .innerJoin(customers, eq(customers.id, payments.customerId))
     .leftJoin(staffUsers, eq(staffUsers.id, payments.initiatedBy))

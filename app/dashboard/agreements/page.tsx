@@ -2,10 +2,9 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { ListFilterForm } from '@/components/dashboard/list-filter-form';
-import { FilterProblems, ListPagination } from '@/components/dashboard/list-pagination';
+import { FilteredList } from '@/components/dashboard/filtered-list';
+import { ListPagination } from '@/components/dashboard/list-pagination';
 import { DataTable } from '@/components/ui/data-table';
-import { EmptyState } from '@/components/ui/empty-state';
-import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
 import { AGREEMENT_STATUSES, queryAgreements } from '@/lib/agreements/list-agreements';
 import { requireStaff } from '@/lib/auth/current-actor';
@@ -21,69 +20,57 @@ export const metadata: Metadata = { title: 'Agreements' };
 export default async function AgreementsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireStaff('dashboard.read');
   const t = await getTranslations('agreements');
-  const lt = await getTranslations('lists');
   const parsed = parseListFilters(await searchParams, { statuses: AGREEMENT_STATUSES });
   const { filters } = parsed;
   const page = await queryAgreements(await getDb(), filters, 25);
-  const filtered = Boolean(filters.q || filters.status || filters.wallet || filters.from || filters.to || filters.after);
 
-  if (page.items.length === 0 && !filtered && parsed.ok) {
-    return (
-      <>
-        <PageHeader title={t('title')} />
-        <EmptyState title={t('emptyTitle')} body={t('emptyBody')}>
-          <Link href="/dashboard/customers" className="font-medium text-blue-800 underline">
-            {t('toCustomers')}
-          </Link>
-        </EmptyState>
-      </>
-    );
-  }
   return (
-    <>
-      <PageHeader title={t('title')} intro={t('intro')} />
-      <ListFilterForm
-        action="/dashboard/agreements"
-        fields={['q', 'status', 'wallet', 'dates', 'sort']}
-        filters={filters}
-        issues={parsed.ok ? [] : parsed.issues}
-        statuses={AGREEMENT_STATUSES}
-        statusNamespace="agreementStatus"
-        sorts={['newest', 'oldest']}
-      />
-      <FilterProblems count={parsed.ok ? 0 : parsed.issues.length} />
-      {page.items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-700">{filters.after ? lt('noMore') : lt('noMatches')}</p>
-      ) : (
-        <DataTable caption={t('caption')} columns={[t('wallet'), t('status'), t('customer'), t('login'), t('created'), t('accessTokenExpiry')]}>
-          {page.items.map((a) => (
-            <tr key={a.id} data-testid="agreement-row">
-              <td className="px-4 py-3">
-                <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">
-                  <WalletName code={a.paymentMethod} />
-                </Link>
-              </td>
-              <td className="px-4 py-3">
-                <AgreementStatusBadge status={a.status} />
-              </td>
-              <td className="px-4 py-3">
-                <Link href={`/dashboard/customers/${a.customerId}`} className="text-blue-800 underline">
-                  {a.customerName}
-                </Link>
-                <div className="font-mono text-xs text-slate-700">{a.customerReference}</div>
-              </td>
-              <td className="px-4 py-3 font-mono text-xs text-slate-800">{a.userLoginIdMasked ?? '—'}</td>
-              <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                <UtcTime value={a.createdAt} />
-              </td>
-              <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                <UtcTime value={a.accessTokenExpiresAt} />
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-      <ListPagination path="/dashboard/agreements" filters={filters} nextCursor={page.nextCursor} exportList="agreements" />
-    </>
+    <FilteredList
+      title={t('title')}
+      intro={t('intro')}
+      empty={{ title: t('emptyTitle'), body: t('emptyBody'), href: '/dashboard/customers', linkText: t('toCustomers') }}
+      parsed={parsed}
+      rowCount={page.items.length}
+      filterForm={
+        <ListFilterForm
+          action="/dashboard/agreements"
+          fields={['q', 'status', 'wallet', 'dates', 'sort']}
+          filters={filters}
+          issues={parsed.ok ? [] : parsed.issues}
+          statuses={AGREEMENT_STATUSES}
+          statusNamespace="agreementStatus"
+          sorts={['newest', 'oldest']}
+        />
+      }
+      pagination={<ListPagination path="/dashboard/agreements" filters={filters} nextCursor={page.nextCursor} exportList="agreements" />}
+    >
+      <DataTable caption={t('caption')} columns={[t('wallet'), t('status'), t('customer'), t('login'), t('created'), t('accessTokenExpiry')]}>
+        {page.items.map((a) => (
+          <tr key={a.id} data-testid="agreement-row">
+            <td className="px-4 py-3">
+              <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">
+                <WalletName code={a.paymentMethod} />
+              </Link>
+            </td>
+            <td className="px-4 py-3">
+              <AgreementStatusBadge status={a.status} />
+            </td>
+            <td className="px-4 py-3">
+              <Link href={`/dashboard/customers/${a.customerId}`} className="text-blue-800 underline">
+                {a.customerName}
+              </Link>
+              <div className="font-mono text-xs text-slate-700">{a.customerReference}</div>
+            </td>
+            <td className="px-4 py-3 font-mono text-xs text-slate-800">{a.userLoginIdMasked ?? '—'}</td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+              <UtcTime value={a.createdAt} />
+            </td>
+            <td className="whitespace-nowrap px-4 py-3 text-slate-800">
+              <UtcTime value={a.accessTokenExpiresAt} />
+            </td>
+          </tr>
+        ))}
+      </DataTable>
+    </FilteredList>
   );
 }

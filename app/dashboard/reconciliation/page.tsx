@@ -14,7 +14,6 @@ import { formatAmount } from '@/lib/money';
 import { getReconciliationOverview } from '@/lib/reconciliation/get-reconciliation-overview';
 import { listDiscrepancies } from '@/lib/reconciliation/list-discrepancies';
 import { DiscrepancyActions } from './discrepancy-actions';
-import { ScrollTable } from './scroll-table';
 import { UploadReportForm } from './upload-report-form';
 
 export const metadata: Metadata = { title: 'Reconciliation' };
@@ -101,7 +100,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           <h2 id="recon-batches" className="mb-3 text-lg font-semibold">
             {t('batchesTitle')}
           </h2>
-          <ScrollTable caption={t('batchesTitle')} columns={[t('day'), t('batch'), t('count'), t('gross'), t('fees'), t('net'), t('batchCheck')]}>
+          <DataTable caption={t('batchesTitle')} columns={[t('day'), t('batch'), t('count'), t('gross'), t('fees'), t('net'), t('batchCheck')]}>
             {batches.map((b) => (
               <tr key={`${b.settlementBatchId}-${b.currency}`}>
                 <td className="whitespace-nowrap px-4 py-3">{b.reportDate}</td>
@@ -113,7 +112,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 <td className="px-4 py-3">{b.balanced ? <Badge tone="green">{t('balanced')}</Badge> : <Badge tone="red">{t('unbalanced')}</Badge>}</td>
               </tr>
             ))}
-          </ScrollTable>
+          </DataTable>
         </section>
       ) : null}
 
@@ -171,7 +170,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           <h2 id="recon-files" className="mb-3 text-lg font-semibold">
             {t('filesTitle')}
           </h2>
-          <ScrollTable caption={t('filesTitle')} columns={[t('fileName'), t('fileStatus'), t('rows'), t('source'), t('received')]}>
+          <DataTable caption={t('filesTitle')} columns={[t('fileName'), t('fileStatus'), t('rows'), t('source'), t('received')]}>
             {overview.files.map((f) => (
               <tr key={f.id} className="align-top">
                 <td className="break-all px-4 py-3 font-mono text-xs">{f.fileName}</td>
@@ -186,7 +185,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 </td>
               </tr>
             ))}
-          </ScrollTable>
+          </DataTable>
         </section>
       ) : null}
     </>
