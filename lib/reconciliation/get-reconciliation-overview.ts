@@ -1,7 +1,7 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { reportFiles } from '@/lib/db/schema';
-import { rowsOf } from './match-report-day';
+import { rowsOf } from '@/lib/db/rows-of';
 
 export interface CurrencyTotals {
   currency: string;

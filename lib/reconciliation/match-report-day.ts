@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { rowsOf } from '@/lib/db/rows-of';
 import type { DiscrepancyKind } from '@/lib/db/schema';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 
@@ -174,10 +175,4 @@ export async function matchReportDay(db: Db, reportDate: string): Promise<MatchR
     for (const row of rowsOf<{ kind: DiscrepancyKind; n: number | string }>(counts)) open[row.kind] = Number(row.n);
     return { reportDate, transactionFileId: fileId, open };
   });
-}
-
-/** drizzle's execute answers an array on postgres.js and `{ rows }` on PGlite. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
-  return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
