@@ -1,6 +1,7 @@
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { sql } from 'drizzle-orm';
+import { executePrepared } from '@/lib/db/execute-prepared';
 
 export interface AuditInput {
   action: string;
@@ -24,7 +25,7 @@ export async function recordAudit(
   input: AuditInput,
 ): Promise<void> {
   // Hand-written: every change writes one of these, and drizzle's builder costs more CPU than the insert.
-  await tx.execute(sql`
+  await executePrepared(tx, sql`
     insert into audit_log (created_at, actor_id, actor_email, actor_role, action, object_type, object_id, before, after, ip, user_agent)
     values (coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()), ${actor?.userId ?? null}::uuid, ${actor?.email ?? null},
             ${actor?.role ?? null}, ${input.action}, ${input.objectType}, ${input.objectId ?? null}, ${jsonText(input.before)}::jsonb,

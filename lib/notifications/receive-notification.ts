@@ -17,6 +17,7 @@ import { maskBodyText, maskHeaders } from './mask';
 import { MAX_NOTIFICATION_BYTES, type NotificationDeps, type NotifyChannel } from './notification-deps';
 import { APPLY_AUTH_CODE_JOB } from './notification-effect';
 import { readCappedBody } from './read-capped-body';
+import { executePrepared } from '@/lib/db/execute-prepared';
 
 /** AAD binding a sealed inbox body to its row. */
 export function inboxBodyAad(inboxEventId: string): string {
@@ -158,7 +159,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
       });
       // Hand-written SQL on the hot path (one row, fixed columns): drizzle's builder costs more CPU than the insert.
       const [inserted] = rowsOf<{ id: string }>(
-        await tx.execute(sql`
+        await executePrepared(tx, sql`
           insert into inbox_events (id, dedupe_key, channel, notify_type, outcome, raw_body_ciphertext, body_sha256, masked_body, received_at)
           values (${id}, ${key}, ${channel}, ${notificationTypeOf(notification)}, 'stored', ${deps.vault.seal(rawBody, inboxBodyAad(id))},
                   ${createHash('sha256').update(rawBody).digest('hex')}, ${maskedBody}, ${at.toISOString()}::timestamptz)
@@ -173,7 +174,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
       const effect = await applyVerifiedNotification(tx, deps.vault, notification, at);
       // The inbox row's outcome and the delivery row, in one statement.
       const delivery = accepted({ inboxEventId: id, objectRef: effect.objectRef, dedupeVerdict: 'new', outcome: effect.outcome });
-      await tx.execute(sql`
+      await executePrepared(tx, sql`
         with outcome as (
           update inbox_events
           set object_type = ${effect.objectType}, object_ref = ${effect.objectRef}, outcome = ${effect.outcome}, outcome_detail = ${effect.detail ?? null},

@@ -6,6 +6,7 @@ import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
 import { payments, type Payment, type PaymentStatus } from '@/lib/db/schema';
 import { recordPaymentEvents, type PaymentEventCause } from './payment-events';
+import { executePrepared } from '@/lib/db/execute-prepared';
 
 export interface PaymentResultInput {
   paymentRequestId: string;
@@ -61,7 +62,7 @@ async function applyInTransaction(tx: Db, input: PaymentResultInput): Promise<Pa
   const failure = input.outcome === 'succeeded' ? sql`` : sql`, failure_code = ${input.resultCode}, failure_message = ${input.reason ?? input.resultCode}`;
   const stamp = to === 'SUCCEEDED' ? sql`succeeded_at` : to === 'FAILED' ? sql`failed_at` : sql`cancelled_at`;
   const [raw] = rowsOf<Record<string, unknown>>(
-    await tx.execute(sql`
+    await executePrepared(tx, sql`
       update payments p
       set status = ${to}, result_code = ${input.resultCode}${failure}, payment_id = coalesce(p.payment_id, ${input.paymentId ?? null}),
           ${stamp} = ${at}::timestamptz, updated_at = ${at}::timestamptz

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { jsonText } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
+import { executePrepared } from '@/lib/db/execute-prepared';
 
 /**
  * Every kind of entry on a payment's timeline. The dashboard words each one (messages/{en,zh-CN}/dashboard.json
@@ -59,5 +60,5 @@ export async function recordPaymentEvents(tx: Db, inputs: readonly PaymentEventI
     (input) =>
       sql`(${input.paymentId}::uuid, ${input.refundId ?? null}::uuid, ${input.type}, ${input.cause}, ${input.detail ? jsonText(input.detail) : null}::jsonb, coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()))`,
   );
-  await tx.execute(sql`insert into payment_events (payment_id, refund_id, type, cause, detail, created_at) values ${sql.join(rows, sql`, `)}`);
+  await executePrepared(tx, sql`insert into payment_events (payment_id, refund_id, type, cause, detail, created_at) values ${sql.join(rows, sql`, `)}`);
 }
