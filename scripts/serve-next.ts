@@ -10,7 +10,7 @@ import next from 'next';
 import { SOCKET_IP_HEADER } from '../lib/auth/client-ip';
 import { openDatabase } from '../lib/db/client';
 import { env } from '../lib/env';
-import { readAndReplay } from '../lib/http/peek-node-body';
+import { readAndReplay } from '../lib/http/replay-node-body';
 import { guardJsonActionBody, guardRequest, jsonActionBodyLength, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
 import { configuredNotificationDeps } from '../lib/notifications/app-deps';
 import type { NotificationDeps } from '../lib/notifications/notification-deps';

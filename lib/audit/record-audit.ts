@@ -2,6 +2,7 @@ import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { sql } from 'drizzle-orm';
 import { executePrepared } from '@/lib/db/execute-prepared';
+import { jsonText } from '@/lib/db/json-text';
 
 export interface AuditInput {
   action: string;
@@ -30,10 +31,4 @@ export async function recordAudit(
     values (coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()), ${actor?.userId ?? null}::uuid, ${actor?.email ?? null},
             ${actor?.role ?? null}, ${input.action}, ${input.objectType}, ${input.objectId ?? null}, ${jsonText(input.before)}::jsonb,
             ${jsonText(input.after)}::jsonb, ${actor?.ip ?? input.origin?.ip ?? null}, ${actor?.userAgent ?? input.origin?.userAgent ?? null})`);
-}
-
-/** JSON text for a jsonb column (bigint → string), or null for no value. */
-export function jsonText(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }

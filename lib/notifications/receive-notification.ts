@@ -18,6 +18,7 @@ import { MAX_NOTIFICATION_BYTES, type NotificationDeps, type NotifyChannel } fro
 import { APPLY_AUTH_CODE_JOB } from './notification-effect';
 import { readCappedBody } from './read-capped-body';
 import { executePrepared } from '@/lib/db/execute-prepared';
+import { jsonText } from '@/lib/db/json-text';
 
 /** AAD binding a sealed inbox body to its row. */
 export function inboxBodyAad(inboxEventId: string): string {
@@ -183,9 +184,9 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
         )
         insert into notification_deliveries (inbox_event_id, channel, path, request_path, notify_type, object_ref, signature_verdict, key_version,
                                               client_id, request_time, dedupe_verdict, outcome, http_status, headers, masked_body, body_bytes, latency_ms)
-        values (${id}, ${channel}, ${path}, ${requestPath}, ${delivery.notifyType}, ${effect.objectRef}, ${delivery.signatureVerdict}, ${delivery.keyVersion},
-                ${delivery.clientId}, ${delivery.requestTime}, 'new', ${effect.outcome}, 200, ${JSON.stringify(headers)}::jsonb, ${maskedBody},
-                ${delivery.bodyBytes}, ${delivery.latencyMs})`);
+        values (${delivery.inboxEventId}, ${delivery.channel}, ${delivery.path}, ${delivery.requestPath}, ${delivery.notifyType}, ${delivery.objectRef},
+                ${delivery.signatureVerdict}, ${delivery.keyVersion}, ${delivery.clientId}, ${delivery.requestTime}, ${delivery.dedupeVerdict}, ${delivery.outcome},
+                ${delivery.httpStatus}, ${jsonText(delivery.headers)}::jsonb, ${delivery.maskedBody}, ${delivery.bodyBytes}, ${delivery.latencyMs})`);
       return effect.followUp ? id : undefined;
     });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { jsonText } from '@/lib/audit/record-audit';
+import { jsonText } from '@/lib/db/json-text';
 import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
 

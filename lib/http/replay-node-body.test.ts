@@ -1,7 +1,7 @@
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { readAndReplay } from './peek-node-body';
+import { readAndReplay } from './replay-node-body';
 
 /** Sends `body` in `pieces` writes to a server that reads it, then reads the stand-in again as Next would. */
 async function roundTrip(body: Buffer, pieces: number, limit = 1024 * 1024) {
