@@ -1,11 +1,12 @@
 import { eq, is, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { AUDIT_COLUMNS, recordAudit } from '@/lib/audit/record-audit';
+import { jsonText } from '@/lib/db/json-text';
 import type { Db } from '@/lib/db/client';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
 import { payments, type Payment, type PaymentStatus } from '@/lib/db/schema';
-import { recordPaymentEvents, type PaymentEventCause } from './payment-events';
+import { PAYMENT_EVENT_COLUMNS, recordPaymentEvents, type PaymentEventCause } from './payment-events';
 import { executePrepared } from '@/lib/db/execute-prepared';
 
 export interface PaymentResultInput {
@@ -40,62 +41,59 @@ const EVENT_CAUSE: Record<PaymentResultInput['cause'], PaymentEventCause> = { no
 /**
  * THE way a final answer about a payment reaches the database — from the PAYMENT_RESULT notification route,
  * the resolver's inquiry and cancel, and the charge's own pay answer. One guarded forward-only transition plus
- * its timeline entry (and an audit row for the status change), all in the transaction it is given, so the
- * notification route can commit it together with its inbox row. A repeat is 'duplicate'; a contradiction of a
+ * its timeline entry and an audit row for the status change, in one statement: atomic on its own, or part of
+ * the transaction it is given, so the notification route can commit it together with its inbox row. A repeat is 'duplicate'; a contradiction of a
  * final state (e.g. a success after a local CANCELLED) keeps the state, sets `reconciliationFlag`, 'flagged'.
  */
 export async function applyPaymentResult(db: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
-  // Inside a caller's transaction (the notification inbox) no savepoint is needed: an error aborts it all.
-  return is(db, PgTransaction) ? applyInTransaction(db, input) : db.transaction((tx) => applyInTransaction(tx, input));
-}
-
-async function applyInTransaction(tx: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
   const to = TARGET[input.outcome];
   const cause = EVENT_CAUSE[input.cause];
-  const detail = { outcome: input.outcome, resultCode: input.resultCode, source: input.cause };
+  const detail = jsonText({ outcome: input.outcome, resultCode: input.resultCode, source: input.cause });
 
-  // The guarded forward-only UPDATE, found by paymentRequestId, returning the status it moved from: the row
-  // is locked FOR UPDATE in the subquery, so a concurrent answer waits and then sees the new status (and
-  // moves nothing). One statement instead of a read and an update; written by hand because it runs on every
-  // payment result and drizzle's builder cost more CPU than the statement.
+  // One statement, so it is atomic on its own and costs one round trip (it runs on every payment result): the
+  // guarded forward-only UPDATE, found by paymentRequestId, with the row locked FOR UPDATE in the subquery (a
+  // concurrent answer waits, then sees the new status and moves nothing); from the row it moved, the timeline
+  // entries and the audit row. A notification is put on the timeline only when it changed or contradicted
+  // something; a repeat (Antom's resend, a Replay) adds nothing, so replaying changes nothing.
   const at = input.at.toISOString();
   const failure = input.outcome === 'succeeded' ? sql`` : sql`, failure_code = ${input.resultCode}, failure_message = ${input.reason ?? input.resultCode}`;
   const stamp = to === 'SUCCEEDED' ? sql`succeeded_at` : to === 'FAILED' ? sql`failed_at` : sql`cancelled_at`;
+  const notificationEntry =
+    input.cause === 'notification' ? sql`select id, null::uuid, 'notification'::text, ${cause}::text, ${detail}::jsonb, ${at}::timestamptz from moved union all ` : sql``;
   const [raw] = rowsOf<Record<string, unknown>>(
-    await executePrepared(tx, sql`
-      update payments p
-      set status = ${to}, result_code = ${input.resultCode}${failure}, payment_id = coalesce(p.payment_id, ${input.paymentId ?? null}),
-          ${stamp} = ${at}::timestamptz, updated_at = ${at}::timestamptz
-      from (select id, status from payments where payment_request_id = ${input.paymentRequestId} for update) before
-      where p.id = before.id and before.status in (${sql.join(
-        FROM[input.outcome].map((status) => sql`${status}`),
-        sql`, `,
-      )})
-      returning p.*, before.status as previous_status`),
+    await executePrepared(db, sql`
+      with moved as (
+        update payments p
+        set status = ${to}, result_code = ${input.resultCode}${failure}, payment_id = coalesce(p.payment_id, ${input.paymentId ?? null}),
+            ${stamp} = ${at}::timestamptz, updated_at = ${at}::timestamptz
+        from (select id, status from payments where payment_request_id = ${input.paymentRequestId} for update) before
+        where p.id = before.id and before.status in (${sql.join(
+          FROM[input.outcome].map((status) => sql`${status}`),
+          sql`, `,
+        )})
+        returning p.*, before.status as previous_status
+      ), entries as (
+        insert into payment_events ${PAYMENT_EVENT_COLUMNS}
+        ${notificationEntry}select id, null::uuid, 'status_changed'::text, ${cause}::text,
+          ${detail}::jsonb || jsonb_build_object('from', previous_status, 'to', ${to}::text), ${at}::timestamptz from moved
+      ), audit as (
+        insert into audit_log ${AUDIT_COLUMNS}
+        select ${at}::timestamptz, null::uuid, null::text, null::text, ${`payment.${to.toLowerCase()}`}::text, 'payment'::text, id::text,
+          jsonb_build_object('status', previous_status), ${jsonText({ status: to, resultCode: input.resultCode, source: input.cause })}::jsonb, null::text, null::text
+        from moved
+      )
+      select * from moved`),
   );
-  const moved = raw ? { payment: mapRow(payments, raw), previousStatus: raw.previous_status as PaymentStatus } : undefined;
+  if (raw) return { kind: 'applied', payment: mapRow(payments, raw) };
+  // Nothing moved: a repeat, or an answer that contradicts a final state. Inside a caller's transaction (the
+  // notification inbox) no savepoint is needed: an error aborts it all.
+  return is(db, PgTransaction) ? settleUnmoved(db, input) : db.transaction((tx) => settleUnmoved(tx, input));
+}
 
-  if (moved) {
-    const { payment, previousStatus } = moved;
-    // A notification is put on the timeline when it changed or contradicted something; a repeat (Antom's
-    // resend, a Replay) adds nothing, so replaying changes nothing. Independent inserts go out together.
-    await Promise.all([
-      recordPaymentEvents(tx, [
-        ...(input.cause === 'notification' ? [{ paymentId: payment.id, type: 'notification' as const, cause, detail, at: input.at }] : []),
-        { paymentId: payment.id, type: 'status_changed', cause, detail: { ...detail, from: previousStatus, to }, at: input.at },
-      ]),
-      recordAudit(tx, null, {
-        action: `payment.${to.toLowerCase()}`,
-        objectType: 'payment',
-        objectId: payment.id,
-        at: input.at,
-        before: { status: previousStatus },
-        after: { status: to, resultCode: input.resultCode, source: input.cause },
-      }),
-    ]);
-    return { kind: 'applied', payment };
-  }
-
+async function settleUnmoved(tx: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
+  const to = TARGET[input.outcome];
+  const cause = EVENT_CAUSE[input.cause];
+  const detail = { outcome: input.outcome, resultCode: input.resultCode, source: input.cause };
   const [current] = await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
   if (!current) return { kind: 'unknown_payment', payment: null };
   if (current.status === to) return { kind: 'duplicate', payment: current };

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { jsonText } from '@/lib/db/json-text';
 import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
@@ -56,9 +56,19 @@ export async function recordPaymentEvent(tx: Db, input: PaymentEventInput): Prom
 export async function recordPaymentEvents(tx: Db, inputs: readonly PaymentEventInput[]): Promise<void> {
   if (inputs.length === 0) return;
   // Hand-written (fixed columns, written on every payment change): cheaper than drizzle's builder.
-  const rows = inputs.map(
-    (input) =>
-      sql`(${input.paymentId}::uuid, ${input.refundId ?? null}::uuid, ${input.type}, ${input.cause}, ${input.detail ? jsonText(input.detail) : null}::jsonb, coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()))`,
+  await executePrepared(tx, sql`insert into payment_events ${PAYMENT_EVENT_COLUMNS} values ${paymentEventValues(inputs)}`);
+}
+
+/** The columns paymentEventValues fills, in its order. */
+export const PAYMENT_EVENT_COLUMNS = sql.raw('(payment_id, refund_id, type, cause, detail, created_at)');
+
+/** Timeline entries as comma-separated VALUES tuples in PAYMENT_EVENT_COLUMNS order (for larger statements). */
+export function paymentEventValues(inputs: readonly PaymentEventInput[]): SQL {
+  return sql.join(
+    inputs.map(
+      (input) =>
+        sql`(${input.paymentId}::uuid, ${input.refundId ?? null}::uuid, ${input.type}, ${input.cause}, ${input.detail ? jsonText(input.detail) : null}::jsonb, coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()))`,
+    ),
+    sql`, `,
   );
-  await executePrepared(tx, sql`insert into payment_events (payment_id, refund_id, type, cause, detail, created_at) values ${sql.join(rows, sql`, `)}`);
 }
