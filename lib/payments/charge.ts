@@ -1,16 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { AlipayValidationError } from '@/lib/alipay';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, canChargeAmount } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { AUDIT_COLUMNS, auditValues } from '@/lib/audit/record-audit';
+import { executePrepared } from '@/lib/db/execute-prepared';
+import { mapRow } from '@/lib/db/map-row';
+import { rowsOf } from '@/lib/db/rows-of';
 import { payments, type Payment } from '@/lib/db/schema';
 import { formatAmount } from '@/lib/money';
 import type { ServiceResult } from '@/lib/service-result';
-import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { buildPayRequest, newPaymentRequestId } from './build-pay-request';
 import { checkChargeable, type ChargeableProblem } from './check-chargeable';
-import { recordPaymentEvents } from './payment-events';
+import { PAYMENT_EVENT_COLUMNS, paymentEventValues } from './payment-events';
 import { nowOf, type PaymentDeps } from './payment-deps';
 import { sendPay } from './send-pay';
 
@@ -51,24 +53,24 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
   }
 
   const fingerprint = operationFingerprint(input.agreementId, input.amountMinor, input.currency ?? '', description);
-  // Three independent reads at once (a pool runs them in parallel): the hot path of every staff charge.
-  const [replay, checked, settings] = await Promise.all([
-    input.operationKey ? findByOperationKey(deps, input.operationKey, fingerprint) : null,
-    checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now }),
-    getMerchantSettings(deps.db),
-  ]);
-  // A replayed key answers with its payment even if the agreement changed since.
-  if (replay) return replay;
-  if (!checked.ok) return { ok: false, code: checked.code, error: checked.error, ...(checked.code === 'amount_invalid' ? { fieldErrors: { amount: [checked.error] } } : {}) };
+  // A replayed key answers with its payment even if the agreement or the settings changed since, so every
+  // refusal first looks for one; the accepted path finds it through the insert's conflict instead (one read
+  // fewer on the hot path of every charge).
+  const refuse = async (refusal: ChargeResult & { ok: false }): Promise<ChargeResult> =>
+    (input.operationKey ? await findByOperationKey(deps, input.operationKey, fingerprint) : null) ?? refusal;
+
+  const checked = await checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now });
+  if (!checked.ok) return refuse({ ok: false, code: checked.code, error: checked.error, ...(checked.code === 'amount_invalid' ? { fieldErrors: { amount: [checked.error] } } : {}) });
+  const settings = checked.settings;
   if (actor && !canChargeAmount(actor.role, input.amountMinor, checked.currency, settings.operatorChargeLimits)) {
     const limit = settings.operatorChargeLimits[checked.currency];
-    return {
+    return refuse({
       ok: false,
       code: 'over_operator_limit',
       error: limit
         ? `Operators may charge at most ${formatAmount(BigInt(limit), checked.currency)} at once; ask an admin.`
         : `No operator charge limit is set for ${checked.currency}, so only an admin can charge it.`,
-    };
+    });
   }
 
   const paymentId = randomUUID();
@@ -89,55 +91,57 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
       now,
     });
   } catch (error) {
-    if (error instanceof AlipayValidationError) return { ok: false, code: 'request_invalid', error: error.message };
+    if (error instanceof AlipayValidationError) return refuse({ ok: false, code: 'request_invalid', error: error.message });
     throw error;
   }
 
-  const inserted = await deps.db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(payments)
-      .values({
-        id: paymentId,
-        agreementId: checked.agreement.id,
-        customerId: checked.agreement.customerId,
-        paymentMethod: checked.method.code,
-        paymentRequestId,
-        amountMinor: input.amountMinor,
-        currency: checked.currency,
-        status: 'CREATED',
-        referenceOrderId,
-        description,
-        requestBodyHash: built.requestBodyHash,
-        requestBodyCiphertext: built.requestBodyCiphertext,
-        expiresAt: built.expiresAt,
-        initiator: input.initiator.kind,
-        initiatedBy: actor?.userId ?? null,
-        operationKey: input.operationKey ?? null,
-        operationFingerprint: input.operationKey ? fingerprint : null,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .onConflictDoNothing({ target: payments.operationKey })
-      .returning();
-    if (!row) return null;
-    // Independent inserts, sent together (one round trip on PostgreSQL).
-    await Promise.all([
-      recordPaymentEvents(tx, [
-        { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now },
-        { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now },
-      ]),
-      actor
-        ? recordAudit(tx, actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } })
-        : null,
-    ]);
-    return row;
-  });
-  if (!inserted) {
+  // The row, its two timeline entries and the audit row in one statement (atomic on its own, one round trip).
+  // A conflict on the operation key inserts nothing at all: the entries are written only with a new row.
+  const insertPayment = deps.db
+    .insert(payments)
+    .values({
+      id: paymentId,
+      agreementId: checked.agreement.id,
+      customerId: checked.agreement.customerId,
+      paymentMethod: checked.method.code,
+      paymentRequestId,
+      amountMinor: input.amountMinor,
+      currency: checked.currency,
+      status: 'CREATED',
+      referenceOrderId,
+      description,
+      requestBodyHash: built.requestBodyHash,
+      requestBodyCiphertext: built.requestBodyCiphertext,
+      expiresAt: built.expiresAt,
+      initiator: input.initiator.kind,
+      initiatedBy: actor?.userId ?? null,
+      operationKey: input.operationKey ?? null,
+      operationFingerprint: input.operationKey ? fingerprint : null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: payments.operationKey })
+    .returning();
+  const entries = paymentEventValues([
+    { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now },
+    { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now },
+  ]);
+  const audit = actor
+    ? sql`, audit as (insert into audit_log ${AUDIT_COLUMNS} select * from (values ${auditValues(actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } })}) v where exists (select 1 from created))`
+    : sql``;
+  const [raw] = rowsOf<Record<string, unknown>>(
+    await executePrepared(deps.db, sql`
+      with created as (${insertPayment.getSQL()}),
+      entries as (insert into payment_events ${PAYMENT_EVENT_COLUMNS} select * from (values ${entries}) v where exists (select 1 from created))${audit}
+      select * from created`),
+  );
+  if (!raw) {
     // Another request with the same operation key won the insert a moment ago: that one is this charge.
     const replay = await findByOperationKey(deps, input.operationKey!, fingerprint);
     if (replay) return replay;
     throw new Error('operation key conflict without a row');
   }
+  const inserted = mapRow(payments, raw);
 
   const payment = await sendPay(deps, inserted, 'first', input.initiator.kind, { sentEventRecorded: true });
   return { ok: true, data: { payment, replayed: false } };

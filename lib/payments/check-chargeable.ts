@@ -1,9 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { checkPaymentMethodAmount, getPaymentMethod, isPaymentMethodCode, type PaymentMethod } from '@/lib/alipay';
 import { agreementTokenAad, type TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
+import { executePrepared } from '@/lib/db/execute-prepared';
+import { mapRow } from '@/lib/db/map-row';
+import { rowsOf } from '@/lib/db/rows-of';
 import { agreements, type Agreement } from '@/lib/db/schema';
 import { formatAmount, isCurrencyCode, type CurrencyCode } from '@/lib/money';
+import { merchantSettingsFromJson, type MerchantSettingsView } from '@/lib/settings/get-merchant-settings';
 
 export type ChargeableProblem =
   | 'agreement_not_found'
@@ -14,7 +18,7 @@ export type ChargeableProblem =
   | 'amount_invalid';
 
 export type Chargeable =
-  | { ok: true; agreement: Agreement; method: PaymentMethod; currency: CurrencyCode; accessToken: string }
+  | { ok: true; agreement: Agreement; method: PaymentMethod; currency: CurrencyCode; accessToken: string; settings: MerchantSettingsView }
   | { ok: false; code: ChargeableProblem; error: string };
 
 const NOT_ACTIVE: Record<string, string> = {
@@ -31,14 +35,22 @@ const NOT_ACTIVE: Record<string, string> = {
  * Everything a charge must satisfy before any row is written or any call made: the agreement is ACTIVE, its
  * token is unexpired, the wallet is in the catalog, the currency is the wallet's, and the amount follows the
  * wallet's minimum, maximum and multiple-of rules (lib/alipay catalog over lib/money). Each refusal says why.
+ * The merchant settings a charge needs (name, operator limits) come back with it, read in the same statement:
+ * this runs before every charge, so it is one prepared round trip.
  */
 export async function checkChargeable(
   db: Db,
   vault: TokenVault,
   input: { agreementId: string; amountMinor: bigint; currency?: string | null; now: Date },
 ): Promise<Chargeable> {
-  const [agreement] = await db.select().from(agreements).where(eq(agreements.id, input.agreementId)).limit(1);
-  if (!agreement) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  const [raw] = rowsOf<Record<string, unknown>>(
+    await executePrepared(db, sql`
+      select a.*, to_jsonb(s) as merchant_settings_row
+      from agreements a left join merchant_settings s on s.id = 1
+      where a.id = ${input.agreementId}::uuid`),
+  );
+  if (!raw) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  const agreement = mapRow(agreements, raw);
   if (agreement.status !== 'ACTIVE') {
     const why = agreement.status === 'INVALID' && agreement.failureMessage ? ` (${agreement.failureMessage})` : '';
     return { ok: false, code: 'agreement_not_active', error: (NOT_ACTIVE[agreement.status] ?? 'This agreement cannot be charged.') + why };
@@ -58,5 +70,5 @@ export async function checkChargeable(
     return { ok: false, code: 'amount_invalid', error: `${formatAmount(input.amountMinor, currency)}: ${issues.map((i) => i.message).join(' ')}` };
   }
   const accessToken = vault.open(agreement.accessTokenCiphertext, agreementTokenAad(agreement.id, 'access_token', agreement.tokenKeyVersion ?? 1));
-  return { ok: true, agreement, method, currency, accessToken };
+  return { ok: true, agreement, method, currency, accessToken, settings: merchantSettingsFromJson(raw.merchant_settings_row as Record<string, unknown> | null) };
 }

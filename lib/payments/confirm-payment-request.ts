@@ -3,7 +3,6 @@ import { and, eq, gt } from 'drizzle-orm';
 import { AlipayValidationError } from '@/lib/alipay';
 import { guardedTransition } from '@/lib/db/guarded-transition';
 import { payments, type Payment } from '@/lib/db/schema';
-import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { buildPayRequest } from './build-pay-request';
 import { checkChargeable } from './check-chargeable';
 import { confirmFormToken, getBuyerPayment } from './get-buyer-payment';
@@ -36,7 +35,6 @@ export async function confirmPaymentRequest(deps: PaymentDeps, input: { token: s
   if (!payment.confirmExpiresAt || payment.confirmExpiresAt <= now) return { kind: 'expired', payment };
   const checked = await checkChargeable(deps.db, deps.vault, { agreementId: payment.agreementId, amountMinor: payment.amountMinor, currency: payment.currency, now });
   if (!checked.ok) return { kind: 'not_chargeable', payment };
-  const settings = await getMerchantSettings(deps.db);
   let built;
   try {
     built = buildPayRequest(deps, {
@@ -48,7 +46,7 @@ export async function confirmPaymentRequest(deps: PaymentDeps, input: { token: s
       currency: payment.currency,
       referenceOrderId: payment.referenceOrderId,
       description: payment.description,
-      merchantName: settings.merchantName,
+      merchantName: checked.settings.merchantName,
       now,
     });
   } catch (error) {

@@ -5,7 +5,6 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import { payments } from '@/lib/db/schema';
 import { formatAmount } from '@/lib/money';
 import type { ServiceResult } from '@/lib/service-result';
-import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { newPaymentRequestId } from './build-pay-request';
 import { checkChargeable, type ChargeableProblem } from './check-chargeable';
 import { recordPaymentEvent } from './payment-events';
@@ -33,9 +32,8 @@ export async function createPaymentRequest(
   if (description.length === 0 || description.length > 256) return { ok: false, code: 'description_invalid', error: 'Enter a description of 1 to 256 characters; the buyer sees it.' };
   const checked = await checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now });
   if (!checked.ok) return checked;
-  const settings = await getMerchantSettings(deps.db);
-  if (!canChargeAmount(actor.role, input.amountMinor, checked.currency, settings.operatorChargeLimits)) {
-    const limit = settings.operatorChargeLimits[checked.currency];
+  if (!canChargeAmount(actor.role, input.amountMinor, checked.currency, checked.settings.operatorChargeLimits)) {
+    const limit = checked.settings.operatorChargeLimits[checked.currency];
     return { ok: false, code: 'over_operator_limit', error: limit ? `Operators may request at most ${formatAmount(BigInt(limit), checked.currency)} at once.` : `No operator charge limit is set for ${checked.currency}, so only an admin can request it.` };
   }
   const token = randomBytes(24).toString('base64url');

@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { mapRow } from '@/lib/db/map-row';
 import { merchantSettings, type MerchantSettings } from '@/lib/db/schema';
 
-const DEFAULTS: Omit<MerchantSettings, 'createdAt' | 'updatedAt'> = {
+const DEFAULTS: MerchantSettingsView = {
   id: 1,
   merchantName: 'Daikou demo merchant',
   contractedMethods: [],
@@ -16,7 +17,17 @@ const DEFAULTS: Omit<MerchantSettings, 'createdAt' | 'updatedAt'> = {
 };
 
 /** The merchant-wide settings row, or the defaults before an admin has saved any (reading never writes). */
-export async function getMerchantSettings(db: Db): Promise<Omit<MerchantSettings, 'createdAt' | 'updatedAt'>> {
+export async function getMerchantSettings(db: Db): Promise<MerchantSettingsView> {
   const [row] = await db.select().from(merchantSettings).where(eq(merchantSettings.id, 1)).limit(1);
   return row ?? DEFAULTS;
+}
+
+export type MerchantSettingsView = Omit<MerchantSettings, 'createdAt' | 'updatedAt'>;
+
+/**
+ * The settings row read by hand-written SQL as `to_jsonb(merchant_settings)` (null when none is saved yet), decoded
+ * by the schema's columns — for hot paths that read the settings in the same statement as something else.
+ */
+export function merchantSettingsFromJson(raw: Record<string, unknown> | null | undefined): MerchantSettingsView {
+  return raw ? mapRow(merchantSettings, raw) : DEFAULTS;
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
-import { agreements, paymentEvents, payments, refunds } from '@/lib/db/schema';
+import { agreements, auditLog, paymentEvents, payments, refunds } from '@/lib/db/schema';
 import { applyPaymentResult } from '@/lib/payments/apply-payment-result';
 import { cancelPayment } from '@/lib/payments/cancel-payment';
 import { charge } from '@/lib/payments/charge';
@@ -90,6 +90,26 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     const other = await charge(world.deps(), { agreementId, amountMinor: 13_000n, currency: 'PHP', description: 'Order 7', operationKey, initiator: { kind: 'staff', actor: world.admin } });
     expect(other).toMatchObject({ ok: false, code: 'operation_key_conflict' });
     expect(world.payCalls() - before).toBe(1);
+  });
+
+  it('a retried operation key answers with its payment even after the agreement stopped being chargeable; the row, its timeline and its audit row were written together', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const operationKey = randomUUID();
+    const input = { agreementId, amountMinor: 12_500n, currency: 'PHP', description: 'Order 8', operationKey, initiator: { kind: 'staff' as const, actor: world.admin } };
+    const first = await charge(world.deps(), input);
+    expect(first).toMatchObject({ ok: true, data: { replayed: false, payment: { status: 'SUCCEEDED' } } });
+    if (!first.ok) return;
+    const events = await world.database.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, first.data.payment.id));
+    expect(events.map((e) => e.type).sort()).toEqual(['pay_sent', 'payment_created', 'status_changed']);
+    const [audit] = await world.database.db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.objectId, first.data.payment.id), eq(auditLog.action, 'payment.charge')));
+    expect(audit!.n).toBe(1);
+
+    await world.database.db.update(agreements).set({ status: 'REVOKED' }).where(eq(agreements.id, agreementId));
+    const calls = world.payCalls();
+    const retried = await charge(world.deps(), input);
+    expect(retried).toMatchObject({ ok: true, data: { replayed: true, payment: { id: first.data.payment.id, status: 'SUCCEEDED' } } });
+    expect(await charge(world.deps(), { ...input, operationKey: randomUUID() })).toMatchObject({ ok: false, code: 'agreement_not_active' });
+    expect(world.payCalls()).toBe(calls);
   });
 
   it('an operator is held to the charge limit for the currency; none configured means admins only', async () => {
