@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { jsonText } from '@/lib/db/json-text';
 import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
+import type { RefundEventType } from '@/lib/refunds/refund-events';
 
 /**
  * Every kind of entry on a payment's timeline. The dashboard words each one (messages/{en,zh-CN}/dashboard.json
@@ -39,7 +40,8 @@ export type PaymentEventCause = (typeof PAYMENT_EVENT_CAUSES)[number];
 
 export interface PaymentEventInput {
   paymentId: string;
-  type: PaymentEventType;
+  /** The payment's own entries, or a refund's (lib/refunds/refund-events.ts, with refundId). */
+  type: PaymentEventType | RefundEventType;
   cause: PaymentEventCause;
   /** Result codes, statuses, attempt numbers: never tokens, bodies or buyer data. */
   detail?: Record<string, unknown>;

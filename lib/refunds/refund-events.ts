@@ -1,10 +1,10 @@
 import type { Db } from '@/lib/db/client';
-import { paymentEvents } from '@/lib/db/schema';
+import { recordPaymentEvents } from '@/lib/payments/payment-events';
 
 /**
- * Timeline entries the refund domain writes on the payment. Part A's `recordPaymentEvent`
- * (lib/payments/payment-events.ts) owns the full list; until it is on main this minimal insert keeps the
- * same row shape, and the lead folds these types into PAYMENT_EVENT_TYPES.
+ * Timeline entries the refund domain writes on the payment (payment_events rows carrying the refund's id).
+ * The dashboard words them under `payment.eventType` / `payment.event` (describe-payment-event.test.ts keeps
+ * that wording complete), beside the payment's own PAYMENT_EVENT_TYPES.
  */
 export const REFUND_EVENT_TYPES = [
   /** Staff asked for a refund; the amount is reserved on the payment. */
@@ -31,12 +31,5 @@ export async function recordRefundEvent(
   db: Db,
   input: { paymentId: string; refundId: string; type: RefundEventType; cause: RefundEventCause; detail?: Record<string, unknown>; at?: Date },
 ): Promise<void> {
-  await db.insert(paymentEvents).values({
-    paymentId: input.paymentId,
-    refundId: input.refundId,
-    type: input.type,
-    cause: input.cause,
-    detail: input.detail ?? null,
-    ...(input.at ? { createdAt: input.at } : {}),
-  });
+  await recordPaymentEvents(db, [input]);
 }

@@ -16,7 +16,7 @@ import type { PaymentStatus, RefundStatus } from '@/lib/db/schema';
 import { formatAmount, toMajorString } from '@/lib/money';
 import { cancelRefusal } from '@/lib/payments/cancel-payment';
 import { PAYMENT_EVENT_TYPES } from '@/lib/payments/payment-events';
-import { getPaymentDetail } from '@/lib/refunds/get-payment-detail';
+import { getPaymentDetail } from '@/lib/payments/get-payment-detail';
 import { refundAvailability } from '@/lib/refunds/refund-availability';
 import { REFUND_EVENT_TYPES } from '@/lib/refunds/refund-events';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';

@@ -1,7 +1,7 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agreements, apiCalls, customers, paymentEvents, payments, refunds, staffUsers, type PaymentStatus, type RefundStatus } from '@/lib/db/schema';
-import { refundSubject } from './refund-deps';
+import { refundSubject } from '@/lib/refunds/refund-deps';
 
 export interface PaymentDetail {
   payment: {
