@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { useActionState, useState } from 'react';
+import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
@@ -87,25 +88,24 @@ export function ChargeForm({ agreementId, currency, wallet, login, operationKey 
           </div>
         </div>
       )}
-      <div aria-live="polite" className="text-sm">
-        {state?.ok ? (
-          <p className={state.data.status === 'SUCCEEDED' ? 'text-green-800' : state.data.status === 'FAILED' ? 'text-red-700' : 'text-slate-800'} role={state.data.status === 'FAILED' ? 'alert' : undefined}>
-            {state.data.status === 'SUCCEEDED'
-              ? t('succeeded', { amount: state.data.amount })
-              : state.data.status === 'FAILED'
-                ? t('failed', { reason: state.data.failureMessage ?? '' })
-                : t('pending')}{' '}
-            <Link href={`/dashboard/payments/${state.data.paymentId}`} className="text-blue-800 underline">
-              {t('viewPayment')}
-            </Link>
-          </p>
-        ) : null}
-        {state && !state.ok ? (
-          <p role="alert" className="text-red-700">
-            {state.error}
-          </p>
-        ) : null}
-      </div>
+      <ActionMessage
+        state={state}
+        successTone={state?.ok ? (state.data.status === 'SUCCEEDED' ? 'good' : state.data.status === 'FAILED' ? 'alert' : 'neutral') : undefined}
+        success={
+          state?.ok ? (
+            <>
+              {state.data.status === 'SUCCEEDED'
+                ? t('succeeded', { amount: state.data.amount })
+                : state.data.status === 'FAILED'
+                  ? t('failed', { reason: state.data.failureMessage ?? '' })
+                  : t('pending')}{' '}
+              <Link href={`/dashboard/payments/${state.data.paymentId}`} className="text-blue-800 underline">
+                {t('viewPayment')}
+              </Link>
+            </>
+          ) : null
+        }
+      />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
+import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
 import { getAgreementDetail } from '@/lib/agreements/get-agreement-detail';
@@ -36,7 +37,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
   const agreementPayments = await listAgreementPayments(await getDb(), agreement.id);
   const ev = await getTranslations('events');
   const method = getPaymentMethod(agreement.paymentMethod);
-  const fields: [string, React.ReactNode][] = [
+  const fields: Field[] = [
     [t('status'), <AgreementStatusBadge key="s" status={agreement.status} />],
     [t('wallet'), <WalletName key="w" code={agreement.paymentMethod} />],
     [
@@ -65,14 +66,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
         </Link>
       </p>
       <PageHeader title={t('title', { wallet: method?.nameEn ?? agreement.paymentMethod, customer: customer.name })} />
-      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-6 sm:grid-cols-3">
-        {fields.map(([label, value]) => (
-          <div key={label}>
-            <dt className="text-xs font-medium uppercase text-slate-700">{label}</dt>
-            <dd className="mt-1 break-words text-sm text-slate-900">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FieldGrid fields={fields} />
       {agreement.status === 'ACTIVE' && method && can(actor.role, 'payments.charge') ? (
         <section aria-labelledby="charge-heading" className="mt-6 max-w-xl rounded-lg border border-slate-200 bg-white p-4">
           <h2 id="charge-heading" className="mb-2 text-base font-semibold">

@@ -2,6 +2,7 @@
 
 import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
+import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
@@ -24,21 +25,19 @@ export function PaymentRequestForm({ agreementId, currency }: { agreementId: str
       <Button type="submit" variant="secondary" disabled={pending}>
         {t('requestCreate')}
       </Button>
-      <div aria-live="polite" className="text-sm">
-        {state?.ok ? (
-          <p className="text-green-800">
-            {t('requestCreated', { amount: state.data.amount })}{' '}
-            <a href={state.data.url} className="break-all font-mono text-blue-800 underline" data-testid="payment-request-url">
-              {state.data.url}
-            </a>
-          </p>
-        ) : null}
-        {state && !state.ok ? (
-          <p role="alert" className="text-red-700">
-            {state.error}
-          </p>
-        ) : null}
-      </div>
+      <ActionMessage
+        state={state}
+        success={
+          state?.ok ? (
+            <>
+              {t('requestCreated', { amount: state.data.amount })}{' '}
+              <a href={state.data.url} className="break-all font-mono text-blue-800 underline" data-testid="payment-request-url">
+                {state.data.url}
+              </a>
+            </>
+          ) : null
+        }
+      />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import QRCode from 'qrcode';
+import { FieldGrid } from '@/components/dashboard/field-grid';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
@@ -63,23 +64,16 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         </Link>
       </p>
       <PageHeader title={customer.name} intro={t('intro')} />
-      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-6 sm:grid-cols-3">
-        {(
-          [
-            [c('reference'), <span key="r" className="font-mono">{customer.reference}</span>],
-            [c('email'), customer.email ?? '—'],
-            [c('phone'), customer.phone ?? '—'],
-            [c('country'), customer.country ?? '—'],
-            [c('preferredLanguage'), isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : c('noLanguage')],
-            [c('createdAt'), <UtcTime key="c" value={customer.createdAt} />],
-          ] as const
-        ).map(([label, value]) => (
-          <div key={label}>
-            <dt className="text-xs font-medium uppercase text-slate-700">{label}</dt>
-            <dd className="mt-1 break-words text-sm text-slate-900">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FieldGrid
+        fields={[
+          [c('reference'), <span key="r" className="font-mono">{customer.reference}</span>],
+          [c('email'), customer.email ?? '—'],
+          [c('phone'), customer.phone ?? '—'],
+          [c('country'), customer.country ?? '—'],
+          [c('preferredLanguage'), isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : c('noLanguage')],
+          [c('createdAt'), <UtcTime key="c" value={customer.createdAt} />],
+        ]}
+      />
 
       <section aria-labelledby="links-heading" className="mt-8">
         <h2 id="links-heading" className="text-lg font-semibold">

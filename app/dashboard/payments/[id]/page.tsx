@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
+import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
@@ -71,7 +72,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
       : t(`statusReason.${payment.status}`);
   const left = payment.amountMinor - payment.refundedMinor - payment.refundPendingMinor;
 
-  const fields: [string, React.ReactNode][] = [
+  const fields: Field[] = [
     [t('amount'), <span key="a" className="font-semibold" data-testid="payment-amount">{money(payment.amountMinor)}</span>],
     [t('refunded'), <span key="r" data-testid="payment-refunded">{money(payment.refundedMinor)}</span>],
     [t('refundPending'), <span key="p" data-testid="payment-refund-pending">{money(payment.refundPendingMinor)}</span>],
@@ -128,14 +129,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
         {payment.reconciliationFlag ? <p className="mt-2 text-sm text-red-800">{t('reconciliation', { flag: payment.reconciliationFlag })}</p> : null}
       </section>
 
-      <dl className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 sm:p-6 lg:grid-cols-3">
-        {fields.map(([label, value]) => (
-          <div key={label}>
-            <dt className="text-xs font-medium uppercase text-slate-700">{label}</dt>
-            <dd className="mt-1 break-words text-sm text-slate-900">{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FieldGrid fields={fields} layout="p-4 sm:grid-cols-2 sm:p-6 lg:grid-cols-3" />
 
       {availability.kind === 'hidden' ? (
         <p className="mt-6 text-sm text-slate-700">{t('viewerNote')}</p>
