@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
-import { Badge } from '@/components/ui/badge';
+import { PaymentStatusBadge, RefundStatusBadge } from '@/components/dashboard/status-badges';
 import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
@@ -13,10 +13,9 @@ import { apiCallsHref } from '@/lib/api-calls/list-api-calls';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
-import type { PaymentStatus, RefundStatus } from '@/lib/db/schema';
 import { formatAmount, toMajorString } from '@/lib/money';
 import { cancelRefusal } from '@/lib/payments/cancel-payment';
-import { PAYMENT_EVENT_TYPES } from '@/lib/payments/payment-events';
+import { PAYMENT_EVENT_CAUSES, PAYMENT_EVENT_TYPES } from '@/lib/payments/payment-events';
 import { getPaymentDetail } from '@/lib/payments/get-payment-detail';
 import { refundAvailability } from '@/lib/refunds/refund-availability';
 import { REFUND_EVENT_TYPES } from '@/lib/refunds/refund-events';
@@ -27,19 +26,9 @@ import { RefundForm } from './refund-form';
 
 export const metadata: Metadata = { title: 'Payment' };
 
-const STATUS_TONE: Record<PaymentStatus, 'green' | 'amber' | 'red' | 'slate' | 'blue'> = {
-  REQUIRES_CONFIRMATION: 'blue',
-  CREATED: 'amber',
-  PROCESSING: 'amber',
-  UNKNOWN: 'amber',
-  SUCCEEDED: 'green',
-  FAILED: 'red',
-  CANCELLED: 'slate',
-};
-const REFUND_TONE: Record<RefundStatus, 'green' | 'amber' | 'red'> = { PENDING: 'amber', UNKNOWN: 'amber', SUCCEEDED: 'green', FAILED: 'red' };
 const REFUND_TYPES = new Set<string>(REFUND_EVENT_TYPES);
 const PAYMENT_TYPES = new Set<string>(PAYMENT_EVENT_TYPES);
-const CAUSES = new Set(['staff', 'buyer', 'api', 'schedule', 'notification', 'job', 'system']);
+const CAUSES = new Set<string>(PAYMENT_EVENT_CAUSES);
 
 /** The Developers page (API call log) filtered to this payment's calls. */
 const apiCallLogHref = (paymentId: string) => apiCallsHref(`payment:${paymentId}`);
@@ -121,7 +110,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           {t('status')}
         </h2>
         <p className="flex flex-wrap items-center gap-2">
-          <Badge tone={STATUS_TONE[payment.status]}>{t(`statusName.${payment.status}`)}</Badge>
+          <PaymentStatusBadge status={payment.status} />
           <span className="text-sm text-slate-800" data-testid="payment-status-reason">
             {reason}
           </span>
@@ -211,7 +200,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
               <li key={r.id} data-testid="refund-row" className="rounded-lg border border-slate-200 bg-white p-3">
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <span className="text-sm font-semibold text-slate-900">{formatAmount(r.amountMinor, r.currency, locale)}</span>
-                  <Badge tone={REFUND_TONE[r.status]}>{t(`refundStatus.${r.status}`)}</Badge>
+                  <RefundStatusBadge status={r.status} />
                 </div>
                 <dl className="mt-2 grid gap-2 text-sm sm:grid-cols-2">
                   <div>
