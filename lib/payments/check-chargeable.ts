@@ -3,6 +3,7 @@ import { checkPaymentMethodAmount, getPaymentMethod, isPaymentMethodCode, type P
 import { agreementTokenAad, type TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
+import { isUuid } from '@/lib/db/is-uuid';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
 import { agreements, type Agreement } from '@/lib/db/schema';
@@ -43,6 +44,7 @@ export async function checkChargeable(
   vault: TokenVault,
   input: { agreementId: string; amountMinor: bigint; currency?: string | null; now: Date },
 ): Promise<Chargeable> {
+  if (!isUuid(input.agreementId)) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
   const [raw] = rowsOf<Record<string, unknown>>(
     await executePrepared(db, sql`
       select a.*, to_jsonb(s) as merchant_settings_row

@@ -55,7 +55,7 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     expect(await world.ledgerFor(result.data.payment.paymentRequestId)).toEqual([]);
   });
 
-  it('refuses bad input before any row or call: below the minimum, wrong currency, zero, empty description, unknown agreement', async () => {
+  it('refuses bad input before any row or call: below the minimum, wrong currency, zero, empty description, unknown or malformed agreement id', async () => {
     const agreementId = await world.activeAgreement('GCASH');
     const before = { rows: await paymentCount(), calls: world.payCalls() };
     const cases = [
@@ -65,6 +65,7 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
       [{ amountMinor: 1000n, currency: 'KRW' }, 'currency_mismatch'],
       [{ amountMinor: 1000n, description: '   ' }, 'description_invalid'],
       [{ amountMinor: 1000n, agreementId: randomUUID() }, 'agreement_not_found'],
+      [{ amountMinor: 1000n, agreementId: 'not-a-uuid' }, 'agreement_not_found'],
     ] as const;
     for (const [override, code] of cases) {
       const result = await charge(world.deps(), { agreementId, description: 'x', initiator: { kind: 'api' }, ...override });
