@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agreementEvents, agreements, customers, type AgreementStatus } from '@/lib/db/schema';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export interface AgreementDetail {
   agreement: {
@@ -25,14 +26,13 @@ export interface AgreementDetail {
   events: { id: string; type: string; detail: Record<string, unknown> | null; createdAt: Date }[];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One agreement with its customer and its timeline (agreement_events ordered by time), or null.
  * Selects display columns only: token ciphertexts, key versions and blind indexes never leave the database.
  */
 export async function getAgreementDetail(db: Db, id: string): Promise<AgreementDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db
     .select({
       agreement: {

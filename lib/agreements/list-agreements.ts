@@ -2,7 +2,8 @@ import { and, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agreements, agreementStatus, customers, type AgreementStatus } from '@/lib/db/schema';
 import { keyset } from '@/lib/lists/keyset';
-import { EMPTY_FILTERS, endOfDay, UUID, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { EMPTY_FILTERS, endOfDay, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export const AGREEMENT_STATUSES: readonly AgreementStatus[] = agreementStatus.enumValues;
 
@@ -43,7 +44,7 @@ function conditions(filters: ListFilters, customerId: string | null): SQL[] {
   if (filters.q) {
     const q = filters.q;
     const ids: SQL[] = [eq(agreements.userLoginIdMasked, q), sql`${agreements.customerId} in (select c.id from customers c where c.reference = ${q})`];
-    if (UUID.test(q)) ids.push(eq(agreements.id, q.toLowerCase()));
+    if (isUuid(q)) ids.push(eq(agreements.id, q.toLowerCase()));
     where.push(or(...ids)!);
   }
   return where;
@@ -86,8 +87,8 @@ export async function queryAgreements(db: Db, filters: ListFilters, limit: numbe
  * A malformed cursor yields the first page; a malformed customer id matches nothing.
  */
 export async function listAgreements(db: Db, options: ListAgreementsOptions = {}): Promise<AgreementPage> {
-  if (options.customerId && !UUID.test(options.customerId)) return { items: [], nextCursor: null };
-  const after = options.after && UUID.test(options.after) ? options.after : null;
+  if (options.customerId && !isUuid(options.customerId)) return { items: [], nextCursor: null };
+  const after = options.after && isUuid(options.after) ? options.after : null;
   return queryAgreements(db, { ...EMPTY_FILTERS, status: options.status ?? null, after }, options.limit ?? 25, { customerId: options.customerId ?? null });
 }
 

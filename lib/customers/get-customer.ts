@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { customers } from '@/lib/db/schema';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export interface CustomerDetail {
   id: string;
@@ -14,11 +15,10 @@ export interface CustomerDetail {
   updatedAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One customer by id, or null (also for an id that is not a UUID, so a typed URL never reaches SQL as an error). */
 export async function getCustomer(db: Db, id: string): Promise<CustomerDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db
     .select({
       id: customers.id,

@@ -2,7 +2,8 @@ import { and, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { customers } from '@/lib/db/schema';
 import { keyset } from '@/lib/lists/keyset';
-import { EMPTY_FILTERS, endOfDay, UUID, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { EMPTY_FILTERS, endOfDay, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export interface CustomerListItem {
   id: string;
@@ -28,7 +29,7 @@ function conditions(filters: ListFilters): SQL[] {
   if (filters.q) {
     const q = filters.q;
     const ids: SQL[] = [eq(customers.reference, q), eq(customers.email, q.toLowerCase()), eq(customers.email, q)];
-    if (UUID.test(q)) ids.push(eq(customers.id, q.toLowerCase()));
+    if (isUuid(q)) ids.push(eq(customers.id, q.toLowerCase()));
     where.push(or(...ids)!);
   }
   return where;
@@ -64,7 +65,7 @@ export async function queryCustomers(db: Db, filters: ListFilters, limit: number
 
 /** Customers newest first. An unknown or malformed cursor yields the first page. */
 export async function listCustomers(db: Db, options: { after?: string | null; limit?: number } = {}): Promise<CustomerPage> {
-  const after = options.after && UUID.test(options.after) ? options.after : null;
+  const after = options.after && isUuid(options.after) ? options.after : null;
   return queryCustomers(db, { ...EMPTY_FILTERS, after }, options.limit ?? 25);
 }
 

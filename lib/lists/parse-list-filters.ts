@@ -1,5 +1,6 @@
 import { PAYMENT_METHOD_CODES } from '@/lib/alipay';
 import { isCurrencyCode, MoneyError, parseAmount, toMajorString } from '@/lib/money';
+import { isUuid } from '@/lib/db/is-uuid';
 
 /** The filters every dashboard list understands, as read from the URL (so a view can be shared). */
 export interface ListFilters {
@@ -47,7 +48,6 @@ export const EMPTY_FILTERS: ListFilters = {
   after: null,
 };
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 type Params = Record<string, string | string[] | undefined> | URLSearchParams;
@@ -127,7 +127,7 @@ export function parseListFilters(params: Params, allowed: { statuses?: readonly 
   }
   const staff = read(params, 'staff');
   if (staff) {
-    if (UUID.test(staff)) filters.staff = staff.toLowerCase();
+    if (isUuid(staff)) filters.staff = staff.toLowerCase();
     else issues.push({ field: 'staff', code: 'staff', value: staff });
   }
   const q = read(params, 'q');
@@ -142,7 +142,7 @@ export function parseListFilters(params: Params, allowed: { statuses?: readonly 
   }
   const after = read(params, 'after');
   if (after) {
-    if (UUID.test(after)) filters.after = after.toLowerCase();
+    if (isUuid(after)) filters.after = after.toLowerCase();
     else issues.push({ field: 'after', code: 'cursor', value: after });
   }
   return issues.length ? { ok: false, issues, filters } : { ok: true, filters };

@@ -3,6 +3,7 @@ import { inboxEvents, notificationDeliveries, type InboxEvent, type Notification
 import { debugSignature, type SignatureDebug } from './debug-signature';
 import type { NotificationDeps } from './notification-deps';
 import { inboxBodyAad } from './receive-notification';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export interface DeliveryDetail {
   delivery: NotificationDelivery;
@@ -12,7 +13,6 @@ export interface DeliveryDetail {
   debug: SignatureDebug | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * One delivery with its inbox event and the signature debugger. The debugger re-checks against the
@@ -20,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * raw body whenever nothing needed masking. The raw body itself never leaves this function.
  */
 export async function getNotificationDelivery(deps: Pick<NotificationDeps, 'db' | 'vault' | 'publicKeys' | 'clientId'>, id: string): Promise<DeliveryDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [delivery] = await deps.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.id, id));
   if (!delivery) return null;
   const [inboxRow] = delivery.inboxEventId ? await deps.db.select().from(inboxEvents).where(eq(inboxEvents.id, delivery.inboxEventId)) : [];

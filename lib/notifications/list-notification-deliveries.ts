@@ -1,6 +1,7 @@
 import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { inboxEvents, notificationDeliveries } from '@/lib/db/schema';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export const SIGNATURE_VERDICTS = ['valid', 'invalid', 'not_checked'] as const;
 export type SignatureVerdict = (typeof SIGNATURE_VERDICTS)[number];
@@ -31,7 +32,6 @@ export interface ListDeliveriesOptions {
   limit?: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Every delivery that reached a notify route, newest first, keyset-paginated by (receivedAt, id). Filters
@@ -46,10 +46,10 @@ export async function listNotificationDeliveries(db: Db, options: ListDeliveries
   const id = options.id?.trim().slice(0, 200);
   if (id) {
     const byId: SQL[] = [eq(notificationDeliveries.objectRef, id), sql`${notificationDeliveries.maskedBody} like ${`%"${id.replace(/[\\%_]/g, (c) => `\\${c}`)}"%`}`];
-    if (UUID.test(id)) byId.push(eq(notificationDeliveries.id, id), eq(notificationDeliveries.inboxEventId, id));
+    if (isUuid(id)) byId.push(eq(notificationDeliveries.id, id), eq(notificationDeliveries.inboxEventId, id));
     conditions.push(or(...byId)!);
   }
-  if (options.after && UUID.test(options.after)) {
+  if (options.after && isUuid(options.after)) {
     conditions.push(sql`(${notificationDeliveries.receivedAt}, ${notificationDeliveries.id}) < (select d.received_at, d.id from notification_deliveries d where d.id = ${options.after})`);
   }
   const rows = await db

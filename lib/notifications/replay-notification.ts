@@ -9,8 +9,8 @@ import { applyVerifiedNotification, notificationTypeOf } from './apply-verified-
 import type { NotificationDeps } from './notification-deps';
 import { APPLY_AUTH_CODE_JOB, type NotificationEffect } from './notification-effect';
 import { inboxBodyAad } from './receive-notification';
+import { isUuid } from '@/lib/db/is-uuid';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Replay: re-runs a stored, verified notification through the same operation the route used, in one
@@ -24,7 +24,7 @@ export async function replayNotification(
   input: { deliveryId: string },
 ): Promise<ServiceResult<{ outcome: NotificationEffect['outcome']; detail: string | null }, 'not_found' | 'not_replayable'>> {
   assertCan(actor, 'notifications.replay');
-  if (!UUID.test(input.deliveryId)) return fail('not_found', 'No such delivery.');
+  if (!isUuid(input.deliveryId)) return fail('not_found', 'No such delivery.');
   const [delivery] = await deps.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.id, input.deliveryId));
   if (!delivery) return fail('not_found', 'No such delivery.');
   if (!delivery.inboxEventId) return fail('not_replayable', 'Only deliveries whose signature verified and that were stored can be replayed.');

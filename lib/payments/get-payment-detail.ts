@@ -2,6 +2,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agreements, apiCalls, customers, paymentEvents, payments, refunds, staffUsers, type PaymentStatus, type RefundStatus } from '@/lib/db/schema';
 import { refundSubject } from '@/lib/refunds/refund-deps';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export interface PaymentDetail {
   payment: {
@@ -49,7 +50,6 @@ export type TimelineEntry =
   | { kind: 'event'; id: string; at: Date; type: string; cause: string; refundId: string | null; detail: Record<string, unknown> | null }
   | { kind: 'call'; id: string; at: Date; endpoint: string; attempt: number; outcome: string | null; resultCode: string | null; errorCode: string | null; durationMs: number };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Enough for any real payment's history; the API call log page has the rest. */
 const TIMELINE_LIMIT = 300;
 
@@ -58,7 +58,7 @@ const TIMELINE_LIMIT = 300;
  * refunds, and one timeline of its events and its AMS calls (api_calls with subject `payment:<id>`).
  */
 export async function getPaymentDetail(db: Db, id: string): Promise<PaymentDetail | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await db
     .select({
       payment: {

@@ -2,7 +2,8 @@ import { and, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { customers, payments, paymentStatus, staffUsers, type PaymentStatus } from '@/lib/db/schema';
 import { keyset } from '@/lib/lists/keyset';
-import { endOfDay, EMPTY_FILTERS, UUID, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { endOfDay, EMPTY_FILTERS, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export const PAYMENT_STATUSES: readonly PaymentStatus[] = paymentStatus.enumValues;
 
@@ -51,7 +52,7 @@ export function paymentFilterConditions(filters: ListFilters): SQL[] {
       eq(payments.referenceOrderId, q),
       inArray(payments.customerId, sql`(select c.id from customers c where c.reference = ${q})`),
     ];
-    if (UUID.test(q)) ids.push(eq(payments.id, q.toLowerCase()));
+    if (isUuid(q)) ids.push(eq(payments.id, q.toLowerCase()));
     where.push(or(...ids)!);
   }
   return where;

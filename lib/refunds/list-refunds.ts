@@ -2,7 +2,8 @@ import { and, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { customers, payments, refunds, refundStatus, staffUsers, type RefundStatus } from '@/lib/db/schema';
 import { keyset } from '@/lib/lists/keyset';
-import { endOfDay, EMPTY_FILTERS, UUID, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { endOfDay, EMPTY_FILTERS, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export const REFUND_STATUSES: readonly RefundStatus[] = refundStatus.enumValues;
 
@@ -47,7 +48,7 @@ function conditions(filters: ListFilters): SQL[] {
       eq(refunds.refundId, q),
       inArray(refunds.paymentId, sql`(select p.id from payments p where p.payment_request_id = ${q} or p.payment_id = ${q})`),
     ];
-    if (UUID.test(q)) ids.push(eq(refunds.id, q.toLowerCase()), eq(refunds.paymentId, q.toLowerCase()));
+    if (isUuid(q)) ids.push(eq(refunds.id, q.toLowerCase()), eq(refunds.paymentId, q.toLowerCase()));
     where.push(or(...ids)!);
   }
   return where;

@@ -1,7 +1,7 @@
 import { eq, or, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { agreements, customers, payments, refunds } from '@/lib/db/schema';
-import { UUID } from '@/lib/lists/parse-list-filters';
+import { isUuid } from '@/lib/db/is-uuid';
 
 export type SearchHitKind = 'payment' | 'refund' | 'customer' | 'agreement';
 
@@ -29,12 +29,12 @@ const MAX_PER_KIND = 10;
 export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]> {
   const q = rawQuery.trim();
   if (!q || q.length > 128) return [];
-  const isUuid = UUID.test(q);
+  const queryIsUuid = isUuid(q);
   const uuid = q.toLowerCase();
   const hits: SearchHit[] = [];
 
   const paymentMatch: SQL[] = [eq(payments.paymentRequestId, q), eq(payments.paymentId, q), eq(payments.referenceOrderId, q)];
-  if (isUuid) paymentMatch.push(eq(payments.id, uuid));
+  if (queryIsUuid) paymentMatch.push(eq(payments.id, uuid));
   for (const p of await db
     .select({ id: payments.id, paymentRequestId: payments.paymentRequestId, paymentId: payments.paymentId, referenceOrderId: payments.referenceOrderId })
     .from(payments)
@@ -45,7 +45,7 @@ export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]>
   }
 
   const refundMatch: SQL[] = [eq(refunds.refundRequestId, q), eq(refunds.refundId, q)];
-  if (isUuid) refundMatch.push(eq(refunds.id, uuid));
+  if (queryIsUuid) refundMatch.push(eq(refunds.id, uuid));
   for (const r of await db
     .select({ id: refunds.id, paymentId: refunds.paymentId, refundRequestId: refunds.refundRequestId, refundId: refunds.refundId })
     .from(refunds)
@@ -56,7 +56,7 @@ export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]>
   }
 
   const customerMatch: SQL[] = [eq(customers.reference, q), eq(customers.email, q.toLowerCase())];
-  if (isUuid) customerMatch.push(eq(customers.id, uuid));
+  if (queryIsUuid) customerMatch.push(eq(customers.id, uuid));
   for (const c of await db
     .select({ id: customers.id, reference: customers.reference, name: customers.name, email: customers.email })
     .from(customers)
@@ -67,7 +67,7 @@ export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]>
   }
 
   const agreementMatch: SQL[] = [eq(agreements.userLoginIdMasked, q)];
-  if (isUuid) agreementMatch.push(eq(agreements.id, uuid));
+  if (queryIsUuid) agreementMatch.push(eq(agreements.id, uuid));
   for (const a of await db
     .select({ id: agreements.id, paymentMethod: agreements.paymentMethod, login: agreements.userLoginIdMasked })
     .from(agreements)
