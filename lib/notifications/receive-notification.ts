@@ -11,14 +11,16 @@ import {
 } from '@/lib/alipay';
 import { rowsOf } from '@/lib/db/rows-of';
 import { inboxEvents, notificationDeliveries } from '@/lib/db/schema';
+import { finalPaymentResult } from './apply-payment-notification';
+import { applyPaymentResultAtOnce } from './apply-payment-result-at-once';
 import { applyVerifiedNotification, notificationTypeOf } from './apply-verified-notification';
 import { dedupeKey } from './dedupe-key';
+import { DELIVERY_COLUMNS, deliveryTuple, INBOX_COLUMNS, inboxTuple, type InboxRow } from './inbox-sql';
 import { maskBodyText, maskHeaders } from './mask';
 import { MAX_NOTIFICATION_BYTES, type NotificationDeps, type NotifyChannel } from './notification-deps';
 import { APPLY_AUTH_CODE_JOB } from './notification-effect';
 import { readCappedBody } from './read-capped-body';
 import { executePrepared } from '@/lib/db/execute-prepared';
-import { jsonText } from '@/lib/db/json-text';
 
 /** AAD binding a sealed inbox body to its row. */
 export function inboxBodyAad(inboxEventId: string): string {
@@ -75,6 +77,8 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
  * One Antom notification, end to end (reliability.md §1.5): size cap → raw bytes → verify against the
  * configured public path (before anything parses them) → parse → one transaction (inbox insert with a
  * unique dedupe key; when new, the guarded transition + audit; the delivery row) → commit → the fixed ack.
+ * A final result for an open payment, the common case, is all of that in one statement instead
+ * (applyPaymentResultAtOnce); when that statement writes nothing, the transaction decides.
  * Duplicates get the ack too. Invalid signatures: 401, the attempt logged for developers, nothing applied.
  * Database trouble: 503, so Antom resends.
  */
@@ -140,41 +144,41 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
 
   let queued: string | undefined;
   try {
+    const at = deps.now?.() ?? new Date();
+    const id = randomUUID();
+    const notifyType = notificationTypeOf(notification);
+    const inbox: InboxRow = {
+      id,
+      dedupeKey: dedupeKey(notification, rawBody, deps.vault),
+      channel,
+      notifyType,
+      rawBodyCiphertext: deps.vault.seal(rawBody, inboxBodyAad(id)),
+      bodySha256: createHash('sha256').update(rawBody).digest('hex'),
+      maskedBody: maskBodyText(rawBody),
+      receivedAt: at,
+    };
+    // The delivery row of an acknowledged notification (new or duplicate), but for what applying it decides.
+    const delivery = () => ({ ...common, channel, path, requestPath, headers, maskedBody: inbox.maskedBody, notifyType, httpStatus: 200, latencyMs: elapsed() });
+
+    // The common case first: a final result for an open payment, in one statement (null: it wrote nothing).
+    const paymentResult = notification.type === 'PAYMENT_RESULT' ? finalPaymentResult(notification, at) : null;
+    if (paymentResult && (await applyPaymentResultAtOnce(deps.db, inbox, delivery(), paymentResult))) return answer(200, NOTIFICATION_ACK_BODY);
+
     queued = await deps.db.transaction(async (tx) => {
-      const at = deps.now?.() ?? new Date();
-      const id = randomUUID();
-      const key = dedupeKey(notification, rawBody, deps.vault);
-      const maskedBody = maskBodyText(rawBody);
-      // The delivery row of an acknowledged notification (new or duplicate).
-      const accepted = (row: Pick<typeof notificationDeliveries.$inferInsert, 'inboxEventId' | 'objectRef' | 'dedupeVerdict' | 'outcome'>) => ({
-        ...common,
-        ...row,
-        channel,
-        path,
-        requestPath,
-        headers,
-        maskedBody,
-        notifyType: notificationTypeOf(notification),
-        httpStatus: 200,
-        latencyMs: elapsed(),
-      });
-      // Hand-written SQL on the hot path (one row, fixed columns): drizzle's builder costs more CPU than the insert.
       const [inserted] = rowsOf<{ id: string }>(
         await executePrepared(tx, sql`
-          insert into inbox_events (id, dedupe_key, channel, notify_type, outcome, raw_body_ciphertext, body_sha256, masked_body, received_at)
-          values (${id}, ${key}, ${channel}, ${notificationTypeOf(notification)}, 'stored', ${deps.vault.seal(rawBody, inboxBodyAad(id))},
-                  ${createHash('sha256').update(rawBody).digest('hex')}, ${maskedBody}, ${at.toISOString()}::timestamptz)
+          insert into inbox_events ${INBOX_COLUMNS} values (${inboxTuple(inbox, { objectType: null, objectRef: null, outcome: 'stored', detail: null, processed: false })})
           on conflict (dedupe_key) do nothing
           returning id`),
       );
       if (!inserted) {
-        const [existing] = await tx.select({ id: inboxEvents.id, objectRef: inboxEvents.objectRef }).from(inboxEvents).where(eq(inboxEvents.dedupeKey, key));
-        await tx.insert(notificationDeliveries).values(accepted({ inboxEventId: existing?.id ?? null, objectRef: existing?.objectRef ?? null, dedupeVerdict: 'duplicate', outcome: 'duplicate' }));
+        const [existing] = await tx.select({ id: inboxEvents.id, objectRef: inboxEvents.objectRef }).from(inboxEvents).where(eq(inboxEvents.dedupeKey, inbox.dedupeKey));
+        await tx.insert(notificationDeliveries).values({ ...delivery(), inboxEventId: existing?.id ?? null, objectRef: existing?.objectRef ?? null, dedupeVerdict: 'duplicate', outcome: 'duplicate' });
         return undefined;
       }
       const effect = await applyVerifiedNotification(tx, deps.vault, notification, at);
       // The inbox row's outcome and the delivery row, in one statement.
-      const delivery = accepted({ inboxEventId: id, objectRef: effect.objectRef, dedupeVerdict: 'new', outcome: effect.outcome });
+      const accepted = { ...delivery(), objectRef: effect.objectRef, dedupeVerdict: 'new', outcome: effect.outcome };
       await executePrepared(tx, sql`
         with outcome as (
           update inbox_events
@@ -182,11 +186,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
               work_status = ${effect.followUp ? 'pending' : null}, processed_at = ${effect.followUp ? null : at.toISOString()}::timestamptz
           where id = ${id}
         )
-        insert into notification_deliveries (inbox_event_id, channel, path, request_path, notify_type, object_ref, signature_verdict, key_version,
-                                              client_id, request_time, dedupe_verdict, outcome, http_status, headers, masked_body, body_bytes, latency_ms)
-        values (${delivery.inboxEventId}, ${delivery.channel}, ${delivery.path}, ${delivery.requestPath}, ${delivery.notifyType}, ${delivery.objectRef},
-                ${delivery.signatureVerdict}, ${delivery.keyVersion}, ${delivery.clientId}, ${delivery.requestTime}, ${delivery.dedupeVerdict}, ${delivery.outcome},
-                ${delivery.httpStatus}, ${jsonText(delivery.headers)}::jsonb, ${delivery.maskedBody}, ${delivery.bodyBytes}, ${delivery.latencyMs})`);
+        insert into notification_deliveries ${DELIVERY_COLUMNS} values (${deliveryTuple(sql`${id}::uuid`, accepted)})`);
       return effect.followUp ? id : undefined;
     });
   } catch (error) {

@@ -61,6 +61,45 @@ describe(`Antom notify routes (${testDatabaseKind()})`, () => {
     expect(payment!.status).toBe('SUCCEEDED');
     const [delivery] = await database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.objectRef, world.payment.paymentRequestId));
     expect(delivery).toMatchObject({ signatureVerdict: 'valid', dedupeVerdict: 'new', outcome: 'applied', httpStatus: 200, keyVersion: '1' });
+    // The inbox row is written once, with its outcome; the delivery points at it.
+    const [inbox] = await database.db.select().from(inboxEvents).where(eq(inboxEvents.objectRef, world.payment.paymentRequestId));
+    expect(inbox).toMatchObject({ id: delivery!.inboxEventId, dedupeKey: `PAYMENT_RESULT:${world.payment.paymentRequestId}:S`, objectType: 'payment', outcome: 'applied', outcomeDetail: 'Payment is SUCCEEDED.', workStatus: null });
+    expect(inbox!.processedAt).toEqual(inbox!.receivedAt);
+    const events = await database.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, world.payment.id));
+    expect(events.map((e) => e.type).sort()).toEqual(['notification', 'status_changed']);
+    expect(await database.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'payment'), eq(auditLog.objectId, world.payment.id)))).toMatchObject([{ action: 'payment.succeeded', actorId: null }]);
+  });
+
+  it('a signed failure (F) fails the payment with its code and message', async () => {
+    const world = await seedPaymentWorld(database.db);
+    const response = await postPayment(signedRequest({ body: paymentResultBody(world.payment.paymentRequestId, 'F') }));
+    expect(await response.text()).toBe(NOTIFICATION_ACK_BODY);
+    const [payment] = await database.db.select().from(payments).where(eq(payments.id, world.payment.id));
+    expect(payment).toMatchObject({ status: 'FAILED', failureCode: 'USER_BALANCE_NOT_ENOUGH', failureMessage: 'balance', resultCode: 'USER_BALANCE_NOT_ENOUGH' });
+    const [inbox] = await database.db.select().from(inboxEvents).where(eq(inboxEvents.objectRef, world.payment.paymentRequestId));
+    expect(inbox).toMatchObject({ outcome: 'applied', outcomeDetail: 'Payment is FAILED.' });
+  });
+
+  it('a result first stored for an unknown payment and resent once the payment exists is a duplicate: it changes nothing', async () => {
+    const world = await seedPaymentWorld(database.db);
+    const { paymentRequestId } = world.payment;
+    const signed = signNotification({ path: PAYMENT_PATH, clientId: CLIENT_ID, privateKey: KEYS.v1.privateKey, body: paymentResultBody(paymentRequestId) });
+    const post = () => postPayment(new Request('http://127.0.0.1:3000/api/alipay/notify/payment', { method: 'POST', headers: signed.headers, body: signed.rawBody }));
+    // While no payment has that paymentRequestId, the result is stored as about an unknown object.
+    await database.db.update(payments).set({ paymentRequestId: `hidden-${paymentRequestId}` }).where(eq(payments.id, world.payment.id));
+    expect(await (await post()).text()).toBe(NOTIFICATION_ACK_BODY);
+    await database.db.update(payments).set({ paymentRequestId }).where(eq(payments.id, world.payment.id));
+    // The resend would move the now-open payment, but its dedupe key is already in the inbox: the one statement
+    // is undone as a whole and the inbox transaction answers it as a duplicate.
+    expect(await (await post()).text()).toBe(NOTIFICATION_ACK_BODY);
+    const [payment] = await database.db.select().from(payments).where(eq(payments.id, world.payment.id));
+    expect(payment).toMatchObject({ status: 'PROCESSING', succeededAt: null });
+    expect(await database.db.select().from(paymentEvents).where(eq(paymentEvents.paymentId, world.payment.id))).toHaveLength(0);
+    expect(await database.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'payment'), eq(auditLog.objectId, world.payment.id)))).toHaveLength(0);
+    const inbox = await database.db.select().from(inboxEvents).where(eq(inboxEvents.dedupeKey, `PAYMENT_RESULT:${paymentRequestId}:S`));
+    expect(inbox).toMatchObject([{ outcome: 'unknown_object', objectType: null }]);
+    const deliveries = await database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.inboxEventId, inbox[0]!.id));
+    expect(deliveries.map((d) => `${d.dedupeVerdict}/${d.outcome}`).sort()).toEqual(['duplicate/duplicate', 'new/unknown_object']);
   });
 
   // Every way a forged, mangled or misrouted notification can arrive. Nothing may change, and the
@@ -199,14 +238,29 @@ describe(`Antom notify routes (${testDatabaseKind()})`, () => {
     expect(inbox).toMatchObject({ outcome: 'stored' });
   });
 
+  // Every query fails (the one-statement path runs through drizzle's session; the rest through a transaction).
+  const lost = () => Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' }));
+  const brokenSession = (session: object) => new Proxy(session, { get: (target, prop) => (prop === 'prepareQuery' ? () => ({ execute: lost }) : Reflect.get(target, prop)) });
+
   it('a database failure answers 503 (so Antom resends), never the acknowledgement', async () => {
     const world = await seedPaymentWorld(database.db);
     const deps = await getNotificationDeps();
-    const broken = new Proxy(deps.db, { get: (target, prop) => (prop === 'transaction' ? () => Promise.reject(Object.assign(new Error('connection lost'), { code: '08006' })) : Reflect.get(target, prop)) });
+    const broken = new Proxy(deps.db, {
+      get: (target, prop) => (prop === 'transaction' ? lost : prop === 'session' ? brokenSession(Reflect.get(target, prop) as object) : Reflect.get(target, prop)),
+    });
     const response = await receiveNotification({ ...deps, db: broken }, 'payment', signedRequest({ body: paymentResultBody(world.payment.paymentRequestId) }));
     expect(response.status).toBe(503);
     expect(await response.text()).not.toBe(NOTIFICATION_ACK_BODY);
     const [payment] = await database.db.select().from(payments).where(eq(payments.id, world.payment.id));
     expect(payment!.status).toBe('PROCESSING');
+  });
+
+  it('a database failure after the one statement moved nothing answers 503 too', async () => {
+    const deps = await getNotificationDeps();
+    const broken = new Proxy(deps.db, { get: (target, prop) => (prop === 'transaction' ? lost : Reflect.get(target, prop)) });
+    const paymentRequestId = `unknown-${crypto.randomUUID()}`;
+    const response = await receiveNotification({ ...deps, db: broken }, 'payment', signedRequest({ body: paymentResultBody(paymentRequestId) }));
+    expect(response.status).toBe(503);
+    expect(await database.db.select().from(inboxEvents).where(eq(inboxEvents.objectRef, paymentRequestId))).toHaveLength(0);
   });
 });
