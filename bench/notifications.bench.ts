@@ -24,7 +24,7 @@ const PORT = Number(process.env.BENCH_PORT ?? 3191);
 const SIM_PORT = Number(process.env.BENCH_SIMULATOR_PORT ?? 4191);
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** Pre-signed bodies (signing is the loader's cost, not the server's): enough for the target rate. */
-const POOL = Number(process.env.BENCH_POOL ?? Math.min(SECONDS * 1200, 80_000));
+const POOL = Number(process.env.BENCH_POOL ?? Math.min(SECONDS * 1600, 100_000));
 const CLIENT_ID = 'DAIKOU_LOCAL';
 const PATH = '/api/alipay/notify/payment';
 
@@ -79,6 +79,8 @@ interface Run {
 async function run(label: string, next: () => { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; path: string } | null, ok: (r: { status: number; text: string }) => boolean): Promise<Run> {
   const latencies: number[] = [];
   let errors = 0;
+  const kinds = new Map<string, number>();
+  const count = (kind: string) => kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
   const started = performance.now();
   const until = started + SECONDS * 1000;
   await Promise.all(
@@ -89,9 +91,13 @@ async function run(label: string, next: () => { method: 'GET' | 'POST'; headers:
         const t0 = performance.now();
         try {
           const answer = await request(item.method, item.path, item.headers, item.body);
-          if (!ok(answer)) errors++;
-        } catch {
+          if (!ok(answer)) {
+            errors++;
+            count(`HTTP ${answer.status}`);
+          }
+        } catch (error) {
           errors++;
+          count((error as { code?: string }).code ?? (error as Error).message);
         }
         latencies.push(performance.now() - t0);
       }
@@ -101,7 +107,7 @@ async function run(label: string, next: () => { method: 'GET' | 'POST'; headers:
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? NaN;
   const result = { label, done: latencies.length, errors, rate: latencies.length / elapsed, p50: q(0.5), p99: q(0.99) };
-  console.log(`${label.padEnd(28)} ${result.done} requests in ${elapsed.toFixed(1)} s → ${result.rate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}`);
+  console.log(`${label.padEnd(28)} ${result.done} requests in ${elapsed.toFixed(1)} s → ${result.rate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}${kinds.size ? ` (${[...kinds].map(([k, n]) => `${k} × ${n}`).join(', ')})` : ''}`);
   return result;
 }
 
