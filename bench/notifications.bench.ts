@@ -40,7 +40,10 @@ const server = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], 
   env: { ...process.env, NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(PORT), APP_URL: base, SIMULATOR_PORT: String(SIM_PORT), DATABASE_URL: dbUrl.toString(), ADMIN_PASSWORD: 'bench-admin-password' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+// Keep-alive sockets, fresh for each run: one left idle from the start-up check while signing blocks the event
+// loop has been closed by the server (keepAliveTimeout) without this process noticing yet, and reusing it was
+// an ECONNRESET charged to the first run.
+let agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
 function request(method: 'GET' | 'POST', pathname: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -77,6 +80,8 @@ interface Run {
 
 /** CONCURRENCY loops for SECONDS; `next` gives each request, `ok` judges its answer. */
 async function run(label: string, next: () => { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string; path: string } | null, ok: (r: { status: number; text: string }) => boolean): Promise<Run> {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
   let errors = 0;
   const kinds = new Map<string, number>();
