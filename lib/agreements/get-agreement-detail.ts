@@ -26,7 +26,6 @@ export interface AgreementDetail {
   events: { id: string; type: string; detail: Record<string, unknown> | null; createdAt: Date }[];
 }
 
-
 /**
  * One agreement with its customer and its timeline (agreement_events ordered by time), or null.
  * Selects display columns only: token ciphertexts, key versions and blind indexes never leave the database.

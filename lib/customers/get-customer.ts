@@ -15,7 +15,6 @@ export interface CustomerDetail {
   updatedAt: Date;
 }
 
-
 /** One customer by id, or null (also for an id that is not a UUID, so a typed URL never reaches SQL as an error). */
 export async function getCustomer(db: Db, id: string): Promise<CustomerDetail | null> {
   if (!isUuid(id)) return null;

@@ -3,13 +3,10 @@ import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { rowsOf } from '@/lib/db/rows-of';
-import { paymentResultCtes, type PaymentResultInput } from '@/lib/payments/apply-payment-result';
+import { paymentResultCtes, RESULT_STATUS, type PaymentResultInput } from '@/lib/payments/apply-payment-result';
 import { paymentIsDetail } from './apply-payment-notification';
 import { DELIVERY_COLUMNS, deliveryTuple, INBOX_COLUMNS, inboxTuple, type DeliveryRow, type InboxRow } from './inbox-sql';
 import type { NotificationEffect } from './notification-effect';
-
-/** The final status a moved payment has for each outcome. */
-const STATUS = { succeeded: 'SUCCEEDED', failed: 'FAILED', cancelled: 'CANCELLED' } as const;
 
 /**
  * The common payment notification — a final result (S or F) for a payment still open — in one statement: no
@@ -28,7 +25,7 @@ const STATUS = { succeeded: 'SUCCEEDED', failed: 'FAILED', cancelled: 'CANCELLED
  * final and moves nothing, so it too goes to the inbox transaction and is acknowledged as a duplicate.
  */
 export async function applyPaymentResultAtOnce(db: Db, inbox: InboxRow, delivery: Omit<DeliveryRow, 'objectRef' | 'dedupeVerdict' | 'outcome'>, input: PaymentResultInput): Promise<NotificationEffect | null> {
-  const effect: NotificationEffect = { objectType: 'payment', objectRef: input.paymentRequestId, outcome: 'applied', detail: paymentIsDetail(STATUS[input.outcome]) };
+  const effect: NotificationEffect = { objectType: 'payment', objectRef: input.paymentRequestId, outcome: 'applied', detail: paymentIsDetail(RESULT_STATUS[input.outcome]) };
   const inboxValues = inboxTuple(inbox, { objectType: effect.objectType, objectRef: effect.objectRef, outcome: effect.outcome, detail: effect.detail ?? null, processed: true });
   const deliveryValues = deliveryTuple(sql`id`, { ...delivery, objectRef: effect.objectRef, dedupeVerdict: 'new', outcome: effect.outcome });
   try {

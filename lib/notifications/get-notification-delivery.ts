@@ -13,7 +13,6 @@ export interface DeliveryDetail {
   debug: SignatureDebug | null;
 }
 
-
 /**
  * One delivery with its inbox event and the signature debugger. The debugger re-checks against the
  * sealed raw body when we kept it (verified deliveries), otherwise against the masked body, which is the

@@ -32,7 +32,6 @@ export interface ListDeliveriesOptions {
   limit?: number;
 }
 
-
 /**
  * Every delivery that reached a notify route, newest first, keyset-paginated by (receivedAt, id). Filters
  * compose. Display columns only (never the sealed body). An id search also matches a quoted value inside

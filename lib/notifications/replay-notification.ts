@@ -11,7 +11,6 @@ import { APPLY_AUTH_CODE_JOB, type NotificationEffect } from './notification-eff
 import { inboxBodyAad } from './receive-notification';
 import { isUuid } from '@/lib/db/is-uuid';
 
-
 /**
  * Replay: re-runs a stored, verified notification through the same operation the route used, in one
  * transaction with its own delivery row and an audit entry. Idempotent by construction: every operation is

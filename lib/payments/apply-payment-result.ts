@@ -23,7 +23,8 @@ export interface PaymentResultInput {
 
 export type PaymentResultApplied = { kind: 'applied' | 'duplicate' | 'flagged'; payment: Payment } | { kind: 'unknown_payment'; payment: null };
 
-const TARGET: Record<PaymentResultInput['outcome'], PaymentStatus> = { succeeded: 'SUCCEEDED', failed: 'FAILED', cancelled: 'CANCELLED' };
+/** The final status each outcome moves a payment to. */
+export const RESULT_STATUS: Record<PaymentResultInput['outcome'], PaymentStatus> = { succeeded: 'SUCCEEDED', failed: 'FAILED', cancelled: 'CANCELLED' };
 
 /**
  * From where a final answer may move a payment. Forward only: a success or failure settles an open payment;
@@ -55,7 +56,7 @@ export async function applyPaymentResult(db: Db, input: PaymentResultInput): Pro
 }
 
 async function settleUnmoved(tx: Db, input: PaymentResultInput): Promise<PaymentResultApplied> {
-  const to = TARGET[input.outcome];
+  const to = RESULT_STATUS[input.outcome];
   const cause = EVENT_CAUSE[input.cause];
   const detail = { outcome: input.outcome, resultCode: input.resultCode, source: input.cause };
   const [current] = await tx.select().from(payments).where(eq(payments.paymentRequestId, input.paymentRequestId)).limit(1);
@@ -85,7 +86,7 @@ async function settleUnmoved(tx: Db, input: PaymentResultInput): Promise<Payment
  * contradicted something; a repeat (Antom's resend, a Replay) adds nothing, so replaying changes nothing.
  */
 export function paymentResultCtes(input: PaymentResultInput): SQL {
-  const to = TARGET[input.outcome];
+  const to = RESULT_STATUS[input.outcome];
   const cause = EVENT_CAUSE[input.cause];
   const detail = jsonText({ outcome: input.outcome, resultCode: input.resultCode, source: input.cause });
   const at = input.at.toISOString();

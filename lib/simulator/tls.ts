@@ -1,6 +1,6 @@
 /**
- * A self-signed TLS certificate for the optional HTTPS listener — the one place node-forge is used
- * (node:crypto cannot build X.509 certificates). The key pair itself comes from node:crypto.
+ * A self-signed TLS certificate for the optional HTTPS listener — the one place the product uses
+ * node-forge (node:crypto cannot build X.509 certificates; bench/signature.bench.ts imports it only as a baseline). The key pair itself comes from node:crypto.
  * Saved under `<dataDir>/simulator/tls/` and reused while valid, so browsers see one certificate.
  */
 import { generateKeyPairSync } from 'node:crypto';
