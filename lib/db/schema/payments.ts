@@ -65,6 +65,8 @@ export const payments = pgTable(
     reconciliationFlag: text('reconciliation_flag'),
     resolverAttempts: integer('resolver_attempts').notNull().default(0),
     succeededAt: timestamp('succeeded_at', { withTimezone: true }),
+    /** Antom's paymentTime (from the answer, an inquiry or the notification): reconciliation's day, in GMT+8. */
+    paymentTime: timestamp('payment_time', { withTimezone: true }),
     failedAt: timestamp('failed_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -115,6 +117,8 @@ export const refunds = pgTable(
     failureMessage: text('failure_message'),
     resolverAttempts: integer('resolver_attempts').notNull().default(0),
     settledAt: timestamp('settled_at', { withTimezone: true }),
+    /** Antom's refundTime (from the answer, an inquiry or the notification): reconciliation's day, in GMT+8. */
+    refundTime: timestamp('refund_time', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
