@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { classifyCall } from './call-outcome';
 import {
   AlipayConfigError,
@@ -8,6 +8,7 @@ import {
   AlipayResponseError,
   AlipaySignatureError,
   AlipayValidationError,
+  isAlipayError,
 } from './errors';
 import type { AlipayCallResult } from './transport';
 
@@ -85,5 +86,22 @@ describe('classifyCall — one outcome for every AMS call', () => {
 
   it('a programming error is not swallowed', async () => {
     await expect(classifyCall(Promise.reject(new TypeError('bug')))).rejects.toThrow(TypeError);
+  });
+});
+
+describe('classifyError — recognises errors from another copy of lib/alipay', () => {
+  it('a timeout thrown by a second module instance (as a production build has per bundle) is unknown, never re-thrown', async () => {
+    vi.resetModules();
+    const copy = await import('./errors');
+    const foreign = new copy.AlipayNetworkError('TIMEOUT', 'no answer in 15000 ms', 1);
+    // The premise: the class identity differs between the two copies.
+    expect(foreign instanceof AlipayNetworkError).toBe(false);
+    const outcome = await classifyCall(Promise.reject(foreign));
+    expect(outcome).toMatchObject({ kind: 'unknown', resultCode: 'TIMEOUT' });
+    const notSent = await classifyCall(Promise.reject(new copy.AlipayValidationError([{ field: 'paymentAmount.value', message: 'is required' }], 'pay')));
+    expect(notSent).toMatchObject({ kind: 'not_sent', resultCode: 'INVALID_REQUEST' });
+    expect(isAlipayError(foreign, 'network')).toBe(true);
+    expect(isAlipayError(foreign, 'signature')).toBe(false);
+    expect(isAlipayError(new Error('TIMEOUT'))).toBe(false);
   });
 });

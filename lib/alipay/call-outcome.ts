@@ -9,7 +9,7 @@
  *                 answer, or a verified answer of the wrong shape: the call may have taken effect.
  *                 Never FAILED: resend the identical request or inquire.
  */
-import { AlipayConfigError, AlipayError, AlipayIdempotencyError, AlipayNetworkError, AlipayValidationError } from './errors';
+import { alipayErrorKind, isAlipayError } from './errors';
 import { classifyResult, describeResult } from './result-codes';
 import type { AlipayCallResult } from './transport';
 import type { AlipayResult } from './wire-schemas';
@@ -42,10 +42,13 @@ export async function classifyCall<T>(call: Promise<AlipayCallResult<T>>): Promi
 
 /** Classifies a thrown error from the client (exported for callers that catch themselves). */
 export function classifyError(error: unknown): CallOutcome<never> {
-  if (error instanceof AlipayValidationError || error instanceof AlipayIdempotencyError || error instanceof AlipayConfigError) {
+  // By brand, never instanceof: the error may come from another bundle's copy of lib/alipay (the production build
+  // gives the in-process worker and each route or action its own).
+  const kind = alipayErrorKind(error);
+  if (isAlipayError(error) && (kind === 'validation' || kind === 'idempotency' || kind === 'config')) {
     return { kind: 'not_sent', resultCode: error.code, reason: error.message };
   }
-  if (error instanceof AlipayNetworkError) {
+  if (isAlipayError(error, 'network')) {
     const reason =
       error.code === 'TIMEOUT'
         ? 'Antom did not answer in time; the outcome is not known yet.'
@@ -54,7 +57,7 @@ export function classifyError(error: unknown): CallOutcome<never> {
           : 'Antom could not be reached; the outcome is not known yet.';
     return { kind: 'unknown', resultCode: error.code, reason };
   }
-  if (error instanceof AlipayError) {
+  if (isAlipayError(error)) {
     return { kind: 'unknown', resultCode: error.code, reason: `The answer could not be trusted (${error.code}); the outcome is not known yet.` };
   }
   throw error;

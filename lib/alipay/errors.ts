@@ -6,14 +6,30 @@
  * Modelled on stripe-node's `Error.ts`: one base class, one subclass per failure family.
  */
 
-/** Base class: `instanceof AlipayError` catches everything this module throws on purpose. */
+/**
+ * The family of an AlipayError. Recognise errors with `isAlipayError(error, kind)`, never with `instanceof`:
+ * a production build can hold several copies of this module (one per server bundle: the in-process worker,
+ * each route, each action), and an error thrown by one copy is not an instance of another copy's class.
+ */
+export type AlipayErrorKind = 'key' | 'signature_header' | 'signature' | 'validation' | 'network' | 'idempotency' | 'http' | 'response' | 'config' | 'other';
+
+/** A process-wide brand (Symbol.for is shared by every module copy), carrying the error's kind. */
+const ALIPAY_ERROR_BRAND = Symbol.for('daikou.alipay.error.kind');
+
+/** Base class of everything this module throws on purpose. Recognise it with `isAlipayError`. */
 export class AlipayError extends Error {
   readonly code: string;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: string, message: string, options?: { cause?: unknown }, kind: AlipayErrorKind = 'other') {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
+    Object.defineProperty(this, ALIPAY_ERROR_BRAND, { value: kind, enumerable: false });
+  }
+
+  /** The error's family (see AlipayErrorKind). */
+  get kind(): AlipayErrorKind {
+    return alipayErrorKind(this) ?? 'other';
   }
 }
 
@@ -33,7 +49,7 @@ export class AlipayKeyError extends AlipayError {
   declare readonly code: AlipayKeyErrorCode;
 
   constructor(code: AlipayKeyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(code, message, options, 'key');
   }
 }
 
@@ -52,7 +68,7 @@ export class AlipaySignatureHeaderError extends AlipayError {
   declare readonly code: AlipaySignatureHeaderErrorCode;
 
   constructor(code: AlipaySignatureHeaderErrorCode, message: string) {
-    super(code, message);
+    super(code, message, undefined, 'signature_header');
   }
 }
 
@@ -77,7 +93,7 @@ export class AlipaySignatureError extends AlipayError {
   declare readonly code: AlipaySignatureErrorCode;
 
   constructor(code: AlipaySignatureErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(code, message, options, 'signature');
   }
 }
 
@@ -91,7 +107,7 @@ export class AlipayValidationError extends AlipayError {
   constructor(issues: readonly { field: string; message: string }[], endpoint?: string) {
     const first = issues[0] ?? { field: '(body)', message: 'is invalid' };
     const list = issues.map((i) => `${i.field} ${i.message}`).join('; ');
-    super('INVALID_REQUEST', `${endpoint ? `${endpoint} request not sent: ` : ''}${list}`);
+    super('INVALID_REQUEST', `${endpoint ? `${endpoint} request not sent: ` : ''}${list}`, undefined, 'validation');
     this.field = first.field;
     this.issues = issues;
   }
@@ -105,7 +121,7 @@ export class AlipayNetworkError extends AlipayError {
   readonly attempts: number;
 
   constructor(code: 'NETWORK_ERROR' | 'TIMEOUT' | 'SERVER_ERROR', message: string, attempts: number, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(code, message, options, 'network');
     this.attempts = attempts;
   }
 }
@@ -116,7 +132,7 @@ export class AlipayNetworkError extends AlipayError {
  */
 export class AlipayIdempotencyError extends AlipayError {
   constructor(message: string) {
-    super('BODY_MISMATCH', message);
+    super('BODY_MISMATCH', message, undefined, 'idempotency');
   }
 }
 
@@ -125,7 +141,7 @@ export class AlipayHttpError extends AlipayError {
   readonly status: number;
 
   constructor(status: number, message: string) {
-    super('HTTP_ERROR', message);
+    super('HTTP_ERROR', message, undefined, 'http');
     this.status = status;
   }
 }
@@ -133,13 +149,44 @@ export class AlipayHttpError extends AlipayError {
 /** A verified answer or notification whose body does not have the documented shape. */
 export class AlipayResponseError extends AlipayError {
   constructor(code: 'INVALID_JSON' | 'INVALID_SHAPE', message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+    super(code, message, options, 'response');
   }
 }
 
 /** `createAlipayClient` was given an unusable configuration. */
 export class AlipayConfigError extends AlipayError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('INVALID_CONFIG', message, options);
+    super('INVALID_CONFIG', message, options, 'config');
   }
+}
+
+interface AlipayErrorByKind {
+  key: AlipayKeyError;
+  signature_header: AlipaySignatureHeaderError;
+  signature: AlipaySignatureError;
+  validation: AlipayValidationError;
+  network: AlipayNetworkError;
+  idempotency: AlipayIdempotencyError;
+  http: AlipayHttpError;
+  response: AlipayResponseError;
+  config: AlipayConfigError;
+  other: AlipayError;
+}
+
+/** The kind of an error thrown by any copy of this module, or null for anything else. */
+export function alipayErrorKind(error: unknown): AlipayErrorKind | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const kind = (error as Record<symbol, unknown>)[ALIPAY_ERROR_BRAND];
+  return typeof kind === 'string' ? (kind as AlipayErrorKind) : null;
+}
+
+/**
+ * True when `error` was thrown by this module (any copy of it), and — given `kind` — is of that family.
+ * The one way to recognise these errors; `instanceof` fails across bundles.
+ */
+export function isAlipayError(error: unknown): error is AlipayError;
+export function isAlipayError<K extends AlipayErrorKind>(error: unknown, kind: K): error is AlipayErrorByKind[K];
+export function isAlipayError(error: unknown, kind?: AlipayErrorKind): boolean {
+  const actual = alipayErrorKind(error);
+  return actual !== null && (kind === undefined || actual === kind);
 }

@@ -8,7 +8,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import { AlipayResponseError, AlipaySignatureError, AlipaySignatureHeaderError } from './errors';
+import { AlipayResponseError, AlipaySignatureError, isAlipayError } from './errors';
 import { keyFingerprint } from './keys';
 import { classifyResult, type Outcome } from './result-codes';
 import { buildSignContent, decodeSignature, formatSignatureHeader, parseSignatureHeader, signContent, verifyBytes } from './signature';
@@ -102,7 +102,7 @@ export function verifyNotification(input: VerifyNotificationInput): VerifiedNoti
   try {
     parsed = parseSignatureHeader(signatureHeader);
   } catch (e) {
-    if (e instanceof AlipaySignatureHeaderError) {
+    if (isAlipayError(e, 'signature_header')) {
       throw new AlipaySignatureError('MALFORMED_HEADER', `${e.message} [${e.code}]`, { cause: e });
     }
     throw e;

@@ -6,14 +6,13 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
-  AlipayError,
   AlipayHttpError,
   AlipayIdempotencyError,
   AlipayNetworkError,
   AlipayResponseError,
   AlipaySignatureError,
-  AlipaySignatureHeaderError,
   AlipayValidationError,
+  isAlipayError,
 } from './errors';
 import { keyFingerprint } from './keys';
 import { redactBody, redactHeaders } from './redact';
@@ -121,7 +120,7 @@ function toValidationError(name: string, error: z.ZodError): AlipayValidationErr
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function errorSummary(e: unknown): { name: string; code: string; message: string } {
-  if (e instanceof AlipayError) return { name: e.name, code: e.code, message: e.message };
+  if (isAlipayError(e)) return { name: e.name, code: e.code, message: e.message };
   if (e instanceof Error) return { name: e.name, code: 'ERROR', message: e.message };
   return { name: 'Error', code: 'ERROR', message: String(e) };
 }
@@ -269,7 +268,7 @@ function verifyAnswer(opts: TransportOptions, name: string, path: string, header
   try {
     parsed = parseSignatureHeader(header);
   } catch (e) {
-    if (e instanceof AlipaySignatureHeaderError) {
+    if (isAlipayError(e, 'signature_header')) {
       throw new AlipaySignatureError('MALFORMED_HEADER', `${name}: the answer's ${e.message} [${e.code}]`, { cause: e });
     }
     throw e;

@@ -36,7 +36,15 @@ export class ForbiddenError extends Error {
   constructor(readonly permission: Permission) {
     super(`Your role does not allow this (${permission}).`);
     this.name = 'ForbiddenError';
+    Object.defineProperty(this, FORBIDDEN_BRAND, { value: true, enumerable: false });
   }
+}
+
+const FORBIDDEN_BRAND = Symbol.for('daikou.auth.forbidden');
+
+/** True for a ForbiddenError from any copy of this module (never `instanceof`: it fails across server bundles). */
+export function isForbiddenError(error: unknown): error is ForbiddenError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[FORBIDDEN_BRAND] === true;
 }
 
 export function assertCan(actor: { role: StaffRole }, permission: Permission): void {

@@ -5,7 +5,7 @@ import type { Db } from '@/lib/db/client';
 import type { ServiceResult } from '@/lib/service-result';
 import type { Actor } from './actor';
 import { getCurrentActor } from './current-actor';
-import { can, ForbiddenError, type Permission } from './permissions';
+import { can, isForbiddenError, type Permission } from './permissions';
 
 export type ActionResult<T> =
   | { ok: true; data: T }
@@ -46,7 +46,7 @@ export function staffAction<S extends z.ZodType, T>(definition: StaffActionDefin
       if (result.ok && definition.revalidate) revalidatePath(definition.revalidate);
       return result;
     } catch (error) {
-      if (error instanceof ForbiddenError) return forbidden(error.permission);
+      if (isForbiddenError(error)) return forbidden(error.permission);
       throw error;
     }
   };

@@ -6,7 +6,7 @@ import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
 import { customsDeclarations, payments, type CustomsDeclaration } from '@/lib/db/schema';
-import { MoneyError, parseAmount, toMajorString, toWireValue } from '@/lib/money';
+import { isMoneyError, parseAmount, toMajorString, toWireValue } from '@/lib/money';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { applyDeclareOutcome } from './apply-declare-outcome';
@@ -62,7 +62,7 @@ export async function declareCustoms(deps: CustomsDeps, actor: Actor, input: Dec
   try {
     amountMinor = parseAmount(input.amount, 'CNY');
   } catch (error) {
-    if (error instanceof MoneyError) return fail('invalid_amount', error.message, { amount: [error.message] });
+    if (isMoneyError(error)) return fail('invalid_amount', error.message, { amount: [error.message] });
     throw error;
   }
   if (amountMinor <= 0n) return fail('invalid_amount', 'The declared amount must be more than zero.', { amount: ['Must be more than zero'] });

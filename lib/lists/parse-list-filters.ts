@@ -1,5 +1,5 @@
 import { PAYMENT_METHOD_CODES } from '@/lib/alipay';
-import { isCurrencyCode, MoneyError, parseAmount, toMajorString } from '@/lib/money';
+import { isCurrencyCode, isMoneyError, MoneyError, parseAmount, toMajorString } from '@/lib/money';
 import { isUuid } from '@/lib/db/is-uuid';
 
 /** The filters every dashboard list understands, as read from the URL (so a view can be shared). */
@@ -106,7 +106,7 @@ export function parseListFilters(params: Params, allowed: { statuses?: readonly 
       if (minor < 0n) throw new MoneyError('INVALID_AMOUNT', 'negative');
       filters[field] = minor;
     } catch (error) {
-      if (!(error instanceof MoneyError)) throw error;
+      if (!isMoneyError(error)) throw error;
       issues.push({ field, code: 'amount', value });
     }
   }

@@ -8,7 +8,7 @@ export {
   isCurrencyCode,
   type CurrencyCode,
 } from './currency-exponents';
-export { MoneyError, type MoneyErrorCode } from './money-error';
+export { isMoneyError, MoneyError, type MoneyErrorCode } from './money-error';
 export {
   assertAmount,
   checkAmount,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import {
-  AlipaySignatureError,
+  isAlipayError,
   NOTIFICATION_ACK_BODY,
   parseNotification,
   verifyNotification,
@@ -118,7 +118,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
   try {
     verified = verifyNotification({ path, headers: request.headers, rawBody, clientId: deps.clientId, publicKey: deps.publicKeys });
   } catch (error) {
-    if (!(error instanceof AlipaySignatureError)) throw error;
+    if (!isAlipayError(error, 'signature')) throw error;
     await log({
       signatureVerdict: 'invalid',
       signatureErrorCode: error.code,

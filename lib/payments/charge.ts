@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { AlipayValidationError } from '@/lib/alipay';
+import { isAlipayError } from '@/lib/alipay';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, canChargeAmount } from '@/lib/auth/permissions';
 import { AUDIT_COLUMNS, auditValues } from '@/lib/audit/record-audit';
@@ -91,7 +91,7 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
       now,
     });
   } catch (error) {
-    if (error instanceof AlipayValidationError) return refuse({ ok: false, code: 'request_invalid', error: error.message });
+    if (isAlipayError(error, 'validation')) return refuse({ ok: false, code: 'request_invalid', error: error.message });
     throw error;
   }
 

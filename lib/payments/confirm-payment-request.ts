@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, eq, gt } from 'drizzle-orm';
-import { AlipayValidationError } from '@/lib/alipay';
+import { isAlipayError } from '@/lib/alipay';
 import { guardedTransition } from '@/lib/db/guarded-transition';
 import { payments, type Payment } from '@/lib/db/schema';
 import { buildPayRequest } from './build-pay-request';
@@ -50,7 +50,7 @@ export async function confirmPaymentRequest(deps: PaymentDeps, input: { token: s
       now,
     });
   } catch (error) {
-    if (error instanceof AlipayValidationError) return { kind: 'not_chargeable', payment };
+    if (isAlipayError(error, 'validation')) return { kind: 'not_chargeable', payment };
     throw error;
   }
   const claimed = await deps.db.transaction(async (tx) => {

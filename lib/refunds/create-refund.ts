@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { AlipayValidationError, classifyCall, getPaymentMethod } from '@/lib/alipay';
+import { classifyCall, isAlipayError, getPaymentMethod } from '@/lib/alipay';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can, canRefundAmount } from '@/lib/auth/permissions';
 import { recordAudit } from '@/lib/audit/record-audit';
@@ -98,7 +98,7 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
     ({ sha256 } = deps.alipay.serialize('refund', buildRefundRequest(draft, payment, deps.refundNotifyUrl)));
   } catch (error) {
     // The request itself is invalid (e.g. a misconfigured notify URL): refuse before writing anything.
-    if (error instanceof AlipayValidationError) return refuse('refund_not_sent', `The refund could not be sent, so nothing was refunded: ${error.message}`);
+    if (isAlipayError(error, 'validation')) return refuse('refund_not_sent', `The refund could not be sent, so nothing was refunded: ${error.message}`);
     throw error;
   }
   const amount = amountMinor.toString();
