@@ -124,8 +124,10 @@ try {
   const [customer] = await db`insert into customers (reference, name) values ('bench', 'Bench Buyer') returning id`;
   const [agreement] = await db`insert into agreements (customer_id, payment_method, status, terminal_type, auth_state_index, auth_state_expires_at, buyer_binding_index)
     values (${customer!.id}, 'GCASH', 'ACTIVE', 'WEB', 'bench-state', now(), 'bench-binding') returning id`;
-  await db`insert into payments (agreement_id, customer_id, payment_method, payment_request_id, amount_minor, currency, status, reference_order_id, description, initiator)
-    select ${agreement!.id}, ${customer!.id}, 'GCASH', 'bench-' || g, 1000, 'PHP', 'PROCESSING', 'order-' || g, 'bench', 'api' from generate_series(1, ${POOL}) g`;
+  await db`insert into charge_intents (id, business_key, agreement_id, customer_id, amount_minor, currency, description, source)
+    select md5('bench-' || g)::uuid, 'order-' || g, ${agreement!.id}, ${customer!.id}, 1000, 'PHP', 'bench', 'api' from generate_series(1, ${POOL}) g`;
+  await db`insert into payments (id, intent_id, agreement_id, customer_id, payment_method, payment_request_id, amount_minor, currency, status, reference_order_id, description, initiator)
+    select md5('bench-' || g)::uuid, md5('bench-' || g)::uuid, ${agreement!.id}, ${customer!.id}, 'GCASH', 'bench-' || g, 1000, 'PHP', 'PROCESSING', 'order-' || g, 'bench', 'api' from generate_series(1, ${POOL}) g`;
   const privateKey = loadPrivateKey(keys.simulatorPrivateKeyPem);
   const signStarted = performance.now();
   const signed = Array.from({ length: POOL }, (_, i) =>

@@ -118,11 +118,18 @@ async function seedLedger(exec: (text: string, values?: unknown[]) => Promise<un
   await exec(`insert into customers (id, reference, name) values ('00000000-0000-4000-8000-000000000001', 'bench', 'Bench')`);
   await exec(`insert into agreements (id, customer_id, payment_method, status, terminal_type, auth_state_index, auth_state_expires_at, buyer_binding_index)
               values ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'GCASH', 'ACTIVE', 'WEB', 'bench', now(), 'bench')`);
-  await exec(`insert into payments (agreement_id, customer_id, payment_method, payment_request_id, payment_id, amount_minor, currency, status,
+  // One intent of its own per payment (id = the payment's id); the attempt guard is off for the bulk history insert.
+  await exec(`insert into charge_intents (id, business_key, agreement_id, customer_id, amount_minor, currency, description, source, retry_policy, max_attempts)
+              select md5('bench-' || i)::uuid, 'order-' || i, '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001',
+                     10000 + (i % 1000), 'PHP', 'bench', 'schedule', 'none', 1
+              from generate_series(1, ${rows}) as i`);
+  await exec('alter table payments disable trigger payments_attempt_guard');
+  await exec(`insert into payments (id, intent_id, agreement_id, customer_id, payment_method, payment_request_id, payment_id, amount_minor, currency, status,
                                     reference_order_id, description, initiator, succeeded_at)
-              select '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'GCASH', 'bench-' || i, 'bpay-' || i,
+              select md5('bench-' || i)::uuid, md5('bench-' || i)::uuid, '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'GCASH', 'bench-' || i, 'bpay-' || i,
                      10000 + (i % 1000), 'PHP', 'SUCCEEDED', 'order-' || i, 'bench', 'schedule', '2026-11-30T10:00:00+08:00'
               from generate_series(1, ${rows}) as i`);
+  await exec('alter table payments enable trigger payments_attempt_guard');
   await exec('analyze payments');
 }
 

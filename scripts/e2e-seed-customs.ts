@@ -7,6 +7,7 @@ import type { Db } from '../lib/db/client';
 import { agreements, customers, payments } from '../lib/db/schema';
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
+import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
 
 export async function seedCustomsPayment(db: Db, dataDir: string, clientId: string): Promise<{ paymentRequestId: string; referenceOrderId: string }> {
   const dir = path.resolve(dataDir);
@@ -47,7 +48,7 @@ export async function seedCustomsPayment(db: Db, dataDir: string, clientId: stri
       .insert(agreements)
       .values({ customerId: customer!.id, paymentMethod: 'ALIPAY_CN', status: 'ACTIVE', terminalType: 'WEB', authStateIndex: `e2e-customs-${authState}`, authStateExpiresAt: new Date(), buyerBindingIndex: 'e2e-customs' })
       .returning({ id: agreements.id });
-    await db.insert(payments).values({
+    await db.insert(payments).values(await withStandaloneIntent(db, {
       agreementId: agreement!.id,
       customerId: customer!.id,
       paymentMethod: 'ALIPAY_CN',
@@ -60,7 +61,7 @@ export async function seedCustomsPayment(db: Db, dataDir: string, clientId: stri
       description: 'Cross-border order',
       initiator: 'staff',
       succeededAt: new Date(),
-    });
+    }));
     return { paymentRequestId, referenceOrderId };
   } finally {
     await simulator.close();

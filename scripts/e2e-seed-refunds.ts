@@ -13,6 +13,7 @@ import type { Db } from '../lib/db/client';
 import { agreements, payments } from '../lib/db/schema';
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
+import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
 
 export async function seedRefundablePayment(db: Db, actor: Actor, config: Pick<Env, 'DATA_DIR' | 'ALIPAY_CLIENT_ID' | 'ALIPAY_KEY_VERSION'>): Promise<void> {
   const dataDir = config.DATA_DIR;
@@ -64,7 +65,7 @@ export async function seedRefundablePayment(db: Db, actor: Actor, config: Pick<E
       .returning();
     const [payment] = await db
       .insert(payments)
-      .values({
+      .values(await withStandaloneIntent(db, {
         agreementId: agreement!.id,
         customerId: customer.data.id,
         paymentMethod: 'GCASH',
@@ -79,7 +80,7 @@ export async function seedRefundablePayment(db: Db, actor: Actor, config: Pick<E
         initiatedBy: actor.userId,
         resultCode: 'SUCCESS',
         succeededAt: new Date(),
-      })
+      }))
       .returning();
     writeFileSync(path.join(dataDir, 'e2e-refund-fixtures.json'), JSON.stringify({ paymentId: payment!.id }, null, 2));
   } finally {

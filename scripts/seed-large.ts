@@ -69,12 +69,28 @@ try {
   );
   // Payment g uses agreement (g % AGREEMENTS) + 1, so its wallet, currency and customer follow that agreement.
   // Status mix: 80 % succeeded, 10 % failed, 4 % cancelled, 3 % processing, 2 % unknown, 1 % created.
+  // Each payment is the single attempt of an intent of its own (id = the payment's id), as the 0012 migration does
+  // for payments that existed before intents. The attempt guard trigger is off for the bulk insert: these rows are
+  // history, one attempt per intent by construction, and the per-row check would add minutes to a million rows.
+  await run(
+    'charge intents',
+    `insert into charge_intents (id, business_key, agreement_id, customer_id, amount_minor, currency, description, source, retry_policy, max_attempts, created_at)
+     select md5('large-p' || g)::uuid, 'order-' || g, md5('large-a' || a)::uuid, md5('large-c' || (a % ${CUSTOMERS} + 1))::uuid,
+            amount, (${arr(1)})[1 + a % 10], 'Monthly plan', (case when g % 3 = 0 then 'staff' else 'schedule' end)::payment_initiator, 'none', 1, ts
+     from (
+       select g, g % ${AGREEMENTS} + 1 as a, (g::bigint * 7919) % 100 as s,
+              ((g::bigint * 104729) % 5000 + 10) * 100 as amount,
+              now() - interval '365 days' + (g::float8 / ${PAYMENTS}) * interval '365 days' as ts
+       from generate_series(1, ${PAYMENTS}) g
+     ) p`,
+  );
+  await run('attempt guard off', 'alter table payments disable trigger payments_attempt_guard');
   await run(
     'payments',
-    `insert into payments (id, agreement_id, customer_id, payment_method, payment_request_id, payment_id, amount_minor, currency,
+    `insert into payments (id, intent_id, agreement_id, customer_id, payment_method, payment_request_id, payment_id, amount_minor, currency,
                            refunded_minor, status, reference_order_id, description, initiator, result_code, failure_code,
                            succeeded_at, failed_at, created_at, updated_at)
-     select md5('large-p' || g)::uuid, md5('large-a' || a)::uuid, md5('large-c' || (a % ${CUSTOMERS} + 1))::uuid,
+     select md5('large-p' || g)::uuid, md5('large-p' || g)::uuid, md5('large-a' || a)::uuid, md5('large-c' || (a % ${CUSTOMERS} + 1))::uuid,
             (${arr(0)})[1 + a % 10], 'large-p-' || g, case when s >= 99 then null else 'LP' || g end,
             amount, (${arr(1)})[1 + a % 10],
             case when s < 80 and g % 20 = 0 then amount / 2 else 0 end,
@@ -91,6 +107,7 @@ try {
        from generate_series(1, ${PAYMENTS}) g
      ) p`,
   );
+  await run('attempt guard on', 'alter table payments enable trigger payments_attempt_guard');
   await run(
     'refunds',
     `insert into refunds (id, payment_id, refund_request_id, refund_id, amount_minor, currency, status, reason, settled_at, created_at, updated_at)

@@ -1,17 +1,21 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { isAlipayError } from '@/lib/alipay';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, canChargeAmount } from '@/lib/auth/permissions';
 import { AUDIT_COLUMNS, auditValues } from '@/lib/audit/record-audit';
 import { executePrepared } from '@/lib/db/execute-prepared';
+import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
-import { payments, type Payment } from '@/lib/db/schema';
+import { payments, type IntentRetryPolicy, type Payment } from '@/lib/db/schema';
+import { newBusinessKey, parseBusinessKey } from '@/lib/intents/business-key';
+import { findIntentByKey, type IntentWithAttempts } from '@/lib/intents/find-intent';
+import { defaultRetryPolicy, retryVerdict, type IntentStatus } from '@/lib/intents/intent-rules';
 import { formatAmount } from '@/lib/money';
 import type { ServiceResult } from '@/lib/service-result';
 import { buildPayRequest, newPaymentRequestId } from './build-pay-request';
-import { checkChargeable, type ChargeableProblem } from './check-chargeable';
+import { checkChargeable, type Chargeable, type ChargeableProblem } from './check-chargeable';
 import { PAYMENT_EVENT_COLUMNS, paymentEventValues } from './payment-events';
 import { nowOf, type PaymentDeps } from './payment-deps';
 import { sendPay } from './send-pay';
@@ -25,23 +29,60 @@ export interface ChargeInput {
   /** When given it must be the wallet's currency (a typed form says which currency the staff member meant). */
   currency?: string | null;
   description: string;
+  /**
+   * The order reference: the intent's business key, unique per merchant. The same reference again is the same
+   * intent (never a second debit); none given → a fresh one, returned so it can be shown and used again.
+   */
   referenceOrderId?: string | null;
   /** Caller's idempotency key: the same key is the same charge; with other input it is refused. */
   operationKey?: string | null;
   initiator: ChargeInitiator;
+  /** How the intent may try again after a soft decline (default by source: lib/intents/intent-rules.ts). */
+  retry?: { retryPolicy: IntentRetryPolicy; maxAttempts: number };
 }
 
-export type ChargeErrorCode = ChargeableProblem | 'description_invalid' | 'over_operator_limit' | 'operation_key_conflict' | 'request_invalid';
+export type ChargeErrorCode =
+  | ChargeableProblem
+  | 'description_invalid'
+  | 'reference_invalid'
+  | 'reference_conflict'
+  | 'intent_closed'
+  | 'over_operator_limit'
+  | 'operation_key_conflict'
+  | 'request_invalid';
 
-export type ChargeResult = ServiceResult<{ payment: Payment; replayed: boolean }, ChargeErrorCode>;
+/**
+ * created: a new intent and its first attempt; retried: a new attempt of an intent whose last one was softly
+ * declined; replayed: the same operation key again (the same request); existing: the same order reference again,
+ * answered with the intent's current attempt and nothing sent.
+ */
+export type ChargeOutcome = 'created' | 'retried' | 'replayed' | 'existing';
+
+export interface ChargeData {
+  payment: Payment;
+  outcome: ChargeOutcome;
+  /** Kept for callers that only ask "was anything new sent?" (replayed or existing: nothing was). */
+  replayed: boolean;
+  intent: { id: string; businessKey: string; status: IntentStatus };
+  /** Other attempts on the same agreement still without a final answer when this one was created. */
+  unresolvedOnAgreement: number;
+}
+
+export type ChargeResult = ServiceResult<ChargeData, ChargeErrorCode>;
+
+const OPEN_SQL = sql.raw(`('CREATED', 'PROCESSING', 'UNKNOWN')`);
 
 /**
  * THE charge: the one domain operation behind the staff form, the merchant API and the billing scheduler (the
- * buyer's confirm page runs the same steps on a row created earlier, see confirm-payment-request.ts).
- * Checks → writes the payment row (CREATED, fresh paymentRequestId, exact body hash and sealed body, initiator,
- * operation key + fingerprint) and its timeline/audit entries in one transaction, commits → pay outside any
- * transaction → S SUCCEEDED, F FAILED with the reason in words, anything else UNKNOWN / PROCESSING for the
- * resolver. A declined payment is a successful charge call whose payment is FAILED.
+ * buyer's confirm page runs the same steps on an attempt created earlier, see confirm-payment-request.ts).
+ * A charge is an intent (business key = the order reference) and its attempts (payments rows): the same
+ * reference again answers the existing intent — in progress, already paid, or declined for good — and a new
+ * attempt is made only after a soft decline, as the intent's retry policy and the database allow.
+ *
+ * Checks → writes the intent and its attempt (CREATED, fresh paymentRequestId, exact body hash and sealed body)
+ * with the timeline and audit entries in one statement, commits → pay outside any transaction → S SUCCEEDED,
+ * F FAILED with the reason in words, anything else UNKNOWN / PROCESSING for the resolver. A declined payment is
+ * a successful charge call whose payment is FAILED.
  */
 export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<ChargeResult> {
   const actor = input.initiator.kind === 'staff' ? input.initiator.actor : null;
@@ -51,8 +92,11 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
   if (description.length === 0 || description.length > 256) {
     return { ok: false, code: 'description_invalid', error: 'Enter a description of 1 to 256 characters; the buyer sees it in the wallet.', fieldErrors: { description: ['Enter 1 to 256 characters.'] } };
   }
+  const reference = parseBusinessKey(input.referenceOrderId);
+  if (!reference.ok) return { ok: false, code: 'reference_invalid', error: reference.error, fieldErrors: { referenceOrderId: [reference.error] } };
+  const businessKey = reference.key ?? newBusinessKey();
 
-  const fingerprint = operationFingerprint(input.agreementId, input.amountMinor, input.currency ?? '', description);
+  const fingerprint = operationFingerprint(input.agreementId, input.amountMinor, input.currency ?? '', description, reference.key ?? '');
   // A replayed key answers with its payment even if the agreement or the settings changed since, so every
   // refusal first looks for one; the accepted path finds it through the insert's conflict instead (one read
   // fewer on the hot path of every charge).
@@ -60,7 +104,14 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
     (input.operationKey ? await findByOperationKey(deps, input.operationKey, fingerprint) : null) ?? refusal;
 
   const checked = await checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now });
-  if (!checked.ok) return refuse({ ok: false, code: checked.code, error: checked.error, ...(checked.code === 'amount_invalid' ? { fieldErrors: { amount: [checked.error] } } : {}) });
+  if (!checked.ok) {
+    // The same order reference of an intent that already exists answers that intent, whatever changed since.
+    if (reference.key) {
+      const existing = await findIntentByKey(deps.db, reference.key);
+      if (existing) return answerExisting(deps, existing, input, description, fingerprint);
+    }
+    return refuse({ ok: false, code: checked.code, error: checked.error, ...(checked.code === 'amount_invalid' ? { fieldErrors: { amount: [checked.error] } } : {}) });
+  }
   const settings = checked.settings;
   if (actor && !canChargeAmount(actor.role, input.amountMinor, checked.currency, settings.operatorChargeLimits)) {
     const limit = settings.operatorChargeLimits[checked.currency];
@@ -73,65 +124,187 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
     });
   }
 
+  const attempt = prepareAttempt(deps, input, checked, description, businessKey, now);
+  if ('refusal' in attempt) return refuse(attempt.refusal);
+
+  const retry = input.retry ?? defaultRetryPolicy(input.initiator.kind);
+  const intentId = randomUUID();
+  const raw = await insertAttempt(deps, {
+    ...attempt,
+    intent: { kind: 'new', id: intentId, retryPolicy: retry.retryPolicy, maxAttempts: retry.maxAttempts },
+    attemptNumber: 1,
+    input,
+    fingerprint,
+  });
+  if (!raw) {
+    // The operation key or the order reference was used before (or a concurrent request with either won a moment
+    // ago): that one is this charge.
+    if (input.operationKey) {
+      const replay = await findByOperationKey(deps, input.operationKey, fingerprint);
+      if (replay) return replay;
+    }
+    const existing = await findIntentByKey(deps.db, businessKey);
+    if (!existing) throw new Error(`charge: no row written for ${businessKey} and no intent holds it`);
+    return answerExisting(deps, existing, input, description, fingerprint, { checked, attempt });
+  }
+  const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true });
+  return {
+    ok: true,
+    data: { payment, outcome: 'created', replayed: false, intent: { id: intentId, businessKey, status: statusAfterSend(payment) }, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },
+  };
+}
+
+type PreparedAttempt = { paymentId: string; paymentRequestId: string; businessKey: string; built: ReturnType<typeof buildPayRequest>; checked: Extract<Chargeable, { ok: true }> };
+
+function prepareAttempt(
+  deps: PaymentDeps,
+  input: ChargeInput,
+  checked: Extract<Chargeable, { ok: true }>,
+  description: string,
+  businessKey: string,
+  now: Date,
+): PreparedAttempt | { refusal: ChargeResult & { ok: false } } {
   const paymentId = randomUUID();
   const paymentRequestId = newPaymentRequestId();
-  const referenceOrderId = input.referenceOrderId?.trim() || `ord_${randomBytes(12).toString('hex')}`;
-  let built;
   try {
-    built = buildPayRequest(deps, {
+    const built = buildPayRequest(deps, {
       paymentId,
       paymentRequestId,
       paymentMethod: checked.method.code,
       accessToken: checked.accessToken,
       amountMinor: input.amountMinor,
       currency: checked.currency,
-      referenceOrderId,
+      referenceOrderId: businessKey,
       description,
-      merchantName: settings.merchantName,
+      merchantName: checked.settings.merchantName,
       now,
     });
+    return { paymentId, paymentRequestId, businessKey, built, checked };
   } catch (error) {
-    if (isAlipayError(error, 'validation')) return refuse({ ok: false, code: 'request_invalid', error: error.message });
+    if (isAlipayError(error, 'validation')) return { refusal: { ok: false, code: 'request_invalid', error: error.message } };
     throw error;
   }
+}
 
-  // The row, its two timeline entries and the audit row in one statement (atomic on its own, one round trip).
-  // A conflict on the operation key inserts nothing at all: the entries are written only with a new row.
-  // Hand-written (fixed columns, like the other hot-path statements): drizzle's insert builder spent more CPU
-  // compiling this statement than PostgreSQL spends running it. Columns not named take their defaults.
+/**
+ * The same order reference again. The intent must be for the same agreement, amount and currency (else the
+ * reference is someone else's bill); then its state answers: in progress or paid → that attempt, nothing sent;
+ * declined softly and the policy allows → a new attempt; declined for good or out of attempts → refused, saying why.
+ */
+async function answerExisting(
+  deps: PaymentDeps,
+  existing: IntentWithAttempts,
+  input: ChargeInput,
+  description: string,
+  fingerprint: string,
+  ready?: { checked: Extract<Chargeable, { ok: true }>; attempt: PreparedAttempt },
+): Promise<ChargeResult> {
+  const { intent, attempts } = existing;
+  const sameBill = intent.agreementId === input.agreementId && intent.amountMinor === input.amountMinor && (!input.currency || input.currency === intent.currency);
+  if (!sameBill) {
+    return {
+      ok: false,
+      code: 'reference_conflict',
+      error: `Order reference ${intent.businessKey} was already used for ${formatAmount(intent.amountMinor, intent.currency)}${intent.agreementId === input.agreementId ? '' : ' on another agreement'}; use a new order reference for a different charge.`,
+      fieldErrors: { referenceOrderId: ['Already used for another charge.'] },
+    };
+  }
+  const latest = attempts.at(-1);
+  const verdict = retryVerdict(intent, attempts);
+  const summary = { id: intent.id, businessKey: intent.businessKey, status: existing.status };
+  if (!verdict.ok) {
+    if ((verdict.reason === 'in_progress' || verdict.reason === 'succeeded') && latest) {
+      const paid = attempts.find((a) => a.status === 'SUCCEEDED') ?? latest;
+      return { ok: true, data: { payment: paid, outcome: 'existing', replayed: true, intent: summary, unresolvedOnAgreement: 0 } };
+    }
+    return { ok: false, code: 'intent_closed', error: `Order reference ${intent.businessKey}: ${verdict.message}` };
+  }
+  if (!ready) return { ok: false, code: 'intent_closed', error: `Order reference ${intent.businessKey}: the agreement cannot be charged now, so no new attempt was made.` };
+  const raw = await insertAttempt(deps, {
+    ...ready.attempt,
+    intent: { kind: 'existing', id: intent.id },
+    attemptNumber: verdict.attemptNumber,
+    input: { ...input, description },
+    fingerprint,
+  }).catch((error: unknown) => {
+    // Another request made the next attempt a moment ago (the open-attempt index or the attempt guard said no).
+    if (isUniqueViolation(error)) return null;
+    throw error;
+  });
+  if (!raw) {
+    const again = await findIntentByKey(deps.db, intent.businessKey);
+    const current = again?.attempts.at(-1);
+    if (again && current) return { ok: true, data: { payment: current, outcome: 'existing', replayed: true, intent: { id: intent.id, businessKey: intent.businessKey, status: again.status }, unresolvedOnAgreement: 0 } };
+    throw new Error(`charge: a retry of ${intent.businessKey} wrote nothing`);
+  }
+  const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true });
+  return {
+    ok: true,
+    data: { payment, outcome: 'retried', replayed: false, intent: { ...summary, status: statusAfterSend(payment) }, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },
+  };
+}
+
+interface AttemptInsert extends PreparedAttempt {
+  intent: { kind: 'new'; id: string; retryPolicy: IntentRetryPolicy; maxAttempts: number } | { kind: 'existing'; id: string };
+  attemptNumber: number;
+  input: ChargeInput;
+  fingerprint: string;
+}
+
+/**
+ * The attempt row (and, for a new intent, the intent row), its two timeline entries and the audit row in one
+ * statement: atomic on its own, one round trip. A conflict on the order reference or the operation key inserts
+ * nothing at all. Hand-written (like the other hot-path statements): drizzle's insert builder spent more CPU
+ * compiling it than PostgreSQL spends running it. Columns not named take their defaults.
+ */
+async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Record<string, unknown> | undefined> {
+  const { input, checked, built, paymentId, paymentRequestId, businessKey } = a;
+  const actor = input.initiator.kind === 'staff' ? input.initiator.actor : null;
+  const now = nowOf(deps);
   const at = now.toISOString();
+  const description = input.description.trim();
   const entries = paymentEventValues([
-    { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency }, at: now },
+    { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency, attempt: a.attemptNumber, orderReference: businessKey }, at: now },
     { paymentId, type: 'pay_sent', cause: input.initiator.kind, detail: { attempt: 0 }, at: now },
   ]);
   const audit = actor
-    ? sql`, audit as (insert into audit_log ${AUDIT_COLUMNS} select * from (values ${auditValues(actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description } })}) v where exists (select 1 from created))`
+    ? sql`, audit as (insert into audit_log ${AUDIT_COLUMNS} select * from (values ${auditValues(actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description, orderReference: businessKey, attempt: a.attemptNumber } })}) v where exists (select 1 from created))`
     : sql``;
+  const noEarlierKey = input.operationKey ? sql` where not exists (select 1 from payments where operation_key = ${input.operationKey})` : sql``;
+  const intentCte: SQL =
+    a.intent.kind === 'new'
+      ? sql`intent as (
+        insert into charge_intents (id, business_key, agreement_id, customer_id, amount_minor, currency, description, source, retry_policy, max_attempts, created_by, created_at)
+        select ${a.intent.id}::uuid, ${businessKey}, ${checked.agreement.id}::uuid, ${checked.agreement.customerId}::uuid, ${input.amountMinor.toString()}::bigint,
+               ${checked.currency}, ${description}, ${input.initiator.kind}::payment_initiator, ${a.intent.retryPolicy}::intent_retry_policy, ${a.intent.maxAttempts}::int,
+               ${actor?.userId ?? null}::uuid, ${at}::timestamptz${noEarlierKey}
+        on conflict (business_key) do nothing
+        returning id
+      ),`
+      : sql`intent as (select ${a.intent.id}::uuid as id),`;
   const [raw] = rowsOf<Record<string, unknown>>(
     await executePrepared(deps.db, sql`
-      with created as (
-        insert into payments (id, agreement_id, customer_id, payment_method, payment_request_id, amount_minor, currency, status, reference_order_id, description,
+      with ${intentCte}
+      created as (
+        insert into payments (id, intent_id, attempt_number, agreement_id, customer_id, payment_method, payment_request_id, amount_minor, currency, status, reference_order_id, description,
                               request_body_hash, request_body_ciphertext, expires_at, initiator, initiated_by, operation_key, operation_fingerprint, created_at, updated_at)
-        values (${paymentId}::uuid, ${checked.agreement.id}::uuid, ${checked.agreement.customerId}::uuid, ${checked.method.code}, ${paymentRequestId},
-                ${input.amountMinor.toString()}::bigint, ${checked.currency}, 'CREATED', ${referenceOrderId}, ${description},
-                ${built.requestBodyHash}, ${built.requestBodyCiphertext}, ${built.expiresAt.toISOString()}::timestamptz, ${input.initiator.kind}::payment_initiator,
-                ${actor?.userId ?? null}::uuid, ${input.operationKey ?? null}::text, ${input.operationKey ? fingerprint : null}::text, ${at}::timestamptz, ${at}::timestamptz)
+        select ${paymentId}::uuid, intent.id, ${a.attemptNumber}::int, ${checked.agreement.id}::uuid, ${checked.agreement.customerId}::uuid, ${checked.method.code}, ${paymentRequestId},
+               ${input.amountMinor.toString()}::bigint, ${checked.currency}, 'CREATED', ${businessKey}, ${description},
+               ${built.requestBodyHash}, ${built.requestBodyCiphertext}, ${built.expiresAt.toISOString()}::timestamptz, ${input.initiator.kind}::payment_initiator,
+               ${actor?.userId ?? null}::uuid, ${input.operationKey ?? null}::text, ${input.operationKey ? a.fingerprint : null}::text, ${at}::timestamptz, ${at}::timestamptz
+        from intent
         on conflict (operation_key) do nothing
         returning *
       ),
       entries as (insert into payment_events ${PAYMENT_EVENT_COLUMNS} select * from (values ${entries}) v where exists (select 1 from created))${audit}
-      select * from created`),
+      select created.*, (select count(*)::int from payments where agreement_id = ${checked.agreement.id}::uuid and status in ${OPEN_SQL}) as unresolved_on_agreement
+      from created`),
   );
-  if (!raw) {
-    // Another request with the same operation key won the insert a moment ago: that one is this charge.
-    const replay = await findByOperationKey(deps, input.operationKey!, fingerprint);
-    if (replay) return replay;
-    throw new Error('operation key conflict without a row');
-  }
-  const inserted = mapRow(payments, raw);
+  return raw;
+}
 
-  const payment = await sendPay(deps, inserted, 'first', input.initiator.kind, { sentEventRecorded: true });
-  return { ok: true, data: { payment, replayed: false } };
+function statusAfterSend(payment: Payment): IntentStatus {
+  return payment.status === 'SUCCEEDED' ? 'succeeded' : payment.status === 'FAILED' ? 'failed' : payment.status === 'CANCELLED' ? 'canceled' : 'open';
 }
 
 async function findByOperationKey(deps: PaymentDeps, operationKey: string, fingerprint: string): Promise<ChargeResult | null> {
@@ -140,10 +313,12 @@ async function findByOperationKey(deps: PaymentDeps, operationKey: string, finge
   if (existing.operationFingerprint !== fingerprint) {
     return { ok: false, code: 'operation_key_conflict', error: 'This form was already submitted with different details. Reload the page to start a new charge.' };
   }
-  return { ok: true, data: { payment: existing, replayed: true } };
+  const found = await findIntentByKey(deps.db, existing.referenceOrderId);
+  const status = found?.status ?? statusAfterSend(existing);
+  return { ok: true, data: { payment: existing, outcome: 'replayed', replayed: true, intent: { id: existing.intentId, businessKey: existing.referenceOrderId, status }, unresolvedOnAgreement: 0 } };
 }
 
-/** What an operation key was first used for: the same key with another agreement, amount or text is refused. */
-export function operationFingerprint(agreementId: string, amountMinor: bigint, currency: string, description: string): string {
-  return createHash('sha256').update([agreementId, amountMinor.toString(), currency, description].join('\u0000')).digest('hex');
+/** What an operation key was first used for: the same key with another agreement, amount, text or reference is refused. */
+export function operationFingerprint(agreementId: string, amountMinor: bigint, currency: string, description: string, reference = ''): string {
+  return createHash('sha256').update([agreementId, amountMinor.toString(), currency, description, reference].join('\u0000')).digest('hex');
 }

@@ -6,6 +6,7 @@ import type { Actor } from '../../lib/auth/actor';
 import { recordAudit } from '../../lib/audit/record-audit';
 import type { Db } from '../../lib/db/client';
 import { agreements, customers, paymentEvents, payments, refunds, type AgreementStatus, type PaymentStatus } from '../../lib/db/schema';
+import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
 
 const WALLETS = [
   { code: 'GCASH', currency: 'PHP', country: 'PH', min: 5_000n, max: 500_000n, names: ['Maria Santos', 'Jose Reyes', 'Ana Cruz', 'Paolo Garcia'] },
@@ -127,7 +128,7 @@ export async function seedDemoData(db: Db, actor: Pick<Actor, 'userId' | 'email'
       const byStaff = rand() < 0.4;
       const [payment] = await db
         .insert(payments)
-        .values({
+        .values(await withStandaloneIntent(db, {
           agreementId: a.id,
           customerId: a.customerId,
           paymentMethod: a.wallet.code,
@@ -149,7 +150,7 @@ export async function seedDemoData(db: Db, actor: Pick<Actor, 'userId' | 'email'
           cancelledAt: status === 'CANCELLED' ? new Date(createdAt.getTime() + 600_000) : null,
           createdAt,
           updatedAt: createdAt,
-        })
+        }))
         .returning({ id: payments.id });
       summary.payments++;
       if (!summary.samples.paymentRequestId) summary.samples.paymentRequestId = paymentRequestId;

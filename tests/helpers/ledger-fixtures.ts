@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '@/lib/db/client';
 import type { Actor } from '@/lib/auth/actor';
 import { agreements, customers, payments, refunds, staffUsers, type PaymentStatus, type RefundStatus, type StaffRole } from '@/lib/db/schema';
+import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
 
 /**
  * Payment and refund rows written directly in the shapes lib/db/schema/payments.ts defines, for suites
@@ -39,7 +40,7 @@ export interface LedgerPaymentInput {
 export async function insertPayment(db: Db, owner: { customerId: string; agreementId: string }, input: LedgerPaymentInput): Promise<string> {
   const [row] = await db
     .insert(payments)
-    .values({
+    .values(await withStandaloneIntent(db, {
       agreementId: owner.agreementId,
       customerId: owner.customerId,
       paymentMethod: input.paymentMethod ?? 'GCASH',
@@ -53,7 +54,7 @@ export async function insertPayment(db: Db, owner: { customerId: string; agreeme
       initiator: 'staff',
       succeededAt: input.succeededAt ?? null,
       cancelledAt: input.cancelledAt ?? null,
-    })
+    }))
     .returning({ id: payments.id });
   return row!.id;
 }

@@ -3,6 +3,7 @@ import { signNotification } from '@/lib/alipay';
 import type { Database, Db } from '@/lib/db/client';
 import { agreements, customers, payments, refunds } from '@/lib/db/schema';
 import type { JobQueue } from '@/lib/jobs/job-queue';
+import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
 
 export const CLIENT_ID = 'DAIKOU_NOTIFY_TEST';
 export const APP_URL = 'https://pay.example.com/portal';
@@ -101,7 +102,7 @@ export async function seedPaymentWorld(db: Db, opts: { accessTokenIndex?: string
     .returning();
   const [payment] = await db
     .insert(payments)
-    .values({
+    .values(await withStandaloneIntent(db, {
       agreementId: agreement!.id,
       customerId: customer!.id,
       paymentMethod: 'GCASH',
@@ -113,7 +114,7 @@ export async function seedPaymentWorld(db: Db, opts: { accessTokenIndex?: string
       description: 'Monthly plan',
       initiator: 'staff',
       refundPendingMinor: opts.withRefund ? 400n : 0n,
-    })
+    }))
     .returning();
   const refund = opts.withRefund
     ? (await db.insert(refunds).values({ paymentId: payment!.id, refundRequestId: `ref-${tag}`, amountMinor: 400n, currency: 'PHP', reason: 'goodwill' }).returning())[0]!

@@ -4,6 +4,7 @@ import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { agreements, customers, payments, staffUsers, type Payment, type StaffRole } from '@/lib/db/schema';
 import type { RefundDeps } from '@/lib/refunds/refund-deps';
+import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
 
 /** A staff member written directly (no password hashing: these tests never sign in) and their Actor. */
 export async function seedActor(db: Db, role: StaffRole): Promise<Actor> {
@@ -33,7 +34,7 @@ export async function seedSucceededPayment(
     .returning();
   const [payment] = await db
     .insert(payments)
-    .values({
+    .values(await withStandaloneIntent(db, {
       agreementId: agreement!.id,
       customerId: customer!.id,
       paymentMethod,
@@ -46,7 +47,7 @@ export async function seedSucceededPayment(
       description: 'Monthly coffee subscription',
       initiator: 'staff',
       succeededAt: options.succeededAt ?? new Date(),
-    })
+    }))
     .returning();
   return payment!;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agreements } from './agreements';
 import { customers } from './customers';
 import { staffUsers } from './staff';
@@ -17,7 +17,50 @@ export const paymentStatus = pgEnum('payment_status', ['REQUIRES_CONFIRMATION', 
 export const paymentInitiator = pgEnum('payment_initiator', ['staff', 'buyer', 'api', 'schedule']);
 
 /**
- * One debit of one agreement. Amounts are bigint minor units of `currency` (lib/money). Refund
+ * How an intent may try again after an attempt ends without money moving. 'none': one attempt only.
+ * 'soft_declines': a new attempt (new paymentRequestId) after a soft decline (balance, risk hold, expiry without a
+ * debit), up to `maxAttempts`; a hard decline (token invalid, account closed, configuration) ends the intent.
+ */
+export const intentRetryPolicy = pgEnum('intent_retry_policy', ['none', 'soft_declines']);
+
+/**
+ * A charge intent: the merchant's wish to collect one amount for one reason (a bill, an order, a schedule
+ * period), keyed by `businessKey` (the order reference; unique per merchant). Its attempts are `payments` rows.
+ * The database, not the forms, keeps one debit per intent (see payments' partial unique indexes and the
+ * payments_attempt_guard trigger in drizzle/0012_charge_intents.sql). Its status is derived from its attempts
+ * (lib/intents/intent-status.ts), never stored.
+ */
+export const chargeIntents = pgTable(
+  'charge_intents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The merchant's order reference (Antom's referenceOrderId of every attempt); unique. */
+    businessKey: text('business_key').notNull().unique(),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    amountMinor: bigint('amount_minor', { mode: 'bigint' }).notNull(),
+    currency: text('currency').notNull(),
+    description: text('description').notNull(),
+    /** Who asked: staff, buyer (a confirm link), api, schedule. */
+    source: paymentInitiator('source').notNull(),
+    retryPolicy: intentRetryPolicy('retry_policy').notNull().default('soft_declines'),
+    maxAttempts: integer('max_attempts').notNull().default(3),
+    createdBy: uuid('created_by').references(() => staffUsers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('charge_intents_amount_positive', sql`${t.amountMinor} > 0`),
+    check('charge_intents_max_attempts', sql`${t.maxAttempts} between 1 and 20`),
+    index('charge_intents_agreement_idx').on(t.agreementId, t.createdAt),
+  ],
+);
+
+/**
+ * One attempt (one pay, one paymentRequestId) of a charge intent. Amounts are bigint minor units of `currency` (lib/money). Refund
  * reservations live on the row (`refundedMinor + refundPendingMinor ≤ amountMinor`, enforced by CHECK),
  * so one guarded UPDATE decides a refund race.
  */
@@ -25,6 +68,12 @@ export const payments = pgTable(
   'payments',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** The intent this attempt belongs to. */
+    intentId: uuid('intent_id')
+      .notNull()
+      .references(() => chargeIntents.id),
+    /** 1 for the first attempt of the intent, then 2, 3 … */
+    attemptNumber: integer('attempt_number').notNull().default(1),
     agreementId: uuid('agreement_id')
       .notNull()
       .references(() => agreements.id),
@@ -63,6 +112,11 @@ export const payments = pgTable(
     failureMessage: text('failure_message'),
     /** Set when something arrived that contradicts a final state (e.g. success after a local cancel). */
     reconciliationFlag: text('reconciliation_flag'),
+    /**
+     * Set by a cancel before it calls Antom (a guarded UPDATE: SUCCEEDED, nothing refunded or reserved, no other
+     * claim). A refund's reservation excludes a claimed payment; a refused cancel releases it.
+     */
+    cancelClaimedAt: timestamp('cancel_claimed_at', { withTimezone: true }),
     resolverAttempts: integer('resolver_attempts').notNull().default(0),
     succeededAt: timestamp('succeeded_at', { withTimezone: true }),
     /** Antom's paymentTime (from the answer, an inquiry or the notification): reconciliation's day, in GMT+8. */
@@ -87,6 +141,12 @@ export const payments = pgTable(
     index('payments_initiated_by_idx').on(t.initiatedBy, t.createdAt).where(sql`${t.initiatedBy} is not null`),
     index('payments_reference_order_idx').on(t.referenceOrderId),
     index('payments_reconciliation_flag_idx').on(t.createdAt).where(sql`${t.reconciliationFlag} is not null`),
+    // One debit per intent, by construction: at most one open attempt, at most one succeeded attempt.
+    uniqueIndex('payments_intent_attempt_unique').on(t.intentId, t.attemptNumber),
+    uniqueIndex('payments_one_open_attempt').on(t.intentId).where(sql`${t.status} in ('REQUIRES_CONFIRMATION', 'CREATED', 'PROCESSING', 'UNKNOWN')`),
+    uniqueIndex('payments_one_succeeded_attempt').on(t.intentId).where(sql`${t.status} = 'SUCCEEDED'`),
+    // The staff form's "an earlier payment is still unconfirmed" warning, read on every charge.
+    index('payments_agreement_open_idx').on(t.agreementId).where(sql`${t.status} in ('CREATED', 'PROCESSING', 'UNKNOWN')`),
   ],
 );
 
@@ -153,6 +213,8 @@ export const paymentEvents = pgTable(
   (t) => [index('payment_events_payment_idx').on(t.paymentId, t.createdAt)],
 );
 
+export type ChargeIntent = typeof chargeIntents.$inferSelect;
+export type IntentRetryPolicy = (typeof intentRetryPolicy.enumValues)[number];
 export type Payment = typeof payments.$inferSelect;
 export type NewPayment = typeof payments.$inferInsert;
 export type PaymentStatus = (typeof paymentStatus.enumValues)[number];
