@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { chargeIntents, payments } from '@/lib/db/schema';
 
@@ -9,6 +9,8 @@ export interface UnresolvedAttempt {
   currency: string;
   status: 'CREATED' | 'PROCESSING' | 'UNKNOWN';
   createdAt: Date;
+  /** Seconds since it was created, by the database's clock. */
+  ageSeconds: number;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface UnresolvedAttempt {
  */
 export async function listUnresolvedAttempts(db: Db, agreementId: string): Promise<UnresolvedAttempt[]> {
   const rows = await db
-    .select({ paymentId: payments.id, businessKey: chargeIntents.businessKey, amountMinor: payments.amountMinor, currency: payments.currency, status: payments.status, createdAt: payments.createdAt })
+    .select({ paymentId: payments.id, businessKey: chargeIntents.businessKey, amountMinor: payments.amountMinor, currency: payments.currency, status: payments.status, createdAt: payments.createdAt, ageSeconds: sql<number>`greatest(0, extract(epoch from now() - ${payments.createdAt}))::int` })
     .from(payments)
     .innerJoin(chargeIntents, eq(chargeIntents.id, payments.intentId))
     .where(and(eq(payments.agreementId, agreementId), inArray(payments.status, ['CREATED', 'PROCESSING', 'UNKNOWN'])))

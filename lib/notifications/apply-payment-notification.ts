@@ -14,6 +14,8 @@ export function finalPaymentResult(n: AlipayPaymentNotification, at: Date): Paym
     reason: n.result.resultMessage ?? undefined,
     cause: 'notification',
     at,
+    amount: n.paymentAmount,
+    paymentTime: n.paymentTime ?? null,
   };
 }
 

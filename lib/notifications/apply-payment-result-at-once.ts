@@ -3,7 +3,7 @@ import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { rowsOf } from '@/lib/db/rows-of';
-import { paymentResultCtes, RESULT_STATUS, type PaymentResultInput } from '@/lib/payments/apply-payment-result';
+import { hasConsequences, paymentResultCtes, RESULT_STATUS, type PaymentResultInput } from '@/lib/payments/apply-payment-result';
 import { paymentIsDetail } from './apply-payment-notification';
 import { DELIVERY_COLUMNS, deliveryTuple, INBOX_COLUMNS, inboxTuple, type DeliveryRow, type InboxRow } from './inbox-sql';
 import type { NotificationEffect } from './notification-effect';
@@ -25,6 +25,8 @@ import type { NotificationEffect } from './notification-effect';
  * final and moves nothing, so it too goes to the inbox transaction and is acknowledged as a duplicate.
  */
 export async function applyPaymentResultAtOnce(db: Db, inbox: InboxRow, delivery: Omit<DeliveryRow, 'objectRef' | 'dedupeVerdict' | 'outcome'>, input: PaymentResultInput): Promise<NotificationEffect | null> {
+  // A decline that ends the agreement too commits both in the inbox transaction (rare; not the hot path).
+  if (hasConsequences(input)) return null;
   const effect: NotificationEffect = { objectType: 'payment', objectRef: input.paymentRequestId, outcome: 'applied', detail: paymentIsDetail(RESULT_STATUS[input.outcome]) };
   const inboxValues = inboxTuple(inbox, { objectType: effect.objectType, objectRef: effect.objectRef, outcome: effect.outcome, detail: effect.detail ?? null, processed: true });
   const deliveryValues = deliveryTuple(sql`id`, { ...delivery, objectRef: effect.objectRef, dedupeVerdict: 'new', outcome: effect.outcome });

@@ -15,6 +15,7 @@ export async function applyRefundNotification(tx: Db, n: AlipayRefundNotificatio
     reason: n.result.resultMessage ?? undefined,
     cause: 'notification',
     at,
+    refundTime: n.refundTime ?? null,
   });
   if (result.kind === 'unknown_refund') return { ...base, objectType: null, outcome: 'unknown_object', detail: 'No refund has this refundRequestId.' };
   if (result.kind === 'applied') {

@@ -17,6 +17,12 @@ export const INQUIRY_BACKOFF_SECONDS = [2, 4, 8, 16, 32] as const;
  * (FAIL ORDER_IS_CLOSED); cancelling just before makes both sides agree on CANCELLED instead of racing it.
  */
 export const CANCEL_LEAD_MS = 5_000;
+/**
+ * How far Antom's clock may be from ours. An ORDER_NOT_EXIST from the cancel sent just before the expiry is taken
+ * as "never received" only after one more inquiry made this long after the expiry: until then a pay still in
+ * flight could reach Antom and be created.
+ */
+export const CLOCK_SKEW_MS = 30_000;
 
 export type ResolveStep = 'final' | 'taken' | 'resent' | 'inquired' | 'cancelled' | 'cancel_pending';
 
@@ -30,6 +36,9 @@ export type ResolveStep = 'final' | 'taken' | 'resent' | 'inquired' | 'cancelled
 export async function resolvePayment(deps: PaymentDeps, paymentId: string): Promise<ResolveStep> {
   const [loaded] = await deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1);
   if (!loaded || !(OPEN_STATUSES as readonly string[]).includes(loaded.status)) return 'final';
+  // Antom reported a success for another amount than ours: a person decides (the flag says what); the resolver
+  // must not cancel a payment Antom says it made.
+  if (loaded.reconciliationFlag) return 'final';
   const step = loaded.resolverAttempts;
   const [payment] = await deps.db
     .update(payments)
@@ -42,7 +51,7 @@ export async function resolvePayment(deps: PaymentDeps, paymentId: string): Prom
   const expiresAt = payment.expiresAt ?? new Date(payment.createdAt.getTime() + PAYMENT_EXPIRY_SECONDS * 1000);
   const deadline = expiresAt.getTime() - CANCEL_LEAD_MS;
 
-  if (now.getTime() >= deadline) return cancelAtDeadline(deps, payment, step);
+  if (now.getTime() >= deadline) return cancelAtDeadline(deps, payment, step, expiresAt);
 
   if (payment.status !== 'PROCESSING' && step < MAX_RESENDS) {
     const after = await sendPay(deps, payment, 'resend', 'job');
@@ -65,7 +74,7 @@ async function inquire(deps: PaymentDeps, payment: Payment): Promise<boolean> {
   await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'inquiry', cause: 'job', detail: { outcome: outcome.kind, resultCode: outcome.resultCode, paymentStatus: status }, at });
   if (outcome.kind !== 'succeeded') return false;
   const data = outcome.data;
-  const base = { paymentRequestId: payment.paymentRequestId, paymentId: data.paymentId ?? null, cause: 'inquiry' as const, at };
+  const base = { paymentRequestId: payment.paymentRequestId, paymentId: data.paymentId ?? null, cause: 'inquiry' as const, at, amount: data.paymentAmount ?? null, paymentTime: data.paymentTime ?? null };
   if (status === 'SUCCESS') return isFinal((await applyPaymentResult(deps.db, { ...base, outcome: 'succeeded', resultCode: 'SUCCESS' })).payment?.status ?? 'UNKNOWN');
   if (status === 'FAIL') {
     const code = data.paymentResultCode ?? 'PROCESS_FAIL';
@@ -83,7 +92,7 @@ async function inquire(deps: PaymentDeps, payment: Payment): Promise<boolean> {
 }
 
 /** The deadline: one last inquiry, then cancel so Antom and we agree; retried until final. */
-async function cancelAtDeadline(deps: PaymentDeps, payment: Payment, step: number): Promise<ResolveStep> {
+async function cancelAtDeadline(deps: PaymentDeps, payment: Payment, step: number, expiresAt: Date): Promise<ResolveStep> {
   if (await inquire(deps, payment)) return 'final';
   await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'cancel_sent', cause: 'job', detail: { attempt: step } });
   const outcome = await classifyCall(deps.alipay.cancel({ paymentRequestId: payment.paymentRequestId }, { maxRetries: 0, subject: paymentSubject(payment.id) }));
@@ -94,7 +103,16 @@ async function cancelAtDeadline(deps: PaymentDeps, payment: Payment, step: numbe
     return 'cancelled';
   }
   if (outcome.kind === 'failed' && outcome.resultCode === 'ORDER_NOT_EXIST') {
-    // Antom never received the request, and its expiry has passed, so it can no longer be created: no money moved.
+    const settleAfter = expiresAt.getTime() + CLOCK_SKEW_MS;
+    if (at.getTime() < settleAfter) {
+      // Sent just before the expiry: a pay still on its way could yet be created. Ask again once the expiry and
+      // the clock-skew margin have passed (this step's inquiry runs first then).
+      await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'resolver_scheduled', cause: 'job', detail: { reason: 'ORDER_NOT_EXIST before expiry + clock skew; asking again after', at: new Date(settleAfter).toISOString() }, at });
+      await scheduleResolver(deps, payment.id, Math.ceil((settleAfter - at.getTime()) / 1000));
+      return 'cancel_pending';
+    }
+    // Antom never received the request, and its expiry (plus any clock skew) has passed, so it can no longer be
+    // created, and the inquiry made in this step found nothing: no money moved.
     await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, outcome: 'failed', resultCode: 'ORDER_NOT_EXIST', reason: 'Antom never received this payment before it expired; nothing was debited.', cause: 'cancel', at });
     return 'final';
   }

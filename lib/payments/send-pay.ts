@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { describeResult, RESULT_CODES, type EndpointRequest } from '@/lib/alipay';
+import { type EndpointRequest } from '@/lib/alipay';
 import { classifyCall, type CallOutcome } from '@/lib/alipay/call-outcome';
-import { markAgreementInvalid } from '@/lib/agreements/mark-agreement-invalid';
 import { guardedTransition } from '@/lib/db/guarded-transition';
 import { payments, type Payment } from '@/lib/db/schema';
 import { applyPaymentResult } from './apply-payment-result';
@@ -34,30 +33,33 @@ export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first'
 export async function recordPayOutcome(
   deps: PaymentDeps,
   payment: Payment,
-  outcome: CallOutcome<{ paymentId?: string | null }>,
+  outcome: CallOutcome<{ paymentId?: string | null; paymentAmount?: { value: string; currency: string } | null; paymentTime?: string | null }>,
   kind: 'first' | 'resend',
 ): Promise<Payment> {
   const at = nowOf(deps);
   const antomPaymentId = 'data' in outcome ? (outcome.data?.paymentId ?? null) : null;
   const answered = { outcome: outcome.kind, resultCode: outcome.resultCode, kind };
   if (outcome.kind === 'succeeded') {
-    const applied = await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'succeeded', resultCode: outcome.resultCode, cause: 'pay', at });
+    const applied = await applyPaymentResult(deps.db, {
+      paymentRequestId: payment.paymentRequestId,
+      paymentId: antomPaymentId,
+      outcome: 'succeeded',
+      resultCode: outcome.resultCode,
+      cause: 'pay',
+      at,
+      amount: outcome.data.paymentAmount ?? null,
+      paymentTime: outcome.data.paymentTime ?? null,
+    });
     // An applied answer is on the timeline as its status change (source 'pay'); only a no-op answer gets its own entry.
     if (applied.kind !== 'applied') await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
     return applied.payment ?? payment;
   }
   if (outcome.kind === 'failed' || (outcome.kind === 'not_sent' && kind === 'first')) {
     // not_sent on the first send: nothing left this process, so the payment simply failed (no money moved).
-    const reason = outcome.reason;
-    return deps.db.transaction(async (tx) => {
-      const applied = await applyPaymentResult(tx, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason, cause: 'pay', at });
-      if (applied.kind !== 'applied') await recordPaymentEvent(tx, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
-      if (outcome.kind === 'failed' && RESULT_CODES[outcome.resultCode]?.actions.includes('reauthorize')) {
-        const invalidated = await markAgreementInvalid(tx, payment.agreementId, { reason: describeResult({ resultStatus: 'F', resultCode: outcome.resultCode }).meaning, resultCode: outcome.resultCode, cause: 'system', at });
-        if (invalidated) await recordPaymentEvent(tx, { paymentId: payment.id, type: 'agreement_invalidated', cause: 'system', detail: { resultCode: outcome.resultCode }, at });
-      }
-      return applied.payment ?? payment;
-    });
+    // The one transition applies the consequences too (a dead token ends the agreement in the same transaction).
+    const applied = await applyPaymentResult(deps.db, { paymentRequestId: payment.paymentRequestId, paymentId: antomPaymentId, outcome: 'failed', resultCode: outcome.resultCode, reason: outcome.reason, cause: 'pay', at });
+    if (applied.kind !== 'applied') await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'pay_answered', cause: 'system', detail: answered, at });
+    return applied.payment ?? payment;
   }
   // U (in process or not), timeout, 5xx, unverifiable, or a resend that could not leave: the resolver owns it.
   const inProcess = outcome.kind === 'unknown' && outcome.resultCode === 'PAYMENT_IN_PROCESS';

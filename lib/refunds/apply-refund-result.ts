@@ -14,6 +14,8 @@ export interface ApplyRefundResultInput {
   reason?: string;
   cause: 'notification' | 'inquiry' | 'refund';
   at: Date;
+  /** Antom's refundTime (ISO 8601 with offset), stored for reconciliation's GMT+8 day. */
+  refundTime?: string | null;
 }
 
 export type ApplyRefundResultKind = 'applied' | 'duplicate' | 'unknown_refund';
@@ -45,6 +47,7 @@ export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): 
       settledAt: input.at,
       updatedAt: input.at,
       ...(input.refundId ? { refundId: input.refundId } : {}),
+      ...(antomTime(input.refundTime) ? { refundTime: antomTime(input.refundTime) } : {}),
       ...(input.outcome === 'failed' ? { failureCode: input.resultCode, failureMessage: input.reason ?? null } : {}),
     },
   });
@@ -65,7 +68,7 @@ export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): 
 
   const amount = moved.amountMinor.toString();
   // The reservation made by createRefund moves exactly once, because only the transition's winner gets here.
-  await db
+  const [payment] = await db
     .update(payments)
     .set(
       input.outcome === 'succeeded'
@@ -76,7 +79,15 @@ export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): 
           }
         : { refundPendingMinor: sql`${payments.refundPendingMinor} - ${amount}::bigint`, updatedAt: input.at },
     )
-    .where(eq(payments.id, moved.paymentId));
+    .where(eq(payments.id, moved.paymentId))
+    .returning();
+  if (input.outcome === 'succeeded' && payment && payment.status !== 'SUCCEEDED') {
+    // A refund that succeeded on a payment we hold as cancelled (or otherwise not SUCCEEDED): money may have gone
+    // back twice. Never silently: flag it for a person.
+    const flag = `refund ${moved.refundRequestId} succeeded (${input.cause}) while the payment is ${payment.status}`;
+    await db.update(payments).set({ reconciliationFlag: flag, updatedAt: input.at }).where(eq(payments.id, payment.id));
+    await recordRefundEvent(db, { paymentId: payment.id, refundId: moved.id, type: 'refund_contradiction', cause, at: input.at, detail: { status: payment.status, reported: 'succeeded', via: input.cause, flag } });
+  }
   await recordRefundEvent(db, {
     paymentId: moved.paymentId,
     refundId: moved.id,
@@ -86,4 +97,11 @@ export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): 
     detail: { resultCode: input.resultCode, via: input.cause, amountMinor: amount, currency: moved.currency, ...(input.reason ? { reason: input.reason } : {}) },
   });
   return { kind: 'applied', refund: moved };
+}
+
+/** Antom's time as a Date, or null when absent or unreadable (then nothing is stored). */
+function antomTime(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms);
 }

@@ -55,6 +55,8 @@ export interface CreateRefundOutcome {
 type Refusal = { ok: false; code: CreateRefundCode; error: string };
 const refuse = (code: CreateRefundCode, error: string): Refusal => fail(code, error);
 
+const CANCEL_UNDER_WAY = 'A cancel of this payment is under way, so it cannot be refunded now; if Antom refuses the cancel, refund it then.';
+
 /** Thrown inside the transaction to undo the refund row when the reservation loses. */
 class ReservationRefused extends Error {
   constructor(readonly refusal: Refusal) {
@@ -128,7 +130,8 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
         to: 'SUCCEEDED',
         // An SQL increment, not a value read earlier: the row's current counters decide.
         set: { refundPendingMinor: sql`${payments.refundPendingMinor} + ${amount}::bigint` as unknown as bigint, updatedAt: now },
-        where: sql`${payments.refundedMinor} + ${payments.refundPendingMinor} + ${amount}::bigint <= ${payments.amountMinor}`,
+        // …and no cancel has claimed the payment: a refund and a cancel never both go out.
+        where: sql`${payments.refundedMinor} + ${payments.refundPendingMinor} + ${amount}::bigint <= ${payments.amountMinor} and ${payments.cancelClaimedAt} is null`,
       });
       if (!reserved) throw new ReservationRefused(await explainLostReservation(tx, payment.id));
       await recordAudit(tx, actor, {
@@ -180,7 +183,7 @@ async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sh
         refundId: outcome.kind === 'not_sent' ? null : (outcome.data.refundId ?? null),
         outcome: outcome.kind === 'succeeded' ? 'succeeded' : 'failed',
         resultCode: outcome.resultCode,
-        ...(outcome.kind !== 'succeeded' ? { reason: outcome.reason } : {}),
+        ...(outcome.kind !== 'succeeded' ? { reason: outcome.reason } : { refundTime: outcome.data.refundTime ?? null }),
         cause: 'refund',
         at,
       }),
@@ -229,6 +232,7 @@ async function checkRefundable(deps: RefundDeps, actor: Actor, payment: Payment,
     return refuse('payment_not_refundable', `Only a successful payment can be refunded; this one is ${payment.status.toLowerCase().replaceAll('_', ' ')}.`);
   }
   if (!payment.paymentId) return refuse('payment_not_refundable', 'Antom has not given this payment an id yet, so it cannot be refunded.');
+  if (payment.cancelClaimedAt) return refuse('payment_not_refundable', CANCEL_UNDER_WAY);
   const method = getPaymentMethod(payment.paymentMethod);
   const wallet = method?.nameEn ?? payment.paymentMethod;
   if (method && !method.supportsRefund) return refuse('wallet_refunds_unsupported', `${wallet} does not support refunds through Antom; refund the customer another way.`);
@@ -269,6 +273,7 @@ async function explainLostReservation(tx: RefundDeps['db'], paymentId: string): 
   if (!now || now.status !== 'SUCCEEDED') {
     return refuse('payment_not_refundable', `Only a successful payment can be refunded; this one is now ${(now?.status ?? 'gone').toLowerCase()}.`);
   }
+  if (now.cancelClaimedAt) return refuse('payment_not_refundable', CANCEL_UNDER_WAY);
   const left = now.amountMinor - now.refundedMinor - now.refundPendingMinor;
   return refuse('exceeds_refundable', exceedsSentence(now, left, (m) => formatAmount(m, now.currency, 'en-US')));
 }

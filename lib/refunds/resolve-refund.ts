@@ -5,6 +5,9 @@ import { applyRefundResult } from './apply-refund-result';
 import { buildRefundRequest, MAX_REFUND_RESENDS, nowOf, REFUND_RESOLVE_JOB, refundSubject, type RefundDeps } from './refund-deps';
 import { recordRefundEvent } from './refund-events';
 
+/** inquiryRefund's answers for a refund Antom does not have (ams-api.md §10.4): both mean "not there". */
+const REFUND_NOT_THERE: ReadonlySet<string> = new Set(['REFUND_NOT_EXIST', 'ORDER_NOT_EXIST']);
+
 /**
  * Longest wait between inquiries. Antom's FAQ asks for decreasing frequency; reliability R4 wants every unknown
  * refund final within 15 minutes, so the back-off stops growing at 5 minutes and never gives up.
@@ -62,12 +65,12 @@ export async function resolveRefund(deps: RefundDeps, refundRowId: string): Prom
     return outcome;
   };
 
-  let final: { outcome: 'succeeded' | 'failed'; resultCode: string; refundId: string | null; reason?: string; cause: 'refund' | 'inquiry' } | null = null;
+  let final: { outcome: 'succeeded' | 'failed'; resultCode: string; refundId: string | null; reason?: string; cause: 'refund' | 'inquiry'; refundTime?: string | null } | null = null;
   let skipToInquiry = false;
 
   if (attempt < MAX_REFUND_RESENDS) {
     const outcome = await resend();
-    if (outcome.kind === 'succeeded') final = { outcome: 'succeeded', resultCode: outcome.resultCode, refundId: outcome.data.refundId ?? null, cause: 'refund' };
+    if (outcome.kind === 'succeeded') final = { outcome: 'succeeded', resultCode: outcome.resultCode, refundId: outcome.data.refundId ?? null, cause: 'refund', refundTime: outcome.data.refundTime ?? null };
     // An F answer to a resend of the same refundRequestId is Antom's final word on that id (§1.8).
     else if (outcome.kind === 'failed') final = { outcome: 'failed', resultCode: outcome.resultCode, refundId: null, reason: outcome.reason, cause: 'refund' };
     // not_sent on a resend (e.g. the body would differ after a config change): never send another body; inquire.
@@ -84,14 +87,14 @@ export async function resolveRefund(deps: RefundDeps, refundRowId: string): Prom
       detail: { attempt: attempt + 1, kind: inquiry.kind, resultCode: inquiry.resultCode, refundStatus: status, ...(inquiry.kind !== 'succeeded' ? { reason: inquiry.reason } : {}) },
     });
     if (inquiry.kind === 'succeeded' && status === 'SUCCESS') {
-      final = { outcome: 'succeeded', resultCode: 'SUCCESS', refundId: inquiry.data.refundId ?? null, cause: 'inquiry' };
+      final = { outcome: 'succeeded', resultCode: 'SUCCESS', refundId: inquiry.data.refundId ?? null, cause: 'inquiry', refundTime: inquiry.data.refundTime ?? null };
     } else if (inquiry.kind === 'succeeded' && status === 'FAIL') {
       const code = inquiry.data.result.resultCode === 'SUCCESS' ? 'REFUND_FAIL' : inquiry.data.result.resultCode;
       final = { outcome: 'failed', resultCode: code, refundId: inquiry.data.refundId ?? null, reason: 'Antom reports the refund failed.', cause: 'inquiry' };
-    } else if (inquiry.kind === 'failed' && inquiry.resultCode === 'REFUND_NOT_EXIST') {
-      // Antom never received it (every earlier send was lost). Sending the identical request is safe: same id.
+    } else if (inquiry.kind === 'failed' && REFUND_NOT_THERE.has(inquiry.resultCode)) {
+      // Antom never received it (every earlier send was lost); Antom names this REFUND_NOT_EXIST or ORDER_NOT_EXIST. Sending the identical request is safe: same id.
       const outcome = await resend();
-      if (outcome.kind === 'succeeded') final = { outcome: 'succeeded', resultCode: outcome.resultCode, refundId: outcome.data.refundId ?? null, cause: 'refund' };
+      if (outcome.kind === 'succeeded') final = { outcome: 'succeeded', resultCode: outcome.resultCode, refundId: outcome.data.refundId ?? null, cause: 'refund', refundTime: outcome.data.refundTime ?? null };
       else if (outcome.kind === 'failed') final = { outcome: 'failed', resultCode: outcome.resultCode, refundId: null, reason: outcome.reason, cause: 'refund' };
     }
   }
@@ -107,6 +110,7 @@ export async function resolveRefund(deps: RefundDeps, refundRowId: string): Prom
         ...(settled.reason ? { reason: settled.reason } : {}),
         cause: settled.cause,
         at: nowOf(deps),
+        refundTime: settled.refundTime ?? null,
       }),
     );
     return 'settled';

@@ -34,6 +34,7 @@ export const chargeAgreementAction = staffAction({
     amount: z.string().max(40),
     currency: z.string().regex(/^[A-Z]{3}$/, 'Unknown currency'),
     description: z.string().max(300),
+    referenceOrderId: z.string().max(100).optional(),
     operationKey: z.uuid({ error: 'This form is out of date; reload the page.' }),
   }),
   permission: 'payments.charge',
@@ -45,6 +46,7 @@ export const chargeAgreementAction = staffAction({
       amountMinor: amount.minor,
       currency: input.currency,
       description: input.description,
+      referenceOrderId: input.referenceOrderId ?? null,
       operationKey: `staff:${input.operationKey}`,
       initiator: { kind: 'staff', actor },
     });
@@ -53,7 +55,16 @@ export const chargeAgreementAction = staffAction({
     const p = result.data.payment;
     return {
       ok: true,
-      data: { paymentId: p.id, status: p.status, amount: formatAmount(p.amountMinor, p.currency), failureMessage: p.failureMessage, replayed: result.data.replayed },
+      data: {
+        paymentId: p.id,
+        status: p.status,
+        amount: formatAmount(p.amountMinor, p.currency),
+        failureMessage: p.failureMessage,
+        replayed: result.data.replayed,
+        outcome: result.data.outcome,
+        reference: result.data.intent.businessKey,
+        attempt: p.attemptNumber,
+      },
     };
   },
 });
@@ -65,12 +76,19 @@ export const createPaymentRequestAction = staffAction({
     amount: z.string().max(40),
     currency: z.string().regex(/^[A-Z]{3}$/, 'Unknown currency'),
     description: z.string().max(300),
+    referenceOrderId: z.string().max(100).optional(),
   }),
   permission: 'payments.charge',
   run: async ({ actor }, input) => {
     const amount = parseStaffAmount(input.amount, input.currency);
     if (!amount.ok) return { ok: false, code: 'amount_invalid', error: amount.error, fieldErrors: { amount: [amount.error] } };
-    const result = await createPaymentRequest(await getPaymentDeps(), actor, { agreementId: input.agreementId, amountMinor: amount.minor, currency: input.currency, description: input.description });
+    const result = await createPaymentRequest(await getPaymentDeps(), actor, {
+      agreementId: input.agreementId,
+      amountMinor: amount.minor,
+      currency: input.currency,
+      description: input.description,
+      referenceOrderId: input.referenceOrderId ?? null,
+    });
     revalidatePath(`/dashboard/agreements/${input.agreementId}`);
     if (!result.ok) return result;
     return { ok: true, data: { paymentId: result.data.paymentId, url: new URL(result.data.path, env().APP_URL).toString(), amount: formatAmount(amount.minor, input.currency) } };

@@ -11,17 +11,55 @@ import { formatAmount } from '@/lib/money';
 import { parseStaffAmount } from '@/lib/payments/parse-staff-amount';
 import { chargeAgreementAction } from './actions';
 
-type ChargeState = ActionResult<{ paymentId: string; status: string; amount: string; failureMessage: string | null; replayed: boolean }> | null;
+type ChargeState = ActionResult<{
+  paymentId: string;
+  status: string;
+  amount: string;
+  failureMessage: string | null;
+  replayed: boolean;
+  outcome: 'created' | 'retried' | 'replayed' | 'existing';
+  reference: string;
+  attempt: number;
+}> | null;
+
+/** An attempt on this agreement without a final answer (the page reads them; lib/intents/list-unresolved-attempts). */
+export interface UnresolvedAttemptView {
+  paymentId: string;
+  reference: string;
+  amount: string;
+  status: string;
+  ageSeconds: number;
+}
 
 const EXAMPLES: Record<string, string> = { KRW: '9,900', JPY: '1,500', VND: '125,000', IDR: '50,000' };
 
 /**
  * Staff charge: type the amount as said ("9,900" KRW, "12.50" PHP), review the formatted amount, confirm.
- * The operation key comes from the server per render, so a double click or a retried POST is one charge;
- * after a charge the page re-renders with a fresh key for the next one.
+ * The order reference is the charge's business key: pre-filled (with the newest unconfirmed payment's reference
+ * when there is one, so confirming again follows it instead of debiting twice), editable for a different bill.
+ * The operation key comes from the server per render, so a double click or a retried POST is one request.
  */
-export function ChargeForm({ agreementId, currency, wallet, login, operationKey }: { agreementId: string; currency: string; wallet: string; login: string; operationKey: string }) {
+export function ChargeForm({
+  agreementId,
+  currency,
+  wallet,
+  login,
+  operationKey,
+  suggestedReference,
+  unresolved,
+}: {
+  agreementId: string;
+  currency: string;
+  wallet: string;
+  login: string;
+  operationKey: string;
+  suggestedReference: string;
+  unresolved: readonly UnresolvedAttemptView[];
+}) {
   const t = useTranslations('charge');
+  const ts = useTranslations('payment.statusName');
+  const [reference, setReference] = useState(suggestedReference);
+  const age = (s: number) => (s < 120 ? t('ageSeconds', { n: s }) : s < 7200 ? t('ageMinutes', { n: Math.floor(s / 60) }) : t('ageHours', { n: Math.floor(s / 3600) }));
   const locale = useLocale();
   const [state, action, pending] = useActionState(chargeAgreementAction, null as ChargeState);
   const [amount, setAmount] = useState('');
@@ -44,6 +82,23 @@ export function ChargeForm({ agreementId, currency, wallet, login, operationKey 
       <input type="hidden" name="currency" value={currency} />
       <input type="hidden" name="operationKey" value={operationKey} />
       <p className="text-sm text-slate-700">{t('intro')}</p>
+      {unresolved.length > 0 ? (
+        <div role="note" aria-labelledby="unresolved-heading" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-slate-900" data-testid="unresolved-attempts">
+          <p id="unresolved-heading" className="font-medium">
+            {t('unresolvedHeading')}
+          </p>
+          <ul className="mt-1 list-disc pl-5">
+            {unresolved.map((u) => (
+              <li key={u.paymentId}>
+                <Link href={`/dashboard/payments/${u.paymentId}`} className="text-blue-800 underline">
+                  {t('unresolvedItem', { amount: u.amount, reference: u.reference, age: age(u.ageSeconds), status: ts.has(u.status) ? ts(u.status) : u.status })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <p className="mt-1">{t('unresolvedHint')}</p>
+        </div>
+      ) : null}
       <TextField
         id="charge-amount"
         name="amount"
@@ -56,6 +111,19 @@ export function ChargeForm({ agreementId, currency, wallet, login, operationKey 
         readOnly={review !== null}
         onChange={(e) => setAmount(e.target.value)}
         errors={localError ? [localError] : serverErrors?.amount}
+      />
+      <TextField
+        id="charge-reference"
+        name="referenceOrderId"
+        label={t('reference')}
+        hint={t('referenceHint')}
+        maxLength={64}
+        autoComplete="off"
+        required
+        value={reference}
+        readOnly={review !== null}
+        onChange={(e) => setReference(e.target.value)}
+        errors={serverErrors?.referenceOrderId}
       />
       <TextField
         id="charge-description"
@@ -94,6 +162,12 @@ export function ChargeForm({ agreementId, currency, wallet, login, operationKey 
         success={
           state?.ok ? (
             <>
+              {state.data.outcome === 'existing'
+                ? state.data.status === 'SUCCEEDED'
+                  ? t('existingSucceeded', { reference: state.data.reference })
+                  : t('existingInProgress', { reference: state.data.reference })
+                : null}
+              {state.data.outcome === 'retried' ? t('retried', { reference: state.data.reference, attempt: state.data.attempt }) : null}{' '}
               {state.data.status === 'SUCCEEDED'
                 ? t('succeeded', { amount: state.data.amount })
                 : state.data.status === 'FAILED'

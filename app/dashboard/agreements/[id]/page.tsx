@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { getTranslations } from 'next-intl/server';
+import { getLocale, getTranslations } from 'next-intl/server';
 import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
@@ -20,6 +20,8 @@ import { PaymentRequestForm } from './payment-request-form';
 import { Badge } from '@/components/ui/badge';
 import { formatAmount } from '@/lib/money';
 import { listAgreementPayments } from '@/lib/payments/list-agreement-payments';
+import { newBusinessKey } from '@/lib/intents/business-key';
+import { listUnresolvedAttempts } from '@/lib/intents/list-unresolved-attempts';
 
 export const metadata: Metadata = { title: 'Agreement' };
 
@@ -35,6 +37,8 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
   const t = await getTranslations('agreement');
   const ct = await getTranslations('charge');
   const agreementPayments = await listAgreementPayments(await getDb(), agreement.id);
+  const unresolved = await listUnresolvedAttempts(await getDb(), agreement.id);
+  const locale = await getLocale();
   const ev = await getTranslations('events');
   const method = getPaymentMethod(agreement.paymentMethod);
   const fields: Field[] = [
@@ -72,7 +76,21 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
           <h2 id="charge-heading" className="mb-2 text-base font-semibold">
             {ct('heading')}
           </h2>
-          <ChargeForm agreementId={agreement.id} currency={method.currency} wallet={method.nameEn} login={agreement.userLoginIdMasked ?? ''} operationKey={randomUUID()} />
+          <ChargeForm
+            agreementId={agreement.id}
+            currency={method.currency}
+            wallet={method.nameEn}
+            login={agreement.userLoginIdMasked ?? ''}
+            operationKey={randomUUID()}
+            suggestedReference={unresolved[0]?.businessKey ?? newBusinessKey()}
+            unresolved={unresolved.map((u) => ({
+              paymentId: u.paymentId,
+              reference: u.businessKey,
+              amount: formatAmount(u.amountMinor, u.currency, locale),
+              status: u.status,
+              ageSeconds: Number(u.ageSeconds),
+            }))}
+          />
         </section>
       ) : null}
       {agreement.status === 'ACTIVE' && method && can(actor.role, 'payments.charge') ? (

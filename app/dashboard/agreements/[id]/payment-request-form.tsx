@@ -21,6 +21,7 @@ export function PaymentRequestForm({ agreementId, currency }: { agreementId: str
       <input type="hidden" name="currency" value={currency} />
       <p className="text-sm text-slate-700">{t('requestIntro')}</p>
       <TextField id="request-amount" name="amount" label={t('amount', { currency })} inputMode="decimal" autoComplete="off" required errors={errors?.amount} />
+      <TextField id="request-reference" name="referenceOrderId" label={t('reference')} hint={t('referenceHint')} maxLength={64} autoComplete="off" errors={errors?.referenceOrderId} />
       <TextField id="request-description" name="description" label={t('description')} hint={t('descriptionHint')} maxLength={256} required errors={errors?.description} />
       <Button type="submit" variant="secondary" disabled={pending}>
         {t('requestCreate')}
