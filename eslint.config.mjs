@@ -18,6 +18,21 @@ const config = [
     },
   },
   {
+    // The production build holds one copy of a module per server bundle (the in-process worker, each route and
+    // action), so `instanceof` fails for an error thrown by another copy: recognise the app's errors by brand.
+    files: ['app/**', 'components/**', 'lib/**', 'scripts/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.name=/^(Alipay\\w*|Money|Forbidden)Error$/]",
+          message: 'Use isAlipayError(e, kind) / isMoneyError(e) / isForbiddenError(e): instanceof fails across server bundles.',
+        },
+      ],
+    },
+  },
+  {
     // lib/env.ts is the only reader of process.env in code the portal runs (proxy.ts included). Scripts load
     // it through scripts/load-config.ts; benches, tests and tool config files are exempt.
     files: ['app/**', 'components/**', 'lib/**', 'i18n/**', 'proxy.ts', 'middleware.ts'],

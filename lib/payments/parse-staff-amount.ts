@@ -1,4 +1,4 @@
-import { currencyExponent, isCurrencyCode, MoneyError, parseAmount } from '@/lib/money';
+import { currencyExponent, isCurrencyCode, isMoneyError, parseAmount } from '@/lib/money';
 
 export type StaffAmount = { ok: true; minor: bigint } | { ok: false; error: string };
 
@@ -25,8 +25,8 @@ export function parseStaffAmount(text: string, currency: string): StaffAmount {
     if (minor <= 0n) return { ok: false, error: 'Enter an amount above zero.' };
     return { ok: true, minor };
   } catch (error) {
-    if (error instanceof MoneyError && error.code === 'TOO_MANY_DECIMALS') return { ok: false, error: `${currency} takes at most ${exponent} decimal places.` };
-    if (error instanceof MoneyError) return { ok: false, error: 'That amount is too large.' };
+    if (isMoneyError(error) && error.code === 'TOO_MANY_DECIMALS') return { ok: false, error: `${currency} takes at most ${exponent} decimal places.` };
+    if (isMoneyError(error)) return { ok: false, error: 'That amount is too large.' };
     throw error;
   }
 }

@@ -1,4 +1,4 @@
-import { isCurrencyCode, MoneyError, parseAmount } from '@/lib/money';
+import { isCurrencyCode, isMoneyError, parseAmount } from '@/lib/money';
 
 /** What a person may type: digits with optional thousands commas ("9,900", "1,234.50") or none ("12.50"). */
 const TYPED = /^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$/;
@@ -17,7 +17,7 @@ export function parseStaffAmount(typed: string, currency: string): { ok: true; m
     if (minor <= 0n) return { ok: false, error: 'The amount must be more than zero.' };
     return { ok: true, minor };
   } catch (error) {
-    if (error instanceof MoneyError) {
+    if (isMoneyError(error)) {
       if (error.code === 'TOO_MANY_DECIMALS') return { ok: false, error: `${currency} amounts have ${decimalsOf(currency)}: "${typed}" has more.` };
       return { ok: false, error: error.message };
     }
