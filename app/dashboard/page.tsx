@@ -58,6 +58,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const attention = [
     { key: 'unknownPayments', n: o.attention.unknownPayments, href: '/dashboard/payments?status=UNKNOWN' },
     { key: 'unknownRefunds', n: o.attention.unknownRefunds, href: '/dashboard/refunds?status=UNKNOWN' },
+    { key: 'staleRefunds', n: o.attention.staleRefunds, href: '/dashboard/refunds?status=PENDING' },
     { key: 'flaggedPayments', n: o.attention.flaggedPayments, href: '/dashboard/reconciliation' },
     { key: 'openDiscrepancies', n: o.attention.openDiscrepancies, href: '/dashboard/reconciliation' },
     { key: 'failedRefreshes', n: o.attention.failedRefreshes, href: '/dashboard/agreements?status=ACTIVE' },

@@ -38,6 +38,8 @@ export interface Overview {
   attention: {
     unknownPayments: number;
     unknownRefunds: number;
+    /** Refunds still PENDING or UNKNOWN a day after they were asked for. */
+    staleRefunds: number;
     flaggedPayments: number;
     failedRefreshes: number;
     signatureFailures: number;
@@ -133,6 +135,11 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
         .from(apiCalls)
         .where(and(gte(apiCalls.createdAt, since), eq(apiCalls.signatureVerified, false))),
       db.select({ n: count() }).from(reconDiscrepancies).where(eq(reconDiscrepancies.status, 'OPEN')),
+      // Refunds still without a final answer a day after they were asked for: the resolver could not settle them.
+      db
+        .select({ n: count() })
+        .from(refunds)
+        .where(and(inArray(refunds.status, ['PENDING', 'UNKNOWN']), lt(refunds.createdAt, new Date(now.getTime() - 86_400_000)))),
     ]),
   ]);
   const [lag] = await db
@@ -143,7 +150,9 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
     })
     .from(inboxEvents)
     .where(and(gte(inboxEvents.receivedAt, since), isNotNull(inboxEvents.processedAt)));
-  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures, openDiscrepancies] = attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number, number];
+  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures, openDiscrepancies, staleRefunds] = attention.map((r) =>
+    Number(r[0]?.n ?? 0),
+  ) as [number, number, number, number, number, number, number, number, number];
   return {
     since,
     until: now,
@@ -156,7 +165,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       revokedInRange: Number(agreementCounts[0]?.revokedInRange ?? 0),
     },
     refunds: refundRows.map((r) => ({ currency: r.currency, count: Number(r.count), succeededMinor: BigInt(r.succeeded) })),
-    attention: { unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork, openDiscrepancies },
+    attention: { unknownPayments, unknownRefunds, staleRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork, openDiscrepancies },
     notificationLag: {
       count: Number(lag?.count ?? 0),
       p95Ms: lag?.p95 == null ? null : Math.round(Number(lag.p95)),

@@ -1,4 +1,4 @@
-import { and, count, eq, gte, sql } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAgreements } from '@/lib/agreements/list-agreements';
 import { listAudit, parseAuditFilters } from '@/lib/audit/list-audit';
@@ -174,6 +174,12 @@ describe(`dashboard lists, search, export, overview, audit (${testDatabaseKind()
     expect(o.attention.unknownPayments).toBe(unknown.items.length);
     const [{ n: unknownRefunds }] = (await database.db.select({ n: count() }).from(refunds).where(eq(refunds.status, 'UNKNOWN'))) as [{ n: number }];
     expect(o.attention.unknownRefunds).toBe(Number(unknownRefunds));
+    const dayBefore = new Date(NOW.getTime() - 86_400_000);
+    const [{ n: staleRefunds }] = (await database.db
+      .select({ n: count() })
+      .from(refunds)
+      .where(and(inArray(refunds.status, ['PENDING', 'UNKNOWN']), lt(refunds.createdAt, dayBefore)))) as [{ n: number }];
+    expect(o.attention.staleRefunds).toBe(Number(staleRefunds));
     expect(o.wallets.every((w) => w.final === w.succeeded + w.failed)).toBe(true);
     expect(o.failureReasons.length).toBeGreaterThan(0);
   });
