@@ -2,9 +2,9 @@
  * Staff charge, server side, against the local simulator — beside the simulator's own signed pay in the same
  * run (issue 9): latency p95 of one staff charge (checks, row + audit + events in one statement, sealed body,
  * signed pay, answer recorded) vs one raw signed pay call, and vs the floor any charge has here (the raw pay
- * between a read and two durable commits); then 1,000 charges through the charge operation vs 1,000 raw
- * signed pay calls, both at the same concurrency, in alternating rounds. Targets: charge p95 < 150 ms and
- * < 2× the raw pay p95; charge rate ≥ 0.5× the raw rate. Embedded PGlite by default (BENCH_DATABASE_URL for PostgreSQL).
+ * between a read and two durable commits); then 1,000 charges through the charge operation (each a new charge
+ * intent and its first attempt) vs 1,000 raw signed pay calls, both at the same concurrency, in alternating
+ * rounds. Targets (issue 19): charge p95 < 150 ms and ≤ 1.3× the floor's p95; charge rate ≥ 0.45× the raw rate. Embedded PGlite by default (BENCH_DATABASE_URL for PostgreSQL).
  *
  *   npx tsx bench/charge.bench.ts            (or npm run bench -- charge)
  *   BENCH_SAMPLES=200 BENCH_CHARGES=1000 BENCH_CONCURRENCY=8   optional knobs
@@ -164,8 +164,14 @@ async function main(): Promise<void> {
     const rawRate = (ROUNDS * perRound) / rawSeconds;
     const chargeRate = (ROUNDS * perRound) / chargeSeconds;
     console.log(`throughput (${CHARGES} at concurrency ${CONCURRENCY}, ${ROUNDS} alternating rounds): raw signed pay ${rawRate.toFixed(0)}/s | charge operation ${chargeRate.toFixed(0)}/s (${(chargeRate / rawRate).toFixed(2)}× raw)`);
-    const ok = chargeP95 < 150 && chargeP95 < 2 * rawP95 && chargeRate >= 0.5 * rawRate;
-    console.log(ok ? 'targets met: charge p95 < 150 ms and < 2× raw pay; charge rate ≥ 0.5× raw' : 'TARGET MISSED (charge p95 < 150 ms and < 2× raw pay p95; charge rate ≥ 0.5× raw rate)');
+    // Issue 19's targets for the charge through an intent: p95 within 1.3× the floor any durable charge has here
+    // (issue 9's "< 2× raw pay" is below that floor on this machine, see the floor line) and ≥ 0.45× the raw rate.
+    const ok = chargeP95 < 150 && chargeP95 <= 1.3 * floorP95 && chargeRate >= 0.45 * rawRate;
+    console.log(
+      ok
+        ? 'targets met: charge p95 < 150 ms and ≤ 1.3× the floor p95; charge rate ≥ 0.45× raw'
+        : 'TARGET MISSED (charge p95 < 150 ms and ≤ 1.3× the floor p95; charge rate ≥ 0.45× raw rate)',
+    );
     process.exitCode = ok ? 0 : 1;
   } finally {
     await sim.close();

@@ -16,6 +16,8 @@ export interface PaymentDetail {
     paymentRequestId: string;
     paymentId: string | null;
     referenceOrderId: string;
+    /** 1 for the first attempt of its charge intent (order reference), then 2, 3 … */
+    attemptNumber: number;
     description: string;
     initiator: string;
     resultCode: string | null;
@@ -25,6 +27,10 @@ export interface PaymentDetail {
     succeededAt: Date | null;
     failedAt: Date | null;
     cancelledAt: Date | null;
+    /** Antom's paymentTime. */
+    paymentTime: Date | null;
+    /** Set while a cancel holds the payment (refunds wait). */
+    cancelClaimedAt: Date | null;
     createdAt: Date;
   };
   customer: { id: string; name: string; reference: string };
@@ -72,6 +78,7 @@ export async function getPaymentDetail(db: Db, id: string): Promise<PaymentDetai
         paymentRequestId: payments.paymentRequestId,
         paymentId: payments.paymentId,
         referenceOrderId: payments.referenceOrderId,
+        attemptNumber: payments.attemptNumber,
         description: payments.description,
         initiator: payments.initiator,
         resultCode: payments.resultCode,
@@ -81,6 +88,8 @@ export async function getPaymentDetail(db: Db, id: string): Promise<PaymentDetai
         succeededAt: payments.succeededAt,
         failedAt: payments.failedAt,
         cancelledAt: payments.cancelledAt,
+        paymentTime: payments.paymentTime,
+        cancelClaimedAt: payments.cancelClaimedAt,
         createdAt: payments.createdAt,
       },
       customer: { id: customers.id, name: customers.name, reference: customers.reference },

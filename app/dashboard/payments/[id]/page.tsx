@@ -84,6 +84,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     ],
     [t('walletAccount'), agreement.userLoginIdMasked ?? '—'],
     [t('order'), <span key="o" className="font-mono text-xs">{payment.referenceOrderId}</span>],
+    [t('attempt'), t('attemptValue', { n: payment.attemptNumber })],
     [t('description'), payment.description],
     [t('initiator'), payment.initiator],
     [t('requestId'), <span key="rq" className="break-all font-mono text-xs">{payment.paymentRequestId}</span>],
@@ -91,6 +92,8 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     [t('created'), <UtcTime key="cr" value={payment.createdAt} />],
   ];
   if (payment.succeededAt) fields.push([t('succeeded'), <UtcTime key="s" value={payment.succeededAt} />]);
+  if (payment.paymentTime) fields.push([t('antomPaymentTime'), <UtcTime key="pt" value={payment.paymentTime} />]);
+  if (payment.cancelClaimedAt && payment.status === 'SUCCEEDED') fields.push([t('cancelClaimed'), <UtcTime key="cc" value={payment.cancelClaimedAt} />]);
   if (payment.failedAt) fields.push([t('failed'), <UtcTime key="f" value={payment.failedAt} />]);
   if (payment.cancelledAt) fields.push([t('cancelled'), <UtcTime key="x" value={payment.cancelledAt} />]);
 
