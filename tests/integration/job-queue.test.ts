@@ -9,6 +9,7 @@ import type { Database } from '@/lib/db/client';
 import { agreements, customers } from '@/lib/db/schema';
 import { defineJob, type JobDefinition } from '@/lib/jobs/define-job';
 import { startJobQueue, type JobQueue } from '@/lib/jobs/job-queue';
+import { DEFAULT_WORK_SECONDS, jobLeaseSeconds, LEASE_MARGIN_SECONDS } from '@/lib/jobs/job-lease';
 import { listFailedJobs } from '@/lib/jobs/list-failed-jobs';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
@@ -20,12 +21,14 @@ let slowFinished = false;
 
 const countJob = defineJob<{ key: string }>({
   name: 'test-count',
+  calls: [],
   run: async ({ key }) => {
     runs.set(key, (runs.get(key) ?? 0) + 1);
   },
 });
 const flakyJob = defineJob({
   name: 'test-flaky',
+  calls: [],
   retryLimit: 3,
   retryDelaySeconds: 1,
   run: async () => {
@@ -35,6 +38,7 @@ const flakyJob = defineJob({
 });
 const brokenJob = defineJob({
   name: 'test-broken',
+  calls: [],
   retryLimit: 0,
   run: async () => {
     throw new Error('always broken');
@@ -42,6 +46,7 @@ const brokenJob = defineJob({
 });
 const slowJob = defineJob({
   name: 'test-slow',
+  calls: [],
   run: async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     slowFinished = true;
@@ -53,7 +58,7 @@ async function start(work = true): Promise<JobQueue> {
   const queue = await startJobQueue(database, {
     work,
     jobs: JOBS,
-    context: { db: database.db, alipay: {} as AlipayClient, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() },
+    context: { db: database.db, alipay: { worstCaseCallMs: () => 1_000 } as unknown as AlipayClient, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() },
     pollingIntervalSeconds: 0.5,
   });
   queues.push(queue);
@@ -94,6 +99,21 @@ describe(`job queue on pg-boss (${testDatabaseKind()})`, () => {
     const queue = await start();
     await queue.enqueue(expireStalePendingAgreementsJob.name, {});
     await until(async () => (await database.db.select().from(agreements).where(eq(agreements.id, row!.id)))[0]?.status === 'EXPIRED');
+  });
+
+  it("each queue's lease (pg-boss expire_seconds) is the job's worst-case run, and follows a changed definition", async () => {
+    const leaseOf = async (name: string) => {
+      const { rows } = await database.executeSql('select expire_seconds from pgboss.queue where name = $1', [name]);
+      return Number((rows[0] as { expire_seconds: number }).expire_seconds);
+    };
+    const client = { worstCaseCallMs: () => 1_000 } as unknown as AlipayClient;
+    for (const job of JOBS) expect(await leaseOf(job.name), job.name).toBe(jobLeaseSeconds(job, client));
+    expect(await leaseOf('test-count')).toBe(DEFAULT_WORK_SECONDS + LEASE_MARGIN_SECONDS);
+    // The same queue declared again with slower calls: the existing queue takes the new lease.
+    const slower = defineJob({ name: 'test-count', calls: [{ endpoint: 'pay', maxRetries: 0, count: 100 }], run: async () => {} });
+    const other = await startJobQueue(database, { work: false, jobs: [slower] as JobDefinition<never>[], context: { db: database.db, alipay: client, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() } });
+    await other.stop(2000);
+    expect(await leaseOf('test-count')).toBe(DEFAULT_WORK_SECONDS + 100 + LEASE_MARGIN_SECONDS);
   });
 
   it('retries a failing job with back-off until it succeeds', async () => {
