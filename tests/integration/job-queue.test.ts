@@ -123,12 +123,32 @@ describe(`job queue on pg-boss (${testDatabaseKind()})`, () => {
     expect(flakyAttempts).toBe(2);
   });
 
-  it('keeps a job that used up its retries visible as failed, with its error', async () => {
+  it('keeps a job that used up its retries visible as failed to admins: ids only, its error, attempts; pages by keyset', async () => {
+    const admin = { role: 'admin' as const };
     const queue = queues[0]!;
-    await queue.enqueue(brokenJob.name, { paymentId: 'p-1' });
-    await until(async () => (await listFailedJobs(database.db)).some((job) => job.name === brokenJob.name));
-    const [failed] = (await listFailedJobs(database.db)).filter((job) => job.name === brokenJob.name);
-    expect(failed).toMatchObject({ data: { paymentId: 'p-1' }, error: 'always broken' });
+    await queue.enqueue(brokenJob.name, { paymentId: 'p-1', note: 'not an id', agreementId: 'a-1' });
+    await queue.enqueue(brokenJob.name, { paymentId: 'p-2' });
+    await queue.enqueue(brokenJob.name, { paymentId: 'p-3' });
+    const broken = async () => (await listFailedJobs(database.db, admin)).items.filter((job) => job.name === brokenJob.name);
+    await until(async () => (await broken()).length === 3);
+    const [failed] = (await broken()).filter((job) => job.ids.paymentId === 'p-1');
+    expect(failed).toMatchObject({ ids: { paymentId: 'p-1', agreementId: 'a-1' }, error: 'always broken', attempts: 1 });
+    expect(failed!.ids).not.toHaveProperty('note');
+    expect(failed!.failedAt).toBeInstanceOf(Date);
+
+    // Two per page: newest failure first, then the rest, then nothing; a cursor that is not a job id shows nothing.
+    const first = await listFailedJobs(database.db, admin, { limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toBe(first.items[1]!.id);
+    const second = await listFailedJobs(database.db, admin, { limit: 2, after: first.nextCursor });
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.items, ...second.items].map((j) => j.ids.paymentId))).toEqual(new Set(['p-1', 'p-2', 'p-3']));
+    expect(first.items[0]!.failedAt!.getTime()).toBeGreaterThanOrEqual(first.items[1]!.failedAt!.getTime());
+    expect(await listFailedJobs(database.db, admin, { after: 'not-a-job' })).toEqual({ items: [], nextCursor: null });
+
+    // Admins only: the service refuses operators and viewers itself.
+    for (const role of ['operator', 'viewer'] as const) await expect(listFailedJobs(database.db, { role })).rejects.toMatchObject({ permission: 'jobs.read' });
   });
 
   it('one waiting job per singleton key: enqueueing the same key twice runs it once', async () => {
