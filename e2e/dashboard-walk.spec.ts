@@ -27,6 +27,7 @@ const PAGES = [
   '/dashboard/reconciliation',
   '/dashboard/customs',
   '/dashboard/developers',
+  '/dashboard/developers/failed-jobs',
   '/dashboard/settings',
   '/dashboard/settings/users',
   '/dashboard/audit',

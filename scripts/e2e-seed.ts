@@ -14,6 +14,7 @@ import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { seedRefundablePayment } from './e2e-seed-refunds';
 import { seedDemoData } from './demo/demo-data';
 import { seedCustomsPayment } from './e2e-seed-customs';
+import { seedFailedJob } from './e2e-seed-failed-job';
 import { applyToProcessEnv, loadConfigOrExit } from './load-config';
 
 // The same loading as scripts/start.ts, which runs right after this on the same DATA_DIR.
@@ -50,6 +51,7 @@ try {
   }
   await seedCustomsPayment(database.db, dataDir, process.env.ALIPAY_CLIENT_ID || 'DAIKOU_LOCAL');
   writeFileSync(path.join(dataDir, 'e2e-fixtures.json'), JSON.stringify(fixtures, null, 2));
+  writeFileSync(path.join(dataDir, 'e2e-failed-job.json'), JSON.stringify(await seedFailedJob(database), null, 2));
   await seedRefundablePayment(database.db, actor, config);
   // The dashboard walk (e2e/dashboard-walk.spec.ts) needs lists with rows; the other specs expect an empty
   // Overview and payments list, so the demo rows are opt-in.

@@ -6,6 +6,7 @@ export const expireStalePendingAgreementsJob = defineJob({
   name: 'agreements-expire-pending',
   cron: '*/5 * * * *',
   retryLimit: 2,
+  calls: [],
   run: async (_data, { db, now }) => {
     await expireStalePendingAgreements(db, now());
   },

@@ -7,6 +7,7 @@ export const refreshDueTokensJob = defineJob({
   name: 'agreements-refresh-due',
   cron: '* * * * *',
   retryLimit: 1,
+  calls: [],
   run: async (_data, { db, enqueue, now }) => {
     await refreshDueTokens(db, enqueue, now(), env().TOKEN_REFRESH_MARGIN_SECONDS * 1000);
   },

@@ -13,8 +13,14 @@ import { RETRY_REVOKE_JOB } from './retry-agreement-revoke';
 
 /** Result codes meaning the token is already dead at Antom: the agreement is over either way. */
 const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'AUTH_CANCELED', 'USER_NOT_EXIST']);
-/** A revoke claim older than this lost its owner (process died mid-call); the next revoker takes it over. */
-export const STALE_REVOKE_MS = 2 * 60 * 1000;
+/**
+ * A revoke claim older than this lost its owner (process died mid-call); the next revoker takes it over.
+ * Longer than the slowest possible revoke (every attempt timing out, with the transport's retries), so a
+ * live claim is never taken over, plus a margin for the writes around the call.
+ */
+export function staleRevokeMs(deps: Pick<AgreementDeps, 'alipay'>): number {
+  return deps.alipay.worstCaseCallMs() + 30_000;
+}
 /** How long a concurrent revoker waits for the owner's answer before saying "in progress". */
 export const REVOKE_WAIT_MS = 20_000;
 
@@ -48,7 +54,7 @@ export async function revokeAgreement(
     from: ['ACTIVE'],
     to: 'ACTIVE',
     set: { revokeStartedAt: now },
-    where: or(isNull(agreements.revokeStartedAt), lt(agreements.revokeStartedAt, new Date(now.getTime() - STALE_REVOKE_MS))),
+    where: or(isNull(agreements.revokeStartedAt), lt(agreements.revokeStartedAt, new Date(now.getTime() - staleRevokeMs(deps)))),
   });
   if (!claim) return reportSettled(await waitWhileRevoking(deps, agreement.id));
 

@@ -1,8 +1,9 @@
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { sql, type SQL } from 'drizzle-orm';
+import { columnTuple } from '@/lib/db/column-tuple';
 import { executePrepared } from '@/lib/db/execute-prepared';
-import { jsonText } from '@/lib/db/json-text';
+import { auditLog } from '@/lib/db/schema';
 
 export interface AuditInput {
   action: string;
@@ -29,12 +30,24 @@ export async function recordAudit(
   await executePrepared(tx, sql`insert into audit_log ${AUDIT_COLUMNS} values ${auditValues(actor, input)}`);
 }
 
+const AUDIT_ROW = columnTuple(auditLog, ['createdAt', 'actorId', 'actorEmail', 'actorRole', 'action', 'objectType', 'objectId', 'before', 'after', 'ip', 'userAgent']);
+
 /** The columns auditValues fills, in its order (for statements that add an audit row to a larger statement). */
-export const AUDIT_COLUMNS = sql.raw('(created_at, actor_id, actor_email, actor_role, action, object_type, object_id, before, after, ip, user_agent)');
+export const AUDIT_COLUMNS = AUDIT_ROW.columns;
 
 /** One audit row as a parenthesised VALUES tuple in AUDIT_COLUMNS order. */
 export function auditValues(actor: Pick<Actor, 'userId' | 'email' | 'role' | 'ip' | 'userAgent'> | null, input: AuditInput): SQL {
-  return sql`(coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()), ${actor?.userId ?? null}::uuid, ${actor?.email ?? null},
-            ${actor?.role ?? null}, ${input.action}, ${input.objectType}, ${input.objectId ?? null}, ${jsonText(input.before)}::jsonb,
-            ${jsonText(input.after)}::jsonb, ${actor?.ip ?? input.origin?.ip ?? null}, ${actor?.userAgent ?? input.origin?.userAgent ?? null})`;
+  return AUDIT_ROW.tuple({
+    createdAt: sql`coalesce(${AUDIT_ROW.param('createdAt', input.at ?? null)}, now())`,
+    actorId: actor?.userId ?? null,
+    actorEmail: actor?.email ?? null,
+    actorRole: actor?.role ?? null,
+    action: input.action,
+    objectType: input.objectType,
+    objectId: input.objectId ?? null,
+    before: input.before ?? null,
+    after: input.after ?? null,
+    ip: actor?.ip ?? input.origin?.ip ?? null,
+    userAgent: actor?.userAgent ?? input.origin?.userAgent ?? null,
+  });
 }

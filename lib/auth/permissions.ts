@@ -21,6 +21,8 @@ export const PERMISSIONS = {
   'notifications.replay': ['admin'],
   // The audit log shows every staff member's activity and sign-in addresses.
   'audit.read': ['admin'],
+  // Failed background jobs name the payments, refunds and agreements they were about.
+  'jobs.read': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,12 +1,17 @@
 import { defineJob } from '@/lib/jobs/define-job';
 import { CUSTOMS_POLL_JOB } from './customs-deps';
-import { pollCustomsDeclarations } from './poll-customs-declarations';
+import { INQUIRY_BATCH, POLL_PER_RUN, pollCustomsDeclarations } from './poll-customs-declarations';
 
 /** Every minute (and soon after each declaration): resend unanswered declares, inquire waiting ones. */
 export const pollCustomsDeclarationsJob = defineJob({
   name: CUSTOMS_POLL_JOB,
   cron: '* * * * *',
   retryLimit: 2,
+  // Up to POLL_PER_RUN resends, then the waiting ones in batches of INQUIRY_BATCH.
+  calls: [
+    { endpoint: 'declare', maxRetries: 0, count: POLL_PER_RUN },
+    { endpoint: 'inquiryDeclarationRequests', maxRetries: 1, count: Math.ceil(POLL_PER_RUN / INQUIRY_BATCH) },
+  ],
   run: async (_data, { db, alipay, vault, now, enqueue }) => {
     await pollCustomsDeclarations({ db, alipay, vault, now, enqueue });
   },

@@ -9,9 +9,12 @@ import { declarationBodyAad, recordCustomsEvent, type CustomsDeps } from './cust
 /** Antom's limit per inquiryDeclarationRequests call (ams-api.md §12.2). */
 export const INQUIRY_BATCH = 10;
 /** Declarations handled per run; the next run (or an enqueued one) takes the rest. */
-const PER_RUN = 200;
-/** A CREATED row younger than this still belongs to the request that is sending it. */
-const CREATED_GRACE_MS = 2 * 60_000;
+export const POLL_PER_RUN = 200;
+/**
+ * A CREATED row younger than this still belongs to the request that is sending it: the slowest possible
+ * first declare (declareCustoms sends it with one transport retry) plus a margin for its writes.
+ */
+const createdGraceMs = (deps: Pick<CustomsDeps, 'alipay'>) => deps.alipay.worstCaseCallMs(1) + 30_000;
 
 export interface PollResult {
   resent: number;
@@ -36,12 +39,12 @@ export async function pollCustomsDeclarations(deps: CustomsDeps, options: { only
     .from(customsDeclarations)
     .where(
       and(
-        or(eq(customsDeclarations.status, 'UNKNOWN'), and(eq(customsDeclarations.status, 'CREATED'), lt(customsDeclarations.createdAt, new Date(now.getTime() - CREATED_GRACE_MS)))),
+        or(eq(customsDeclarations.status, 'UNKNOWN'), and(eq(customsDeclarations.status, 'CREATED'), lt(customsDeclarations.createdAt, new Date(now.getTime() - createdGraceMs(deps))))),
         only,
       ),
     )
     .orderBy(asc(customsDeclarations.updatedAt))
-    .limit(PER_RUN);
+    .limit(POLL_PER_RUN);
   for (const row of unsent) {
     const body = JSON.parse(deps.vault.open(row.requestBodyCiphertext, declarationBodyAad(row.id))) as Record<string, unknown>;
     // The wire form has splitOrder as a string; the client's input schema takes a boolean.
@@ -56,7 +59,7 @@ export async function pollCustomsDeclarations(deps: CustomsDeps, options: { only
     .from(customsDeclarations)
     .where(and(eq(customsDeclarations.status, 'WAITING'), only))
     .orderBy(sql`${customsDeclarations.lastPolledAt} asc nulls first`, asc(customsDeclarations.id))
-    .limit(PER_RUN);
+    .limit(POLL_PER_RUN);
   for (let i = 0; i < waiting.length; i += INQUIRY_BATCH) {
     const batch = waiting.slice(i, i + INQUIRY_BATCH);
     const outcome = await classifyCall(deps.alipay.inquiryDeclarationRequests({ declarationRequestIds: batch.map((d) => d.declarationRequestId) }, { maxRetries: 1, subject: 'customs:poll' }));

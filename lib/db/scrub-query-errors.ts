@@ -1,5 +1,4 @@
-import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { PgPreparedQuery } from 'drizzle-orm/pg-core';
+import { replaceQueryErrors } from './drizzle-internals';
 
 /**
  * A failed query as the rest of the app sees it: the SQLSTATE, constraint, table and column (enough to act
@@ -30,19 +29,6 @@ export class DatabaseQueryError extends Error {
   }
 }
 
-type QueryWithCache = (this: unknown, queryString: string, params: unknown[], query: () => Promise<unknown>) => Promise<unknown>;
-const proto = PgPreparedQuery.prototype as unknown as { queryWithCache: QueryWithCache; __daikouScrubbed?: boolean };
-
-// Every drizzle pg driver (postgres.js, PGlite) runs its queries through this one method, which wraps
-// driver errors in DrizzleQueryError("Failed query: … params: …"). Replace that wrapper once per process.
-if (!proto.__daikouScrubbed) {
-  const original = proto.queryWithCache;
-  proto.queryWithCache = async function (this: unknown, queryString, params, query) {
-    try {
-      return await original.call(this, queryString, params, query);
-    } catch (error) {
-      throw error instanceof DrizzleQueryError ? new DatabaseQueryError(error.cause) : error;
-    }
-  };
-  proto.__daikouScrubbed = true;
-}
+// Every drizzle pg driver (postgres.js, PGlite) runs its queries through one method, which wraps driver
+// errors in DrizzleQueryError("Failed query: … params: …"); replace that error once per process.
+replaceQueryErrors((driverError) => new DatabaseQueryError(driverError));

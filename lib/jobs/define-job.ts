@@ -1,4 +1,4 @@
-import type { AlipayClient } from '@/lib/alipay';
+import type { AlipayClient, EndpointName } from '@/lib/alipay';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
 
@@ -24,6 +24,15 @@ export interface JobContext {
   enqueue: Enqueue;
 }
 
+/** Calls of one AMS endpoint that one run of a job may make. */
+export interface JobCall {
+  readonly endpoint: EndpointName;
+  /** Transport retries of each call, as the call site passes them (omitted: the client's default). */
+  readonly maxRetries?: number;
+  /** How many such calls one run makes at most (default 1). */
+  readonly count?: number;
+}
+
 export interface JobDefinition<D extends Record<string, unknown> = Record<string, unknown>> {
   /** Queue name, kebab-case (`payment-resolve`). */
   readonly name: string;
@@ -32,8 +41,15 @@ export interface JobDefinition<D extends Record<string, unknown> = Record<string
   /** Retries after a throw (default 5), with exponential back-off from retryDelaySeconds (default 2). */
   readonly retryLimit?: number;
   readonly retryDelaySeconds?: number;
-  /** A run longer than this is taken as crashed and retried (default 300 s). */
-  readonly expireInSeconds?: number;
+  /**
+   * The AMS calls one run makes at worst, one after another (`[]` for none). The job's lease — how long a
+   * run may take before pg-boss takes it as crashed and runs it again — is derived from them
+   * (lib/jobs/job-lease.ts): a lease shorter than a run's slowest calls would start a second copy of a
+   * run that is still waiting on Antom.
+   */
+  readonly calls: readonly JobCall[];
+  /** Time a run may spend besides its AMS calls: database work, waits, files (default 60 s). */
+  readonly workSeconds?: number;
   /**
    * Does the work. Must be idempotent: a job can run twice (crash after the effect, before completion)
    * and two workers can run different jobs at once. Throw to retry with back-off.

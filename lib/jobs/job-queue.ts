@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import type { Database } from '@/lib/db/client';
 import type { Enqueue, JobContext, JobDefinition } from './define-job';
+import { jobLeaseSeconds } from './job-lease';
 
 export interface JobQueue {
   readonly enqueue: Enqueue;
@@ -46,14 +47,18 @@ export async function startJobQueue(database: Database, options: StartJobQueueOp
 
   for (const job of options.jobs) {
     // 'stately' keeps at most one queued and one active job per singletonKey; keys are optional.
-    await boss.createQueue(job.name, {
+    const policy = {
       name: job.name,
-      policy: 'stately',
+      policy: 'stately' as const,
       retryLimit: job.retryLimit ?? 5,
       retryDelay: job.retryDelaySeconds ?? 2,
       retryBackoff: true,
-      expireInSeconds: job.expireInSeconds ?? 300,
-    });
+      expireInSeconds: jobLeaseSeconds(job, options.context.alipay),
+    };
+    // createQueue leaves an existing queue as it was: update it, so a changed definition or
+    // ALIPAY_TIMEOUT_MS applies to the jobs sent from now on.
+    await boss.createQueue(job.name, policy);
+    await boss.updateQueue(job.name, policy);
     if (job.cron && options.work) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
   }
 

@@ -27,3 +27,4 @@ export {
   type Money,
 } from './amount';
 export { formatAmount, type FormatAmountOptions } from './format-amount';
+export { parseStaffAmount, STAFF_AMOUNT_SEPARATORS, type StaffAmount } from './parse-staff-amount';

@@ -6,6 +6,7 @@ export const requeuePendingNotificationWorkJob = defineJob({
   name: 'notifications-requeue-pending',
   cron: '* * * * *',
   retryLimit: 1,
+  calls: [],
   run: async (_data, { db, enqueue, now }) => {
     await requeuePendingNotificationWork(db, enqueue, now());
   },

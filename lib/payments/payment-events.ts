@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { jsonText } from '@/lib/db/json-text';
 import type { Db } from '@/lib/db/client';
+import { columnTuple } from '@/lib/db/column-tuple';
 import { executePrepared } from '@/lib/db/execute-prepared';
+import { paymentEvents } from '@/lib/db/schema';
 import type { RefundEventType } from '@/lib/refunds/refund-events';
 
 /**
@@ -61,15 +62,23 @@ export async function recordPaymentEvents(tx: Db, inputs: readonly PaymentEventI
   await executePrepared(tx, sql`insert into payment_events ${PAYMENT_EVENT_COLUMNS} values ${paymentEventValues(inputs)}`);
 }
 
+const EVENT_ROW = columnTuple(paymentEvents, ['paymentId', 'refundId', 'type', 'cause', 'detail', 'createdAt']);
+
 /** The columns paymentEventValues fills, in its order. */
-export const PAYMENT_EVENT_COLUMNS = sql.raw('(payment_id, refund_id, type, cause, detail, created_at)');
+export const PAYMENT_EVENT_COLUMNS = EVENT_ROW.columns;
 
 /** Timeline entries as comma-separated VALUES tuples in PAYMENT_EVENT_COLUMNS order (for larger statements). */
 export function paymentEventValues(inputs: readonly PaymentEventInput[]): SQL {
   return sql.join(
-    inputs.map(
-      (input) =>
-        sql`(${input.paymentId}::uuid, ${input.refundId ?? null}::uuid, ${input.type}, ${input.cause}, ${input.detail ? jsonText(input.detail) : null}::jsonb, coalesce(${input.at ? input.at.toISOString() : null}::timestamptz, now()))`,
+    inputs.map((input) =>
+      EVENT_ROW.tuple({
+        paymentId: input.paymentId,
+        refundId: input.refundId ?? null,
+        type: input.type,
+        cause: input.cause,
+        detail: input.detail ?? null,
+        createdAt: sql`coalesce(${EVENT_ROW.param('createdAt', input.at ?? null)}, now())`,
+      }),
     ),
     sql`, `,
   );

@@ -7,8 +7,12 @@ export const resolvePaymentJob = defineJob<{ paymentId: string }>({
   name: RESOLVE_PAYMENT_JOB,
   retryLimit: 10,
   retryDelaySeconds: 2,
-  // One step makes at most two AMS calls without transport retries.
-  expireInSeconds: 120,
+  // The deadline step makes the most calls: inquiry, cancel, inquiry (a resend step makes one pay), each
+  // without transport retries.
+  calls: [
+    { endpoint: 'inquiryPayment', maxRetries: 0, count: 2 },
+    { endpoint: 'cancel', maxRetries: 0 },
+  ],
   run: async ({ paymentId }, context) => {
     if (typeof paymentId !== 'string') return;
     await resolvePayment(context, paymentId);

@@ -6,6 +6,7 @@ export const sweepOpenPaymentsJob = defineJob({
   name: 'payments-sweep-open',
   cron: '* * * * *',
   retryLimit: 2,
+  calls: [],
   run: async (_data, context) => {
     await sweepOpenPayments(context);
   },

@@ -11,7 +11,8 @@ export const importReportsJob = defineJob({
   cron: '*/10 * * * *',
   retryLimit: 3,
   retryDelaySeconds: 30,
-  expireInSeconds: 900,
+  calls: [],
+  workSeconds: 870,
   run: async (_data, { db }) => {
     const result = await importDropFolder(db, { dir: reconDropDir(), clientId: reconClientId(), copyUrl: reconCopyUrl() });
     for (const r of result.rejected) console.warn(`[reconciliation] refused ${r.fileName}: ${r.code}`);

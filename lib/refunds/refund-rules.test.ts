@@ -1,38 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseStaffAmount } from './parse-staff-amount';
 import { refundAvailability } from './refund-availability';
 import { MAX_INQUIRY_DELAY_SECONDS, nextRefundDelaySeconds } from './resolve-refund';
 
-describe('parseStaffAmount — what staff type is what is refunded, never 100× off', () => {
-  it.each([
-    ['9,900', 'KRW', 9_900n],
-    ['12.50', 'PHP', 1_250n],
-    ['1,234.50', 'PHP', 123_450n],
-    ['1000', 'JPY', 1_000n],
-    ['300', 'IDR', 30_000n],
-    [' 7 ', 'VND', 7n],
-    ['0.10', 'CNY', 10n],
-  ])('%s %s → %s minor units', (typed, currency, minor) => {
-    expect(parseStaffAmount(typed, currency)).toEqual({ ok: true, minor });
-  });
-
-  it.each([
-    ['9.5', 'KRW', /no decimals/],
-    ['12.505', 'PHP', /2 decimal places/],
-    ['1,00', 'PHP', /not an amount/],
-    ['12,50', 'PHP', /not an amount/],
-    ['-1', 'PHP', /not an amount/],
-    ['0', 'PHP', /more than zero/],
-    ['0.00', 'PHP', /more than zero/],
-    ['1e3', 'PHP', /not an amount/],
-    ['', 'PHP', /not an amount/],
-    ['12.50', 'XYZ', /not a currency/],
-  ])('refuses %s %s with a sentence', (typed, currency, message) => {
-    const result = parseStaffAmount(typed, currency);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error).toMatch(message);
-  });
-});
+// parseStaffAmount (shared with charges) is tested in lib/money/parse-staff-amount.test.ts.
 
 describe('refundAvailability — the buttons the role and the payment allow', () => {
   const base = {

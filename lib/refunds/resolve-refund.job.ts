@@ -12,6 +12,11 @@ export function createResolveRefundJob(notifyUrl: () => string | undefined = ref
     name: REFUND_RESOLVE_JOB,
     retryLimit: 10,
     retryDelaySeconds: 5,
+    // A resend of the refund, then an inquiry, neither retried by the transport.
+    calls: [
+      { endpoint: 'refund', maxRetries: 0 },
+      { endpoint: 'inquiryRefund', maxRetries: 0 },
+    ],
     run: async (raw, context) => {
       const parsed = data.safeParse(raw);
       if (!parsed.success) return; // a malformed job cannot become valid by retrying

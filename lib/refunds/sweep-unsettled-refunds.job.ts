@@ -6,6 +6,7 @@ export const sweepUnsettledRefundsJob = defineJob({
   name: 'refunds-sweep-unsettled',
   cron: '* * * * *',
   retryLimit: 2,
+  calls: [],
   run: async (_data, { db, enqueue, now, alipay }) => {
     // Older than one worst-case refund call (plus margin): the web request that sent it has given up by then.
     await sweepUnsettledRefunds({ db, enqueue, now }, { staleMs: alipay.worstCaseCallMs(1) + 30_000 });

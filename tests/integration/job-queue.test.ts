@@ -9,6 +9,7 @@ import type { Database } from '@/lib/db/client';
 import { agreements, customers } from '@/lib/db/schema';
 import { defineJob, type JobDefinition } from '@/lib/jobs/define-job';
 import { startJobQueue, type JobQueue } from '@/lib/jobs/job-queue';
+import { DEFAULT_WORK_SECONDS, jobLeaseSeconds, LEASE_MARGIN_SECONDS } from '@/lib/jobs/job-lease';
 import { listFailedJobs } from '@/lib/jobs/list-failed-jobs';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
@@ -20,12 +21,14 @@ let slowFinished = false;
 
 const countJob = defineJob<{ key: string }>({
   name: 'test-count',
+  calls: [],
   run: async ({ key }) => {
     runs.set(key, (runs.get(key) ?? 0) + 1);
   },
 });
 const flakyJob = defineJob({
   name: 'test-flaky',
+  calls: [],
   retryLimit: 3,
   retryDelaySeconds: 1,
   run: async () => {
@@ -35,6 +38,7 @@ const flakyJob = defineJob({
 });
 const brokenJob = defineJob({
   name: 'test-broken',
+  calls: [],
   retryLimit: 0,
   run: async () => {
     throw new Error('always broken');
@@ -42,6 +46,7 @@ const brokenJob = defineJob({
 });
 const slowJob = defineJob({
   name: 'test-slow',
+  calls: [],
   run: async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     slowFinished = true;
@@ -53,7 +58,7 @@ async function start(work = true): Promise<JobQueue> {
   const queue = await startJobQueue(database, {
     work,
     jobs: JOBS,
-    context: { db: database.db, alipay: {} as AlipayClient, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() },
+    context: { db: database.db, alipay: { worstCaseCallMs: () => 1_000 } as unknown as AlipayClient, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() },
     pollingIntervalSeconds: 0.5,
   });
   queues.push(queue);
@@ -96,6 +101,21 @@ describe(`job queue on pg-boss (${testDatabaseKind()})`, () => {
     await until(async () => (await database.db.select().from(agreements).where(eq(agreements.id, row!.id)))[0]?.status === 'EXPIRED');
   });
 
+  it("each queue's lease (pg-boss expire_seconds) is the job's worst-case run, and follows a changed definition", async () => {
+    const leaseOf = async (name: string) => {
+      const { rows } = await database.executeSql('select expire_seconds from pgboss.queue where name = $1', [name]);
+      return Number((rows[0] as { expire_seconds: number }).expire_seconds);
+    };
+    const client = { worstCaseCallMs: () => 1_000 } as unknown as AlipayClient;
+    for (const job of JOBS) expect(await leaseOf(job.name), job.name).toBe(jobLeaseSeconds(job, client));
+    expect(await leaseOf('test-count')).toBe(DEFAULT_WORK_SECONDS + LEASE_MARGIN_SECONDS);
+    // The same queue declared again with slower calls: the existing queue takes the new lease.
+    const slower = defineJob({ name: 'test-count', calls: [{ endpoint: 'pay', maxRetries: 0, count: 100 }], run: async () => {} });
+    const other = await startJobQueue(database, { work: false, jobs: [slower] as JobDefinition<never>[], context: { db: database.db, alipay: client, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() } });
+    await other.stop(2000);
+    expect(await leaseOf('test-count')).toBe(DEFAULT_WORK_SECONDS + 100 + LEASE_MARGIN_SECONDS);
+  });
+
   it('retries a failing job with back-off until it succeeds', async () => {
     const queue = queues[0]!;
     await queue.enqueue(flakyJob.name, {});
@@ -103,12 +123,32 @@ describe(`job queue on pg-boss (${testDatabaseKind()})`, () => {
     expect(flakyAttempts).toBe(2);
   });
 
-  it('keeps a job that used up its retries visible as failed, with its error', async () => {
+  it('keeps a job that used up its retries visible as failed to admins: ids only, its error, attempts; pages by keyset', async () => {
+    const admin = { role: 'admin' as const };
     const queue = queues[0]!;
-    await queue.enqueue(brokenJob.name, { paymentId: 'p-1' });
-    await until(async () => (await listFailedJobs(database.db)).some((job) => job.name === brokenJob.name));
-    const [failed] = (await listFailedJobs(database.db)).filter((job) => job.name === brokenJob.name);
-    expect(failed).toMatchObject({ data: { paymentId: 'p-1' }, error: 'always broken' });
+    await queue.enqueue(brokenJob.name, { paymentId: 'p-1', note: 'not an id', agreementId: 'a-1' });
+    await queue.enqueue(brokenJob.name, { paymentId: 'p-2' });
+    await queue.enqueue(brokenJob.name, { paymentId: 'p-3' });
+    const broken = async () => (await listFailedJobs(database.db, admin)).items.filter((job) => job.name === brokenJob.name);
+    await until(async () => (await broken()).length === 3);
+    const [failed] = (await broken()).filter((job) => job.ids.paymentId === 'p-1');
+    expect(failed).toMatchObject({ ids: { paymentId: 'p-1', agreementId: 'a-1' }, error: 'always broken', attempts: 1 });
+    expect(failed!.ids).not.toHaveProperty('note');
+    expect(failed!.failedAt).toBeInstanceOf(Date);
+
+    // Two per page: newest failure first, then the rest, then nothing; a cursor that is not a job id shows nothing.
+    const first = await listFailedJobs(database.db, admin, { limit: 2 });
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toBe(first.items[1]!.id);
+    const second = await listFailedJobs(database.db, admin, { limit: 2, after: first.nextCursor });
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.items, ...second.items].map((j) => j.ids.paymentId))).toEqual(new Set(['p-1', 'p-2', 'p-3']));
+    expect(first.items[0]!.failedAt!.getTime()).toBeGreaterThanOrEqual(first.items[1]!.failedAt!.getTime());
+    expect(await listFailedJobs(database.db, admin, { after: 'not-a-job' })).toEqual({ items: [], nextCursor: null });
+
+    // Admins only: the service refuses operators and viewers itself.
+    for (const role of ['operator', 'viewer'] as const) await expect(listFailedJobs(database.db, { role })).rejects.toMatchObject({ permission: 'jobs.read' });
   });
 
   it('one waiting job per singleton key: enqueueing the same key twice runs it once', async () => {

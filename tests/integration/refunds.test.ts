@@ -95,9 +95,9 @@ describe(`refunds (${testDatabaseKind()})`, () => {
   it.each([
     ['a failed payment', { status: 'FAILED' as const }, { amount: '1.00' }, 'admin', 'payment_not_refundable', /only a successful payment/i],
     ['too many decimals for PHP', {}, { amount: '1.005' }, 'admin', 'invalid_amount', /2 decimal places/],
-    ['zero', {}, { amount: '0' }, 'admin', 'invalid_amount', /more than zero/],
-    ['a negative amount', {}, { amount: '-5' }, 'admin', 'invalid_amount', /not an amount/],
-    ['grouping in the wrong place', {}, { amount: '1,00' }, 'admin', 'invalid_amount', /not an amount/],
+    ['zero', {}, { amount: '0' }, 'admin', 'invalid_amount', /above zero/],
+    ['a negative amount', {}, { amount: '-5' }, 'admin', 'invalid_amount', /above zero/],
+    ['grouping in the wrong place', {}, { amount: '1,00' }, 'admin', 'invalid_amount', /groups of three/],
     ['more than is left', {}, { amount: '100.01' }, 'admin', 'exceeds_refundable', /Only ₱100\.00 is left/],
     ['below GCash’s minimum', {}, { amount: '0.50' }, 'admin', 'invalid_amount', /at least ₱1\.00/],
     ['beyond the operator limit', {}, { amount: '100.00' }, 'operator', 'over_operator_limit', /up to ₱50\.00 at a time; ask an admin to refund ₱100\.00/],

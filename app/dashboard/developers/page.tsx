@@ -9,6 +9,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
 import { API_CALL_ENDPOINTS, API_CALL_RESULTS, listApiCalls } from '@/lib/api-calls/list-api-calls';
 import { requireStaff } from '@/lib/auth/current-actor';
+import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
 
 export const metadata: Metadata = { title: 'Developers' };
@@ -31,7 +32,7 @@ function subjectLink(subject: string) {
 
 // GET /dashboard/developers — the API call log (redacted by lib/alipay): ?endpoint= ?result= ?object= filter, ?before= pages on.
 export default async function DevelopersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requireStaff('dashboard.read');
+  const actor = await requireStaff('dashboard.read');
   const t = await getTranslations('developers');
   const query = await searchParams;
   const filters = { endpoint: one(query.endpoint), result: one(query.result), object: (one(query.object) ?? one(query.subject))?.slice(0, 100) ?? null };
@@ -48,6 +49,14 @@ export default async function DevelopersPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t('title')} intro={t('intro')} />
+      {can(actor.role, 'jobs.read') ? (
+        <p className="mb-4 text-sm text-slate-700">
+          <Link href="/dashboard/developers/failed-jobs" className="font-medium text-blue-800 underline">
+            {t('failedJobsLink')}
+          </Link>{' '}
+          — {t('failedJobsHint')}
+        </p>
+      ) : null}
       <form method="get" action="/dashboard/developers" role="search" aria-label={t('filter')} className="mb-4 flex flex-wrap items-end gap-3">
         <SelectField id="endpoint-filter" name="endpoint" label={t('endpoint')} defaultValue={filters.endpoint ?? ''}>
           <option value="">{t('allEndpoints')}</option>

@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { formatAmount } from '@/lib/money';
-import { parseStaffAmount } from '@/lib/refunds/parse-staff-amount';
+import { parseStaffAmount } from '@/lib/money/parse-staff-amount';
 import { createRefundAction } from './actions';
 
 interface RefundFormLabels {
