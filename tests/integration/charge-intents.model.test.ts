@@ -300,7 +300,7 @@ describe(`charge intents, a model of random histories (${testDatabaseKind()})`, 
   beforeAll(async () => {
     database = await createTestDatabase();
     admin = await seedActor(database.db, 'admin');
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await database?.close();
   });
