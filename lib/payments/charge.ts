@@ -8,7 +8,8 @@ import { executePrepared } from '@/lib/db/execute-prepared';
 import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
-import { payments, type IntentRetryPolicy, type Payment } from '@/lib/db/schema';
+import { columnTuple } from '@/lib/db/column-tuple';
+import { chargeIntents, payments, type IntentRetryPolicy, type Payment } from '@/lib/db/schema';
 import { newBusinessKey, parseBusinessKey } from '@/lib/intents/business-key';
 import { findIntentByKey, type IntentWithAttempts } from '@/lib/intents/find-intent';
 import { defaultRetryPolicy, retryVerdict, type IntentStatus } from '@/lib/intents/intent-rules';
@@ -71,6 +72,45 @@ export interface ChargeData {
 export type ChargeResult = ServiceResult<ChargeData, ChargeErrorCode>;
 
 const OPEN_SQL = sql.raw(`('CREATED', 'PROCESSING', 'UNKNOWN')`);
+
+/** The columns the charge writes, from the schema (a column the table lacks, or a wrong type, does not compile). */
+const INTENT_ROW = columnTuple(chargeIntents, [
+  'id',
+  'businessKey',
+  'agreementId',
+  'customerId',
+  'amountMinor',
+  'currency',
+  'description',
+  'source',
+  'retryPolicy',
+  'maxAttempts',
+  'createdBy',
+  'createdAt',
+] as const);
+const ATTEMPT_ROW = columnTuple(payments, [
+  'id',
+  'intentId',
+  'attemptNumber',
+  'agreementId',
+  'customerId',
+  'paymentMethod',
+  'paymentRequestId',
+  'amountMinor',
+  'currency',
+  'status',
+  'referenceOrderId',
+  'description',
+  'requestBodyHash',
+  'requestBodyCiphertext',
+  'expiresAt',
+  'initiator',
+  'initiatedBy',
+  'operationKey',
+  'operationFingerprint',
+  'createdAt',
+  'updatedAt',
+] as const);
 
 /**
  * THE charge: the one domain operation behind the staff form, the merchant API and the billing scheduler (the
@@ -261,7 +301,6 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
   const { input, checked, built, paymentId, paymentRequestId, businessKey } = a;
   const actor = input.initiator.kind === 'staff' ? input.initiator.actor : null;
   const now = nowOf(deps);
-  const at = now.toISOString();
   const description = input.description.trim();
   const entries = paymentEventValues([
     { paymentId, type: 'payment_created', cause: input.initiator.kind, detail: { amountMinor: input.amountMinor, currency: checked.currency, attempt: a.attemptNumber, orderReference: businessKey }, at: now },
@@ -274,10 +313,21 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
   const intentCte: SQL =
     a.intent.kind === 'new'
       ? sql`intent as (
-        insert into charge_intents (id, business_key, agreement_id, customer_id, amount_minor, currency, description, source, retry_policy, max_attempts, created_by, created_at)
-        select ${a.intent.id}::uuid, ${businessKey}, ${checked.agreement.id}::uuid, ${checked.agreement.customerId}::uuid, ${input.amountMinor.toString()}::bigint,
-               ${checked.currency}, ${description}, ${input.initiator.kind}::payment_initiator, ${a.intent.retryPolicy}::intent_retry_policy, ${a.intent.maxAttempts}::int,
-               ${actor?.userId ?? null}::uuid, ${at}::timestamptz${noEarlierKey}
+        insert into charge_intents ${INTENT_ROW.columns}
+        select ${INTENT_ROW.values({
+          id: a.intent.id,
+          businessKey,
+          agreementId: checked.agreement.id,
+          customerId: checked.agreement.customerId,
+          amountMinor: input.amountMinor,
+          currency: checked.currency,
+          description,
+          source: input.initiator.kind,
+          retryPolicy: a.intent.retryPolicy,
+          maxAttempts: a.intent.maxAttempts,
+          createdBy: actor?.userId ?? null,
+          createdAt: now,
+        })}${noEarlierKey}
         on conflict (business_key) do nothing
         returning id
       ),`
@@ -286,12 +336,30 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
     await executePrepared(deps.db, sql`
       with ${intentCte}
       created as (
-        insert into payments (id, intent_id, attempt_number, agreement_id, customer_id, payment_method, payment_request_id, amount_minor, currency, status, reference_order_id, description,
-                              request_body_hash, request_body_ciphertext, expires_at, initiator, initiated_by, operation_key, operation_fingerprint, created_at, updated_at)
-        select ${paymentId}::uuid, intent.id, ${a.attemptNumber}::int, ${checked.agreement.id}::uuid, ${checked.agreement.customerId}::uuid, ${checked.method.code}, ${paymentRequestId},
-               ${input.amountMinor.toString()}::bigint, ${checked.currency}, 'CREATED', ${businessKey}, ${description},
-               ${built.requestBodyHash}, ${built.requestBodyCiphertext}, ${built.expiresAt.toISOString()}::timestamptz, ${input.initiator.kind}::payment_initiator,
-               ${actor?.userId ?? null}::uuid, ${input.operationKey ?? null}::text, ${input.operationKey ? a.fingerprint : null}::text, ${at}::timestamptz, ${at}::timestamptz
+        insert into payments ${ATTEMPT_ROW.columns}
+        select ${ATTEMPT_ROW.values({
+          id: paymentId,
+          intentId: sql`intent.id`,
+          attemptNumber: a.attemptNumber,
+          agreementId: checked.agreement.id,
+          customerId: checked.agreement.customerId,
+          paymentMethod: checked.method.code,
+          paymentRequestId,
+          amountMinor: input.amountMinor,
+          currency: checked.currency,
+          status: 'CREATED',
+          referenceOrderId: businessKey,
+          description,
+          requestBodyHash: built.requestBodyHash,
+          requestBodyCiphertext: built.requestBodyCiphertext,
+          expiresAt: built.expiresAt,
+          initiator: input.initiator.kind,
+          initiatedBy: actor?.userId ?? null,
+          operationKey: input.operationKey ?? null,
+          operationFingerprint: input.operationKey ? a.fingerprint : null,
+          createdAt: now,
+          updatedAt: now,
+        })}
         from intent
         on conflict (operation_key) do nothing
         returning *
