@@ -40,7 +40,8 @@ export default defineConfig({
     command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && npx tsx scripts/e2e-seed.ts && npx tsx scripts/start.ts`,
     url: `http://localhost:${PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    // The seed and the start take ~45 s on a quiet 2-core machine; far longer while other work shares it.
+    timeout: 300_000,
     stdout: 'pipe',
     env: {
       DATA_DIR,
