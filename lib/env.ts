@@ -99,8 +99,6 @@ const schema = z.object({
       .transform((v) => v.split(/[\s,]+/).filter(Boolean))
       .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
   ),
-  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
-  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   /**
    * Folder the reconciliation job reads Antom's report files from (a mirror of Antom's SFTP). Default: the
    * local simulator's drop folder, <DATA_DIR>/simulator/sftp.

@@ -46,7 +46,7 @@ export async function pollCustomsDeclarations(deps: CustomsDeps, options: { only
     const body = JSON.parse(deps.vault.open(row.requestBodyCiphertext, declarationBodyAad(row.id))) as Record<string, unknown>;
     // The wire form has splitOrder as a string; the client's input schema takes a boolean.
     const request = { ...body, splitOrder: body['splitOrder'] === 'true' || body['splitOrder'] === true } as unknown as EndpointRequest<'declare'>;
-    const outcome = await classifyCall(deps.alipay.declare(request, { maxRetries: 0, subject: `payment:${row.paymentId}`, expectedBodySha256: row.requestBodyHash }));
+    const outcome = await classifyCall(deps.alipay.declare(request, { subject: `payment:${row.paymentId}`, expectedBodySha256: row.requestBodyHash }));
     await applyDeclareOutcome(deps, row, outcome, 'job');
     result.resent++;
   }
@@ -59,7 +59,7 @@ export async function pollCustomsDeclarations(deps: CustomsDeps, options: { only
     .limit(PER_RUN);
   for (let i = 0; i < waiting.length; i += INQUIRY_BATCH) {
     const batch = waiting.slice(i, i + INQUIRY_BATCH);
-    const outcome = await classifyCall(deps.alipay.inquiryDeclarationRequests({ declarationRequestIds: batch.map((d) => d.declarationRequestId) }, { maxRetries: 1, subject: 'customs:poll' }));
+    const outcome = await classifyCall(deps.alipay.inquiryDeclarationRequests({ declarationRequestIds: batch.map((d) => d.declarationRequestId) }, { subject: 'customs:poll' }));
     result.inquired += batch.length;
     const polledAt = deps.now?.() ?? new Date();
     await deps.db
