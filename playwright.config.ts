@@ -55,8 +55,6 @@ export default defineConfig({
       WORKER_IN_PROCESS: 'true',
       // Short enough that the expired-state test can wait it out.
       AUTH_STATE_TTL_SECONDS: '20',
-      // The simulator's short-token account has 2-minute tokens: with this margin the refresher renews at once.
-      TOKEN_REFRESH_MARGIN_SECONDS: '150',
     },
   },
 });

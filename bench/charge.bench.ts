@@ -112,7 +112,7 @@ async function main(): Promise<void> {
         paymentAmount: { currency: 'PHP', value: '10000' },
         paymentMethod: { paymentMethodType: 'GCASH', paymentMethodId: accessToken },
         order: { referenceOrderId: `o_${randomBytes(8).toString('hex')}`, orderDescription: 'bench', orderAmount: { currency: 'PHP', value: '10000' } },
-      }, { maxRetries: 0 });
+      });
       if (r.outcome !== 'success') throw new Error(`raw pay ${r.result.resultCode}`);
     };
     const deps: PaymentDeps = { db, alipay, vault, enqueue: async () => {} };

@@ -83,7 +83,7 @@ test('a short-token agreement is renewed by the refresh job before its 2-minute 
   await signInOk(page, ADMIN.email, ADMIN.password);
   const url = await openNewestActiveAgreement(page, 'GCash');
   await page.goto(url);
-  // The refresher runs every minute; with TOKEN_REFRESH_MARGIN_SECONDS=150 a 2-minute token is due at once.
+  // A 2-minute token is due two thirds into its life (80 s); the sweep queues the job for that moment.
   await reloadUntil(page, async () => (await page.getByText(/Renewed the access token ahead of its expiry: succeeded/).count()) > 0, 120_000);
   await expect(page.getByText('Active', { exact: true }).first()).toBeVisible();
 });

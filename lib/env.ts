@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadPublicKey } from '@/lib/alipay/keys';
+import { parseKeyring } from '@/lib/crypto/token-vault';
 
 /**
  * The one reader of process.env. Every variable is validated here once; a bad or missing one stops
@@ -45,9 +46,16 @@ const schema = z.object({
   AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)')),
   ADMIN_EMAIL: z.preprocess(emptyAsUndefined, z.email({ error: 'must be an email address' }).optional()),
   ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
-  /** AES-256-GCM key for wallet tokens at rest, and the separate HMAC key for their blind index. */
-  TOKEN_ENCRYPTION_KEY: base64Key32,
+  /** AES-256-GCM key for wallet tokens at rest (key version 1), and the separate HMAC key for their blind index. */
+  TOKEN_ENCRYPTION_KEY: z.preprocess(emptyAsUndefined, z.string().refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 random bytes in base64 (openssl rand -base64 32)').optional()),
+  /**
+   * The keyring that rotates TOKEN_ENCRYPTION_KEY: `<version>:<base64 key>` entries, newest first. New seals
+   * use the newest; older ones still open; the re-seal job moves them to the newest. Replaces TOKEN_ENCRYPTION_KEY.
+   */
+  TOKEN_ENCRYPTION_KEYS: optionalString,
   TOKEN_INDEX_KEY: base64Key32,
+  /** Set by the start-up scripts (never by hand): `antom` with a configured gateway, `simulator` otherwise. */
+  DAIKOU_GATEWAY_MODE: z.preprocess(emptyAsUndefined, z.enum(['antom', 'simulator']).optional()),
   ALIPAY_GATEWAY_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: "must be Antom's gateway, e.g. https://open-sea-global.alipay.com (unset it to use the local simulator)" }).default('http://127.0.0.1:4010')),
   ALIPAY_CLIENT_ID: z.preprocess(emptyAsUndefined, z.string().default('DAIKOU_LOCAL')),
   ALIPAY_KEY_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').default('1')),
@@ -99,8 +107,6 @@ const schema = z.object({
       .transform((v) => v.split(/[\s,]+/).filter(Boolean))
       .pipe(z.array(z.string().regex(/^(https:\/\/[a-z0-9.-]+(:\d+)?|[a-z][a-z0-9+.-]*:)$/, 'must be space-separated https origins or app schemes, e.g. "https://m.gcash.com gcash:"'))),
   ),
-  /** Refresh a wallet access token this long before accessTokenExpiryTime (the refresher runs every minute). */
-  TOKEN_REFRESH_MARGIN_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600)),
   /**
    * Folder the reconciliation job reads Antom's report files from (a mirror of Antom's SFTP). Default: the
    * local simulator's drop folder, <DATA_DIR>/simulator/sftp.
@@ -146,9 +152,25 @@ export function gatewayConfigured(raw: Record<string, string | undefined>): bool
  */
 export function liveGatewayProblems(raw: Record<string, string | undefined>): string[] {
   if (!gatewayConfigured(raw)) return [];
-  return (['ALIPAY_CLIENT_ID', 'ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const)
+  const gateway = (['ALIPAY_CLIENT_ID', 'ALIPAY_MERCHANT_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const)
     .filter((name) => emptyAsUndefined(raw[name]) === undefined)
     .map((name) => `${name} is required when ALIPAY_GATEWAY_URL is set (see "Going live" in README.md; unset ALIPAY_GATEWAY_URL to use the local simulator)`);
+  return [...gateway, ...liveSecretProblems(raw)];
+}
+
+/**
+ * Live mode is strict about the secrets that protect data at rest and sessions: they must come from the
+ * environment or .env, never be generated into the data folder — a redeploy with a fresh data folder would
+ * make every sealed token unreadable and sign every staff member out.
+ */
+export function liveSecretProblems(raw: Record<string, string | undefined>): string[] {
+  if (!gatewayConfigured(raw)) return [];
+  const why = 'must be set in the environment or .env when ALIPAY_GATEWAY_URL is set (live mode never generates it into the data folder: a redeploy with a fresh folder would lose it)';
+  const problems: string[] = [];
+  if (emptyAsUndefined(raw.AUTH_SECRET) === undefined) problems.push(`AUTH_SECRET ${why}`);
+  if (emptyAsUndefined(raw.TOKEN_ENCRYPTION_KEY) === undefined && emptyAsUndefined(raw.TOKEN_ENCRYPTION_KEYS) === undefined) problems.push(`TOKEN_ENCRYPTION_KEY (or TOKEN_ENCRYPTION_KEYS) ${why}`);
+  if (emptyAsUndefined(raw.TOKEN_INDEX_KEY) === undefined) problems.push(`TOKEN_INDEX_KEY ${why}`);
+  return problems;
 }
 
 /** Validates a raw environment; exported for tests and for the start-up scripts. */
@@ -157,7 +179,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   if (result.success) {
     const data = result.data;
     const problems: string[] = [];
-    const rotation = rotationProblems(data);
+    const rotation = [...tokenKeyProblems(data), ...rotationProblems(data)];
     if (rotation.length > 0) throw new EnvError(rotation);
     if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
       problems.push('WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)');
@@ -173,6 +195,34 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     return `${name} ${message}`;
   });
   throw new EnvError(lines);
+}
+
+/** One encryption key setting: the keyring, or the single key (version 1); a keyring must parse. */
+function tokenKeyProblems(data: z.infer<typeof schema>): string[] {
+  if (data.TOKEN_ENCRYPTION_KEYS && data.TOKEN_ENCRYPTION_KEY) {
+    return ['TOKEN_ENCRYPTION_KEY and TOKEN_ENCRYPTION_KEYS are both set: put the old key into the keyring (e.g. TOKEN_ENCRYPTION_KEYS="2:<new>,1:<old>") and unset TOKEN_ENCRYPTION_KEY'];
+  }
+  if (!data.TOKEN_ENCRYPTION_KEYS && !data.TOKEN_ENCRYPTION_KEY) return ['TOKEN_ENCRYPTION_KEY is required but not set (or TOKEN_ENCRYPTION_KEYS, the keyring)'];
+  if (data.TOKEN_ENCRYPTION_KEYS) {
+    try {
+      parseKeyring(data.TOKEN_ENCRYPTION_KEYS);
+    } catch (error) {
+      return [(error as Error).message];
+    }
+  }
+  return [];
+}
+
+/** The keyring of TOKEN_ENCRYPTION_KEYS, or TOKEN_ENCRYPTION_KEY as version 1: `<version>:<key>` entries, newest first. */
+export function tokenKeyring(config: Pick<Env, 'TOKEN_ENCRYPTION_KEY' | 'TOKEN_ENCRYPTION_KEYS'>): string {
+  return config.TOKEN_ENCRYPTION_KEYS ?? `1:${config.TOKEN_ENCRYPTION_KEY ?? ''}`;
+}
+
+/** Whether payments go to Antom or to the local simulator (the start-up scripts decide; a loopback gateway is the simulator). */
+export function gatewayMode(config: Pick<Env, 'DAIKOU_GATEWAY_MODE' | 'ALIPAY_GATEWAY_URL'>): 'antom' | 'simulator' {
+  if (config.DAIKOU_GATEWAY_MODE) return config.DAIKOU_GATEWAY_MODE;
+  const host = new URL(config.ALIPAY_GATEWAY_URL).hostname;
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' ? 'simulator' : 'antom';
 }
 
 /** The second Antom key must come with its own, different keyVersion, and parse as a public key. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +15,13 @@ const merchant = testKeyPair('merchant');
 const antom = testKeyPair('antom');
 const base64Der = (key: typeof merchant.privateKey) =>
   key.export({ format: 'der', type: key.type === 'private' ? 'pkcs8' : 'spki' }).toString('base64');
+const SECRETS = {
+  AUTH_SECRET: 'a'.repeat(44),
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  TOKEN_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
+};
 const LIVE = {
+  ...SECRETS,
   ALIPAY_GATEWAY_URL: 'https://open-sea-global.alipay.com',
   ALIPAY_CLIENT_ID: 'SANDBOX_5YBZ1K2Y2N4L03251',
   ALIPAY_MERCHANT_PRIVATE_KEY: base64Der(merchant.privateKey),
@@ -102,7 +108,7 @@ describe('loadConfig: where the gateway comes from', () => {
 
 describe('loadConfig: a half-configured gateway stops the start', () => {
   it('a gateway in .env without keys names each missing variable and starts nothing', () => {
-    const cwd = project({ ALIPAY_GATEWAY_URL: LIVE.ALIPAY_GATEWAY_URL });
+    const cwd = project({ ...SECRETS, ALIPAY_GATEWAY_URL: LIVE.ALIPAY_GATEWAY_URL });
     expect(() => loadConfig({ cwd, environment: {} })).toThrow(EnvError);
     try {
       loadConfig({ cwd, environment: {} });
@@ -126,6 +132,57 @@ describe('loadConfig: a half-configured gateway stops the start', () => {
       expect(text).toMatch(/^ALIPAY_PUBLIC_KEY: A PRIVATE key/m);
       expect(text).not.toContain(LIVE.ALIPAY_MERCHANT_PRIVATE_KEY.slice(40, 80));
     }
+  });
+});
+
+describe('loadConfig: live mode is strict', () => {
+  it('a gateway without TOKEN_ENCRYPTION_KEY (or AUTH_SECRET, TOKEN_INDEX_KEY) refuses to start, one line naming each, and generates nothing', () => {
+    const cwd = project({ ...LIVE, TOKEN_ENCRYPTION_KEY: '', AUTH_SECRET: '', TOKEN_INDEX_KEY: '' });
+    try {
+      loadConfig({ cwd, environment: {} });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as EnvError).lines).toEqual([
+        expect.stringMatching(/^AUTH_SECRET must be set in the environment or \.env when ALIPAY_GATEWAY_URL is set/),
+        expect.stringMatching(/^TOKEN_ENCRYPTION_KEY \(or TOKEN_ENCRYPTION_KEYS\) must be set in the environment or \.env/),
+        expect.stringMatching(/^TOKEN_INDEX_KEY must be set in the environment or \.env/),
+      ]);
+    }
+    expect(existsSync(path.join(cwd, '.data', 'secrets.json'))).toBe(false);
+    // Only the encryption key missing: exactly one line, naming it.
+    const one = project({ ...LIVE, TOKEN_ENCRYPTION_KEY: '' });
+    expect(() => loadConfig({ cwd: one, environment: {} })).toThrow(/TOKEN_ENCRYPTION_KEY \(or TOKEN_ENCRYPTION_KEYS\) must be set/);
+  });
+
+  it('a keyring (TOKEN_ENCRYPTION_KEYS) satisfies live mode; a malformed one is refused without echoing key material', () => {
+    const keyring = `2:${Buffer.alloc(32, 9).toString('base64')},1:${SECRETS.TOKEN_ENCRYPTION_KEY}`;
+    const loaded = loadConfig({ cwd: project({ ...LIVE, TOKEN_ENCRYPTION_KEY: '', TOKEN_ENCRYPTION_KEYS: keyring }), environment: {} });
+    expect(loaded.config.TOKEN_ENCRYPTION_KEYS).toBe(keyring);
+    const bad = `2:${Buffer.alloc(16, 9).toString('base64')},1:${SECRETS.TOKEN_ENCRYPTION_KEY}`;
+    try {
+      loadConfig({ cwd: project({ ...LIVE, TOKEN_ENCRYPTION_KEY: '', TOKEN_ENCRYPTION_KEYS: bad }), environment: {} });
+      expect.unreachable();
+    } catch (error) {
+      const text = (error as EnvError).lines.join('\n');
+      expect(text).toMatch(/TOKEN_ENCRYPTION_KEYS entry 1 \(version 2\) must be 32 random bytes/);
+      expect(text).not.toContain(SECRETS.TOKEN_ENCRYPTION_KEY);
+    }
+  });
+
+  it('.env.production (or any .env.* Next reads) setting ALIPAY_GATEWAY_URL is refused with the file named', () => {
+    const cwd = project();
+    writeFileSync(path.join(cwd, '.env.production'), `ALIPAY_GATEWAY_URL=${LIVE.ALIPAY_GATEWAY_URL}\n`);
+    expect(() => loadConfig({ cwd, environment: {} })).toThrow(new RegExp(`${path.join(cwd, '.env.production').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} sets ALIPAY_GATEWAY_URL`));
+    // .env.example and unrelated variables in those files are fine.
+    const other = project();
+    writeFileSync(path.join(other, '.env.local'), 'APP_URL=http://localhost:3000\n');
+    writeFileSync(path.join(other, '.env.example'), `ALIPAY_GATEWAY_URL=${LIVE.ALIPAY_GATEWAY_URL}\n`);
+    expect(loadConfig({ cwd: other, environment: {} }).gateway.kind).toBe('simulator');
+  });
+
+  it('names the gateway mode for the running app (DAIKOU_GATEWAY_MODE), whatever was set by hand', () => {
+    expect(loadConfig({ cwd: project(LIVE), environment: { DAIKOU_GATEWAY_MODE: 'simulator' } }).raw.DAIKOU_GATEWAY_MODE).toBe('antom');
+    expect(loadConfig({ cwd: project(), environment: { DAIKOU_GATEWAY_MODE: 'antom' } }).config.DAIKOU_GATEWAY_MODE).toBe('simulator');
   });
 });
 

@@ -86,9 +86,17 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   }
   if (options.mode) raw.NODE_ENV = options.mode;
 
+  const shadowed = shadowedEnvFiles(cwd);
+  if (shadowed.length > 0) throw new EnvError(shadowed);
+
   const dataDir = path.resolve(cwd, raw.DATA_DIR?.trim() || '.data');
   const live = gatewayConfigured(raw);
-  generateMissingSecrets(raw, sources, dataDir, live ? GENERATED_SECRETS : [...GENERATED_SECRETS, 'SIMULATOR_SECRET'], notices);
+  // Live mode never generates secrets (liveGatewayProblems names each missing one); local runs get them once.
+  if (!live) {
+    const names = [...GENERATED_SECRETS, 'SIMULATOR_SECRET'].filter((name) => name !== 'TOKEN_ENCRYPTION_KEY' || !raw.TOKEN_ENCRYPTION_KEYS?.trim());
+    generateMissingSecrets(raw, sources, dataDir, names, notices);
+  }
+  raw.DAIKOU_GATEWAY_MODE = live ? 'antom' : 'simulator';
 
   if (!live) {
     // Validate the rest first: the simulator's port comes from it.
@@ -113,7 +121,10 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   try {
     config = parseEnv(raw);
   } catch (error) {
-    throw error instanceof EnvError ? new EnvError([...missing, ...error.lines]) : error;
+    if (!(error instanceof EnvError)) throw error;
+    // One line per missing variable: the live-mode line already names what parseEnv would call "required".
+    const named = new Set(missing.map((line) => line.split(' ')[0]));
+    throw new EnvError([...missing, ...error.lines.filter((line) => !named.has(line.split(' ')[0]!))]);
   }
   if (missing.length > 0) throw new EnvError(missing);
   const fingerprints = gatewayFingerprints(config);
@@ -173,6 +184,26 @@ export function loadConfigOrExit(options: LoadConfigOptions = {}): LoadedConfig 
     }
     throw error;
   }
+}
+
+/**
+ * Next reads `.env.local`, `.env.<mode>` and `.env.<mode>.local` by itself; the start-up scripts read only
+ * `.env`. An ALIPAY_* variable in one of those files would be silently ignored — production would run on the
+ * simulator — so it is an error that names the file.
+ */
+const NEXT_ENV_FILES = ['.env.local', '.env.development', '.env.development.local', '.env.production', '.env.production.local', '.env.test', '.env.test.local'];
+
+export function shadowedEnvFiles(cwd: string): string[] {
+  const problems: string[] = [];
+  for (const name of NEXT_ENV_FILES) {
+    const file = path.join(cwd, name);
+    if (!existsSync(file)) continue;
+    const alipay = Object.keys(parseDotenv(readFileSync(file, 'utf8'))).filter((key) => key.startsWith('ALIPAY_'));
+    if (alipay.length > 0) {
+      problems.push(`${file} sets ${alipay.join(', ')}, but Daikou reads only .env and the environment (Next would read ${name}, the start-up scripts do not, and payments would silently go to the simulator): move ${alipay.length === 1 ? 'it' : 'them'} to .env`);
+    }
+  }
+  return problems;
 }
 
 function generateMissingSecrets(raw: Record<string, string>, sources: Record<string, ConfigSource>, dataDir: string, names: readonly string[], notices: string[]): void {

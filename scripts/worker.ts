@@ -3,7 +3,9 @@
 import { getDatabase } from '../lib/db';
 import { getProcessQueue } from '../lib/jobs/process-queue';
 import { JOBS } from '../lib/jobs/registry';
+import { EnvError } from '../lib/env';
 import { applyToProcessEnv, describeGateway, loadConfigOrExit } from './load-config';
+import { keyringProblems } from './prepare-runtime';
 
 // The same configuration as `npm start` (.env, then the environment, the same gateway decision), made
 // this process's environment before any portal module reads it.
@@ -16,6 +18,12 @@ applyToProcessEnv(loaded);
 for (const line of describeGateway(loaded)) console.log(line.replace('[daikou]', '[worker]'));
 if (loaded.gateway.kind === 'simulator') console.log('[worker] the local simulator itself runs inside `npm run dev` / `npm start`; start that too.');
 
+// A key removed from TOKEN_ENCRYPTION_KEYS while rows still use it: refuse, as `npm start` does.
+const refused = await keyringProblems((await getDatabase()).db, loaded.config);
+if (refused.length > 0) {
+  console.error(new EnvError(refused).message);
+  process.exit(1);
+}
 const queue = await getProcessQueue({ work: true });
 console.log(`[worker] running ${JOBS.length} job(s): ${JOBS.map((job) => job.name).join(', ')}`);
 let stopping = false;

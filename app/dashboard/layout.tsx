@@ -6,6 +6,7 @@ import { LocaleSwitcher } from '@/components/locale-switcher';
 import { StaffIntlProvider } from '@/components/staff-intl-provider';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
+import { env, gatewayMode } from '@/lib/env';
 
 const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
 
@@ -14,6 +15,8 @@ const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const actor = await requireStaff();
   const t = await getTranslations();
+  const config = env();
+  const onSimulator = gatewayMode(config) === 'simulator';
   const links = (
     <ul className="flex flex-col gap-1">
       {SECTIONS.filter((section) => section !== 'settings' || can(actor.role, 'settings.manage')).map((section) => (
@@ -64,6 +67,12 @@ export default async function DashboardLayout({ children }: { children: React.Re
         </div>
       </header>
       <div className="min-w-0 flex-1">
+        {onSimulator ? (
+          // On every staff page while payments go to the local simulator: production must never look live by mistake.
+          <p role="note" data-testid="simulator-banner" className="border-b border-amber-300 bg-amber-100 px-4 py-2 text-sm font-medium text-amber-950">
+            {t('shell.simulatorBanner', { url: config.ALIPAY_GATEWAY_URL })}
+          </p>
+        ) : null}
         <div className="flex flex-wrap items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2">
           <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
           <span className="hidden text-sm text-slate-700 sm:inline md:hidden">{actor.email}</span>

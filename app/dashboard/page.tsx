@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { SelectField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { getPaymentMethod } from '@/lib/alipay';
+import { TokenRefreshHaltAlert } from '@/components/dashboard/token-refresh-halt-alert';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { currencyExponent, formatAmount } from '@/lib/money';
@@ -62,6 +63,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     { key: 'flaggedPayments', n: o.attention.flaggedPayments, href: '/dashboard/reconciliation' },
     { key: 'openDiscrepancies', n: o.attention.openDiscrepancies, href: '/dashboard/reconciliation' },
     { key: 'failedRefreshes', n: o.attention.failedRefreshes, href: '/dashboard/agreements?status=ACTIVE' },
+    { key: 'refreshNeedsAttention', n: o.attention.refreshNeedsAttention, href: '/dashboard/agreements?status=ACTIVE' },
     { key: 'signatureFailures', n: o.attention.signatureFailures, href: '/dashboard/notifications?verdict=invalid' },
     { key: 'pendingNotificationWork', n: o.attention.pendingNotificationWork, href: '/dashboard/notifications' },
   ] as const;
@@ -83,6 +85,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </Button>
         </form>
       </PageHeader>
+      <TokenRefreshHaltAlert linkToDevelopers />
       <p className="-mt-4 mb-6 text-sm text-slate-700" data-testid="overview-timezone">
         {t('timezone', { since })}
       </p>

@@ -6,7 +6,7 @@ import type { Enqueue } from '@/lib/jobs/define-job';
 /** What the agreement services need; the app builds it from env (lib/agreements/app-deps.ts), tests by hand. */
 export interface AgreementDeps {
   db: Db;
-  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke' | 'worstCaseCallMs'>;
+  alipay: Pick<AlipayClient, 'consult' | 'applyToken' | 'revoke' | 'queryToken' | 'worstCaseCallMs'>;
   vault: TokenVault;
   /** Absolute authRedirectUrl: the portal's return route, a fixed server constant (never user input). */
   returnUrl: string;

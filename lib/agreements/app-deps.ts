@@ -1,5 +1,5 @@
 import { getAlipayClient } from '@/lib/gateway/alipay-client';
-import { TokenVault } from '@/lib/crypto/token-vault';
+import { getTokenVault } from '@/lib/crypto/app-vault';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { enqueueJob } from '@/lib/jobs/process-queue';
@@ -8,13 +8,11 @@ import type { AgreementDeps } from './agreement-deps';
 /** The path Antom sends buyers back to; part of authRedirectUrl, a server constant. */
 export const AUTHORIZATION_RETURN_PATH = '/authorize/return';
 
-let vault: TokenVault | undefined;
-
 /** Agreement-service dependencies for this process, from validated configuration. */
 export async function getAgreementDeps(): Promise<AgreementDeps> {
   const config = env();
   const db = await getDb();
-  vault ??= TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY);
+  const vault = getTokenVault();
   return {
     db,
     alipay: getAlipayClient(),

@@ -3,6 +3,7 @@ import { classifyCall } from '@/lib/alipay';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { claimAuthorizationLink } from '@/lib/customers/claim-authorization-link';
 import { agreements, type Agreement } from '@/lib/db/schema';
+import { nextRefreshDueAt } from './refresh-schedule';
 import { APPLY_WAIT_MS, maskLoginId, nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 
 export type ExchangeResult =
@@ -11,11 +12,6 @@ export type ExchangeResult =
   | { kind: 'in_progress'; agreement: Agreement }
   | { kind: 'conflict'; agreement: Agreement };
 
-/**
- * Retries of the one applyToken call. The transport owns them (network errors and 5xx, same body); nothing
- * here loops around the call, so retry budgets cannot stack.
- */
-export const APPLY_MAX_RETRIES = 2;
 /** Margin for the database writes around the call. */
 const CLAIM_MARGIN_MS = 30_000;
 
@@ -26,7 +22,9 @@ const CLAIM_MARGIN_MS = 30_000;
  * twice at once. A claim is released at once when the call's outcome is unknown.
  */
 export function staleApplyMs(deps: Pick<AgreementDeps, 'alipay'>): number {
-  return deps.alipay.worstCaseCallMs(APPLY_MAX_RETRIES) + CLAIM_MARGIN_MS;
+  // The transport owns the retries of the one applyToken call (retry table in lib/alipay); nothing here
+  // loops around the call, so retry budgets cannot stack.
+  return deps.alipay.worstCaseCallMs('applyToken') + CLAIM_MARGIN_MS;
 }
 
 /** Clears every token column (an activation that lost its link keeps nothing). */
@@ -37,6 +35,7 @@ const NO_TOKENS = {
   refreshTokenCiphertext: null,
   refreshTokenExpiresAt: null,
   tokenKeyVersion: null,
+  tokenRefreshDueAt: null,
   userLoginIdMasked: null,
 } as const;
 
@@ -81,7 +80,7 @@ export async function exchangeAuthCode(
   const call = await classifyCall(
     deps.alipay.applyToken(
       { grantType: 'AUTHORIZATION_CODE', customerBelongsTo: claimed.paymentMethod as never, authCode },
-      { maxRetries: APPLY_MAX_RETRIES, subject: `agreement:${agreementId}` },
+      { subject: `agreement:${agreementId}` },
     ),
   );
   await recordAgreementEvent(deps.db, agreementId, 'apply_token', { source, outcome: call.kind, resultCode: call.resultCode });
@@ -109,6 +108,7 @@ export async function exchangeAuthCode(
           accessTokenCiphertext: deps.vault.seal(accessToken, agreementTokenAad(agreementId, 'access_token', version)),
           accessTokenIndex: deps.vault.index(accessToken, 'accessToken'),
           accessTokenExpiresAt: parseTime(response.accessTokenExpiryTime),
+          tokenRefreshDueAt: nextRefreshDueAt({ issuedAt: done, expiresAt: parseTime(response.accessTokenExpiryTime), paymentMethod: claimed.paymentMethod }),
           refreshTokenCiphertext: response.refreshToken ? deps.vault.seal(response.refreshToken, agreementTokenAad(agreementId, 'refresh_token', version)) : null,
           refreshTokenExpiresAt: parseTime(response.refreshTokenExpiryTime),
           tokenKeyVersion: version,

@@ -15,6 +15,9 @@ export interface AgreementDetail {
     failureMessage: string | null;
     accessTokenExpiresAt: Date | null;
     refreshTokenExpiresAt: Date | null;
+    /** When the refresher renews the token next, and why it needs a person (null when all is well). */
+    tokenRefreshDueAt: Date | null;
+    tokenRefreshProblem: string | null;
     activatedAt: Date | null;
     revokedAt: Date | null;
     revokedBy: string | null;
@@ -45,6 +48,8 @@ export async function getAgreementDetail(db: Db, id: string): Promise<AgreementD
         failureMessage: agreements.failureMessage,
         accessTokenExpiresAt: agreements.accessTokenExpiresAt,
         refreshTokenExpiresAt: agreements.refreshTokenExpiresAt,
+        tokenRefreshDueAt: agreements.tokenRefreshDueAt,
+        tokenRefreshProblem: agreements.tokenRefreshProblem,
         activatedAt: agreements.activatedAt,
         revokedAt: agreements.revokedAt,
         revokedBy: agreements.revokedBy,

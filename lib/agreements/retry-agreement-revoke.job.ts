@@ -6,7 +6,7 @@ export const retryAgreementRevokeJob = defineJob<{ agreementId: string; revokedB
   name: RETRY_REVOKE_JOB,
   retryLimit: 10,
   retryDelaySeconds: 30,
-  calls: [{ endpoint: 'revoke' }],
+  calls: [{ operation: 'revoke' }],
   run: async ({ agreementId, revokedBy }, { db, alipay, vault, now }) => {
     const result = await retryAgreementRevoke({ db, alipay, vault, now, returnUrl: '' }, agreementId, revokedBy);
     if (result === 'unknown') throw new Error('revoke still unanswered; retrying');

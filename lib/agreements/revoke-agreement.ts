@@ -19,7 +19,7 @@ const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED'
  * live claim is never taken over, plus a margin for the writes around the call.
  */
 export function staleRevokeMs(deps: Pick<AgreementDeps, 'alipay'>): number {
-  return deps.alipay.worstCaseCallMs() + 30_000;
+  return deps.alipay.worstCaseCallMs('revoke') + 30_000;
 }
 /** How long a concurrent revoker waits for the owner's answer before saying "in progress". */
 export const REVOKE_WAIT_MS = 20_000;

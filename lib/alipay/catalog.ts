@@ -64,6 +64,17 @@ export interface PaymentMethod {
   readonly notifiesRevocation: boolean;
   /** consult must carry `recurringPayment` (PayPay). */
   readonly requiresRecurringPayment: boolean;
+  /**
+   * Token refresh timing: the access token is renewed when a third of its lifetime is left, but never more
+   * than this long before its expiry (a 30-day token: 7 days early). Antom publishes no per-wallet rule;
+   * the bound is ours, per wallet so a wallet with a known quirk can differ.
+   */
+  readonly tokenRefreshMaxLeadMs: number;
+  /**
+   * Antom answers `authorizations/query` for this wallet's tokens (the refresher's first step after a lost
+   * refresh answer). The endpoint is in every SDK but has no public page: UNVERIFIED for all wallets.
+   */
+  readonly supportsTokenQuery: boolean;
   /** Field names whose values are not confirmed by a readable public source. */
   readonly unverified: readonly string[];
   readonly notes: readonly string[];
@@ -72,11 +83,12 @@ export interface PaymentMethod {
 const ALL_TERMINALS: readonly TerminalType[] = ['WEB', 'WAP', 'APP'];
 
 /** Defaults shared by entries; each entry overrides what is known and lists what is not. */
-function method(
-  entry: Omit<PaymentMethod, 'terminalTypes' | 'supportsRefund' | 'supportsPartialRefund' | 'amountRules' | 'notes' | 'requiresRecurringPayment'> &
-    Partial<Pick<PaymentMethod, 'terminalTypes' | 'supportsRefund' | 'supportsPartialRefund' | 'amountRules' | 'notes' | 'requiresRecurringPayment'>>,
-): PaymentMethod {
+type Defaulted = 'terminalTypes' | 'supportsRefund' | 'supportsPartialRefund' | 'amountRules' | 'notes' | 'requiresRecurringPayment' | 'tokenRefreshMaxLeadMs' | 'supportsTokenQuery';
+
+function method(entry: Omit<PaymentMethod, Defaulted> & Partial<Pick<PaymentMethod, Defaulted>>): PaymentMethod {
   return Object.freeze({
+    tokenRefreshMaxLeadMs: 7 * 24 * 60 * 60 * 1000,
+    supportsTokenQuery: true,
     terminalTypes: ALL_TERMINALS,
     supportsRefund: true,
     supportsPartialRefund: true,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createAlipayClient, type AlipayClientConfig } from './client';
 import { AlipayError, AlipayHttpError, AlipayKeyError, AlipayNetworkError, AlipaySignatureError, AlipayValidationError } from './errors';
 import { ENDPOINTS } from './endpoints';
+import { RETRY_POLICY } from './retry-policy';
 import type { AlipayCallEvent } from './transport';
 import { OK, fakeGateway, type GatewayReply, type RecordedCall } from './testing-gateway';
 import { testKeyPair } from './test-support';
@@ -158,30 +159,57 @@ describe('outgoing validation (nothing is sent)', () => {
   it('sent nothing', () => expect(calls).toHaveLength(0));
 });
 
-describe('retries', () => {
+describe('retries (as the retry table allows per operation)', () => {
+  const revokeInput = { accessToken: TOKEN };
+  const refreshInput = { grantType: 'REFRESH_TOKEN' as const, customerBelongsTo: 'GCASH' as const, refreshToken: 'rt_1' };
   it('retries network errors with the byte-identical body', async () => {
-    const { client, calls, events } = setup((_c, i) => (i < 2 ? new TypeError('fetch failed') : { body: { result: OK, paymentId: 'p_1' } }));
-    const res = await client.pay(payInput);
-    expect(res.attempts).toBe(3);
+    const { client, calls, events } = setup((_c, i) => (i < 2 ? new TypeError('fetch failed') : { body: { result: OK } }));
+    const res = await client.revoke(revokeInput);
+    expect(res.attempts).toBe(1 + RETRY_POLICY.revoke.transportRetries);
     expect(new Set(calls.map((c) => c.body)).size).toBe(1);
     expect(calls.every((c) => c.requestSignatureValid)).toBe(true);
     expect(events.map((e) => e.willRetry)).toEqual([true, true, false]);
   });
   it('retries 5xx and gives up with SERVER_ERROR (outcome unknown)', async () => {
     const { client, calls } = setup(() => ({ status: 502, text: 'bad gateway', sign: false }));
-    const e = await rejects(client.pay(payInput), AlipayNetworkError, 'SERVER_ERROR');
+    const e = await rejects(client.revoke(revokeInput), AlipayNetworkError, 'SERVER_ERROR');
     expect(e.attempts).toBe(3);
     expect(calls).toHaveLength(3);
   });
   it('does not retry 4xx', async () => {
     const { client, calls } = setup(() => ({ status: 404, text: 'not found', sign: false }));
-    await rejects(client.pay(payInput), AlipayHttpError, 'HTTP_ERROR');
+    await rejects(client.revoke(revokeInput), AlipayHttpError, 'HTTP_ERROR');
     expect(calls).toHaveLength(1);
   });
-  it('times out each attempt', async () => {
+  it('times out each attempt; the client cap bounds the table', async () => {
     const { client, calls } = setup(() => 'hang', { timeoutMs: 20, maxRetries: 1 });
-    await rejects(client.pay(payInput), AlipayNetworkError, 'TIMEOUT');
+    await rejects(client.revoke(revokeInput), AlipayNetworkError, 'TIMEOUT');
     expect(calls).toHaveLength(2);
+  });
+  it('a refresh (REFRESH_TOKEN grant) is sent once: a timeout is never resent with the rotated-out token', async () => {
+    const { client, calls } = setup(() => 'hang', { timeoutMs: 20 });
+    await rejects(client.applyToken(refreshInput), AlipayNetworkError, 'TIMEOUT');
+    expect(calls).toHaveLength(1);
+    const five = setup(() => ({ status: 503, text: 'busy', sign: false }));
+    await rejects(five.client.applyToken(refreshInput), AlipayNetworkError, 'SERVER_ERROR');
+    expect(five.calls).toHaveLength(1);
+    expect(RETRY_POLICY['applyToken.refresh'].transportRetries).toBe(0);
+  });
+  it('pay is never resent by the transport (the resolver owns it); an authCode exchange is', async () => {
+    const pay = setup(() => ({ status: 502, text: 'bad gateway', sign: false }));
+    await rejects(pay.client.pay(payInput), AlipayNetworkError, 'SERVER_ERROR');
+    expect(pay.calls).toHaveLength(1);
+    const code = setup(() => ({ status: 502, text: 'bad gateway', sign: false }));
+    await rejects(code.client.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: 'GCASH', authCode: 'c_1' }), AlipayNetworkError, 'SERVER_ERROR');
+    expect(code.calls).toHaveLength(1 + RETRY_POLICY.applyToken.transportRetries);
+  });
+  it('worstCaseCallMs follows the table: a refresh is one timeout, an authCode exchange three plus back-off', () => {
+    const { client } = setup(() => 'hang', { timeoutMs: 40_000, retryBaseDelayMs: 250 });
+    expect(client.worstCaseCallMs('applyToken.refresh')).toBe(40_000);
+    expect(client.worstCaseCallMs('applyToken')).toBe(3 * 40_000 + 250 + 500);
+  });
+  it('every endpoint has a row in the table', () => {
+    for (const name of Object.keys(ENDPOINTS)) expect(RETRY_POLICY).toHaveProperty(name);
   });
   it('does not retry a business failure', async () => {
     const { client, calls } = setup(() => ({ body: { result: { resultCode: 'USER_BALANCE_NOT_ENOUGH', resultStatus: 'F', resultMessage: 'x' } } }));

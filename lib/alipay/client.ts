@@ -7,6 +7,7 @@ import { AlipayConfigError, AlipayKeyError } from './errors';
 import { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
 import { assertKeyPair, isKeyPair, keyFingerprint, loadPrivateKey, loadPublicKey } from './keys';
 import { verifyNotification, type VerifiedNotification, type NotificationHeaders } from './notifications';
+import { transportRetries, type RetryOperation } from './retry-policy';
 import { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallObserver, type AlipayCallResult, type CallOptions, type TransportOptions } from './transport';
 
 export interface AlipayClientConfig {
@@ -24,7 +25,11 @@ export interface AlipayClientConfig {
   readonly keyVersion?: string | number;
   /** Per attempt, covering headers and body (default 15 000 ms, the SDKs' read timeout). */
   readonly timeoutMs?: number;
-  /** Retries after the first attempt, on network errors and 5xx only (default 2). */
+  /**
+   * Upper bound on transport retries (network errors and 5xx only) for every operation; how often each
+   * operation may be resent is the retry table's (retry-policy.ts). Default: the table as is; 0 turns
+   * transport retries off (tests, simulators).
+   */
   readonly maxRetries?: number;
   /** First back-off delay; doubles per retry (default 250 ms). */
   readonly retryBaseDelayMs?: number;
@@ -79,8 +84,8 @@ export interface AlipayClient {
    * request id, and pass it as `expectedBodySha256` on every resend.
    */
   readonly serialize: <N extends EndpointName>(name: N, input: EndpointRequest<N>) => { body: string; sha256: string };
-  /** Worst-case wall time of one call with this many retries (default: the client's), for claim lifetimes. */
-  readonly worstCaseCallMs: (maxRetries?: number) => number;
+  /** Worst-case wall time of one call of this operation (its retries from the retry table), for claim lifetimes. */
+  readonly worstCaseCallMs: (operation: RetryOperation) => number;
   /** Verifies a notification with the configured Alipay key and client id (see notifications.ts). */
   readonly verifyNotification: (input: { path: string; headers: NotificationHeaders; rawBody: string }) => VerifiedNotification;
 }
@@ -144,7 +149,7 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
     alipayPublicKey,
     keyVersion,
     timeoutMs,
-    maxRetries: config.maxRetries ?? 2,
+    maxRetries: config.maxRetries ?? Number.POSITIVE_INFINITY,
     retryBaseDelayMs: config.retryBaseDelayMs ?? 250,
     fetch: fetchImpl,
     now: () => {
@@ -180,7 +185,8 @@ export function createAlipayClient(config: AlipayClientConfig): AlipayClient {
     inquiryDeclarationRequests: bind('inquiryDeclarationRequests'),
     request,
     serialize: (name, input) => serializeRequest(name, ENDPOINTS[name] as EndpointDefinition, name === 'pay' ? ({ productCode: 'AGREEMENT_PAYMENT', ...(input as object) } as never) : input),
-    worstCaseCallMs: (maxRetries) => worstCaseCallMs({ timeoutMs, maxRetries: maxRetries ?? transport.maxRetries, retryBaseDelayMs: transport.retryBaseDelayMs }),
+    worstCaseCallMs: (operation) =>
+      worstCaseCallMs({ timeoutMs, maxRetries: transportRetries(operation, transport.maxRetries), retryBaseDelayMs: transport.retryBaseDelayMs }),
     pathFor: (name) => resolveEndpointPath(ENDPOINTS[name].path, config.clientId),
     verifyNotification: ({ path, headers, rawBody }) =>
       verifyNotification({ path, headers, rawBody, clientId: config.clientId, publicKey: alipayPublicKey }),

@@ -77,6 +77,8 @@ export {
   type TerminalType,
 } from './catalog';
 export { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
+export { GRANT_REFUSAL_CODES, MERCHANT_CONFIG_CODES, classifyRefreshRefusal, type RefreshRefusal } from './token-codes';
+export { RETRY_POLICY, retryOperation, transportRetries, type RetryOperation, type RetryRule } from './retry-policy';
 export { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions } from './transport';
 export { SENSITIVE_FIELDS, redactBody, redactHeaders, redactValue } from './redact';
 export * from './wire-schemas';

@@ -1,7 +1,8 @@
 /**
  * The one request function (modelled on stripe-node's RequestSender): validate → serialise once →
  * sign → POST → read the raw answer → verify its signature → parse → typed result. Retries only on
- * network errors and 5xx, always with the byte-identical body.
+ * network errors and 5xx, always with the byte-identical body, and only as often as the retry table
+ * (retry-policy.ts) allows for the operation.
  */
 import { createHash, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
@@ -19,7 +20,8 @@ import { redactBody, redactHeaders } from './redact';
 import { classifyResult, type Outcome } from './result-codes';
 import { buildSignContent, formatSignatureHeader, parseSignatureHeader, signContent, verifyContent } from './signature';
 import type { AlipayResult } from './wire-schemas';
-import { resolveEndpointPath, type EndpointDefinition } from './endpoints';
+import { resolveEndpointPath, type EndpointDefinition, type EndpointName } from './endpoints';
+import { retryOperation, transportRetries } from './retry-policy';
 
 /** One attempt of one call, redacted, for the api_calls log. */
 export interface AlipayCallEvent {
@@ -51,6 +53,7 @@ export interface TransportOptions {
   readonly alipayPublicKey: KeyObject;
   readonly keyVersion: string;
   readonly timeoutMs: number;
+  /** Upper bound on transport retries for every operation (the per-operation numbers: retry-policy.ts). */
   readonly maxRetries: number;
   readonly retryBaseDelayMs: number;
   readonly fetch: typeof fetch;
@@ -76,11 +79,6 @@ export interface AlipayCallResult<T> {
 export interface CallOptions {
   /** Aborts the call (all attempts) when signalled. */
   readonly signal?: AbortSignal;
-  /**
-   * Retries after the first attempt for this call (network errors and 5xx only), overriding the
-   * client's default. The caller that owns retries (a job, a claim) passes 0 so budgets never stack.
-   */
-  readonly maxRetries?: number;
   /** The object the call is about (`payment:<uuid>`), handed to the observer for the call log. */
   readonly subject?: string;
   /**
@@ -151,7 +149,8 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
   const path = url.pathname;
   // Durations use the monotonic clock; the injected `now` only feeds Request-Time.
   const started = performance.now();
-  const maxAttempts = 1 + Math.max(0, callOptions.maxRetries ?? opts.maxRetries);
+  // How often this call may be resent is the retry table's decision (retry-policy.ts), never the caller's.
+  const maxAttempts = 1 + transportRetries(retryOperation(name as EndpointName, input), opts.maxRetries);
 
   for (let attempt = 1; ; attempt++) {
     // A fresh Request-Time per attempt keeps the timestamp honest; the body never changes.

@@ -153,7 +153,7 @@ export async function declareCustoms(deps: CustomsDeps, actor: Actor, input: Dec
   if (!created.ok) return created;
 
   const outcome = await classifyCall(
-    deps.alipay.declare(created.data.request, { maxRetries: 1, subject: `payment:${input.paymentId}`, expectedBodySha256: created.data.row.requestBodyHash }),
+    deps.alipay.declare(created.data.request, { subject: `payment:${input.paymentId}`, expectedBodySha256: created.data.row.requestBodyHash }),
   );
   const row = await applyDeclareOutcome(deps, created.data.row, outcome, 'staff');
   if (deps.enqueue && (row.status === 'WAITING' || row.status === 'UNKNOWN')) {

@@ -9,8 +9,8 @@ export const pollCustomsDeclarationsJob = defineJob({
   retryLimit: 2,
   // Up to POLL_PER_RUN resends, then the waiting ones in batches of INQUIRY_BATCH.
   calls: [
-    { endpoint: 'declare', maxRetries: 0, count: POLL_PER_RUN },
-    { endpoint: 'inquiryDeclarationRequests', maxRetries: 1, count: Math.ceil(POLL_PER_RUN / INQUIRY_BATCH) },
+    { operation: 'declare', count: POLL_PER_RUN },
+    { operation: 'inquiryDeclarationRequests', count: Math.ceil(POLL_PER_RUN / INQUIRY_BATCH) },
   ],
   run: async (_data, { db, alipay, vault, now, enqueue }) => {
     await pollCustomsDeclarations({ db, alipay, vault, now, enqueue });

@@ -14,7 +14,7 @@ export const POLL_PER_RUN = 200;
  * A CREATED row younger than this still belongs to the request that is sending it: the slowest possible
  * first declare (declareCustoms sends it with one transport retry) plus a margin for its writes.
  */
-const createdGraceMs = (deps: Pick<CustomsDeps, 'alipay'>) => deps.alipay.worstCaseCallMs(1) + 30_000;
+const createdGraceMs = (deps: Pick<CustomsDeps, 'alipay'>) => deps.alipay.worstCaseCallMs('declare') + 30_000;
 
 export interface PollResult {
   resent: number;
@@ -49,7 +49,7 @@ export async function pollCustomsDeclarations(deps: CustomsDeps, options: { only
     const body = JSON.parse(deps.vault.open(row.requestBodyCiphertext, declarationBodyAad(row.id))) as Record<string, unknown>;
     // The wire form has splitOrder as a string; the client's input schema takes a boolean.
     const request = { ...body, splitOrder: body['splitOrder'] === 'true' || body['splitOrder'] === true } as unknown as EndpointRequest<'declare'>;
-    const outcome = await classifyCall(deps.alipay.declare(request, { maxRetries: 0, subject: `payment:${row.paymentId}`, expectedBodySha256: row.requestBodyHash }));
+    const outcome = await classifyCall(deps.alipay.declare(request, { subject: `payment:${row.paymentId}`, expectedBodySha256: row.requestBodyHash }));
     await applyDeclareOutcome(deps, row, outcome, 'job');
     result.resent++;
   }
@@ -62,7 +62,7 @@ export async function pollCustomsDeclarations(deps: CustomsDeps, options: { only
     .limit(POLL_PER_RUN);
   for (let i = 0; i < waiting.length; i += INQUIRY_BATCH) {
     const batch = waiting.slice(i, i + INQUIRY_BATCH);
-    const outcome = await classifyCall(deps.alipay.inquiryDeclarationRequests({ declarationRequestIds: batch.map((d) => d.declarationRequestId) }, { maxRetries: 1, subject: 'customs:poll' }));
+    const outcome = await classifyCall(deps.alipay.inquiryDeclarationRequests({ declarationRequestIds: batch.map((d) => d.declarationRequestId) }, { subject: 'customs:poll' }));
     result.inquired += batch.length;
     const polledAt = deps.now?.() ?? new Date();
     await deps.db

@@ -1,4 +1,5 @@
-import type { AlipayClient, EndpointName } from '@/lib/alipay';
+import type { AlipayClient } from '@/lib/alipay';
+import type { RetryOperation } from '@/lib/alipay/retry-policy';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
 
@@ -24,11 +25,12 @@ export interface JobContext {
   enqueue: Enqueue;
 }
 
-/** Calls of one AMS endpoint that one run of a job may make. */
+/**
+ * Calls of one AMS operation that one run of a job may make. Their transport retries are the operation's in the
+ * one retry table (lib/alipay/retry-policy.ts), so the lease follows that table.
+ */
 export interface JobCall {
-  readonly endpoint: EndpointName;
-  /** Transport retries of each call, as the call site passes them (omitted: the client's default). */
-  readonly maxRetries?: number;
+  readonly operation: RetryOperation;
   /** How many such calls one run makes at most (default 1). */
   readonly count?: number;
 }

@@ -14,7 +14,7 @@ type CallTiming = Pick<AlipayClient, 'worstCaseCallMs'>;
  */
 export function worstCaseRunMs(job: Pick<JobDefinition<never>, 'calls' | 'workSeconds'>, client: CallTiming): number {
   let ms = (job.workSeconds ?? DEFAULT_WORK_SECONDS) * 1000;
-  for (const call of job.calls) ms += (call.count ?? 1) * client.worstCaseCallMs(call.maxRetries);
+  for (const call of job.calls) ms += (call.count ?? 1) * client.worstCaseCallMs(call.operation);
   return ms;
 }
 

@@ -1,4 +1,4 @@
-import { TokenVault } from '@/lib/crypto/token-vault';
+import { getTokenVault } from '@/lib/crypto/app-vault';
 import { getDatabase } from '@/lib/db';
 import { env } from '@/lib/env';
 import { getAlipayClient } from '@/lib/gateway/alipay-client';
@@ -22,7 +22,7 @@ export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQu
       context: {
         db: database.db,
         alipay: getAlipayClient(),
-        vault: TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY),
+        vault: getTokenVault(),
         now: () => new Date(),
       },
     });

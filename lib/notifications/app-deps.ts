@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { loadPublicKey } from '@/lib/alipay';
-import { TokenVault } from '@/lib/crypto/token-vault';
+import { getTokenVault } from '@/lib/crypto/app-vault';
 import { getDb } from '@/lib/db';
 import { env, type Env } from '@/lib/env';
 import { enqueueJob } from '@/lib/jobs/process-queue';
@@ -28,7 +28,7 @@ export function configuredNotifyPaths(config: Env): Record<NotifyChannel, string
 /** Everything but the database and the job queue, from configuration. */
 export function configuredNotificationDeps(config: Env): Omit<NotificationDeps, 'db' | 'enqueue'> {
   return {
-    vault: TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY),
+    vault: getTokenVault(),
     publicKeys: configuredPublicKeys(config),
     clientId: config.ALIPAY_CLIENT_ID,
     publicPaths: configuredNotifyPaths(config),

@@ -1,4 +1,3 @@
-import { APPLY_MAX_RETRIES } from '@/lib/agreements/exchange-auth-code';
 import { defineJob } from '@/lib/jobs/define-job';
 import { APPLY_AUTH_CODE_JOB } from './notification-effect';
 import { runAuthCodeFollowUp } from './run-auth-code-follow-up';
@@ -12,8 +11,8 @@ export const applyAuthCodeJob = defineJob<{ inboxEventId: string }>({
   // token of an agreement that misused the code. The wait for another caller's applyToken (APPLY_WAIT_MS)
   // is within the default work time.
   calls: [
-    { endpoint: 'applyToken', maxRetries: APPLY_MAX_RETRIES },
-    { endpoint: 'revoke', count: 2 },
+    { operation: 'applyToken' },
+    { operation: 'revoke', count: 2 },
   ],
   run: async ({ inboxEventId }, { db, alipay, vault, now }) => {
     const result = await runAuthCodeFollowUp({ db, alipay, vault, now, returnUrl: '' }, inboxEventId);

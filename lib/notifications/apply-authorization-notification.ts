@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { AlipayAuthCodeCreatedNotification, AlipayTokenCanceledNotification, AlipayTokenCreatedNotification } from '@/lib/alipay';
 import { applyTokenCanceled } from '@/lib/agreements/apply-token-canceled';
+import { findAgreementByAccessToken } from '@/lib/agreements/find-agreement-by-access-token';
 import { recordAuthCodePairing } from '@/lib/agreements/record-auth-code-pairing';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { TokenVault } from '@/lib/crypto/token-vault';
@@ -36,13 +37,13 @@ export async function applyAuthorizationNotification(tx: Db, vault: TokenVault, 
       return { objectType: 'agreement', objectRef: result.agreementId, outcome: result.applied ? 'applied' : 'duplicate', detail: `Agreement is ${now?.status ?? 'gone'}.` };
     }
     case 'TOKEN_CREATED': {
-      const agreement = await findBy(tx, agreements.accessTokenIndex, vault.index(n.accessToken, 'accessToken'));
+      const agreement = await findAgreementByAccessToken(tx, vault, n.accessToken);
       return { objectType: agreement ? 'agreement' : null, objectRef: agreement?.id ?? null, outcome: 'stored', detail: 'Informational: the token was stored by our applyToken.' };
     }
   }
 }
 
-async function findBy(tx: Db, column: typeof agreements.id | typeof agreements.authStateIndex | typeof agreements.accessTokenIndex, value: string) {
+async function findBy(tx: Db, column: typeof agreements.id | typeof agreements.authStateIndex, value: string) {
   const [row] = await tx.select({ id: agreements.id, status: agreements.status }).from(agreements).where(eq(column, value)).limit(1);
   return row;
 }

@@ -42,6 +42,8 @@ export interface Overview {
     staleRefunds: number;
     flaggedPayments: number;
     failedRefreshes: number;
+    /** ACTIVE agreements whose refresher needs a person (a lost refresh answer, a refusal kept ACTIVE). */
+    refreshNeedsAttention: number;
     signatureFailures: number;
     /** Notifications whose follow-up work (e.g. applyToken after AUTHCODE_CREATED) has not run yet. */
     pendingNotificationWork: number;
@@ -119,6 +121,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       db.select({ n: count() }).from(payments).where(eq(payments.status, 'UNKNOWN')),
       db.select({ n: count() }).from(refunds).where(eq(refunds.status, 'UNKNOWN')),
       db.select({ n: count() }).from(payments).where(isNotNull(payments.reconciliationFlag)),
+      db.select({ n: count() }).from(agreements).where(and(eq(agreements.status, 'ACTIVE'), isNotNull(agreements.tokenRefreshProblem))),
       // applyToken with the refresh grant that Antom answered F (an authCode exchange has another grantType).
       db
         .select({ n: count() })
@@ -150,9 +153,8 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
     })
     .from(inboxEvents)
     .where(and(gte(inboxEvents.receivedAt, since), isNotNull(inboxEvents.processedAt)));
-  const [unknownPayments, unknownRefunds, flaggedPayments, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures, openDiscrepancies, staleRefunds] = attention.map((r) =>
-    Number(r[0]?.n ?? 0),
-  ) as [number, number, number, number, number, number, number, number, number];
+  const [unknownPayments, unknownRefunds, flaggedPayments, refreshNeedsAttention, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures, openDiscrepancies, staleRefunds] =
+    attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number, number, number, number];
   return {
     since,
     until: now,
@@ -165,7 +167,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       revokedInRange: Number(agreementCounts[0]?.revokedInRange ?? 0),
     },
     refunds: refundRows.map((r) => ({ currency: r.currency, count: Number(r.count), succeededMinor: BigInt(r.succeeded) })),
-    attention: { unknownPayments, unknownRefunds, staleRefunds, flaggedPayments, failedRefreshes, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork, openDiscrepancies },
+    attention: { unknownPayments, unknownRefunds, staleRefunds, flaggedPayments, failedRefreshes, refreshNeedsAttention, signatureFailures: badNotificationSignatures + badAnswerSignatures, pendingNotificationWork, openDiscrepancies },
     notificationLag: {
       count: Number(lag?.count ?? 0),
       p95Ms: lag?.p95 == null ? null : Math.round(Number(lag.p95)),

@@ -1,4 +1,4 @@
-import { TokenVault } from '@/lib/crypto/token-vault';
+import { getTokenVault } from '@/lib/crypto/app-vault';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { getAlipayClient } from '@/lib/gateway/alipay-client';
@@ -8,12 +8,10 @@ import type { PaymentDeps } from './payment-deps';
 /** Where Antom posts PAYMENT_RESULT (the notifications route); a server constant, never user input. */
 export const PAYMENT_NOTIFY_PATH = '/api/alipay/notify/payment';
 
-let vault: TokenVault | undefined;
-
 /** Payment-service dependencies for this web process, from validated configuration. */
 export async function getPaymentDeps(): Promise<PaymentDeps> {
   const config = env();
-  vault ??= TokenVault.fromBase64(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_INDEX_KEY);
+  const vault = getTokenVault();
   return {
     db: await getDb(),
     alipay: getAlipayClient(),

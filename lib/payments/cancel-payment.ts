@@ -77,7 +77,7 @@ export async function cancelPayment(deps: PaymentDeps, actor: Actor, input: { pa
 
   for (let attempt = 1; attempt <= CANCEL_ATTEMPTS; attempt++) {
     await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'cancel_sent', cause: 'staff', detail: { attempt } });
-    const outcome = await classifyCall(deps.alipay.cancel({ paymentRequestId: payment.paymentRequestId }, { maxRetries: 0, subject: paymentSubject(payment.id) }));
+    const outcome = await classifyCall(deps.alipay.cancel({ paymentRequestId: payment.paymentRequestId }, { subject: paymentSubject(payment.id) }));
     const at = nowOf(deps);
     await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'cancel_answered', cause: 'staff', detail: { outcome: outcome.kind, resultCode: outcome.resultCode }, at });
     if (outcome.kind === 'succeeded') {

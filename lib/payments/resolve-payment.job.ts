@@ -10,8 +10,8 @@ export const resolvePaymentJob = defineJob<{ paymentId: string }>({
   // The deadline step makes the most calls: inquiry, cancel, inquiry (a resend step makes one pay), each
   // without transport retries.
   calls: [
-    { endpoint: 'inquiryPayment', maxRetries: 0, count: 2 },
-    { endpoint: 'cancel', maxRetries: 0 },
+    { operation: 'inquiryPayment', count: 2 },
+    { operation: 'cancel' },
   ],
   run: async ({ paymentId }, context) => {
     if (typeof paymentId !== 'string') return;

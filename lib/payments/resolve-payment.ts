@@ -68,7 +68,7 @@ export async function resolvePayment(deps: PaymentDeps, paymentId: string): Prom
 
 /** Asks Antom; applies a final answer. True when the payment is now final. */
 async function inquire(deps: PaymentDeps, payment: Payment): Promise<boolean> {
-  const outcome = await classifyCall(deps.alipay.inquiryPayment({ paymentRequestId: payment.paymentRequestId }, { maxRetries: 0, subject: paymentSubject(payment.id) }));
+  const outcome = await classifyCall(deps.alipay.inquiryPayment({ paymentRequestId: payment.paymentRequestId }, { subject: paymentSubject(payment.id) }));
   const at = nowOf(deps);
   const status = outcome.kind === 'succeeded' ? (outcome.data.paymentStatus ?? null) : null;
   await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'inquiry', cause: 'job', detail: { outcome: outcome.kind, resultCode: outcome.resultCode, paymentStatus: status }, at });
@@ -95,7 +95,7 @@ async function inquire(deps: PaymentDeps, payment: Payment): Promise<boolean> {
 async function cancelAtDeadline(deps: PaymentDeps, payment: Payment, step: number, expiresAt: Date): Promise<ResolveStep> {
   if (await inquire(deps, payment)) return 'final';
   await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'cancel_sent', cause: 'job', detail: { attempt: step } });
-  const outcome = await classifyCall(deps.alipay.cancel({ paymentRequestId: payment.paymentRequestId }, { maxRetries: 0, subject: paymentSubject(payment.id) }));
+  const outcome = await classifyCall(deps.alipay.cancel({ paymentRequestId: payment.paymentRequestId }, { subject: paymentSubject(payment.id) }));
   const at = nowOf(deps);
   await recordPaymentEvent(deps.db, { paymentId: payment.id, type: 'cancel_answered', cause: 'job', detail: { outcome: outcome.kind, resultCode: outcome.resultCode }, at });
   if (outcome.kind === 'succeeded') {

@@ -12,7 +12,7 @@ export const FIRST_INQUIRY_AFTER_SECONDS = 2;
 
 /**
  * Sends the stored pay request of a payment — the first time or as a byte-identical resend — outside any
- * transaction, and records what came back. Never retries in the transport (maxRetries 0): the resolver owns
+ * transaction, and records what came back. Never retries in the transport (the retry table says so for pay): the resolver owns
  * resends, with its count in the database. Returns the payment as it stands afterwards.
  */
 export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first' | 'resend', cause: PaymentEventCause, options: { sentEventRecorded?: boolean } = {}): Promise<Payment> {
@@ -24,7 +24,7 @@ export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first'
     await recordPaymentEvent(deps.db, { paymentId: payment.id, type: kind === 'first' ? 'pay_sent' : 'resend', cause, detail: { attempt: payment.resolverAttempts } });
   }
   const outcome = await classifyCall(
-    deps.alipay.pay(request, { maxRetries: 0, subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash }),
+    deps.alipay.pay(request, { subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash }),
   );
   return recordPayOutcome(deps, payment, outcome, kind);
 }

@@ -9,7 +9,7 @@ import { nowOf, scheduleResolver, type PaymentDeps } from './payment-deps';
  */
 export async function sweepOpenPayments(deps: PaymentDeps, limit = 500): Promise<number> {
   const now = nowOf(deps);
-  const abandonedBefore = new Date(now.getTime() - deps.alipay.worstCaseCallMs(0) - 5_000);
+  const abandonedBefore = new Date(now.getTime() - deps.alipay.worstCaseCallMs('pay') - 5_000);
   const rows = await deps.db
     .select({ id: payments.id })
     .from(payments)

@@ -163,7 +163,7 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
 /** The first refund call, outside any transaction, and what its answer means for the row. */
 async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sha256: string): Promise<ServiceResult<CreateRefundOutcome, CreateRefundCode>> {
   const outcome = await classifyCall(
-    deps.alipay.refund(buildRefundRequest(refund, payment, deps.refundNotifyUrl), { maxRetries: 1, subject: refundSubject(payment.id), expectedBodySha256: sha256 }),
+    deps.alipay.refund(buildRefundRequest(refund, payment, deps.refundNotifyUrl), { subject: refundSubject(payment.id), expectedBodySha256: sha256 }),
   );
   const at = nowOf(deps);
   await recordRefundEvent(deps.db, {

@@ -14,8 +14,8 @@ export function createResolveRefundJob(notifyUrl: () => string | undefined = ref
     retryDelaySeconds: 5,
     // A resend of the refund, then an inquiry, neither retried by the transport.
     calls: [
-      { endpoint: 'refund', maxRetries: 0 },
-      { endpoint: 'inquiryRefund', maxRetries: 0 },
+      { operation: 'refund' },
+      { operation: 'inquiryRefund' },
     ],
     run: async (raw, context) => {
       const parsed = data.safeParse(raw);

@@ -49,7 +49,6 @@ export async function resolveRefund(deps: RefundDeps, refundRowId: string): Prom
   const resend = async (): Promise<CallOutcome<EndpointResponse<'refund'>>> => {
     const outcome = await classifyCall(
       deps.alipay.refund(buildRefundRequest(claimed, payment, deps.refundNotifyUrl), {
-        maxRetries: 0,
         subject,
         ...(claimed.requestBodyHash ? { expectedBodySha256: claimed.requestBodyHash } : {}),
       }),
@@ -76,7 +75,7 @@ export async function resolveRefund(deps: RefundDeps, refundRowId: string): Prom
     // not_sent on a resend (e.g. the body would differ after a config change): never send another body; inquire.
     else if (outcome.kind === 'not_sent') skipToInquiry = true;
   } else {
-    const inquiry = await classifyCall(deps.alipay.inquiryRefund({ refundRequestId: claimed.refundRequestId }, { maxRetries: 0, subject }));
+    const inquiry = await classifyCall(deps.alipay.inquiryRefund({ refundRequestId: claimed.refundRequestId }, { subject }));
     const status = inquiry.kind === 'succeeded' ? (inquiry.data.refundStatus ?? null) : null;
     await recordRefundEvent(db, {
       paymentId: payment.id,

@@ -9,6 +9,6 @@ export const sweepUnsettledRefundsJob = defineJob({
   calls: [],
   run: async (_data, { db, enqueue, now, alipay }) => {
     // Older than one worst-case refund call (plus margin): the web request that sent it has given up by then.
-    await sweepUnsettledRefunds({ db, enqueue, now }, { staleMs: alipay.worstCaseCallMs(1) + 30_000 });
+    await sweepUnsettledRefunds({ db, enqueue, now }, { staleMs: alipay.worstCaseCallMs('refund') + 30_000 });
   },
 });

@@ -14,6 +14,10 @@ const DEFAULTS: MerchantSettingsView = {
   customsMerchantCode: null,
   customsMerchantName: null,
   reconFeeRateBps: null,
+  tokenRefreshHaltedAt: null,
+  tokenRefreshHaltCode: null,
+  tokenRefreshHaltMessage: null,
+  resealProgress: null,
 };
 
 /** The merchant-wide settings row, or the defaults before an admin has saved any (reading never writes). */

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AmsAnswer, AmsCall, SimContext } from './context';
-import { getTestAccount, TEST_ACCOUNTS } from './scenarios';
+import { getTestAccount, pickScenario, TEST_ACCOUNTS } from './scenarios';
 import type { AuthorizationRecord } from './store';
 import {
   optionalBoolean,
@@ -259,7 +259,11 @@ export function applyToken(ctx: SimContext, call: AmsCall): AmsAnswer {
     ctx.store.putAuthorization(auth);
     return { body: { result: result('EXPIRED_REFRESH_TOKEN') } };
   }
-  return { body: issueTokens(ctx, auth) };
+  // refresh-answer-lost: the rotation happens, the answer does not arrive in time.
+  const lost =
+    pickScenario('applyToken', call.scenarioHeader)?.scenario.name === 'refresh-answer-lost' ||
+    (getTestAccount(auth.account).losesFirstRefreshAnswer === true && ctx.store.firstTime(`refresh-answer-lost:${auth.id}`, now));
+  return lost ? { body: issueTokens(ctx, auth), holdMs: ctx.hangMs } : { body: issueTokens(ctx, auth) };
 }
 
 function revokeAuthorization(ctx: SimContext, auth: AuthorizationRecord, by: 'MERCHANT' | 'WALLET', reason: string): void {

@@ -143,6 +143,23 @@ const CASES: Record<ScenarioName, () => Promise<void>> = {
     const q = await client.inquiryDeclarationRequests({ declarationRequestIds: [declarationRequestId] } as never);
     expect((q.data as Json).declarationRecords[0].declarationRequestStatus).toBe('FAIL');
   },
+  'refresh-answer-lost': async () => {
+    const authState = uniqueId('state');
+    await client.consult({ customerBelongsTo: 'GCASH', authRedirectUrl: 'https://m.example/r', scopes: ['AGREEMENT_PAY'], authState, terminalType: 'WEB' } as never);
+    const approved = await control(t, 'POST', 'authorizations/approve', { authState, account: 'refresh-answer-lost' });
+    const first = (await client.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: 'GCASH', authCode: approved.json.authCode } as never)).data as Json;
+    const impatient = alipayClientFor(t, TEST_CLIENT_ID, 500);
+    const refresh = (refreshToken: string, c = client) => c.applyToken({ grantType: 'REFRESH_TOKEN', customerBelongsTo: 'GCASH', refreshToken } as never);
+    // The first refresh rotates the tokens, but its answer is held past the caller's timeout.
+    await expect(refresh(first.refreshToken, impatient)).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // The old refresh token is dead now; the query still reports where the tokens stand (the newest refresh token).
+    expect((await refresh(first.refreshToken)).result.resultCode).toBe('INVALID_REFRESH_TOKEN');
+    const query = (await client.queryToken({ accessToken: first.accessToken } as never)).data as Json;
+    expect(query.refreshToken).not.toBe(first.refreshToken);
+    // Only the first refresh is lost: the next one, with the newest token, answers at once.
+    const next = await refresh(query.refreshToken, impatient);
+    expect(next.result.resultCode).toBe('SUCCESS');
+  },
 };
 
 describe('scenario table', () => {

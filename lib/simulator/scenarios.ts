@@ -20,6 +20,8 @@ export interface TestAccount {
   balanceMinor?: bigint;
   accessTokenTtlMs: number;
   refreshTokenTtlMs: number;
+  /** The first refresh of an authorization by this account: the token rotates but the answer is held (refresh-answer-lost). */
+  losesFirstRefreshAnswer?: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -57,6 +59,14 @@ export const TEST_ACCOUNTS: readonly TestAccount[] = [
     accessTokenTtlMs: 2 * 60 * 1000,
     refreshTokenTtlMs: 10 * 60 * 1000,
   },
+  {
+    id: 'refresh-answer-lost',
+    label: 'Refresh answer lost',
+    description: 'Pays everything; its first token refresh rotates the tokens but the answer is held back hangMs (the caller times out).',
+    accessTokenTtlMs: 30 * DAY,
+    refreshTokenTtlMs: 365 * DAY,
+    losesFirstRefreshAnswer: true,
+  },
 ];
 
 export function getTestAccount(id: string | undefined): TestAccount {
@@ -79,12 +89,13 @@ export type ScenarioName =
   | 'refund-fail'
   | 'refund-in-process-then-success'
   | 'refund-in-process-then-fail'
-  | 'declaration-fail';
+  | 'declaration-fail'
+  | 'refresh-answer-lost';
 
 export interface Scenario {
   name: ScenarioName;
   /** Endpoint it applies to. */
-  appliesTo: 'pay' | 'refund' | 'declare' | 'any';
+  appliesTo: 'pay' | 'refund' | 'declare' | 'applyToken' | 'any';
   /** Amount suffix trigger (last three digits, minor units), if any. */
   amountSuffix?: string;
   effect: string;
@@ -142,6 +153,11 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { name: 'refund-in-process-then-fail', appliesTo: 'refund', amountSuffix: '093', effect: 'U REFUND_IN_PROCESS; FAIL after N s + refund notification' },
   { name: 'declaration-fail', appliesTo: 'declare', effect: 'header only: the declaration ends FAIL instead of SUCCESS' },
+  {
+    name: 'refresh-answer-lost',
+    appliesTo: 'applyToken',
+    effect: 'REFRESH_TOKEN: the tokens rotate (the old refresh token stops working) but the answer is held for hangMs, so the caller times out. Header: every refresh; account refresh-answer-lost: its first refresh only',
+  },
 ];
 
 const BY_NAME = new Map(SCENARIOS.map((s) => [s.name, s]));
@@ -152,7 +168,7 @@ const BY_NAME = new Map(SCENARIOS.map((s) => [s.name, s]));
  * a normal call into an error.
  */
 export function pickScenario(
-  endpoint: 'pay' | 'refund' | 'declare' | 'other',
+  endpoint: 'pay' | 'refund' | 'declare' | 'applyToken' | 'other',
   header: string | undefined,
   amountValue?: string,
 ): { scenario: Scenario; byHeader: boolean } | undefined {

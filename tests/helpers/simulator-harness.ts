@@ -28,13 +28,23 @@ const SECRET = 'test-simulator-secret';
 const CLIENT_ID = 'DAIKOU_TEST';
 
 /** An in-process simulator on a free port, and a real lib/alipay client registered with it. */
-export async function startSimulatorHarness(options: { /** Log every call to api_calls the way the app does. */ callLog?: () => Db } = {}): Promise<SimulatorHarness> {
+export async function startSimulatorHarness(
+  options: {
+    /** Log every call to api_calls the way the app does. */
+    callLog?: () => Db;
+    /** The client's per-attempt timeout (default 10 s). */
+    timeoutMs?: number;
+    /** How long the simulator holds a "lost" answer (debit-then-timeout, refresh-answer-lost; default 20 s). */
+    hangMs?: number;
+  } = {},
+): Promise<SimulatorHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-sim-'));
   const keys = ensureDevKeys(dir);
   const simulator = await startSimulator({
     port: 0,
     secret: SECRET,
     persist: false,
+    ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}),
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,
     clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }],
   });
@@ -46,7 +56,7 @@ export async function startSimulatorHarness(options: { /** Log every call to api
     clientId: CLIENT_ID,
     merchantPrivateKey: keys.merchantPrivateKeyPem,
     alipayPublicKey: keys.simulatorPublicKeyPem,
-    timeoutMs: 10_000,
+    timeoutMs: options.timeoutMs ?? 10_000,
     observer: (event) => {
       if (event.endpoint === 'applyToken') applyTokenCalls++;
       callCounts.set(event.endpoint, (callCounts.get(event.endpoint) ?? 0) + 1);

@@ -110,7 +110,7 @@ describe(`job queue on pg-boss (${testDatabaseKind()})`, () => {
     for (const job of JOBS) expect(await leaseOf(job.name), job.name).toBe(jobLeaseSeconds(job, client));
     expect(await leaseOf('test-count')).toBe(DEFAULT_WORK_SECONDS + LEASE_MARGIN_SECONDS);
     // The same queue declared again with slower calls: the existing queue takes the new lease.
-    const slower = defineJob({ name: 'test-count', calls: [{ endpoint: 'pay', maxRetries: 0, count: 100 }], run: async () => {} });
+    const slower = defineJob({ name: 'test-count', calls: [{ operation: 'pay', count: 100 }], run: async () => {} });
     const other = await startJobQueue(database, { work: false, jobs: [slower] as JobDefinition<never>[], context: { db: database.db, alipay: client, vault: new TokenVault(randomBytes(32), randomBytes(32)), now: () => new Date() } });
     await other.stop(2000);
     expect(await leaseOf('test-count')).toBe(DEFAULT_WORK_SECONDS + 100 + LEASE_MARGIN_SECONDS);

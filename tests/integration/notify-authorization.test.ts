@@ -111,8 +111,12 @@ describe(`authorization notifications and the token lifecycle (${testDatabaseKin
     expect(before.status).toBe('ACTIVE');
     expect(before.accessTokenExpiresAt!.getTime() - Date.now()).toBeLessThan(3 * 60_000);
     const oldRefresh = deps.vault.open(before.refreshTokenCiphertext!, agreementTokenAad(before.id, 'refresh_token', before.tokenKeyVersion!));
+    // Due two thirds into its 2-minute life; bring that moment forward so every worker finds it due.
+    expect(before.tokenRefreshDueAt!.getTime() - before.activatedAt!.getTime()).toBeGreaterThan(75_000);
+    expect(before.tokenRefreshDueAt!.getTime() - before.activatedAt!.getTime()).toBeLessThan(85_000);
+    await database.db.update(agreements).set({ tokenRefreshDueAt: new Date() }).where(eq(agreements.id, a.agreementId));
     const calls = sim.applyTokenCalls();
-    const results = await Promise.all(Array.from({ length: 5 }, () => refreshAgreementToken(deps, a.agreementId, { marginMs: 5 * 60_000 })));
+    const results = await Promise.all(Array.from({ length: 5 }, () => refreshAgreementToken(deps, a.agreementId)));
     expect(results.filter((r) => r.kind === 'refreshed')).toHaveLength(1);
     expect(sim.applyTokenCalls() - calls).toBe(1);
     const after = await load(a.agreementId);
@@ -121,15 +125,15 @@ describe(`authorization notifications and the token lifecycle (${testDatabaseKin
     expect(after.tokenRefreshStartedAt).toBeNull();
     const newRefresh = deps.vault.open(after.refreshTokenCiphertext!, agreementTokenAad(after.id, 'refresh_token', after.tokenKeyVersion!));
     expect(newRefresh).not.toBe(oldRefresh);
-    // Not due any more with a tiny margin.
-    expect(await refreshAgreementToken(deps, a.agreementId, { marginMs: 1_000 })).toEqual({ kind: 'not_due' });
+    // Not due again until two thirds into the new token's life.
+    expect(await refreshAgreementToken(deps, a.agreementId)).toEqual({ kind: 'not_due' });
   });
 
   it('a refresh token past its expiry makes the agreement EXPIRED, saying why', async () => {
     const a = await activeAgreement('GCASH', 'short-token');
     await completeAuthorizationReturn(deps, { authState: a.authState, authCode: a.authCode, buyerBinding: a.buyer });
     const later = { ...deps, now: () => new Date(Date.now() + 11 * 60_000) };
-    const result = await refreshAgreementToken(later, a.agreementId, { marginMs: 60_000 });
+    const result = await refreshAgreementToken(later, a.agreementId);
     expect(result.kind).toBe('expired');
     const row = await load(a.agreementId);
     expect(row).toMatchObject({ status: 'EXPIRED', failureCode: 'REFRESH_TOKEN_EXPIRED' });
@@ -142,7 +146,7 @@ describe(`authorization notifications and the token lifecycle (${testDatabaseKin
     const row = await load(a.agreementId);
     const accessToken = deps.vault.open(row.accessTokenCiphertext!, agreementTokenAad(row.id, 'access_token', row.tokenKeyVersion!));
     await sim.control('/simulator/authorizations/revoke', { accessToken, reason: 'buyer revoked in app' });
-    const result = await refreshAgreementToken(deps, a.agreementId, { marginMs: 5 * 60_000 });
+    const result = await refreshAgreementToken(deps, a.agreementId, { force: true });
     expect(result.kind).toBe('needs_reauthorization');
     const after = await load(a.agreementId);
     expect(after.status).toBe('INVALID');

@@ -8,9 +8,12 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { UtcTime } from '@/components/ui/utc-time';
 import { API_CALL_ENDPOINTS, API_CALL_RESULTS, listApiCalls } from '@/lib/api-calls/list-api-calls';
+import { OneClickActionForm } from '@/components/dashboard/one-click-action-form';
+import { TokenRefreshHaltAlert } from '@/components/dashboard/token-refresh-halt-alert';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
+import { resumeTokenRefreshAction } from './actions';
 
 export const metadata: Metadata = { title: 'Developers' };
 
@@ -34,6 +37,7 @@ function subjectLink(subject: string) {
 export default async function DevelopersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireStaff('dashboard.read');
   const t = await getTranslations('developers');
+  const h = await getTranslations('tokenRefreshHalt');
   const query = await searchParams;
   const filters = { endpoint: one(query.endpoint), result: one(query.result), object: (one(query.object) ?? one(query.subject))?.slice(0, 100) ?? null };
   const before = one(query.before);
@@ -57,6 +61,11 @@ export default async function DevelopersPage({ searchParams }: { searchParams: P
           — {t('failedJobsHint')}
         </p>
       ) : null}
+      <TokenRefreshHaltAlert>
+        {can(actor.role, 'settings.manage') ? (
+          <OneClickActionForm action={resumeTokenRefreshAction} testId="resume-token-refresh" labels={{ submit: h('resume'), pending: h('resumePending'), hint: h('resumeHint'), done: h('resumed') }} />
+        ) : null}
+      </TokenRefreshHaltAlert>
       <form method="get" action="/dashboard/developers" role="search" aria-label={t('filter')} className="mb-4 flex flex-wrap items-end gap-3">
         <SelectField id="endpoint-filter" name="endpoint" label={t('endpoint')} defaultValue={filters.endpoint ?? ''}>
           <option value="">{t('allEndpoints')}</option>

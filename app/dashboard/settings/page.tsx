@@ -11,6 +11,7 @@ import { PAYMENT_METHODS } from '@/lib/alipay';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { MerchantSettingsForm } from './merchant-settings-form';
 import { SigningKeysSection } from './signing-keys-section';
+import { TokenKeysSection } from './token-keys-section';
 import { METHOD_FIELD_PREFIX, refundLimitsToText } from './settings-form-input';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -66,6 +67,7 @@ export default async function SettingsPage() {
         </div>
       </dl>
       <SigningKeysSection />
+      <TokenKeysSection canManage={can(actor.role, 'settings.manage')} />
       {can(actor.role, 'settings.manage') ? (
         <section className="mt-8 rounded-lg border border-slate-200 bg-white p-6">
           <MerchantSettingsForm

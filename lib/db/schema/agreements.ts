@@ -74,6 +74,16 @@ export const agreements = pgTable(
     /** Single-flight claim of the token refresher: set while one worker refreshes, cleared after. */
     tokenRefreshStartedAt: timestamp('token_refresh_started_at', { withTimezone: true }),
     tokenRefreshedAt: timestamp('token_refreshed_at', { withTimezone: true }),
+    /** When the refresher renews the access token next (about two thirds into its lifetime); null: never. */
+    tokenRefreshDueAt: timestamp('token_refresh_due_at', { withTimezone: true }),
+    /**
+     * The last refresh's answer was lost (the wallet may have rotated the refresh token): the agreement
+     * needs attention, the next step recovers (query, then one refresh with the newest token), and a
+     * refusal that follows never invalidates it.
+     */
+    tokenRefreshUnknownAt: timestamp('token_refresh_unknown_at', { withTimezone: true }),
+    /** Why the refresher needs a person (shown on the agreement); null when all is well. */
+    tokenRefreshProblem: text('token_refresh_problem'),
     activatedAt: timestamp('activated_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: text('revoked_by'),
@@ -96,9 +106,31 @@ export const agreements = pgTable(
     index('agreements_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
     index('agreements_created_idx').on(t.createdAt, t.id),
     index('agreements_login_masked_idx').on(t.userLoginIdMasked),
-    // The refresher scans live tokens by expiry.
+    // The refresher scans live tokens by expiry, and due refreshes by their due time.
     index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
+    index('agreements_refresh_due_idx').on(t.tokenRefreshDueAt).where(sql`${t.status} = 'ACTIVE'`),
+    // The key-rotation count and re-seal job find rows sealed under an old key.
+    index('agreements_token_key_idx').on(t.tokenKeyVersion),
   ],
+);
+
+/**
+ * Blind indexes of an agreement's superseded access tokens, kept until each token's own expiry: a
+ * TOKEN_CANCELED (or an INVALID_ACCESS_TOKEN) carrying the token from before a refresh still finds its
+ * agreement. Written in the same statement batch as the refresh that supersedes the token.
+ */
+export const agreementTokenHistory = pgTable(
+  'agreement_token_history',
+  {
+    accessTokenIndex: text('access_token_index').primaryKey(),
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id),
+    /** The superseded token's own expiry (null: unknown, kept for a day after superseding). */
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    supersededAt: timestamp('superseded_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('agreement_token_history_agreement_idx').on(t.agreementId), index('agreement_token_history_expiry_idx').on(t.accessTokenExpiresAt)],
 );
 
 /** The agreement's timeline: consult, return, applyToken, notifications, revocation. No secrets in `detail`. */
@@ -120,3 +152,4 @@ export type AuthorizationLink = typeof authorizationLinks.$inferSelect;
 export type Agreement = typeof agreements.$inferSelect;
 export type AgreementStatus = (typeof agreementStatus.enumValues)[number];
 export type AgreementEvent = typeof agreementEvents.$inferSelect;
+export type AgreementTokenHistory = typeof agreementTokenHistory.$inferSelect;

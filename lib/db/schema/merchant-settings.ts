@@ -18,6 +18,16 @@ export const merchantSettings = pgTable('merchant_settings', {
   customsMerchantName: text('customs_merchant_name'),
   /** Contracted Antom fee in basis points; reconciliation flags report fees that differ (null: sanity checks only). */
   reconFeeRateBps: integer('recon_fee_rate_bps'),
+  /**
+   * Token refreshes stopped for every agreement: Antom refused one with a merchant-side configuration code
+   * (ACCESS_DENIED, KEY_NOT_FOUND …), which says nothing about the buyer's grant. One alert (Overview,
+   * Developers) until an admin resumes; agreements stay ACTIVE.
+   */
+  tokenRefreshHaltedAt: timestamp('token_refresh_halted_at', { withTimezone: true }),
+  tokenRefreshHaltCode: text('token_refresh_halt_code'),
+  tokenRefreshHaltMessage: text('token_refresh_halt_message'),
+  /** Progress of the last re-seal run (key rotation of data at rest). */
+  resealProgress: jsonb('reseal_progress').$type<{ startedAt: string; finishedAt: string | null; targetVersion: number; done: number; remaining: number; failed: number }>(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -68,6 +68,12 @@ describe('describeEvent', () => {
       invalidated: { cause: 'api', reason: 'Token rejected', resultCode: 'INVALID_ACCESS_TOKEN' },
       token_refreshed: { outcome: 'succeeded', resultCode: 'SUCCESS', accessTokenExpiresAt: '2026-12-01T04:00:00.000Z' },
       token_expired: { cause: 'job', reason: 'The refresh token is past its expiry.' },
+      token_queried: { outcome: 'succeeded', resultCode: 'SUCCESS', tokenStatus: 'ENABLED' },
+      refresh_token_recovered: { via: 'authorizations/query' },
+      token_refresh_halted: { resultCode: 'KEY_NOT_FOUND', raised: true },
+      token_refresh_needs_attention: { resultCode: 'INVALID_REFRESH_TOKEN' },
+      token_refresh_refused: { resultCode: 'PARAM_ILLEGAL' },
+      token_refresh_superseded: { resultCode: 'SUCCESS' },
     };
     for (const [locale, messages] of [['en', en], ['zh-CN', zh]] as const) {
       const translate = translatorFor(locale, messages);

@@ -55,6 +55,18 @@ export function describeEvent(t: Translate, type: string, detail: Record<string,
       return t('tokenRefreshed', { outcome: outcome(d.outcome), resultCode: text(d.resultCode), expiresAt: text(d.accessTokenExpiresAt) });
     case 'token_expired':
       return t('tokenExpired', { reason: text(d.reason) });
+    case 'token_queried':
+      return t('tokenQueried', { outcome: outcome(d.outcome), resultCode: text(d.resultCode), status: text(d.tokenStatus) });
+    case 'refresh_token_recovered':
+      return t('refreshTokenRecovered');
+    case 'token_refresh_halted':
+      return t('tokenRefreshHalted', { resultCode: text(d.resultCode) });
+    case 'token_refresh_needs_attention':
+      return t('tokenRefreshNeedsAttention', { resultCode: text(d.resultCode) });
+    case 'token_refresh_refused':
+      return t('tokenRefreshRefused', { resultCode: text(d.resultCode) });
+    case 'token_refresh_superseded':
+      return t('tokenRefreshSuperseded', { resultCode: text(d.resultCode) });
     default: {
       // Exhaustive: a new AgreementEventType that is not described here fails to compile.
       const unhandled: never = type;

@@ -60,6 +60,10 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
     [t('accessTokenExpiry'), <UtcTime key="at" value={agreement.accessTokenExpiresAt} />],
     [t('refreshTokenExpiry'), <UtcTime key="rt" value={agreement.refreshTokenExpiresAt} />],
   ];
+  if (agreement.status === 'ACTIVE' && agreement.tokenRefreshDueAt) fields.push([t('refreshDue'), <UtcTime key="rd" value={agreement.tokenRefreshDueAt} />]);
+  if (agreement.status === 'ACTIVE' && agreement.tokenRefreshProblem) {
+    fields.push([t('refreshProblem'), <span key="rp" className="text-amber-900" data-testid="refresh-problem">{agreement.tokenRefreshProblem}</span>]);
+  }
   if (agreement.revokedAt) fields.push([t('revokedAt'), <UtcTime key="r" value={agreement.revokedAt} />], [t('revokedBy'), agreement.revokedBy ?? '—']);
   if (agreement.failureCode || agreement.failureMessage) fields.push([t('failure'), [agreement.failureCode, agreement.failureMessage].filter(Boolean).join(' — ')]);
   return (
