@@ -30,7 +30,9 @@ export async function recordAudit(
   await executePrepared(tx, sql`insert into audit_log ${AUDIT_COLUMNS} values ${auditValues(actor, input)}`);
 }
 
-const AUDIT_ROW = columnTuple(auditLog, ['createdAt', 'actorId', 'actorEmail', 'actorRole', 'action', 'objectType', 'objectId', 'before', 'after', 'ip', 'userAgent']);
+const AUDIT_ROW = columnTuple(auditLog, ['createdAt', 'actorId', 'actorEmail', 'actorRole', 'action', 'objectType', 'objectId', 'before', 'after', 'ip', 'userAgent'], {
+  nullMeans: { createdAt: 'now()' },
+});
 
 /** The columns auditValues fills, in its order (for statements that add an audit row to a larger statement). */
 export const AUDIT_COLUMNS = AUDIT_ROW.columns;
@@ -38,7 +40,7 @@ export const AUDIT_COLUMNS = AUDIT_ROW.columns;
 /** One audit row as a parenthesised VALUES tuple in AUDIT_COLUMNS order. */
 export function auditValues(actor: Pick<Actor, 'userId' | 'email' | 'role' | 'ip' | 'userAgent'> | null, input: AuditInput): SQL {
   return AUDIT_ROW.tuple({
-    createdAt: sql`coalesce(${AUDIT_ROW.param('createdAt', input.at ?? null)}, now())`,
+    createdAt: input.at ?? null,
     actorId: actor?.userId ?? null,
     actorEmail: actor?.email ?? null,
     actorRole: actor?.role ?? null,

@@ -103,9 +103,20 @@ describe('columnTuple: hand-written SQL from the drizzle table definitions', () 
       // @ts-expect-error a number for a text column
       row.tuple({ action: 1, objectType: 'o', actorId: null });
       row.tuple({ action: 'a', objectType: sql`'o'`, actorId: null });
+      const stamped = columnTuple(auditLog, ['action', 'createdAt'], { nullMeans: { createdAt: 'now()' } });
+      stamped.tuple({ action: 'a', createdAt: null });
+      // @ts-expect-error createdAt is NOT NULL and has no nullMeans here
+      columnTuple(auditLog, ['action', 'createdAt']).tuple({ action: 'a', createdAt: null });
     };
     expect(typeof compileOnly).toBe('function');
     expect(dialect.sqlToQuery(row.values({ action: 'a', objectType: sql`'o'`, actorId: null })).sql).toBe("$1::text, 'o', $2::uuid");
     expect(dialect.sqlToQuery(row.param('actorId', null)).sql).toBe('$1::uuid');
+    // nullMeans: the fallback wraps the value, in every position, and an SQL value still goes as written.
+    const stamped = columnTuple(auditLog, ['createdAt', 'action', 'objectId'], { nullMeans: { createdAt: 'now()', objectId: "'none'" } });
+    expect(dialect.sqlToQuery(stamped.tuple({ createdAt: null, action: 'a', objectId: null }))).toMatchObject({
+      sql: "(coalesce($1::timestamp with time zone, now()), $2::text, coalesce($3::text, 'none'))",
+      params: [null, 'a', null],
+    });
+    expect(dialect.sqlToQuery(stamped.values({ createdAt: sql`now()`, action: 'a', objectId: 'x' })).sql).toBe("now(), $1::text, coalesce($2::text, 'none')");
   });
 });

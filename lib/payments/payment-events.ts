@@ -62,7 +62,7 @@ export async function recordPaymentEvents(tx: Db, inputs: readonly PaymentEventI
   await executePrepared(tx, sql`insert into payment_events ${PAYMENT_EVENT_COLUMNS} values ${paymentEventValues(inputs)}`);
 }
 
-const EVENT_ROW = columnTuple(paymentEvents, ['paymentId', 'refundId', 'type', 'cause', 'detail', 'createdAt']);
+const EVENT_ROW = columnTuple(paymentEvents, ['paymentId', 'refundId', 'type', 'cause', 'detail', 'createdAt'], { nullMeans: { createdAt: 'now()' } });
 
 /** The columns paymentEventValues fills, in its order. */
 export const PAYMENT_EVENT_COLUMNS = EVENT_ROW.columns;
@@ -77,7 +77,7 @@ export function paymentEventValues(inputs: readonly PaymentEventInput[]): SQL {
         type: input.type,
         cause: input.cause,
         detail: input.detail ?? null,
-        createdAt: sql`coalesce(${EVENT_ROW.param('createdAt', input.at ?? null)}, now())`,
+        createdAt: input.at ?? null,
       }),
     ),
     sql`, `,
