@@ -110,6 +110,11 @@ const schema = z.object({
   RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_SECRET: optionalString,
   /**
+   * Days a notification refused before verification (bad signature, too large, not UTF-8) is kept as its
+   * bounded, aggregated record; a job deletes older ones every hour. Verified deliveries are not affected.
+   */
+  NOTIFICATION_REJECTED_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of days').min(1).max(400).default(7)),
+  /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
    * so no separate worker can exist), no with DATABASE_URL (run `npm run worker` beside `npm start`).
    */

@@ -5,6 +5,7 @@ import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
 import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
 import { retryAgreementRevokeJob } from '@/lib/agreements/retry-agreement-revoke.job';
 import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
+import { purgeRejectedDeliveriesJob } from '@/lib/notifications/purge-rejected-deliveries.job';
 import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
 import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
@@ -20,6 +21,7 @@ export const JOBS: readonly JobDefinition<never>[] = [
   retryAgreementRevokeJob,
   applyAuthCodeJob,
   requeuePendingNotificationWorkJob,
+  purgeRejectedDeliveriesJob,
   resolvePaymentJob,
   sweepOpenPaymentsJob,
   importReportsJob,

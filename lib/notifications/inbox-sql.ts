@@ -18,7 +18,7 @@ export interface InboxRow {
 export type DeliveryRow = Required<
   Pick<
     typeof notificationDeliveries.$inferInsert,
-    'channel' | 'path' | 'requestPath' | 'notifyType' | 'objectRef' | 'signatureVerdict' | 'keyVersion' | 'clientId' | 'requestTime' | 'dedupeVerdict' | 'outcome' | 'httpStatus' | 'headers' | 'maskedBody' | 'bodyBytes' | 'latencyMs'
+    'channel' | 'path' | 'requestPath' | 'notifyType' | 'objectRef' | 'signatureVerdict' | 'keyVersion' | 'clientId' | 'requestTime' | 'dedupeVerdict' | 'outcome' | 'httpStatus' | 'headers' | 'maskedBody' | 'bodyBytes' | 'latencyMs' | 'sourceIp'
   >
 >;
 
@@ -34,11 +34,11 @@ export function inboxTuple(row: InboxRow, outcome: { objectType: string | null; 
 }
 
 export const DELIVERY_COLUMNS = sql.raw(
-  '(inbox_event_id, channel, path, request_path, notify_type, object_ref, signature_verdict, key_version, client_id, request_time, dedupe_verdict, outcome, http_status, headers, masked_body, body_bytes, latency_ms)',
+  '(inbox_event_id, channel, path, request_path, notify_type, object_ref, signature_verdict, key_version, client_id, request_time, dedupe_verdict, outcome, http_status, headers, masked_body, body_bytes, latency_ms, source_ip)',
 );
 
 /** The delivery row's values in DELIVERY_COLUMNS order, comma-separated; `inboxEventId` is an SQL expression. */
 export function deliveryTuple(inboxEventId: SQL, d: DeliveryRow): SQL {
   return sql`${inboxEventId}, ${d.channel}, ${d.path}, ${d.requestPath}, ${d.notifyType}, ${d.objectRef}, ${d.signatureVerdict}, ${d.keyVersion}, ${d.clientId},
-    ${d.requestTime}, ${d.dedupeVerdict}, ${d.outcome}, ${d.httpStatus}, ${jsonText(d.headers)}::jsonb, ${d.maskedBody}, ${d.bodyBytes}, ${d.latencyMs}`;
+    ${d.requestTime}, ${d.dedupeVerdict}, ${d.outcome}, ${d.httpStatus}, ${jsonText(d.headers)}::jsonb, ${d.maskedBody}, ${d.bodyBytes}, ${d.latencyMs}, ${d.sourceIp}::text`;
 }

@@ -56,13 +56,18 @@ describe(`Notifications page services: replay, debugger, filters (${testDatabase
     expect(await replayNotification(await getNotificationDeps(), actor('admin'), { deliveryId: row!.id })).toMatchObject({ ok: false, code: 'not_replayable' });
   });
 
+  let debuggerCase = 0;
   it.each([
     ['a flipped body byte', { mutate: (p: { headers: Record<string, string>; rawBody: string }) => ({ headers: p.headers, rawBody: p.rawBody.replace('"S"', '"F"') }) }, /body or Request-Time differs/],
     ['the wrong path', { path: '/api/alipay/notify/payment' }, /path differed/],
     ['the new key under the old keyVersion', { key: KEYS.v2.privateKey, keyVersion: '1' }, /keyVersion differed.*version 2/],
   ])('the signature debugger names what differed: %s', async (_name, options, conclusion) => {
     const ref = `dbg-${randomUUID()}`;
-    await postPayment(signedRequest({ body: paymentResultBody(ref), ...options }));
+    // Refusals are aggregated per address, verdict and 10 minutes: each case comes from its own address.
+    const signed = signedRequest({ body: paymentResultBody(ref), ...options });
+    const headers = new Headers(signed.headers);
+    headers.set('x-daikou-socket-ip', `192.0.2.${(debuggerCase += 1)}`);
+    await postPayment(new Request(signed.url, { method: 'POST', headers, body: await signed.text() }));
     const [row] = (await listNotificationDeliveries(database.db, { id: ref })).items;
     const detail = await getNotificationDelivery(await getNotificationDeps(), row!.id);
     expect(detail!.delivery.signatureVerdict).toBe('invalid');
