@@ -75,6 +75,6 @@ export {
 } from './catalog';
 export { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
 export { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions } from './transport';
-export { SENSITIVE_FIELDS, redactBody, redactHeaders, redactValue } from './redact';
+export { SAFE_LOG_FIELDS, SENSITIVE_FIELDS, redactBody, redactHeaders, redactValue } from './redact';
 export * from './wire-schemas';
 export { classifyCall, type CallOutcome } from './call-outcome';
