@@ -4,7 +4,7 @@ import { redactBody, redactHeaders, SAFE_LOG_FIELDS } from './redact';
 import { sampleOf } from './schema-fields';
 import * as wire from './wire-schemas';
 
-const schemas = Object.entries(wire).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType && /(Request|Response)$/.test(e[0]));
+const schemas: [string, z.ZodType][] = (Object.entries(wire) as [string, unknown][]).filter((e): e is [string, z.ZodType] => e[1] instanceof z.ZodType && /(Request|Response)$/.test(e[0]));
 
 /**
  * Field names that carry personal data or secrets (by what they mean, not by where they appear): none may be
