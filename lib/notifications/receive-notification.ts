@@ -24,6 +24,13 @@ import { recordRejection, type Rejection } from './record-rejection';
 import { clientIp } from '@/lib/auth/client-ip';
 import { executePrepared } from '@/lib/db/execute-prepared';
 
+/** The notification kinds each notify URL receives. */
+const CHANNEL_TYPES: Readonly<Record<NotifyChannel, readonly string[]>> = {
+  payment: ['PAYMENT_RESULT', 'PAYMENT_PENDING'],
+  refund: ['REFUND_RESULT'],
+  authorization: ['AUTHCODE_CREATED', 'TOKEN_CREATED', 'TOKEN_CANCELED'],
+};
+
 /** Refusals of a rate-limited address are written as one aggregated row per this many. */
 export const RATE_LIMITED_FLUSH = 500;
 
@@ -167,6 +174,14 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
   } catch (error) {
     await log({ ...common, outcome: 'invalid_body', httpStatus: 400, maskedBody: maskBodyText(rawBody), signatureErrorMessage: (error as Error).message });
     return problem(400, 'INVALID_BODY', (error as Error).message);
+  }
+
+  // Each notify URL carries its own kinds (Antom sends to the URL our request named): a known kind on another
+  // channel's URL is a misrouted or replayed delivery — refused (Antom keeps it for the right URL) and recorded.
+  if (notification.type !== 'UNKNOWN' && !CHANNEL_TYPES[channel].includes(notification.type)) {
+    const message = `A ${notification.type} notification does not belong on the ${channel} notify URL.`;
+    await log({ ...common, notifyType: notification.type, outcome: 'wrong_channel', httpStatus: 400, maskedBody: maskBodyText(rawBody), signatureErrorMessage: message });
+    return problem(400, 'WRONG_CHANNEL', message);
   }
 
   let queued: string | undefined;

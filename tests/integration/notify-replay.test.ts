@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POST as postAuthorization } from '@/app/api/alipay/notify/authorization/route';
 import { POST as postPayment } from '@/app/api/alipay/notify/payment/route';
 import type { Actor } from '@/lib/auth/actor';
 import { ForbiddenError } from '@/lib/auth/permissions';
@@ -10,7 +11,7 @@ import { getNotificationDeps } from '@/lib/notifications/app-deps';
 import { getNotificationDelivery } from '@/lib/notifications/get-notification-delivery';
 import { listNotificationDeliveries } from '@/lib/notifications/list-notification-deliveries';
 import { replayNotification } from '@/lib/notifications/replay-notification';
-import { KEYS, paymentResultBody, seedPaymentWorld, signedRequest, useTestApp } from '../helpers/notify-fixtures';
+import { AUTH_PATH, KEYS, paymentResultBody, seedPaymentWorld, signedRequest, useTestApp } from '../helpers/notify-fixtures';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
 let database: Database;
@@ -78,7 +79,7 @@ describe(`Notifications page services: replay, debugger, filters (${testDatabase
 
   it('the debugger on a verified delivery shows the exact string with tokens masked', async () => {
     const token = `secret-token-${randomUUID()}`;
-    await postPayment(signedRequest({ body: { authorizationNotifyType: 'TOKEN_CREATED', accessToken: token, result: { resultCode: 'SUCCESS', resultStatus: 'S' } } }));
+    await postAuthorization(signedRequest({ path: AUTH_PATH, body: { authorizationNotifyType: 'TOKEN_CREATED', accessToken: token, result: { resultCode: 'SUCCESS', resultStatus: 'S' } } }));
     const [row] = (await listNotificationDeliveries(database.db, { type: 'TOKEN_CREATED' })).items;
     const detail = await getNotificationDelivery(await getNotificationDeps(), row!.id);
     expect(detail!.debug!.verified).toBe(true);
