@@ -44,3 +44,26 @@ describe('TokenBuckets', () => {
     expect(buckets.size).toBe(100);
   });
 });
+
+describe('the per-address POST bucket at its default (5 per second, bursts of 100)', () => {
+  it('500 buyers behind one NAT address, two POSTs each within 10 minutes, all pass; a script at 50 per second is held to 5', () => {
+    let now = 0;
+    const buckets = new TokenBuckets({ capacity: 100, refillPerSecond: 5, now: () => now });
+    let refused = 0;
+    // 1,000 POSTs at random moments in 10 minutes (a seeded walk, bunched: up to 20 in the same second).
+    let seed = 25;
+    const times = Array.from({ length: 1000 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 600_000).sort((a, b) => a - b);
+    for (const t of times) {
+      now = t;
+      if (!buckets.take('100.64.7.7')) refused++;
+    }
+    expect(refused).toBe(0);
+    // A script from another address: 50 per second for a minute.
+    let allowed = 0;
+    for (let i = 0; i < 3000; i++) {
+      now = 600_000 + i * 20;
+      if (buckets.take('203.0.113.9')) allowed++;
+    }
+    expect(allowed).toBeLessThanOrEqual(100 + 5 * 60 + 1);
+  });
+});
