@@ -53,6 +53,8 @@ export default defineConfig({
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
       // The suite's jobs (refresh, resolver, sweeps) run inside the server on PostgreSQL too: no separate worker here.
       WORKER_IN_PROCESS: 'true',
+      // One address (127.0.0.1) plays every buyer and staff member, and the fuzz spec sends 10,000 requests.
+      POST_RATE_PER_ADDRESS: '100000',
       // Short enough that the expired-state test can wait it out.
       AUTH_STATE_TTL_SECONDS: '20',
     },

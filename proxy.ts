@@ -58,7 +58,10 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: '/((?!_next/static|_next/image|favicon.ico|favicon.svg|buyer/|api/alipay).*)',
+      // Not the report upload: a request the proxy sees has its body buffered and cut at 10 MB (Next's
+      // proxyClientMaxBodySize), so a valid 12 MB report arrived truncated. The route checks the session,
+      // role and origin itself and answers JSON.
+      source: '/((?!_next/static|_next/image|favicon.ico|favicon.svg|buyer/|api/alipay|dashboard/reconciliation/upload).*)',
       missing: [
         { type: 'header', key: 'next-router-prefetch' },
         { type: 'header', key: 'purpose', value: 'prefetch' },

@@ -87,3 +87,22 @@ test('a short-token agreement is renewed by the refresh job before its 2-minute 
   await reloadUntil(page, async () => (await page.getByText(/Renewed the access token ahead of its expiry: succeeded/).count()) > 0, 120_000);
   await expect(page.getByText('Active', { exact: true }).first()).toBeVisible();
 });
+
+test('forged notifications are refused and shown on the Notifications page as one aggregated record', async ({ page, request }) => {
+  const body = JSON.stringify({ notifyType: 'PAYMENT_RESULT', paymentRequestId: `forged-${Date.now()}`, result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } });
+  const headers = { 'content-type': 'application/json; charset=UTF-8', 'client-id': 'DAIKOU_LOCAL', 'request-time': new Date().toISOString(), signature: 'algorithm=RSA256,keyVersion=1,signature=Zm9yZ2Vk' };
+  // Five, not more: every spec (and the simulator's real notifications) comes from 127.0.0.1, whose bucket
+  // of refusals (20) must not run dry here; the 429 past it is tested in tests/integration/notify-flood.test.ts.
+  const statuses: number[] = [];
+  for (let i = 0; i < 5; i++) statuses.push((await request.post('/api/alipay/notify/payment', { headers, data: body })).status());
+  expect(statuses).toEqual([401, 401, 401, 401, 401]);
+
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto('/dashboard/notifications?verdict=invalid');
+  const row = page.getByTestId('delivery-row').filter({ hasText: '5 deliveries like this' }).first();
+  await expect(row).toContainText('Rejected');
+  await expect(row).toContainText('from 127.0.0.1');
+  await expectAxeClean(page);
+  await row.getByRole('link').click();
+  await expect(page.getByTestId('masked-body')).toContainText('forged-');
+});

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, expectAxeClean } from './helpers';
@@ -10,8 +11,8 @@ const HEADER =
 const run = Date.now().toString(36);
 
 /** A transaction details report of payments our ledger has never seen; padded so the upload takes a moment. */
-function report(rows: number, { end = true } = {}): Buffer {
-  const pad = 'x'.repeat(40_000);
+function report(rows: number, { end = true, padding = 40_000 } = {}): Buffer {
+  const pad = 'x'.repeat(padding);
   const lines = [HEADER];
   for (let i = 1; i <= rows; i++) {
     lines.push(`${CLIENT_ID},ANTOM,pay-${run}-${i},,req-${run}-${i},,order-${i},GCASH,AGREEMENT_PAYMENT,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,${10_000 + i},PHP,200,PHP,${10_000 + i},PHP,${pad}`);
@@ -119,4 +120,23 @@ test('declare a payment to customs and see its status reach final', async ({ pag
   expect(advanced.ok()).toBe(true);
   await row.getByRole('button', { name: 'Check status now' }).click();
   await expect(row.getByTestId('declaration-status')).toHaveText('Accepted by customs');
+});
+
+test('a 60 MB report (past the proxy\u2019s 10 MB body cut) uploads with its progress bar and imports', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInOk(page);
+  await page.goto('/dashboard/reconciliation');
+  await page.waitForLoadState('networkidle');
+  // 1,500 rows of 40 KB each: 60 MB. Playwright hands files over 50 MB to the browser by path.
+  const content = report(1500, { padding: 40_000 }).toString().replaceAll('2026-11-30T', '2026-11-27T');
+  expect(Buffer.byteLength(content)).toBeGreaterThan(60 * 1000 * 1000);
+  const file = path.join(tmpdir(), `${CLIENT_ID}_transactionDetails_20261127.csv`);
+  writeFileSync(file, content);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 20 * 1024 * 1024 });
+  await page.getByLabel('Report file (CSV from Antom)').setInputFiles(file);
+  await page.getByRole('button', { name: 'Upload and check' }).click();
+  await expect(page.getByTestId('upload-progress')).toBeVisible();
+  await expect(page.getByTestId('upload-result')).toContainText('Loaded 1500 rows for 2026-11-27', { timeout: 150_000 });
 });

@@ -116,6 +116,18 @@ const schema = z.object({
   RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_SECRET: optionalString,
   /**
+   * POST requests one client address may make per second, sustained, to anything but Antom's notify URLs
+   * (a token bucket in front of every form, action and buyer route, before any work; the burst is 20 times
+   * this). Sized for carrier-grade NAT: 500 buyers behind one address starting an authorization in the same
+   * 10 minutes are under 2 per second. 0 turns the bucket off.
+   */
+  POST_RATE_PER_ADDRESS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(100_000).default(5)),
+  /**
+   * Days a notification refused before verification (bad signature, too large, not UTF-8) is kept as its
+   * bounded, aggregated record; a job deletes older ones every hour. Verified deliveries are not affected.
+   */
+  NOTIFICATION_REJECTED_RETENTION_DAYS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of days').min(1).max(400).default(7)),
+  /**
    * Worker: run the job handlers inside the web process. Default: yes on the embedded PGlite (one opener,
    * so no separate worker can exist), no with DATABASE_URL (run `npm run worker` beside `npm start`).
    */

@@ -7,11 +7,12 @@
 // Fetch objects cost more CPU per request than verifying, storing and applying a notification does.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import next from 'next';
-import { SOCKET_IP_HEADER } from '../lib/auth/client-ip';
+import { resolveClientIp, SOCKET_IP_HEADER } from '../lib/auth/client-ip';
 import { openDatabase } from '../lib/db/client';
 import { env } from '../lib/env';
 import { readAndReplay } from '../lib/http/replay-node-body';
-import { guardJsonActionBody, guardRequest, jsonActionBodyLength, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
+import { TokenBuckets } from '../lib/http/token-buckets';
+import { guardActionBody, guardRequest, isActionPost, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
 import { configuredNotificationDeps } from '../lib/notifications/app-deps';
 import type { NotificationDeps } from '../lib/notifications/notification-deps';
 import { fastPathChannel, serveNotificationOverNode } from '../lib/notifications/serve-notification-node';
@@ -37,8 +38,26 @@ const handle = app.getRequestHandler();
 await app.prepare();
 const notify = await notificationFastPath();
 
-function refuse(req: IncomingMessage, res: ServerResponse, refused: GuardAnswer): void {
-  res.writeHead(refused.status, { 'content-type': 'text/plain; charset=utf-8', ...(refused.allow ? { allow: refused.allow } : {}), connection: 'close' });
+// Every POST but Antom's notifications (signature-gated, with their own per-address bucket) takes a token
+// from its address's bucket before any work: cheap, per process, sized for many buyers behind one NAT.
+const postRate = env().POST_RATE_PER_ADDRESS;
+const postBuckets = postRate > 0 ? new TokenBuckets({ capacity: Math.max(20, postRate * 20), refillPerSecond: postRate }) : null;
+const trustedHops = env().TRUSTED_PROXY_HOPS;
+
+function postAllowed(req: IncomingMessage): number | null {
+  if (!postBuckets || req.method !== 'POST' || (req.url ?? '').startsWith('/api/alipay/notify/')) return null;
+  const forwarded = req.headers['x-forwarded-for'];
+  const address = resolveClientIp({ socketIp: req.socket.remoteAddress ?? null, forwardedFor: typeof forwarded === 'string' ? forwarded : null, trustedHops }) ?? 'unknown';
+  return postBuckets.take(address) ? null : Math.max(1, postBuckets.retryAfterSeconds(address));
+}
+
+function refuse(req: IncomingMessage, res: ServerResponse, refused: GuardAnswer | { status: 429; message: string; retryAfter: number }): void {
+  res.writeHead(refused.status, {
+    'content-type': 'text/plain; charset=utf-8',
+    ...('allow' in refused && refused.allow ? { allow: refused.allow } : {}),
+    ...('retryAfter' in refused ? { 'retry-after': String(refused.retryAfter) } : {}),
+    connection: 'close',
+  });
   res.end(refused.message);
   req.resume();
 }
@@ -52,18 +71,19 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
 createServer((req, res) => {
   const refused = guardRequest({ method: req.method, url: req.url, headers: req.headers });
   if (refused) return refuse(req, res, refused);
+  const retryAfter = postAllowed(req);
+  if (retryAfter !== null) return refuse(req, res, { status: 429, message: 'Too many requests from this address; try again shortly.', retryAfter });
   const channel = notify ? fastPathChannel(req.method, req.url) : null;
   if (notify && channel) {
     void serveNotificationOverNode(notify, channel, req, res);
     return;
   }
-  // A server action's JSON arguments are vetted first (≤ 1 MB, declared): Next answers malformed ones with a 500.
-  const actionLength = jsonActionBodyLength({ method: req.method, url: req.url, headers: req.headers });
-  if (actionLength !== null) {
+  // A server action's body is vetted first (≤ 1 MB, declared): Next answers a cut or malformed one with a 500.
+  if (isActionPost({ method: req.method, url: req.url, headers: req.headers })) {
     readAndReplay(req, SERVER_ACTION_BODY_LIMIT).then(
       (got) => {
         if (!got) return refuse(req, res, { status: 413, message: 'Request body too large.' });
-        const bad = guardJsonActionBody(got.body);
+        const bad = guardActionBody({ method: req.method, url: req.url, headers: req.headers }, got.body);
         if (bad) refuse(req, res, bad);
         else toNext(got.replay, res);
       },

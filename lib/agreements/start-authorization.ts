@@ -13,11 +13,18 @@ type ConsultResponse = EndpointResponse<'consult'>;
 /**
  * Caps on new attempts (each one is a row and a consult at Antom), counted over START_WINDOW_MS from the
  * agreements table itself so every web process shares them. A buyer who changes wallet or goes back a
- * few times stays far below; a script does not.
+ * few times stays far below the per-link cap; a script hammering one link does not.
+ *
+ * The per-address cap must fit carrier-grade NAT: Globe, Smart, Telkomsel, AIS and True put thousands of
+ * subscribers behind one public IPv4 address (RFC 6888 port blocks of 512–2,048 ports give 32–128 per address
+ * with static blocks, far more with dynamic allocation). A campaign that sends 500 of them to authorize in
+ * the same ten minutes, each retrying once, is 1,000 attempts from one address: that is the cap. It still
+ * bounds what one address can make us store and send to Antom (1,000 rows per 10 minutes); the per-address
+ * token bucket in front of every anonymous POST (scripts/serve-next.ts) bounds the rate.
  */
 export const START_WINDOW_MS = 10 * 60 * 1000;
 export const START_LIMIT_PER_LINK = 10;
-export const START_LIMIT_PER_IP = 30;
+export const START_LIMIT_PER_IP = 1000;
 
 export interface StartAuthorizationInput {
   linkToken: string;

@@ -12,6 +12,13 @@ describe('checkPasswordStrength (NIST 800-63B: length + strength estimate, no co
     expect(checkPasswordStrength('Xk#9vT!q2')).toEqual({ ok: false, message: expect.stringContaining('at least 12 characters') });
   });
 
+  it('refuses the product\'s and the merchant\'s name as known words ("daikou-daikou" was accepted)', () => {
+    expect(checkPasswordStrength('daikou-daikou')).toMatchObject({ ok: false });
+    expect(checkPasswordStrength('DaikouDaikou2026')).toMatchObject({ ok: false });
+    expect(checkPasswordStrength('sunrisebakery-sunrisebakery', ['Sunrise Bakery'])).toMatchObject({ ok: false });
+    expect(checkPasswordStrength('amber falcon quietly drifts', ['Sunrise Bakery'])).toEqual({ ok: true });
+  });
+
   it('refuses a password built from the user own email', () => {
     expect(checkPasswordStrength('mariasantos2024', ['maria.santos@example.com', 'Maria Santos']).ok).toBe(false);
   });

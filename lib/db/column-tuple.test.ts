@@ -76,6 +76,7 @@ describe('columnTuple: hand-written SQL from the drizzle table definitions', () 
         maskedBody: '{}',
         bodyBytes: 2,
         latencyMs: 3,
+        sourceIp: null,
       })} from inbox`,
     );
     expect(delivery.sql).toBe(

@@ -26,13 +26,19 @@ export const EXPORT_BATCH = 1000;
 type Cell = string | bigint | Date | null | undefined;
 
 /**
- * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR at the
- * start) is prefixed with an apostrophe: customer names and references are typed by people.
+ * Text a spreadsheet would run as a formula: starting (after any spaces) with = + - @, their full-width
+ * forms ＝ ＋ － ＠ (spreadsheets in CJK locales read them as the ASCII ones), a tab or a CR (OWASP CSV injection).
+ */
+export const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
+
+/**
+ * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (FORMULA_START) is prefixed
+ * with an apostrophe: customer names and references are typed by people.
  */
 export function csvField(value: Cell, isText = true): string {
   if (value === null || value === undefined) return '';
   let s = value instanceof Date ? value.toISOString() : String(value);
-  if (isText && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (isText && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 

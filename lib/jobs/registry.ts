@@ -6,6 +6,7 @@ import { resealSecretsJob } from '@/lib/crypto/reseal-secrets.job';
 import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
 import { retryAgreementRevokeJob } from '@/lib/agreements/retry-agreement-revoke.job';
 import { applyAuthCodeJob } from '@/lib/notifications/apply-auth-code.job';
+import { purgeRejectedDeliveriesJob } from '@/lib/notifications/purge-rejected-deliveries.job';
 import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
 import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
@@ -21,6 +22,7 @@ export const JOBS: readonly JobDefinition<never>[] = [
   retryAgreementRevokeJob,
   applyAuthCodeJob,
   requeuePendingNotificationWorkJob,
+  purgeRejectedDeliveriesJob,
   resolvePaymentJob,
   sweepOpenPaymentsJob,
   importReportsJob,

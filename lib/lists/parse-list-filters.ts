@@ -55,7 +55,8 @@ type Params = Record<string, string | string[] | undefined> | URLSearchParams;
 function read(params: Params, key: string): string | null {
   const raw = params instanceof URLSearchParams ? params.get(key) : params[key];
   const value = Array.isArray(raw) ? raw[0] : raw;
-  const trimmed = typeof value === 'string' ? value.trim() : '';
+  // Control characters (a NUL makes PostgreSQL refuse the whole query) never belong in a filter.
+  const trimmed = typeof value === 'string' ? value.replace(/[\u0000-\u001f\u007f]/g, '').trim() : '';
   return trimmed ? trimmed : null;
 }
 

@@ -34,7 +34,9 @@ export async function getNotificationDelivery(deps: Pick<NotificationDeps, 'db' 
   let debug: SignatureDebug | null = null;
   if (delivery.dedupeVerdict !== 'replay' && delivery.maskedBody !== null) {
     const raw = inboxRow ? deps.vault.open(inboxRow.rawBodyCiphertext, inboxBodyAad(inboxRow.id)) : null;
-    const bodyIsRaw = raw !== null || !delivery.maskedBody.includes('"[redacted:');
+    // A rejected delivery keeps only its first bytes: the debugger then checks what it has, said to be partial.
+    const cut = delivery.rejectionKey !== null && (delivery.bodyBytes ?? 0) > Buffer.byteLength(delivery.maskedBody);
+    const bodyIsRaw = raw !== null || (!cut && !delivery.maskedBody.includes('"[redacted:'));
     const result = debugSignature({
       path: delivery.path,
       requestPath: delivery.requestPath,

@@ -18,7 +18,7 @@ export interface InboxRow {
 export type DeliveryRow = Required<
   Pick<
     typeof notificationDeliveries.$inferInsert,
-    'channel' | 'path' | 'requestPath' | 'notifyType' | 'objectRef' | 'signatureVerdict' | 'keyVersion' | 'clientId' | 'requestTime' | 'dedupeVerdict' | 'outcome' | 'httpStatus' | 'headers' | 'maskedBody' | 'bodyBytes' | 'latencyMs'
+    'channel' | 'path' | 'requestPath' | 'notifyType' | 'objectRef' | 'signatureVerdict' | 'keyVersion' | 'clientId' | 'requestTime' | 'dedupeVerdict' | 'outcome' | 'httpStatus' | 'headers' | 'maskedBody' | 'bodyBytes' | 'latencyMs' | 'sourceIp'
   >
 >;
 
@@ -73,6 +73,7 @@ const DELIVERY_ROW = columnTuple(notificationDeliveries, [
   'maskedBody',
   'bodyBytes',
   'latencyMs',
+  'sourceIp',
 ]);
 
 export const DELIVERY_COLUMNS = DELIVERY_ROW.columns;

@@ -20,6 +20,10 @@ export interface DeliveryListItem {
   httpStatus: number;
   latencyMs: number;
   replayed: boolean;
+  /** Refused deliveries are aggregated: how many this row stands for, from where, and the last one's time. */
+  repeatCount: number;
+  sourceIp: string | null;
+  lastReceivedAt: Date | null;
 }
 
 export interface ListDeliveriesOptions {
@@ -66,6 +70,9 @@ export async function listNotificationDeliveries(db: Db, options: ListDeliveries
       httpStatus: notificationDeliveries.httpStatus,
       latencyMs: notificationDeliveries.latencyMs,
       replayedBy: notificationDeliveries.replayedBy,
+      repeatCount: notificationDeliveries.repeatCount,
+      sourceIp: notificationDeliveries.sourceIp,
+      lastReceivedAt: notificationDeliveries.lastReceivedAt,
     })
     .from(notificationDeliveries)
     .leftJoin(inboxEvents, eq(inboxEvents.id, notificationDeliveries.inboxEventId))

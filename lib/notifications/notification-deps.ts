@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
+import type { TokenBuckets } from '@/lib/http/token-buckets';
 import type { Enqueue } from '@/lib/jobs/define-job';
 
 /** The notify URLs Antom calls, one per kind (the simulator and the Antom console use the same three). */
@@ -27,8 +28,17 @@ export interface NotificationDeps {
   publicPaths: Readonly<Record<NotifyChannel, string>>;
   /** Follow-up jobs (applyToken after AUTHCODE_CREATED), enqueued only after commit. */
   enqueue: Enqueue;
+  /**
+   * Per source address: each delivery refused before verification takes a token; an address with none left
+   * is answered 429 before its body is read. Deliveries that verify take nothing, so Antom is never slowed.
+   */
+  rejectionLimiter?: TokenBuckets;
   now?: () => Date;
 }
+
+/** Refused (unverifiable) deliveries one address may cause: a burst of 20, then one every 3 seconds. */
+export const REJECTION_BURST = 20;
+export const REJECTION_REFILL_PER_SECOND = 1 / 3;
 
 /** Largest body accepted; Antom's notifications are a few KB. */
 export const MAX_NOTIFICATION_BYTES = 64 * 1024;

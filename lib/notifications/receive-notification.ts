@@ -20,7 +20,19 @@ import { maskBodyText, maskHeaders } from './mask';
 import { MAX_NOTIFICATION_BYTES, type NotificationDeps, type NotifyChannel } from './notification-deps';
 import { APPLY_AUTH_CODE_JOB } from './notification-effect';
 import { readCappedBody } from './read-capped-body';
+import { recordRejection, type Rejection } from './record-rejection';
+import { clientIp } from '@/lib/auth/client-ip';
 import { executePrepared } from '@/lib/db/execute-prepared';
+
+/** The notification kinds each notify URL receives. */
+const CHANNEL_TYPES: Readonly<Record<NotifyChannel, readonly string[]>> = {
+  payment: ['PAYMENT_RESULT', 'PAYMENT_PENDING'],
+  refund: ['REFUND_RESULT'],
+  authorization: ['AUTHCODE_CREATED', 'TOKEN_CREATED', 'TOKEN_CANCELED'],
+};
+
+/** Refusals of a rate-limited address are written as one aggregated row per this many. */
+export const RATE_LIMITED_FLUSH = 500;
 
 /** AAD binding a sealed inbox body to its row. */
 export function inboxBodyAad(inboxEventId: string): string {
@@ -31,6 +43,8 @@ export function inboxBodyAad(inboxEventId: string): string {
 export interface IncomingNotification {
   /** The request's own path (for the developers' view only; the signature covers the configured path). */
   requestPath: string | null;
+  /** The sender's address (lib/auth/client-ip.ts), null when unknown: the key of the per-address limit. */
+  sourceIp: string | null;
   headers: NotificationHeaders;
   /** The body with a true byte cap: `undefined` when it is larger than `limit`. Throws when unreadable. */
   readBody(limit: number): Promise<Uint8Array | undefined>;
@@ -40,6 +54,8 @@ export interface IncomingNotification {
 export interface NotificationAnswer {
   status: number;
   body: string;
+  /** Seconds, with a 429. */
+  retryAfter?: number;
 }
 
 export const NOTIFICATION_ANSWER_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
@@ -69,8 +85,9 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
   } catch {
     // kept null
   }
-  const result = await handleNotification(deps, channel, { requestPath, headers: request.headers, readBody: (limit) => readCappedBody(request, limit) });
-  return new Response(result.body, { status: result.status, headers: NOTIFICATION_ANSWER_HEADERS });
+  const sourceIp = clientIp((name) => request.headers.get(name));
+  const result = await handleNotification(deps, channel, { requestPath, sourceIp, headers: request.headers, readBody: (limit) => readCappedBody(request, limit) });
+  return new Response(result.body, { status: result.status, headers: { ...NOTIFICATION_ANSWER_HEADERS, ...(result.retryAfter ? { 'retry-after': String(result.retryAfter) } : {}) } });
 }
 
 /**
@@ -84,33 +101,60 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
  */
 export async function handleNotification(deps: NotificationDeps, channel: NotifyChannel, request: IncomingNotification): Promise<NotificationAnswer> {
   const started = performance.now();
-  const headers = maskHeaders(request.headers);
   const path = deps.publicPaths[channel];
-  const { requestPath } = request;
+  const { requestPath, sourceIp } = request;
+  const addressKey = sourceIp ?? 'unknown';
+  // Before any work: an address whose refusals used up its bucket is not even read (it never verifies).
+  const limiter = deps.rejectionLimiter;
+  if (limiter && !limiter.allows(addressKey)) {
+    // Refusals unread are counted in memory; every RATE_LIMITED_FLUSH of them become one aggregated write.
+    if (limiter.suppressedCount(addressKey) >= RATE_LIMITED_FLUSH) {
+      const at = deps.now?.() ?? new Date();
+      const count = limiter.takeSuppressed(addressKey);
+      await recordRejection(deps.db, { channel, path, requestPath, sourceIp, headers: {}, signatureVerdict: 'not_checked', code: 'RATE_LIMITED', message: null, outcome: 'rate_limited', httpStatus: 429, body: null, latencyMs: 0, suppressed: count - 1, at });
+    }
+    return { ...problem(429, 'TOO_MANY_REJECTED', 'Too many notifications from this address failed verification; try again later.'), retryAfter: Math.max(1, limiter.retryAfterSeconds(addressKey)) };
+  }
   const elapsed = () => Math.round(performance.now() - started);
   const log = async (row: Omit<typeof notificationDeliveries.$inferInsert, 'channel' | 'path' | 'headers' | 'latencyMs'>) => {
     try {
-      await deps.db.insert(notificationDeliveries).values({ channel, path, requestPath, headers, latencyMs: elapsed(), ...row });
+      await deps.db.insert(notificationDeliveries).values({ channel, path, requestPath, sourceIp, headers: maskHeaders(request.headers), latencyMs: elapsed(), ...row });
     } catch (error) {
       console.warn(`[notify] could not log a ${row.outcome} delivery: ${(error as { code?: string }).code ?? 'error'}`);
     }
+  };
+  // A refusal before verification: charged to the address, recorded as one bounded, aggregated row.
+  const reject = async (r: Pick<Rejection, 'signatureVerdict' | 'code' | 'message' | 'outcome' | 'httpStatus' | 'body' | 'declaredBytes'>) => {
+    limiter?.charge(addressKey);
+    await recordRejection(deps.db, {
+      ...r,
+      channel,
+      path,
+      requestPath,
+      sourceIp,
+      headers: maskHeaders(request.headers),
+      latencyMs: elapsed(),
+      at: deps.now?.() ?? new Date(),
+    });
   };
 
   let bytes: Uint8Array | undefined;
   try {
     bytes = await request.readBody(MAX_NOTIFICATION_BYTES);
   } catch {
+    limiter?.charge(addressKey);
     return problem(400, 'BODY_UNREADABLE', 'The request body could not be read.');
   }
   if (!bytes) {
-    await log({ signatureVerdict: 'not_checked', outcome: 'too_large', httpStatus: 413, bodyBytes: null });
+    const declared = Number(headerValue(request.headers, 'content-length'));
+    await reject({ signatureVerdict: 'not_checked', code: 'TOO_LARGE', message: null, outcome: 'too_large', httpStatus: 413, body: null, declaredBytes: Number.isSafeInteger(declared) && declared <= 2 ** 31 - 1 ? declared : null });
     return problem(413, 'BODY_TOO_LARGE', `Notification bodies are limited to ${MAX_NOTIFICATION_BYTES} bytes.`);
   }
   let rawBody: string;
   try {
     rawBody = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    await log({ signatureVerdict: 'not_checked', outcome: 'invalid_body', httpStatus: 400, bodyBytes: bytes.byteLength, signatureErrorMessage: 'The body is not UTF-8 text.' });
+    await reject({ signatureVerdict: 'not_checked', code: 'NOT_UTF8', message: 'The body is not UTF-8 text.', outcome: 'invalid_body', httpStatus: 400, body: bytes });
     return problem(400, 'BODY_NOT_UTF8', 'The body is not UTF-8 text.');
   }
 
@@ -119,17 +163,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
     verified = verifyNotification({ path, headers: request.headers, rawBody, clientId: deps.clientId, publicKey: deps.publicKeys });
   } catch (error) {
     if (!isAlipayError(error, 'signature')) throw error;
-    await log({
-      signatureVerdict: 'invalid',
-      signatureErrorCode: error.code,
-      signatureErrorMessage: error.message,
-      clientId: headerValue(request.headers, 'client-id'),
-      requestTime: headerValue(request.headers, 'request-time'),
-      outcome: 'rejected',
-      httpStatus: 401,
-      maskedBody: maskBodyText(rawBody),
-      bodyBytes: bytes.byteLength,
-    });
+    await reject({ signatureVerdict: 'invalid', code: error.code, message: error.message, outcome: 'rejected', httpStatus: 401, body: bytes });
     return problem(401, error.code, 'The notification signature did not verify.');
   }
 
@@ -140,6 +174,14 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
   } catch (error) {
     await log({ ...common, outcome: 'invalid_body', httpStatus: 400, maskedBody: maskBodyText(rawBody), signatureErrorMessage: (error as Error).message });
     return problem(400, 'INVALID_BODY', (error as Error).message);
+  }
+
+  // Each notify URL carries its own kinds (Antom sends to the URL our request named): a known kind on another
+  // channel's URL is a misrouted or replayed delivery — refused (Antom keeps it for the right URL) and recorded.
+  if (notification.type !== 'UNKNOWN' && !CHANNEL_TYPES[channel].includes(notification.type)) {
+    const message = `A ${notification.type} notification does not belong on the ${channel} notify URL.`;
+    await log({ ...common, notifyType: notification.type, outcome: 'wrong_channel', httpStatus: 400, maskedBody: maskBodyText(rawBody), signatureErrorMessage: message });
+    return problem(400, 'WRONG_CHANNEL', message);
   }
 
   let queued: string | undefined;
@@ -158,7 +200,7 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
       receivedAt: at,
     };
     // The delivery row of an acknowledged notification (new or duplicate), but for what applying it decides.
-    const delivery = () => ({ ...common, channel, path, requestPath, headers, maskedBody: inbox.maskedBody, notifyType, httpStatus: 200, latencyMs: elapsed() });
+    const delivery = () => ({ ...common, channel, path, requestPath, sourceIp, headers: maskHeaders(request.headers), maskedBody: inbox.maskedBody, notifyType, httpStatus: 200, latencyMs: elapsed() });
 
     // The common case first: a final result for an open payment, in one statement (null: it wrote nothing).
     const paymentResult = notification.type === 'PAYMENT_RESULT' ? finalPaymentResult(notification, at) : null;

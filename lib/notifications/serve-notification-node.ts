@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { resolveClientIp } from '@/lib/auth/client-ip';
+import { env } from '@/lib/env';
 import { readBody } from '@/lib/http/read-node-body';
 import { notifyRoutePath, type NotificationDeps, type NotifyChannel } from './notification-deps';
 import { handleNotification, NOTIFICATION_ANSWER_HEADERS } from './receive-notification';
@@ -28,6 +30,7 @@ export async function serveNotificationOverNode(deps: NotificationDeps, channel:
   try {
     result = await handleNotification(deps, channel, {
       requestPath: (req.url ?? '').slice(0, 500),
+      sourceIp: resolveClientIp({ socketIp: req.socket.remoteAddress ?? null, forwardedFor: typeof req.headers['x-forwarded-for'] === 'string' ? req.headers['x-forwarded-for'] : null, trustedHops: env().TRUSTED_PROXY_HOPS }),
       headers: req.headersDistinct,
       readBody: (limit) => readBody(req, limit),
     });
@@ -35,7 +38,7 @@ export async function serveNotificationOverNode(deps: NotificationDeps, channel:
     console.error(`[notify] ${channel} notification failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
     result = { status: 500, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'The notification could not be handled; please resend.' } }) };
   }
-  res.writeHead(result.status, { ...NOTIFICATION_ANSWER_HEADERS, 'content-length': Buffer.byteLength(result.body) });
+  res.writeHead(result.status, { ...NOTIFICATION_ANSWER_HEADERS, 'content-length': Buffer.byteLength(result.body), ...(result.retryAfter ? { 'retry-after': String(result.retryAfter) } : {}) });
   res.end(result.body);
   // A refused oversized body is not read to its end: drain it so the connection stays usable.
   req.resume();

@@ -1,12 +1,13 @@
 import { listDiscrepancies } from './list-discrepancies';
 import type { Db } from '@/lib/db/client';
+import { FORMULA_START } from '@/lib/export/export-list-csv';
 
 const COLUMNS = ['reportDate', 'kind', 'status', 'transactionRequestId', 'reportTransactionId', 'settlementBatchId', 'currency', 'reportValue', 'ledgerValue', 'paymentId', 'refundId', 'resolutionNote', 'resolvedAt'] as const;
 
 function field(value: unknown): string {
   const text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : String(value);
   // Quote always; neutralise spreadsheet formulas (a cell starting with = + - @ is executed by Excel).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
   return `"${safe.replaceAll('"', '""')}"`;
 }
 

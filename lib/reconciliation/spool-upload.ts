@@ -41,7 +41,16 @@ export async function spoolUpload(body: AsyncIterable<Uint8Array> | null, option
   } catch (error) {
     out.destroy();
     await rm(filePath, { force: true });
+    // The browser or a proxy dropped the connection mid-body: an incomplete upload, not a server error.
+    if ((error as { code?: string }).code === 'ECONNRESET' || (error as Error).name === 'AbortError' || /aborted|terminated/i.test((error as Error).message ?? '')) {
+      return fail('incomplete', `The upload was incomplete: the connection ended after ${bytes} bytes. Nothing was loaded; upload the file again.`);
+    }
     throw error;
+  }
+  if (options.declaredLength != null && bytes !== options.declaredLength) {
+    // A body cut short (a proxy limit, a dropped connection) is never parsed: its last line would be the error.
+    await rm(filePath, { force: true });
+    return fail('incomplete', `The upload was incomplete: ${bytes} of ${options.declaredLength} bytes arrived. Nothing was loaded; upload the file again.`);
   }
   if (bytes === 0) {
     await rm(filePath, { force: true });

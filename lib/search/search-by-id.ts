@@ -28,7 +28,8 @@ const MAX_PER_KIND = 10;
  */
 export async function searchById(db: Db, rawQuery: string): Promise<SearchHit[]> {
   const q = rawQuery.trim();
-  if (!q || q.length > 128) return [];
+  // Ids never hold control characters; a NUL would make PostgreSQL refuse the query (a 500).
+  if (!q || q.length > 128 || /[\u0000-\u001f\u007f]/.test(q)) return [];
   const queryIsUuid = isUuid(q);
   const uuid = q.toLowerCase();
   const hits: SearchHit[] = [];

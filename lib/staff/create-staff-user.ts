@@ -9,6 +9,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
 import { staffUsers } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { normaliseEmail, toPublicStaffUser, type PublicStaffUser } from './public-staff-user';
 
 export const createStaffUserInput = z.object({
@@ -25,7 +26,8 @@ export type CreateStaffUserInput = z.infer<typeof createStaffUserInput>;
 /** Adds a staff member (admins only). Fails with `email_taken` rather than overwriting an existing user. */
 export async function createStaffUser(db: Db, actor: Actor, input: CreateStaffUserInput): Promise<ServiceResult<PublicStaffUser>> {
   assertCan(actor, 'users.manage');
-  const strength = checkPasswordStrength(input.password, [input.email, input.name]);
+  const { merchantName } = await getMerchantSettings(db);
+  const strength = checkPasswordStrength(input.password, [input.email, input.name, merchantName]);
   if (!strength.ok) return fail('weak_password', strength.message, { password: [strength.message] });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {

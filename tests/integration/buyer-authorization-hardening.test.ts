@@ -220,8 +220,30 @@ describe(`buyer authorization hardening (${testDatabaseKind()})`, () => {
       expect(await startAuthorization(later, { linkToken: link, paymentMethod: 'GCASH', buyerBinding: 'cap-x', terminal: { terminalType: 'WEB' }, clientIp: '203.0.113.99' })).toMatchObject({ ok: true });
     });
 
-    it(`refuses attempt ${START_LIMIT_PER_IP + 1} from one IP across links; other IPs are unaffected`, async () => {
-      for (let i = 0; i < START_LIMIT_PER_IP; i++) await consult(`ip-${i}`, undefined, '192.0.2.50');
+    it('500 buyers behind one carrier-NAT address each start an authorization within 10 minutes, while a script hammering one link is stopped', async () => {
+      const nat = '100.64.7.7';
+      const t0 = Date.now();
+      // 500 buyers spread over 9 minutes (a fake clock), each on their own link, all from one address.
+      const results = [];
+      for (let i = 0; i < 500; i++) {
+        const at = { ...deps, now: () => new Date(t0 + Math.floor((i * 9 * 60_000) / 500)) };
+        results.push(await startAuthorization(at, { linkToken: await newLink(), paymentMethod: 'GCASH', buyerBinding: `nat-${i}`, terminal: { terminalType: 'WEB' }, clientIp: nat }));
+      }
+      expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.code)).toEqual([]);
+      // Meanwhile one link hammered from that same address: attempt 11 is refused.
+      const hammered = await newLink();
+      const hammer = [];
+      for (let i = 0; i < 25; i++) hammer.push(await startAuthorization({ ...deps, now: () => new Date(t0 + 5 * 60_000) }, { linkToken: hammered, paymentMethod: 'GCASH', buyerBinding: 'script', terminal: { terminalType: 'WEB' }, clientIp: nat }));
+      expect(hammer.filter((r) => r.ok)).toHaveLength(START_LIMIT_PER_LINK);
+      expect(hammer.slice(START_LIMIT_PER_LINK).every((r) => !r.ok && r.code === 'too_many_attempts')).toBe(true);
+    }, 300_000);
+
+    it(`refuses attempt ${START_LIMIT_PER_IP + 1} from one IP within 10 minutes; other IPs are unaffected`, async () => {
+      // The attempts themselves, as rows (consulting 1,000 times would only slow the test down).
+      const [any] = await database.db.select().from(agreements).limit(1);
+      const { id: _id, ...template } = any!;
+      const rows = Array.from({ length: START_LIMIT_PER_IP }, (_, i) => ({ ...template, authStateIndex: `cap-state-${i}-${randomBytes(4).toString('hex')}`, buyerBindingIndex: `cap-${i}`, accessTokenIndex: null, authCodeIndex: null, startIp: '192.0.2.50', createdAt: new Date() }));
+      for (let i = 0; i < rows.length; i += 200) await database.db.insert(agreements).values(rows.slice(i, i + 200));
       expect(await startAuthorization(deps, { linkToken: await newLink(), paymentMethod: 'GCASH', buyerBinding: 'ip-x', terminal: { terminalType: 'WEB' }, clientIp: '192.0.2.50' })).toMatchObject({ ok: false, code: 'too_many_attempts' });
       expect(await startAuthorization(deps, { linkToken: await newLink(), paymentMethod: 'GCASH', buyerBinding: 'ip-y', terminal: { terminalType: 'WEB' }, clientIp: '192.0.2.51' })).toMatchObject({ ok: true });
     }, 60_000);

@@ -131,6 +131,9 @@ describe(`dashboard lists, search, export, overview, audit (${testDatabaseKind()
     expect((await searchById(database.db, demo.samples.loginMasked)).every((h) => h.kind === 'agreement')).toBe(true);
     expect(await searchById(database.db, 'no-such-id')).toEqual([]);
     expect(await searchById(database.db, "' or 1=1 --")).toEqual([]);
+    // A NUL (?q=%00) used to reach PostgreSQL, which refuses the whole query: a 500 on the search page.
+    expect(await searchById(database.db, '\u0000')).toEqual([]);
+    expect(await searchById(database.db, `${demo.samples.paymentRequestId}\u0000`)).toEqual([]);
   });
 
   it('exports every filtered row as CSV in batches, amounts in minor units and formatted, formulas defused', async () => {

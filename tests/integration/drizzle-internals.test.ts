@@ -45,6 +45,7 @@ describe(`hand-written SQL from the table definitions (${testDatabaseKind()})`, 
     const delivery = {
       channel: 'payment', path: '/n', requestPath: '/n', notifyType: 'PAYMENT_RESULT', objectRef: 'ref', signatureVerdict: 'valid', keyVersion: null, clientId: 'C',
       requestTime: null, dedupeVerdict: 'new', outcome: 'applied', httpStatus: 200, headers: { a: 'b' }, maskedBody: '{}', bodyBytes: 2, latencyMs: 3,
+        sourceIp: null,
     };
     await executePrepared(
       database.db,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { POST as postAuthorization } from '@/app/api/alipay/notify/authorization/route';
 import { POST as postPayment } from '@/app/api/alipay/notify/payment/route';
 import type { Actor } from '@/lib/auth/actor';
 import { ForbiddenError } from '@/lib/auth/permissions';
@@ -10,7 +11,7 @@ import { getNotificationDeps } from '@/lib/notifications/app-deps';
 import { getNotificationDelivery } from '@/lib/notifications/get-notification-delivery';
 import { listNotificationDeliveries } from '@/lib/notifications/list-notification-deliveries';
 import { replayNotification } from '@/lib/notifications/replay-notification';
-import { KEYS, paymentResultBody, seedPaymentWorld, signedRequest, useTestApp } from '../helpers/notify-fixtures';
+import { AUTH_PATH, KEYS, paymentResultBody, seedPaymentWorld, signedRequest, useTestApp } from '../helpers/notify-fixtures';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
 let database: Database;
@@ -56,13 +57,18 @@ describe(`Notifications page services: replay, debugger, filters (${testDatabase
     expect(await replayNotification(await getNotificationDeps(), actor('admin'), { deliveryId: row!.id })).toMatchObject({ ok: false, code: 'not_replayable' });
   });
 
+  let debuggerCase = 0;
   it.each([
     ['a flipped body byte', { mutate: (p: { headers: Record<string, string>; rawBody: string }) => ({ headers: p.headers, rawBody: p.rawBody.replace('"S"', '"F"') }) }, /body or Request-Time differs/],
     ['the wrong path', { path: '/api/alipay/notify/payment' }, /path differed/],
     ['the new key under the old keyVersion', { key: KEYS.v2.privateKey, keyVersion: '1' }, /keyVersion differed.*version 2/],
   ])('the signature debugger names what differed: %s', async (_name, options, conclusion) => {
     const ref = `dbg-${randomUUID()}`;
-    await postPayment(signedRequest({ body: paymentResultBody(ref), ...options }));
+    // Refusals are aggregated per address, verdict and 10 minutes: each case comes from its own address.
+    const signed = signedRequest({ body: paymentResultBody(ref), ...options });
+    const headers = new Headers(signed.headers);
+    headers.set('x-daikou-socket-ip', `192.0.2.${(debuggerCase += 1)}`);
+    await postPayment(new Request(signed.url, { method: 'POST', headers, body: await signed.text() }));
     const [row] = (await listNotificationDeliveries(database.db, { id: ref })).items;
     const detail = await getNotificationDelivery(await getNotificationDeps(), row!.id);
     expect(detail!.delivery.signatureVerdict).toBe('invalid');
@@ -73,7 +79,7 @@ describe(`Notifications page services: replay, debugger, filters (${testDatabase
 
   it('the debugger on a verified delivery shows the exact string with tokens masked', async () => {
     const token = `secret-token-${randomUUID()}`;
-    await postPayment(signedRequest({ body: { authorizationNotifyType: 'TOKEN_CREATED', accessToken: token, result: { resultCode: 'SUCCESS', resultStatus: 'S' } } }));
+    await postAuthorization(signedRequest({ path: AUTH_PATH, body: { authorizationNotifyType: 'TOKEN_CREATED', accessToken: token, result: { resultCode: 'SUCCESS', resultStatus: 'S' } } }));
     const [row] = (await listNotificationDeliveries(database.db, { type: 'TOKEN_CREATED' })).items;
     const detail = await getNotificationDelivery(await getNotificationDeps(), row!.id);
     expect(detail!.debug!.verified).toBe(true);

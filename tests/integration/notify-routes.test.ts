@@ -231,6 +231,19 @@ describe(`Antom notify routes (${testDatabaseKind()})`, () => {
     expect(JSON.stringify(inbox)).not.toContain(token);
   });
 
+  it('a known notification on another channel\'s URL (a refund result posted to the payment route) is refused and recorded, nothing applied', async () => {
+    const world = await seedPaymentWorld(database.db, { withRefund: true });
+    const inboxBefore = await countRows(inboxEvents);
+    const response = await postPayment(signedRequest({ body: refundResultBody(world.refund!.refundRequestId) }));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('WRONG_CHANNEL');
+    expect(await countRows(inboxEvents)).toBe(inboxBefore);
+    const [refund] = await database.db.select().from(refunds).where(eq(refunds.id, world.refund!.id));
+    expect(refund!.status).toBe('PENDING');
+    const [logged] = await database.db.select().from(notificationDeliveries).where(and(eq(notificationDeliveries.outcome, 'wrong_channel'), eq(notificationDeliveries.channel, 'payment')));
+    expect(logged).toMatchObject({ signatureVerdict: 'valid', notifyType: 'REFUND_RESULT', httpStatus: 400 });
+  });
+
   it('an unknown notification type is stored, acknowledged and shown', async () => {
     const response = await postAuthorization(signedRequest({ path: AUTH_PATH, body: { authorizationNotifyType: 'SOMETHING_NEW', result: { resultCode: 'SUCCESS', resultStatus: 'S' } } }));
     expect(await response.text()).toBe(NOTIFICATION_ACK_BODY);

@@ -125,4 +125,17 @@ describe(`report intake refuses bad files (${testDatabaseKind()})`, () => {
     expect(declared).toMatchObject({ ok: false, code: 'too_large' });
     expect(read).toBe(false);
   });
+
+  it('a body cut short of its Content-Length (the proxy cut at 10 MB) is refused as an incomplete upload, never parsed', async () => {
+    const spoolDir = path.join(dir, 'spool-cut');
+    const cut = await spoolUpload(
+      (async function* () {
+        yield new TextEncoder().encode('Transaction Request ID,Transaction ID\n');
+      })(),
+      { maxBytes: 100 * 1024 * 1024, declaredLength: 12 * 1024 * 1024, dir: spoolDir },
+    );
+    expect(cut).toMatchObject({ ok: false, code: 'incomplete' });
+    expect(!cut.ok && cut.error).toMatch(/^The upload was incomplete: 38 of 12582912 bytes arrived\./);
+    expect(readdirSync(spoolDir)).toEqual([]);
+  });
 });

@@ -87,6 +87,18 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                 <Link href={`/dashboard/notifications/${d.id}`} className="font-medium text-blue-800 underline">
                   <UtcTime value={d.receivedAt} />
                 </Link>
+                {d.repeatCount > 1 ? (
+                  <div className="mt-1 text-xs text-slate-700" data-testid="delivery-repeats">
+                    {t('repeats', { count: d.repeatCount })}
+                    {d.lastReceivedAt ? (
+                      <>
+                        {' · '}
+                        {t('lastAt')} <UtcTime value={d.lastReceivedAt} />
+                      </>
+                    ) : null}
+                  </div>
+                ) : null}
+                {d.sourceIp && d.signatureVerdict !== 'valid' ? <div className="mt-1 font-mono text-xs text-slate-700">{t('from', { ip: d.sourceIp })}</div> : null}
               </td>
               <td className="px-4 py-3 font-mono text-xs">{d.notifyType ?? t('typeUnknown', { channel: d.channel })}</td>
               <td className="px-4 py-3 font-mono text-xs break-all">{d.objectRef ?? '—'}</td>

@@ -77,10 +77,23 @@ export const notificationDeliveries = pgTable(
     latencyMs: integer('latency_ms').notNull(),
     /** Staff member who replayed it (Replay deliveries only). */
     replayedBy: uuid('replayed_by'),
+    /** The sender's address (lib/auth/client-ip.ts), when known. */
+    sourceIp: text('source_ip'),
+    /** SHA-256 of the body as received (rejected deliveries keep this instead of the body). */
+    bodySha256: text('body_sha256'),
+    /**
+     * Rejected deliveries (never verified) are aggregated: one row per channel, source address, verdict and
+     * 10-minute window (this key), counting repeats, with the first one's hash, size and first bytes. Null
+     * for everything that verified, which keeps its full record.
+     */
+    rejectionKey: text('rejection_key').unique(),
+    repeatCount: integer('repeat_count').notNull().default(1),
+    lastReceivedAt: timestamp('last_received_at', { withTimezone: true }),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('notification_deliveries_received_idx').on(t.receivedAt, t.id),
+    index('notification_deliveries_rejected_expiry_idx').on(t.lastReceivedAt).where(sql`${t.rejectionKey} is not null`),
     index('notification_deliveries_inbox_idx').on(t.inboxEventId),
     index('notification_deliveries_object_idx').on(t.objectRef),
   ],

@@ -35,7 +35,7 @@ export async function POST(request: Request): Promise<Response> {
     clientId: reconClientId(),
     copyUrl: reconCopyUrl(),
   });
-  if (!result.ok) return json(result.code === 'too_large' ? 413 : 422, result);
+  if (!result.ok) return json(result.code === 'too_large' ? 413 : result.code === 'incomplete' ? 400 : 422, result);
   return json(200, {
     ok: true,
     data: {
