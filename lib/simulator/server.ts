@@ -123,7 +123,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     : [];
   for (const c of [...fileClients, ...(opts.clients ?? [])]) registerClient(ctx, c);
 
-  const reports = new ReportWriter(store, opts.dataDir);
+  const reports = new ReportWriter(store, opts.dataDir, fees);
   const calls: CallLogEntry[] = [];
   let lastDay = gmt8Day(clock.now());
   const tick = (): void => {
