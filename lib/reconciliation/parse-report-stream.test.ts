@@ -41,9 +41,9 @@ describe('parseReportStream: the documentation samples', () => {
     const { rows, result } = await parse(fixture('autodebit-settlement-summary.csv'), { fileName: 'settlementSummary_USD_2018122611000001_000.csv' });
     expect(result).toMatchObject({ kind: 'settlement_summary', reportDate: '2018-12-26', settlementBatchId: '2018122611000001', typeCounts: { TOTAL: 1, PAYMENT: 1, REFUND: 1 } });
     expect(rows.map((r) => [r.summaryType, r.transactionCount, r.netSettlementMinor, r.feeMinor])).toEqual([
-      ['TOTAL', 3, 978n, -24n],
-      ['PAYMENT', 2, 1662n, -34n],
-      ['REFUND', 1, -684n, 10n],
+      ['TOTAL', 3, 8924n, -196n],
+      ['PAYMENT', 2, 9608n, -196n],
+      ['REFUND', 1, -684n, 0n],
     ]);
   });
 });

@@ -111,7 +111,7 @@ export interface HeaderMap {
   width: number;
   /** Header names Daikou does not read (kept for the page, never a reason to refuse). */
   ignored: string[];
-  /** 'current' when the header has PSP/status/fee pairs of today's files, else 'ams' (older AMS / Auto Debit). */
+  /** 'current' when the header has today's columns (PSP, ARN, status …), else 'ams' (older AMS / Auto Debit). */
   variant: 'current' | 'ams';
 }
 
@@ -163,7 +163,8 @@ export function readHeader(raw: string[]): HeaderMap | { error: string } {
   if (missing.length > 0) {
     return { error: `This looks like a ${kindLabel(kind)} file but its header lacks ${missing.join(', ')}${missing.includes('count') ? ' (or transactionCount)' : ''}.` };
   }
-  const variant = index.has('status') || index.has('ARN') || fees.length > 1 || index.has('convertedTransactionAmountValue') || index.has('settlementInitiatedDate') && !names.includes('settlementTime') ? 'current' : 'ams';
+  // Today's files name PSP / ARN / status / settlementInitiatedDate / the converted amount; the older ones don't.
+  const variant = names.some((n) => ['PSP', 'ARN', 'status', 'settlementInitiatedDate', 'convertedTransactionAmountValue'].includes(n)) ? 'current' : 'ams';
   return { kind, index, fees, width: names.length, ignored, variant };
 }
 
