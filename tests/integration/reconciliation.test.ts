@@ -1,16 +1,18 @@
-// Reconciliation against the files the simulator writes in Antom's formats (ams-api.md §13): a day with
-// payments, a partial refund, a cancel, a refund that failed and a KRW payment settled in USD yields zero
-// discrepancies; the same files changed on the server (one amount, one row removed, one status FAIL) load
-// as a new version with the differences listed and yield exactly those three — guarding against missed
-// and invented differences alike.
+// Reconciliation against the files the simulator writes in Antom's formats (ams-api.md §13), fetched over
+// SFTP as the worker does: a day with payments, a partial refund, a cancel, a refund that failed and a KRW
+// payment settled in USD yields zero discrepancies; the same file changed on the server (one amount, one
+// row removed, one status FAIL) loads as a new version with the differences listed and yields exactly those
+// three — guarding against missed and invented differences alike. An SFTP server that is down or refuses
+// the password imports nothing, backs off and alerts once.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localMerchantId } from '@/lib/alipay/merchant-id';
 import type { Database } from '@/lib/db/client';
-import { merchantSettings, reconDiscrepancies, reportFiles, reportRows } from '@/lib/db/schema';
+import { auditLog, merchantSettings, reconDiscrepancies, reconSftpState, reportFiles, reportRows } from '@/lib/db/schema';
+import { fetchSftpReports, type SftpConfig } from '@/lib/reconciliation/fetch-sftp-reports';
 import { importDropFolder } from '@/lib/reconciliation/import-drop-folder';
 import { importReportFile } from '@/lib/reconciliation/import-report-file';
 import { matchReportDay } from '@/lib/reconciliation/match-report-day';
@@ -29,6 +31,18 @@ interface SimPayment {
 }
 
 const MID = localMerchantId(TEST_CLIENT_ID);
+const SFTP_PASSWORD = 'sftp-test-secret';
+const sftpConfig = (over: Partial<SftpConfig> = {}): SftpConfig => ({
+  host: '127.0.0.1',
+  port: t.sim.sftpPort!,
+  user: 'daikou',
+  password: SFTP_PASSWORD,
+  merchantId: MID,
+  maxBytes: 10 * 1024 * 1024,
+  spoolDir: mkdtempSync(path.join(os.tmpdir(), 'daikou-spool-')),
+  timeoutMs: 5_000,
+  ...over,
+});
 let t: TestSimulator;
 let day: string;
 let sftp: string;
@@ -37,7 +51,7 @@ let refundA: { refundRequestId: string; refundId: string; refundTime: Date };
 let failedRefundC: { refundRequestId: string; refundId: string };
 
 beforeAll(async () => {
-  t = await startTestSimulator({ fees: { rateBps: 200 } });
+  t = await startTestSimulator({ fees: { rateBps: 200 }, sftp: { port: 0, user: 'daikou', password: SFTP_PASSWORD } });
   registerClient(t.sim.ctx, { clientId: TEST_CLIENT_ID, publicKeyPem: t.merchant.publicPem, reports: { settleIn: { KRW: 'USD' }, quotes: { 'KRW/USD': '0.00075' } } });
   const client = alipayClientFor(t);
   const token = await authorizeViaControl(t, client);
@@ -112,36 +126,47 @@ describe(`reconciliation against the simulator's Antom-format reports (${testDat
     expect(files.filter((f) => /\/settlementSummary_(PHP|USD)_[^/]+_000\.csv$/.test(f))).toHaveLength(2);
   });
 
-  it('finds zero discrepancies on a clean day, then exactly the three injected into a changed version of the file', async () => {
+  it('fetches the day over SFTP: zero discrepancies; then exactly the three injected into a changed version of the file', async () => {
     const database = await createTestDatabase();
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-recon-'));
     try {
       await database.db.insert(merchantSettings).values({ id: 1, reconFeeRateBps: 200 });
       await mirrorLedger(database);
-      cpSync(sftp, dir, { recursive: true });
-      const result = await importDropFolder(database.db, { dir, merchantId: MID, copyUrl: database.url });
-      expect(result.rejected).toEqual([]);
+      const config = sftpConfig({ copyUrl: database.url });
+      const result = await fetchSftpReports(database.db, config);
+      expect(result).toMatchObject({ status: 'fetched', rejected: [], changed: [] });
       expect(result.loaded).toHaveLength(5);
       expect(result.matched.map((m) => m.open)).toEqual(result.matched.map(() => ({})));
       const [txFile] = await database.db.select().from(reportFiles).where(eq(reportFiles.kind, 'transaction_details'));
-      expect(txFile).toMatchObject({ variant: 'current', reportDate: day, typeCounts: { PAYMENT: 5, REFUND: 2, CANCEL: 1 } });
+      expect(txFile).toMatchObject({ source: 'sftp', variant: 'current', reportDate: day, typeCounts: { PAYMENT: 5, REFUND: 2, CANCEL: 1 } });
       expect(await database.db.select({ n: count() }).from(reconDiscrepancies)).toEqual([{ n: 0 }]);
+      const [state] = await database.db.select().from(reconSftpState);
+      expect(state).toMatchObject({ lastDay: expect.stringMatching(/^\d{8}$/), failures: 0, lastError: null });
+      expect(state!.lastFetchedAt).not.toBeNull();
+
+      // Fetching again reads nothing new.
+      expect(await fetchSftpReports(database.db, config, { force: true })).toMatchObject({ status: 'fetched', loaded: [] });
 
       // The file changes on the server: C's amount (consistently with its fees), D's row gone, A FAIL.
       const compact = day.replaceAll('-', '');
-      const txPath = path.join(dir, `v1/settlements/${MID}/${compact}/transactionItems_${compact}_000.csv`);
-      editRows(txPath, (row) => {
-        if (row['transactionRequestId'] === pays.d.paymentRequestId) return null;
-        if (row['transactionRequestId'] === pays.a.paymentRequestId && row['transactionType'] === 'PAYMENT') return { ...row, status: 'FAIL', reason: 'USER_BALANCE_NOT_ENOUGH' };
-        if (row['transactionRequestId'] === pays.c.paymentRequestId && row['transactionType'] === 'PAYMENT') {
-          return { ...row, transactionAmountValue: '301.00', settlementAmountValue: '294.98', paymentMethodFeeAmountValue: '-5.42', taxFeeAmountValue: '-0.60' };
-        }
-        return row;
-      });
-      const again = await importDropFolder(database.db, { dir, merchantId: MID, copyUrl: database.url });
-      expect(again.rejected).toEqual([]);
-      expect(again.loaded).toEqual([`transactionItems_${compact}_000.csv`]);
-      expect(again.matched.find((m) => m.reportDate === day)!.open).toEqual({ amount_mismatch: 1, missing_in_report: 1, status_mismatch: 1 });
+      const txPath = path.join(sftp, `v1/settlements/${MID}/${compact}/transactionItems_${compact}_000.csv`);
+      const original = readFileSync(txPath, 'utf8');
+      try {
+        editRows(txPath, (row) => {
+          if (row['transactionRequestId'] === pays.d.paymentRequestId) return null;
+          if (row['transactionRequestId'] === pays.a.paymentRequestId && row['transactionType'] === 'PAYMENT') return { ...row, status: 'FAIL', reason: 'USER_BALANCE_NOT_ENOUGH' };
+          if (row['transactionRequestId'] === pays.c.paymentRequestId && row['transactionType'] === 'PAYMENT') {
+            return { ...row, transactionAmountValue: '301.00', settlementAmountValue: '294.98', paymentMethodFeeAmountValue: '-5.42', taxFeeAmountValue: '-0.60' };
+          }
+          return row;
+        });
+        const again = await fetchSftpReports(database.db, config, { force: true });
+        expect(again).toMatchObject({ status: 'fetched', rejected: [] });
+        expect(again.loaded).toEqual([`/v1/settlements/${MID}/${compact}/transactionItems_${compact}_000.csv`]);
+        expect(again.changed).toEqual(again.loaded);
+        expect(again.matched.find((m) => m.reportDate === day)!.open).toEqual({ amount_mismatch: 1, missing_in_report: 1, status_mismatch: 1 });
+      } finally {
+        writeFileSync(txPath, original);
+      }
       const versions = await database.db.select().from(reportFiles).where(eq(reportFiles.kind, 'transaction_details'));
       const newest = versions.find((v) => v.previousFileId !== null)!;
       expect(newest.changes).toEqual({
@@ -159,6 +184,47 @@ describe(`reconciliation against the simulator's Antom-format reports (${testDat
       await database.db.update(reconDiscrepancies).set({ status: 'RESOLVED', resolutionNote: 'ok' }).where(eq(reconDiscrepancies.kind, 'amount_mismatch'));
       expect((await matchReportDay(database.db, day)).open).toEqual({ missing_in_report: 1, status_mismatch: 1 });
       expect(await database.db.select({ n: count() }).from(reconDiscrepancies)).toEqual([{ n: 3 }]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('an SFTP server that refuses the password or is down: nothing imported, back-off, one alert, cleared on success', async () => {
+    const database = await createTestDatabase();
+    try {
+      const start = new Date();
+      const wrong = await fetchSftpReports(database.db, sftpConfig({ password: 'wrong', copyUrl: database.url }), { now: start });
+      expect(wrong).toMatchObject({ status: 'failed', loaded: [], error: expect.stringContaining('refused the user "daikou"') });
+      expect(wrong.error).not.toContain('wrong');
+      // Within the back-off nothing is tried; after it, a second failure (server down) alerts no more.
+      expect(await fetchSftpReports(database.db, sftpConfig({ copyUrl: database.url }), { now: new Date(start.getTime() + 30_000) })).toMatchObject({ status: 'waiting' });
+      const down = await fetchSftpReports(database.db, sftpConfig({ port: 1, copyUrl: database.url }), { now: new Date(start.getTime() + 61_000) });
+      expect(down).toMatchObject({ status: 'failed', error: expect.stringContaining('cannot be reached') });
+      const [state] = await database.db.select().from(reconSftpState);
+      expect(state).toMatchObject({ failures: 2 });
+      expect(state!.nextAttemptAt!.getTime()).toBe(start.getTime() + 61_000 + 120_000);
+      expect(await database.db.select({ n: count() }).from(reportFiles)).toEqual([{ n: 0 }]);
+      const alerts = await database.db.select().from(auditLog).where(eq(auditLog.action, 'reconciliation.sftp_unreachable'));
+      expect(alerts).toHaveLength(1);
+      const ok = await fetchSftpReports(database.db, sftpConfig({ copyUrl: database.url }), { now: new Date(start.getTime() + 200_000) });
+      expect(ok.status).toBe('fetched');
+      expect(await database.db.select().from(reconSftpState)).toMatchObject([{ failures: 0, lastError: null, alertedAt: null }]);
+      expect(await database.db.select({ n: count() }).from(auditLog).where(and(eq(auditLog.action, 'reconciliation.sftp_recovered')))).toEqual([{ n: 1 }]);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('the drop folder reads the same tree', async () => {
+    const database = await createTestDatabase();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-recon-'));
+    try {
+      await mirrorLedger(database);
+      cpSync(sftp, dir, { recursive: true });
+      const result = await importDropFolder(database.db, { dir, merchantId: MID, copyUrl: database.url });
+      expect(result.rejected).toEqual([]);
+      expect(result.loaded).toHaveLength(5);
+      expect(result.matched.map((m) => m.open)).toEqual(result.matched.map(() => ({})));
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await database.close();
