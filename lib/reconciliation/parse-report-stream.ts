@@ -72,6 +72,8 @@ export interface RecordSource {
   records: AsyncIterable<{ record: string[]; line: number }>;
   byteCount: () => number;
   sha256: () => string;
+  /** XLSX: a cut-off file cannot be opened at all, so the `<END>` line is not required. */
+  endOptional?: boolean;
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
@@ -142,7 +144,7 @@ export async function parseReportRecords(source: RecordSource, options: ParseRep
       header = read;
       continue;
     }
-    if (record.length === 1 && record[0]!.trim() === '<END>') {
+    if (record[0]!.trim() === '<END>' && record.every((v, i) => i === 0 || v.trim() === '')) {
       if (oddLine) {
         await push(errorCorrectionRow(oddLine.line, oddLine.record, batchId));
         oddLine = null;
@@ -177,7 +179,8 @@ export async function parseReportRecords(source: RecordSource, options: ParseRep
     await push(row);
   }
   if (!header) throw new ReportRejected('empty', 'The file is empty: a report starts with a header row. Nothing was loaded.');
-  if (!ended) {
+  if (!ended && oddLine) throw oddLineError(oddLine.line, oddLine.record.length, header.width);
+  if (!ended && !source.endOptional) {
     throw new ReportRejected('no_end_marker', `The file has no <END> line, so it was cut off in transfer (${rowCount} rows read). Fetch it again; nothing was loaded.`);
   }
   if (batch.length > 0) await options.onBatch(batch);
