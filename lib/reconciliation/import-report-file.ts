@@ -247,9 +247,10 @@ async function hashFile(filePath: string): Promise<string> {
 /** COPY text format: backslash escapes for the few bytes that are special; \N is NULL. */
 function copyField(value: string | number | bigint | null): string {
   if (value === null) return '\\N';
-  const text = String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text;
+  if (typeof value !== 'string') return String(value);
+  return COPY_SPECIAL.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
 }
+const COPY_SPECIAL = /[\\\t\n\r]/;
 
 function copyLine(fileId: string, r: ParsedReportRow): string {
   return (

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { parse as parseSync } from 'csv-parse/sync';
-import { currencyExponent, parseAmount } from '@/lib/money';
+import { currencyExponent } from '@/lib/money';
 import { ReportRejected } from './report-error';
 import { ERROR_CORRECTION, SUMMARY_TYPES, compactDay, gmt8DayOf, kindLabel, readHeader, readNameHint, type HeaderMap, type ReportKind } from './report-format';
 
@@ -219,7 +219,11 @@ function settlementDayOf(fields: string[], header: HeaderMap): string | null {
 }
 
 function errorCorrectionRow(line: number, record: string[], batchId: string | null): ParsedReportRow {
-  return { ...emptyRow(line), settlementBatchId: batchId, summaryType: ERROR_CORRECTION, note: record.join(',').slice(0, 2_000) };
+  const row = emptyRow(line);
+  row.settlementBatchId = batchId;
+  row.summaryType = ERROR_CORRECTION;
+  row.note = record.join(',').slice(0, 2_000);
+  return row;
 }
 
 /**
@@ -237,7 +241,8 @@ async function* csvRecords(input: Readable, onChunk: (chunk: Buffer) => void): A
   let pending: string | null = null;
   let pendingStart = 0;
 
-  function* handle(raw: string): Generator<{ record: string[]; line: number }> {
+  const out: { record: string[]; line: number }[] = [];
+  function handle(raw: string): void {
     line++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (pending !== null) {
@@ -246,17 +251,17 @@ async function* csvRecords(input: Readable, onChunk: (chunk: Buffer) => void): A
       if (quoteCount(pending) % 2 === 0) {
         const record = pending;
         pending = null;
-        yield { record: parseQuoted(record, pendingStart), line: pendingStart };
+        out.push({ record: parseQuoted(record, pendingStart), line: pendingStart });
       }
       return;
     }
     if (text === '') return;
     if (!text.includes('"')) {
-      yield { record: text.split(','), line };
+      out.push({ record: text.split(','), line });
       return;
     }
     if (quoteCount(text) % 2 === 0) {
-      yield { record: parseQuoted(text, line), line };
+      out.push({ record: parseQuoted(text, line), line });
       return;
     }
     pending = text;
@@ -276,14 +281,17 @@ async function* csvRecords(input: Readable, onChunk: (chunk: Buffer) => void): A
     const parts = (carry + text).split('\n');
     carry = parts.pop() ?? '';
     if (carry.length > MAX_RECORD_BYTES) throw new ReportRejected('bad_row', `Line ${line + 1} is longer than 64 KiB. Nothing was loaded.`, line + 1);
-    for (const raw of parts) yield* handle(raw);
+    for (const raw of parts) handle(raw);
+    yield* out;
+    out.length = 0;
   }
   try {
     carry += decoder.decode();
   } catch {
     throw new ReportRejected('not_utf8', 'The file ends in the middle of a UTF-8 character. Nothing was loaded.');
   }
-  if (carry !== '') yield* handle(carry);
+  if (carry !== '') handle(carry);
+  yield* out;
   if (pending !== null) throw new ReportRejected('bad_row', `A quoted field opened on line ${pendingStart} is never closed. Nothing was loaded.`, pendingStart);
 }
 
@@ -305,36 +313,56 @@ function parseQuoted(text: string, line: number): string[] {
 /** Directions by transaction type: the sign a transaction amount has in the settlement currency. */
 const NEGATIVE_TYPES = new Set(['REFUND', 'CANCEL', 'VOID', 'PAYMENT_REVERSAL', 'DISPUTE']);
 
+/** A cell's text, trimmed; empty and "null" are null. */
+function cell(record: string[], i: number | undefined): string | null {
+  if (i === undefined) return null;
+  const raw = record[i]!;
+  const v = raw.length > 0 && (raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32) ? raw.trim() : raw;
+  return v === '' || v === 'null' || v === 'NULL' ? null : v;
+}
+
+function currencyCell(record: string[], header: HeaderMap, name: string, required: boolean, line: number): string | null {
+  const v = cell(record, header.index.get(name));
+  if (v === null && !required) return null;
+  if (v === null || !CURRENCY.test(v)) throw new ReportRejected('bad_row', `Line ${line}: ${name} "${(v ?? '').slice(0, 16)}" is not a currency code. Nothing was loaded.`, line);
+  return v;
+}
+
+const EXPONENTS = new Map<string, number>();
+const AMOUNT = /^([+-]?)(\d{1,18})(?:\.(\d{1,12}))?$/;
+
+/**
+ * A major-unit amount ("100.00", "-9000", "97.5") in minor units of `cur`: digits below the currency's
+ * minor unit must be zeros, else the row is refused naming the line (never rounded).
+ */
+function money(column: string, v: string | null, cur: string | null, line: number): bigint | null {
+  if (v === null) return null;
+  if (cur === null) throw new ReportRejected('bad_row', `Line ${line}: ${column} "${v.slice(0, 32)}" has no currency beside it. Nothing was loaded.`, line);
+  let exp = EXPONENTS.get(cur);
+  if (exp === undefined) {
+    try {
+      exp = currencyExponent(cur);
+    } catch {
+      throw new ReportRejected('bad_row', `Line ${line}: currency ${cur} of ${column} is not one Daikou knows. Nothing was loaded.`, line);
+    }
+    EXPONENTS.set(cur, exp);
+  }
+  const m = AMOUNT.exec(v);
+  if (!m) throw new ReportRejected('bad_row', `Line ${line}: ${column} "${v.slice(0, 32)}" is not an amount in major units (like 100.00). Nothing was loaded.`, line);
+  const frac = m[3] ?? '';
+  for (let i = exp; i < frac.length; i++) {
+    if (frac.charCodeAt(i) !== 48) {
+      throw new ReportRejected('bad_row', `Line ${line}: ${column} "${v.slice(0, 32)}" has more decimals than ${cur} allows (${exp}). Nothing was loaded.`, line);
+    }
+  }
+  const digits = m[2]! + (frac.length >= exp ? frac.slice(0, exp) : frac.padEnd(exp, '0'));
+  const minor = digits.length <= 15 ? BigInt(Number(digits)) : BigInt(digits);
+  return m[1] === '-' ? -minor : minor;
+}
+
 function readRow(record: string[], header: HeaderMap, line: number, options: ParseReportOptions): ParsedReportRow {
   const { index } = header;
-  const text = (i: number | undefined): string | null => {
-    if (i === undefined) return null;
-    const v = record[i]!.trim();
-    return v === '' || v.toLowerCase() === 'null' ? null : v;
-  };
-  const get = (name: string): string | null => text(index.get(name));
-  const currency = (name: string, required: boolean): string | null => {
-    const v = get(name);
-    if (v === null && !required) return null;
-    if (v === null || !CURRENCY.test(v)) throw new ReportRejected('bad_row', `Line ${line}: ${name} "${(v ?? '').slice(0, 16)}" is not a currency code. Nothing was loaded.`, line);
-    return v;
-  };
-  const money = (column: string, v: string | null, cur: string | null): bigint | null => {
-    if (v === null) return null;
-    if (cur === null) throw new ReportRejected('bad_row', `Line ${line}: ${column} "${v.slice(0, 32)}" has no currency beside it. Nothing was loaded.`, line);
-    try {
-      return parseAmount(v.replace(/^\+/, ''), cur);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'TOO_MANY_DECIMALS') {
-        throw new ReportRejected('bad_row', `Line ${line}: ${column} "${v.slice(0, 32)}" has more decimals than ${cur} allows (${currencyExponent(cur)}). Nothing was loaded.`, line);
-      }
-      if (code === 'UNKNOWN_CURRENCY') throw new ReportRejected('bad_row', `Line ${line}: currency ${cur} of ${column} is not one Daikou knows. Nothing was loaded.`, line);
-      throw new ReportRejected('bad_row', `Line ${line}: ${column} "${v.slice(0, 32)}" is not an amount in major units (like 100.00). Nothing was loaded.`, line);
-    }
-  };
-
-  const customerId = get('customerId');
+  const customerId = cell(record, index.get('customerId'));
   if (!options.merchantId) {
     throw new ReportRejected(
       'no_merchant_id',
@@ -349,75 +377,82 @@ function readRow(record: string[], header: HeaderMap, line: number, options: Par
       line,
     );
   }
-  const batchId = get('settlementBatchId');
-  const settlementCurrency = currency('settlementCurrency', header.kind !== 'transaction_details' && !(header.kind === 'settlement_summary' && get('summaryType') === null));
+  const batchId = cell(record, index.get('settlementBatchId'));
+  const summaryType = header.kind === 'settlement_summary' ? cell(record, index.get('summaryType')) : null;
+  const settlementCurrency = currencyCell(record, header, 'settlementCurrency', header.kind !== 'transaction_details' && summaryType !== null, line);
+  const txCurrencyGiven = header.kind === 'settlement_summary' ? null : cell(record, index.get('transactionCurrency'));
   let fee: bigint | null = null;
   for (const f of header.fees) {
-    const cur = text(f.currency) ?? settlementCurrency ?? get('transactionCurrency');
+    const v = cell(record, f.amount);
+    if (v === null) continue;
+    const cur = cell(record, f.currency) ?? settlementCurrency ?? txCurrencyGiven;
     if (cur !== null && !CURRENCY.test(cur)) throw new ReportRejected('bad_row', `Line ${line}: the currency of ${f.name} "${cur.slice(0, 16)}" is not a currency code. Nothing was loaded.`, line);
-    const v = money(f.name, text(f.amount), cur);
-    if (v !== null) fee = (fee ?? 0n) + v;
+    fee = (fee ?? 0n) + money(f.name, v, cur, line)!;
   }
 
   if (header.kind === 'settlement_summary') {
-    const summaryType = get('summaryType');
     if (summaryType === null || !SUMMARY_TYPES.has(summaryType.toUpperCase())) return errorCorrectionRow(line, record, batchId);
-    const count = get('count');
+    const count = cell(record, index.get('count'));
     if (!count || !COUNT.test(count)) throw new ReportRejected('bad_row', `Line ${line}: count "${(count ?? '').slice(0, 16)}" must be a whole number. Nothing was loaded.`, line);
-    return {
-      ...emptyRow(line),
-      settlementBatchId: batchId,
-      summaryType: summaryType.toUpperCase(),
-      feeMinor: fee ?? 0n,
-      feeCurrency: settlementCurrency,
-      netSettlementMinor: money('settlementAmountValue', get('settlementAmountValue'), settlementCurrency) ?? 0n,
-      settlementCurrency,
-      transactionCount: Number(count),
-    };
+    const row = emptyRow(line);
+    row.settlementBatchId = batchId;
+    row.summaryType = summaryType.toUpperCase();
+    row.feeMinor = fee ?? 0n;
+    row.feeCurrency = settlementCurrency;
+    row.netSettlementMinor = money('settlementAmountValue', cell(record, index.get('settlementAmountValue')), settlementCurrency, line) ?? 0n;
+    row.settlementCurrency = settlementCurrency;
+    row.transactionCount = Number(count);
+    return row;
   }
 
-  const transactionType = (get('transactionType') ?? '').toUpperCase();
+  const rawType = cell(record, index.get('transactionType')) ?? '';
+  const transactionType = TYPE.test(rawType) ? rawType : rawType.toUpperCase();
   if (!TYPE.test(transactionType)) throw new ReportRejected('bad_row', `Line ${line}: transactionType "${transactionType.slice(0, 32)}" is empty or not a type name. Nothing was loaded.`, line);
-  const transactionId = get('transactionId');
-  const transactionRequestId = get('transactionRequestId');
+  const transactionId = cell(record, index.get('transactionId'));
+  const transactionRequestId = cell(record, index.get('transactionRequestId'));
   if ((transactionType === 'PAYMENT' || transactionType === 'REFUND' || transactionType === 'CANCEL') && !transactionId && !transactionRequestId) {
     throw new ReportRejected('bad_row', `Line ${line}: a ${transactionType} row needs a transactionId or transactionRequestId. Nothing was loaded.`, line);
   }
-  const txCurrency = currency('transactionCurrency', true)!;
-  const signedAmount = money('transactionAmountValue', get('transactionAmountValue'), txCurrency);
+  const txCurrency = currencyCell(record, header, 'transactionCurrency', true, line)!;
+  const signedAmount = money('transactionAmountValue', cell(record, index.get('transactionAmountValue')), txCurrency, line);
   const amount = signedAmount === null ? null : signedAmount < 0n ? -signedAmount : signedAmount;
-  const direction = NEGATIVE_TYPES.has(transactionType) ? -1n : transactionType === 'PAYMENT' || transactionType === 'CAPTURE' || transactionType === 'REFUND_REVERSAL' ? 1n : signedAmount !== null && signedAmount < 0n ? -1n : 1n;
-  const converted = money('convertedTransactionAmountValue', get('convertedTransactionAmountValue'), settlementCurrency);
-  const quotePrice = get('quotePrice');
+  const direction = NEGATIVE_TYPES.has(transactionType)
+    ? -1n
+    : transactionType === 'PAYMENT' || transactionType === 'CAPTURE' || transactionType === 'REFUND_REVERSAL'
+      ? 1n
+      : signedAmount !== null && signedAmount < 0n
+        ? -1n
+        : 1n;
+  const converted = money('convertedTransactionAmountValue', cell(record, index.get('convertedTransactionAmountValue')), settlementCurrency, line);
+  const quotePrice = cell(record, index.get('quotePrice'));
   if (quotePrice !== null && !/^\d{1,12}(\.\d{1,12})?$/.test(quotePrice)) throw new ReportRejected('bad_row', `Line ${line}: quotePrice "${quotePrice.slice(0, 32)}" is not a decimal number. Nothing was loaded.`, line);
   let gross: bigint | null = null;
   if (converted !== null) gross = (converted < 0n ? -converted : converted) * direction;
   else if (amount !== null && settlementCurrency === txCurrency) gross = amount * direction;
-  const quoteExpected = quotePrice !== null && amount !== null && settlementCurrency !== null && settlementCurrency !== txCurrency ? convert(amount, txCurrency, settlementCurrency, quotePrice) * direction : null;
-  const status = get('status');
-  return {
-    ...emptyRow(line),
-    settlementBatchId: batchId,
-    transactionId,
-    originalTransactionId: get('originalTransactionId'),
-    transactionRequestId,
-    originalTransactionRequestId: get('originalTransactionRequestId'),
-    transactionType,
-    transactionStatus: status ? status.toUpperCase() : null,
-    paymentMethodType: get('paymentMethodType'),
-    transactionTime: get('paymentTime'),
-    amountMinor: amount,
-    currency: txCurrency,
-    feeMinor: fee,
-    feeCurrency: fee === null ? null : (settlementCurrency ?? txCurrency),
-    grossSettlementMinor: gross,
-    netSettlementMinor: money('settlementAmountValue', get('settlementAmountValue'), settlementCurrency),
-    settlementCurrency,
-    quoteCurrencyPair: get('quoteCurrencyPair'),
-    quotePrice,
-    quoteExpectedMinor: quoteExpected,
-    note: get('reason'),
-  };
+  const status = cell(record, index.get('status'));
+  const row = emptyRow(line);
+  row.settlementBatchId = batchId;
+  row.transactionId = transactionId;
+  row.originalTransactionId = cell(record, index.get('originalTransactionId'));
+  row.transactionRequestId = transactionRequestId;
+  row.originalTransactionRequestId = cell(record, index.get('originalTransactionRequestId'));
+  row.transactionType = transactionType;
+  row.transactionStatus = status === null ? null : status === 'SUCCESS' || status === 'FAIL' ? status : status.toUpperCase();
+  row.paymentMethodType = cell(record, index.get('paymentMethodType'));
+  row.transactionTime = cell(record, index.get('paymentTime'));
+  row.amountMinor = amount;
+  row.currency = txCurrency;
+  row.feeMinor = fee;
+  row.feeCurrency = fee === null ? null : (settlementCurrency ?? txCurrency);
+  row.grossSettlementMinor = gross;
+  row.netSettlementMinor = money('settlementAmountValue', cell(record, index.get('settlementAmountValue')), settlementCurrency, line);
+  row.settlementCurrency = settlementCurrency;
+  row.quoteCurrencyPair = cell(record, index.get('quoteCurrencyPair'));
+  row.quotePrice = quotePrice;
+  row.quoteExpectedMinor =
+    quotePrice !== null && amount !== null && settlementCurrency !== null && settlementCurrency !== txCurrency ? convert(amount, txCurrency, settlementCurrency, quotePrice) * direction : null;
+  row.note = cell(record, index.get('reason'));
+  return row;
 }
 
 /** amount (minor, `from`) × quote → minor units of `to`, rounded half up, exact decimal arithmetic. */
