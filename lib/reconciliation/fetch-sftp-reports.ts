@@ -3,7 +3,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { and, desc, eq } from 'drizzle-orm';
-import { Client, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Client, type SFTPWrapper } from 'ssh2';
 import { recordAudit } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
 import { reconSftpState, reportFiles } from '@/lib/db/schema';
@@ -196,7 +196,8 @@ function neighbours(days: Set<string>): string[] {
 
 function connect(config: SftpConfig): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const conn = new Client();
+    // ssh2 is CommonJS: a default import works under Node's ESM loader (tsx worker) and bundlers alike.
+    const conn = new ssh2.Client();
     conn.once('ready', () => resolve(conn));
     conn.once('error', reject);
     conn.connect({

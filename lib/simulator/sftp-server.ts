@@ -9,8 +9,10 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
-import { Server, utils, type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Attributes, type FileEntry, type SFTPWrapper } from 'ssh2';
 
+// ssh2 is CommonJS: a default import works under Node's ESM loader (tsx scripts) and bundlers alike.
+const { Server, utils } = ssh2;
 const { STATUS_CODE, OPEN_MODE } = utils.sftp;
 
 export interface SftpServerOptions {
