@@ -16,7 +16,7 @@ const nextConfig = {
   // keeps the build fast.
   typescript: { ignoreBuildErrors: true },
   // Native / WASM packages are loaded from node_modules at run time rather than bundled.
-  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'node-forge'],
+  serverExternalPackages: ['@electric-sql/pglite', '@node-rs/argon2', 'postgres', 'node-forge', 'ssh2', 'exceljs'],
 };
 
 export default withNextIntl(nextConfig);

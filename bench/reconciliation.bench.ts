@@ -1,6 +1,8 @@
 /**
- * Reconciliation at scale (issue 13): a generated one-million-row transaction details file is imported
- * (csv-parse streaming → COPY FROM STDIN, all checks on) and matched against a one-million-payment ledger
+ * Reconciliation at scale (issues 13, 21): a generated one-million-row transaction details file in Antom's
+ * current format (PSP / ARN / status, major-unit decimals, three fee columns, the net settlement amount) is
+ * imported (read by header, amounts by currency exponent, fees summed, COPY FROM STDIN, all checks on) and
+ * matched against a one-million-payment ledger
  * with the set-based matcher, on PostgreSQL. Targets: import + match < 60 s, peak RSS < 400 MB. Printed
  * beside a plain `COPY … (FORMAT csv)` of the same bytes into an unindexed text table in the same run —
  * the floor any importer on this database can reach.
@@ -22,10 +24,10 @@ import { matchReportDay } from '../lib/reconciliation/match-report-day';
 
 const TARGET_SECONDS = 60;
 const TARGET_RSS_MB = 400;
-const CLIENT_ID = 'BENCH_MERCHANT';
+const MERCHANT_ID = '1022188000000000001';
 const DAY = '2026-11-30';
 const HEADER =
-  'customerId,acquirer,transactionId,originalTransactionId,transactionRequestId,originalTransactionRequestId,referenceOrderId,paymentMethodType,productCode,transactionType,transactionStatus,transactionTime,transactionAmountValue,transactionCurrency,feeAmountValue,feeCurrency,settlementAmountValue,settlementCurrency';
+  'customerId,PSP,ARN,referenceMerchantId,referenceStoreId,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,paymentMethodType,transactionType,status,reason,paymentTime,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,paymentMethodFeeAmountValue,paymentMethodFeeCurrency,processingFeeAmountValue,processingFeeCurrency,taxFeeAmountValue,taxFeeCurrency';
 /** Every 100 000th row's amount is off by one against the ledger: the matcher must find exactly these. */
 const MISMATCH_EVERY = 100_000;
 
@@ -45,7 +47,7 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'daikou-recon-bench-'));
   const database = await openDatabase({ url: url.toString(), migrationsFolder: path.join(process.cwd(), 'drizzle'), maxConnections: 4 });
   try {
-    const fileName = `${CLIENT_ID}_transactionDetails_${DAY.replaceAll('-', '')}.csv`;
+    const fileName = `transactionItems_${DAY.replaceAll('-', '')}_000.csv`;
     const filePath = path.join(dir, fileName);
     let started = Date.now();
     await writeReport(filePath);
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
     await sql.end();
 
     started = Date.now();
-    const imported = await importReportFile(database.db, { filePath, fileName, source: 'drop_folder', clientId: CLIENT_ID, copyUrl: url.toString() });
+    const imported = await importReportFile(database.db, { filePath, fileName, source: 'drop_folder', merchantId: MERCHANT_ID, copyUrl: url.toString() });
     const importSeconds = (Date.now() - started) / 1000;
     if (!imported.ok) throw new Error(`import refused: ${imported.error}`);
     const matchStarted = Date.now();
@@ -102,7 +104,8 @@ async function writeReport(filePath: string): Promise<void> {
     const amount = 10_000 + (i % 1_000);
     const reported = i % MISMATCH_EVERY === 1 ? amount + 1 : amount;
     const fee = Math.floor((reported * 200 + 5_000) / 10_000);
-    chunk += `${CLIENT_ID},ANTOM,bpay-${i},,bench-${i},,order-${i},GCASH,AGREEMENT_PAYMENT,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,${reported},PHP,${fee},PHP,${reported},PHP\n`;
+    const tax = Math.floor(fee / 10);
+    chunk += `${MERCHANT_ID},ALIPAY_SG,,,,bpay-${i},,bench-${i},order-${i},GCASH,PAYMENT,SUCCESS,,2026-11-30T10:00:00+08:00,${major(reported)},PHP,${major(reported - fee)},PHP,-${major(fee - tax)},PHP,0.00,PHP,-${major(tax)},PHP\n`;
     if (i % 10_000 === 0) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';
@@ -111,6 +114,11 @@ async function writeReport(filePath: string): Promise<void> {
   out.write(`${chunk}<END>\n`);
   out.end();
   await once(out, 'finish');
+}
+
+/** Minor units → "123.45" (PHP has two decimals). */
+function major(minor: number): string {
+  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 }
 
 /** The ledger the report describes: one customer, one agreement, a million SUCCEEDED payments. */
@@ -125,9 +133,9 @@ async function seedLedger(exec: (text: string, values?: unknown[]) => Promise<un
               from generate_series(1, ${rows}) as i`);
   await exec('alter table payments disable trigger payments_attempt_guard');
   await exec(`insert into payments (id, intent_id, agreement_id, customer_id, payment_method, payment_request_id, payment_id, amount_minor, currency, status,
-                                    reference_order_id, description, initiator, succeeded_at)
+                                    reference_order_id, description, initiator, succeeded_at, payment_time)
               select md5('bench-' || i)::uuid, md5('bench-' || i)::uuid, '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'GCASH', 'bench-' || i, 'bpay-' || i,
-                     10000 + (i % 1000), 'PHP', 'SUCCEEDED', 'order-' || i, 'bench', 'schedule', '2026-11-30T10:00:00+08:00'
+                     10000 + (i % 1000), 'PHP', 'SUCCEEDED', 'order-' || i, 'bench', 'schedule', '2026-11-30T10:00:05+08:00', '2026-11-30T10:00:00+08:00'
               from generate_series(1, ${rows}) as i`);
   await exec('alter table payments enable trigger payments_attempt_guard');
   await exec('analyze payments');

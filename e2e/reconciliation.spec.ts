@@ -2,12 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { localMerchantId } from '../lib/alipay/merchant-id';
 import { ADMIN, expectAxeClean } from './helpers';
 
-// The e2e portal runs with the default ALIPAY_CLIENT_ID.
-const CLIENT_ID = 'DAIKOU_LOCAL';
+// The e2e portal runs with the default ALIPAY_CLIENT_ID against the local simulator, so its Antom merchant
+// ID is the simulator's for that client.
+const MERCHANT_ID = localMerchantId('DAIKOU_LOCAL');
 const HEADER =
-  'customerId,acquirer,transactionId,originalTransactionId,transactionRequestId,originalTransactionRequestId,referenceOrderId,paymentMethodType,productCode,transactionType,transactionStatus,transactionTime,transactionAmountValue,transactionCurrency,feeAmountValue,feeCurrency,settlementAmountValue,settlementCurrency,orderDescription';
+  'customerId,PSP,ARN,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,paymentMethodType,transactionType,status,paymentTime,transactionAmountValue,transactionCurrency,paymentMethodFeeAmountValue,paymentMethodFeeCurrency,settlementAmountValue,settlementCurrency,orderDescription';
 const run = Date.now().toString(36);
 
 /** A transaction details report of payments our ledger has never seen; padded so the upload takes a moment. */
@@ -15,7 +17,7 @@ function report(rows: number, { end = true, padding = 40_000 } = {}): Buffer {
   const pad = 'x'.repeat(padding);
   const lines = [HEADER];
   for (let i = 1; i <= rows; i++) {
-    lines.push(`${CLIENT_ID},ANTOM,pay-${run}-${i},,req-${run}-${i},,order-${i},GCASH,AGREEMENT_PAYMENT,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,${10_000 + i},PHP,200,PHP,${10_000 + i},PHP,${pad}`);
+    lines.push(`${MERCHANT_ID},ALIPAY_SG,,pay-${run}-${i},,req-${run}-${i},order-${i},GCASH,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,${100 + i}.00,PHP,-2.00,PHP,${98 + i}.00,PHP,${pad}`);
   }
   if (end) lines.push('<END>');
   return Buffer.from(`${lines.join('\n')}\n`);
@@ -32,7 +34,7 @@ async function signInOk(page: Page) {
 }
 
 async function upload(page: Page, name: string, content: Buffer) {
-  await page.getByLabel('Report file (CSV from Antom)').setInputFiles({ name, mimeType: 'text/csv', buffer: content });
+  await page.getByLabel('Report file (CSV or XLSX from Antom)').setInputFiles({ name, mimeType: 'text/csv', buffer: content });
   await page.getByRole('button', { name: 'Upload and check' }).click();
 }
 
@@ -43,14 +45,14 @@ test('upload a report with progress, see refusals explained, resolve a differenc
   await expectAxeClean(page);
 
   // A truncated file is refused with the reason, and nothing of it shows up.
-  await upload(page, `${CLIENT_ID}_transactionDetails_20261129.csv`, report(2, { end: false }));
+  await upload(page, 'transactionItems_20261129_000.csv', report(2, { end: false }));
   await expect(page.getByTestId('upload-result')).toContainText('no <END> line');
 
   // Slow the link so the progress bar is there to be seen.
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 200 * 1024 });
-  await upload(page, `${CLIENT_ID}_transactionDetails_20261130.csv`, report(12));
+  await upload(page, 'transactionItems_20261130_000.csv', report(12));
   await expect(page.getByTestId('upload-progress')).toBeVisible();
   await expect(page.getByTestId('upload-result')).toContainText('Loaded 12 rows for 2026-11-30; 12 open differences that day.', { timeout: 30_000 });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
@@ -68,7 +70,7 @@ test('upload a report with progress, see refusals explained, resolve a differenc
   await expect(rows).toHaveCount(11);
 
   // The same bytes again are harmless.
-  await upload(page, `${CLIENT_ID}_transactionDetails_20261130.csv`, report(12));
+  await upload(page, 'transactionItems_20261130_000.csv', report(12));
   await expect(page.getByTestId('upload-result')).toContainText('already imported');
 
   // Export carries the resolution.
@@ -82,9 +84,12 @@ test('another merchant\u2019s report is refused, and the page works at 360 px', 
   await signInOk(page);
   await page.goto('/dashboard/reconciliation');
   await page.waitForLoadState('networkidle');
-  const foreign = Buffer.from(report(1).toString().replaceAll(`${CLIENT_ID},`, 'SOMEONE_ELSE,'));
-  await upload(page, `SOMEONE_ELSE_transactionDetails_20261128.csv`, foreign);
+  const foreign = Buffer.from(report(1).toString().replaceAll(`${MERCHANT_ID},`, '1022188000000000999,'));
+  await upload(page, 'TRANSACTION_DETAIL_9_20261128.csv', foreign);
   await expect(page.getByTestId('upload-result')).toContainText('another merchant');
+  // The page lists the refused file with its reason and line.
+  await page.goto('/dashboard/reconciliation?date=2026-11-28');
+  await expect(page.getByTestId('report-file-REJECTED').first()).toContainText('Line 2:');
   await expectAxeClean(page);
 });
 
@@ -130,12 +135,12 @@ test('a 60 MB report (past the proxy\u2019s 10 MB body cut) uploads with its pro
   // 1,500 rows of 40 KB each: 60 MB. Playwright hands files over 50 MB to the browser by path.
   const content = report(1500, { padding: 40_000 }).toString().replaceAll('2026-11-30T', '2026-11-27T');
   expect(Buffer.byteLength(content)).toBeGreaterThan(60 * 1000 * 1000);
-  const file = path.join(tmpdir(), `${CLIENT_ID}_transactionDetails_20261127.csv`);
+  const file = path.join(tmpdir(), `transactionItems_20261127_001.csv`);
   writeFileSync(file, content);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 20 * 1024 * 1024 });
-  await page.getByLabel('Report file (CSV from Antom)').setInputFiles(file);
+  await page.getByLabel('Report file (CSV or XLSX from Antom)').setInputFiles(file);
   await page.getByRole('button', { name: 'Upload and check' }).click();
   await expect(page.getByTestId('upload-progress')).toBeVisible();
   await expect(page.getByTestId('upload-result')).toContainText('Loaded 1500 rows for 2026-11-27', { timeout: 150_000 });

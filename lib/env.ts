@@ -112,6 +112,20 @@ const schema = z.object({
    * local simulator's drop folder, <DATA_DIR>/simulator/sftp.
    */
   RECON_DROP_DIR: optionalString,
+  /**
+   * The merchant ID Antom assigned (customerId in report files, the <merchantId> folder on its SFTP), not
+   * the API client ID. Unset with the local simulator: the simulator's ID for ALIPAY_CLIENT_ID.
+   */
+  ANTOM_MERCHANT_ID: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the merchant ID Antom assigned, e.g. 1022188000000000001').optional()),
+  /** Antom's SFTP server for report files (isftp.alipay.com in production); unset = no SFTP fetching. */
+  ANTOM_SFTP_HOST: optionalString,
+  ANTOM_SFTP_PORT: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(22)),
+  ANTOM_SFTP_USER: optionalString,
+  ANTOM_SFTP_PASSWORD: optionalString,
+  /** A private key (PEM text) instead of, or beside, the password. */
+  ANTOM_SFTP_PRIVATE_KEY: optionalString,
+  /** Largest report file the SFTP fetcher downloads, in MiB. */
+  ANTOM_SFTP_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(4096).default(512)),
   /** Largest report file staff may upload on the Reconciliation page, in MiB. */
   RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_SECRET: optionalString,
@@ -196,6 +210,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     if (!data.DATABASE_URL && data.WORKER_IN_PROCESS === 'false') {
       problems.push('WORKER_IN_PROCESS=false needs DATABASE_URL: the embedded PGlite allows one process, so its jobs must run inside the web process (unset WORKER_IN_PROCESS)');
     }
+    if (data.ANTOM_SFTP_HOST && !data.ANTOM_SFTP_USER) problems.push('ANTOM_SFTP_USER is required with ANTOM_SFTP_HOST (the SFTP user Antom support gave you)');
+    if (data.ANTOM_SFTP_HOST && !data.ANTOM_SFTP_PASSWORD && !data.ANTOM_SFTP_PRIVATE_KEY) problems.push('ANTOM_SFTP_PASSWORD or ANTOM_SFTP_PRIVATE_KEY is required with ANTOM_SFTP_HOST');
     if (problems.length > 0) throw new EnvError(problems);
     return { ...data, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
   }

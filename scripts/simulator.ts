@@ -11,6 +11,8 @@
  *   DATA_DIR                   data directory (default .data)
  *   MERCHANT_CLIENT_ID         client id of the local portal (default DAIKOU_LOCAL)
  *   SIMULATOR_NOTIFY_BASE_URL  where the portal listens (default http://localhost:3000)
+ *   SIMULATOR_SFTP_PORT        also serve the report files over SFTP on this port (isftp.alipay.com's stand-in)
+ *   SIMULATOR_SFTP_USER        its user (default daikou); the password is SIMULATOR_SFTP_PASSWORD, else the secret
  * On first start it creates the merchant and simulator key pairs under <DATA_DIR>/keys/ and registers
  * the merchant public key for MERCHANT_CLIENT_ID.
  */
@@ -62,10 +64,14 @@ const sim = await startSimulator({
     },
   ],
   ...(httpsPort !== undefined ? { https: { port: httpsPort } } : {}),
+  ...(env['SIMULATOR_SFTP_PORT']
+    ? { sftp: { port: Number(env['SIMULATOR_SFTP_PORT']), user: env['SIMULATOR_SFTP_USER'] || 'daikou', password: env['SIMULATOR_SFTP_PASSWORD'] || secret() } }
+    : {}),
 });
 
 console.log(`Antom simulator on ${sim.url}${sim.httpsUrl ? ` and ${sim.httpsUrl}` : ''} (client ${clientId}, time scale ${timeScale})`);
 console.log(`  home page:      ${sim.url}/`);
+if (sim.sftpPort) console.log(`  SFTP (reports): sftp://127.0.0.1:${sim.sftpPort}/v1/settlements/`);
 console.log(`  public key:     ${sim.url}/simulator/public-key`);
 console.log(`  keys:           ${keys.dir}`);
 console.log(`  control secret: ${path.join(dataDir, 'simulator', 'secret')} (or SIMULATOR_SECRET)`);

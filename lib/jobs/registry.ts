@@ -10,6 +10,7 @@ import { purgeRejectedDeliveriesJob } from '@/lib/notifications/purge-rejected-d
 import { requeuePendingNotificationWorkJob } from '@/lib/notifications/requeue-pending-notification-work.job';
 import { resolvePaymentJob } from '@/lib/payments/resolve-payment.job';
 import { sweepOpenPaymentsJob } from '@/lib/payments/sweep-open-payments.job';
+import { fetchSftpJob } from '@/lib/reconciliation/fetch-sftp.job';
 import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
 import { resolveRefundJob } from '@/lib/refunds/resolve-refund.job';
 import { sweepUnsettledRefundsJob } from '@/lib/refunds/sweep-unsettled-refunds.job';
@@ -26,6 +27,7 @@ export const JOBS: readonly JobDefinition<never>[] = [
   resolvePaymentJob,
   sweepOpenPaymentsJob,
   importReportsJob,
+  fetchSftpJob,
   pollCustomsDeclarationsJob,
   resolveRefundJob,
   sweepUnsettledRefundsJob,

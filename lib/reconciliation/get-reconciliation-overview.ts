@@ -1,6 +1,6 @@
-import { desc, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { reportFiles } from '@/lib/db/schema';
+import { reconSftpState, reportFiles } from '@/lib/db/schema';
 import { rowsOf } from '@/lib/db/rows-of';
 
 export interface CurrencyTotals {
@@ -36,15 +36,19 @@ export interface ReconBatch {
 export interface ReconOverview {
   days: ReconDay[];
   batches: ReconBatch[];
+  /** The chosen day's files (any kind, loaded or refused), else the latest 20 received. */
   files: (typeof reportFiles.$inferSelect)[];
+  /** The SFTP fetcher's progress, or null before its first run. */
+  sftp: typeof reconSftpState.$inferSelect | null;
 }
 
 /**
  * The Reconciliation page's numbers: per report day (newest 31) its matched / unmatched counts and gross,
  * fees and net per currency from the transaction details; per settlement batch its summary TOTAL; and
- * the latest files received, refused ones with their reason. Aggregates in SQL, never row by row.
+ * the files received (of the chosen day, or the latest), with where they came from, their rows by type and,
+ * for refused ones, the reason and line. Aggregates in SQL, never row by row.
  */
-export async function getReconciliationOverview(db: Db): Promise<ReconOverview> {
+export async function getReconciliationOverview(db: Db, day: string | null = null): Promise<ReconOverview> {
   const days = rowsOf<{ report_date: string; rows: string; unmatched_rows: string; ledger_only: string; open: string }>(
     await db.execute(sql`
       with latest as (
@@ -76,12 +80,16 @@ export async function getReconciliationOverview(db: Db): Promise<ReconOverview> 
         where kind = 'settlement_summary' and status = 'LOADED' order by settlement_batch_id, created_at desc
       )
       select l.report_date, l.settlement_batch_id as batch, r.settlement_currency as currency, r.transaction_count as cnt,
-             r.gross_settlement_minor::text as gross, r.fee_minor::text as fees, r.net_settlement_minor::text as net,
+             (coalesce(r.net_settlement_minor, 0) - coalesce(r.fee_minor, 0))::text as gross, coalesce(r.fee_minor, 0)::text as fees,
+             coalesce(r.net_settlement_minor, 0)::text as net,
              exists (select 1 from recon_discrepancies d where d.kind = 'batch_total_mismatch' and d.settlement_batch_id = l.settlement_batch_id and d.currency = r.settlement_currency) as unbalanced
       from latest l join report_rows r on r.file_id = l.id and r.summary_type = 'TOTAL'
       order by l.report_date desc, l.settlement_batch_id limit 100`),
   );
-  const files = await db.select().from(reportFiles).orderBy(desc(reportFiles.createdAt)).limit(20);
+  const files = day
+    ? await db.select().from(reportFiles).where(eq(reportFiles.reportDate, day)).orderBy(desc(reportFiles.createdAt)).limit(100)
+    : await db.select().from(reportFiles).orderBy(desc(reportFiles.createdAt)).limit(20);
+  const [sftp] = await db.select().from(reconSftpState).where(eq(reconSftpState.id, 1));
   return {
     days: days.map((d) => {
       const rows = Number(d.rows);
@@ -108,5 +116,6 @@ export async function getReconciliationOverview(db: Db): Promise<ReconOverview> 
       balanced: !b.unbalanced,
     })),
     files,
+    sftp: sftp ?? null,
   };
 }

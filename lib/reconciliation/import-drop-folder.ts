@@ -5,11 +5,11 @@ import type { Db } from '@/lib/db/client';
 import { reportFiles } from '@/lib/db/schema';
 import { importReportFile } from './import-report-file';
 import { matchReportDay, type MatchResult } from './match-report-day';
-import { parseReportName } from './report-format';
+import { compactDay, readNameHint } from './report-format';
 
 export interface DropFolderOptions {
   dir: string;
-  clientId: string;
+  merchantId: string | undefined;
   copyUrl?: string;
 }
 
@@ -20,34 +20,43 @@ export interface DropFolderResult {
 }
 
 /**
- * One sweep of the drop folder (the simulator's sftp/ folder, or a mirror of Antom's SFTP): loads every
- * report file not seen before, then matches each day that received something, once. A file already
+ * One sweep of the drop folder (the simulator's SFTP tree, or a mirror of Antom's SFTP): loads every
+ * report file not seen before — at any depth, so Antom's `v1/settlements/<merchantId>/<YYYYMMDD>/` layout
+ * works as well as a flat folder — then matches each day that received something, once. A file already
  * recorded under the same name and size is skipped without reading it; anything else is hashed, so a
  * renamed copy of a loaded file is still a harmless duplicate.
  */
 export async function importDropFolder(db: Db, options: DropFolderOptions): Promise<DropFolderResult> {
-  const names = await listReportNames(options.dir);
+  const files = await listReportFiles(options.dir);
   const result: DropFolderResult = { loaded: [], rejected: [], matched: [] };
-  if (names.length === 0) return result;
+  if (files.length === 0) return result;
 
   const seen = await db
-    .select({ fileName: reportFiles.fileName, byteCount: reportFiles.byteCount })
+    .select({ fileName: reportFiles.fileName, byteCount: reportFiles.byteCount, remotePath: reportFiles.remotePath })
     .from(reportFiles)
-    .where(and(inArray(reportFiles.fileName, names), eq(reportFiles.source, 'drop_folder')));
-  const seenKeys = new Set(seen.map((s) => `${s.fileName}:${s.byteCount}`));
+    .where(and(inArray(reportFiles.fileName, [...new Set(files.map((f) => f.name))]), eq(reportFiles.source, 'drop_folder')));
+  const seenKeys = new Set(seen.map((s) => `${s.remotePath ?? s.fileName}:${s.byteCount}`));
 
   const days = new Set<string>();
-  for (const fileName of names) {
-    const filePath = path.join(options.dir, fileName);
+  for (const file of files) {
+    const filePath = path.join(options.dir, file.rel);
     const size = (await stat(filePath)).size;
-    if (seenKeys.has(`${fileName}:${size}`)) continue;
-    const outcome = await importReportFile(db, { filePath, fileName, source: 'drop_folder', clientId: options.clientId, copyUrl: options.copyUrl });
+    if (seenKeys.has(`${file.rel}:${size}`) || seenKeys.has(`${file.name}:${size}`)) continue;
+    const outcome = await importReportFile(db, {
+      filePath,
+      fileName: file.name,
+      source: 'drop_folder',
+      merchantId: options.merchantId,
+      folderDay: file.folderDay,
+      remotePath: file.rel,
+      copyUrl: options.copyUrl,
+    });
     if (!outcome.ok) {
-      result.rejected.push({ fileName, code: outcome.code, error: outcome.error });
+      result.rejected.push({ fileName: file.name, code: outcome.code, error: outcome.error });
       continue;
     }
     if (outcome.data.status === 'loaded') {
-      result.loaded.push(fileName);
+      result.loaded.push(file.name);
       days.add(outcome.data.reportDate);
     }
   }
@@ -55,22 +64,35 @@ export async function importDropFolder(db: Db, options: DropFolderOptions): Prom
   return result;
 }
 
+interface DropFile {
+  /** Path relative to the folder, with forward slashes. */
+  rel: string;
+  name: string;
+  /** The YYYYMMDD folder it sits in, as a day. */
+  folderDay: string | null;
+}
+
 /**
- * Report files of the folder in load order: settlement details and summaries before transaction details,
- * then by day — only so a day's first match sees its batches; the matcher is order-independent anyway.
+ * Report files (.csv, .xlsx) of the tree in load order: settlement files before transaction details, then
+ * by day — only so a day's first match sees its batches; the matcher is order-independent anyway.
  */
-async function listReportNames(dir: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const order = { settlement_details: 0, settlement_summary: 1, transaction_details: 2 } as const;
-  return entries
-    .filter((n) => n.endsWith('.csv'))
-    .map((n) => ({ n, parsed: parseReportName(n) }))
-    .sort((a, b) => (a.parsed ? order[a.parsed.kind] : 3) - (b.parsed ? order[b.parsed.kind] : 3) || a.n.localeCompare(b.n))
-    .map((x) => x.n);
+async function listReportFiles(dir: string): Promise<DropFile[]> {
+  const out: DropFile[] = [];
+  const walk = async (rel: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const e of entries) {
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && depth < 5) await walk(child, depth + 1);
+      else if (e.isFile() && /\.(csv|xlsx)$/i.test(e.name)) out.push({ rel: child, name: e.name, folderDay: compactDay(path.basename(rel)) });
+    }
+  };
+  await walk('', 0);
+  const order = (name: string) => ({ settlement_details: 0, settlement_summary: 1, transaction_details: 2 } as const)[readNameHint(name).kind ?? 'transaction_details'];
+  return out.sort((a, b) => (a.folderDay ?? '').localeCompare(b.folderDay ?? '') || order(a.name) - order(b.name) || a.rel.localeCompare(b.rel));
 }

@@ -1,24 +1,31 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import type { Db } from '@/lib/db/client';
 import { reportFiles, reportRows } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
-import { parseReportStream, type ParsedReportRow } from './parse-report-stream';
-import { ReportRejected } from './report-error';
-import { NAME_HINT, parseReportName, type ReportKind } from './report-format';
+import { rowsOf } from '@/lib/db/rows-of';
+import { parseReportRecords, parseReportStream, type ParsedReport, type ParsedReportRow } from './parse-report-stream';
+import { isReportRejected, ReportRejected } from './report-error';
+import { readNameHint, type ReportKind } from './report-format';
+import { isXlsx, xlsxSource } from './xlsx-source';
 
 export interface ImportReportInput {
-  /** The bytes to load (a drop-folder file, or an upload spooled to disk). */
+  /** The bytes to load (a drop-folder file, an SFTP download, or an upload spooled to disk). */
   filePath: string;
-  /** The name Antom gave it: carries kind, day and batch. */
+  /** The name Antom gave it: a hint for its day and batch (the header decides the kind). */
   fileName: string;
-  source: 'drop_folder' | 'upload';
+  source: 'drop_folder' | 'upload' | 'sftp';
   uploadedBy?: string | null;
-  /** Our Antom client id (ALIPAY_CLIENT_ID). */
-  clientId: string;
+  /** The merchant ID Antom assigned (ANTOM_MERCHANT_ID); every row's customerId must be it. */
+  merchantId: string | undefined;
+  /** The SFTP folder day (the transaction or settlement date), if the file came from one. */
+  folderDay?: string | null;
+  /** SFTP: where the file lives on the server and its modification time (seconds). */
+  remotePath?: string | null;
+  remoteMtime?: number | null;
   /** PostgreSQL only: load rows with COPY FROM STDIN over a connection of its own (fast path). */
   copyUrl?: string;
   onProgress?: (bytes: number) => void;
@@ -31,6 +38,15 @@ export interface ImportedReport {
   reportDate: string;
   settlementBatchId: string | null;
   rowCount: number;
+  typeCounts: Record<string, number>;
+  /** Set when this file replaced an earlier version of the same remote path. */
+  changes: FileChanges | null;
+}
+
+export interface FileChanges {
+  added: string[];
+  removed: string[];
+  changed: string[];
 }
 
 const COPY_COLUMNS = [
@@ -54,75 +70,141 @@ const COPY_COLUMNS = [
   'net_settlement_minor',
   'settlement_currency',
   'transaction_count',
+  'quote_currency_pair',
+  'quote_price',
+  'quote_expected_minor',
+  'note',
 ] as const;
 
+type Parser = (onBatch: (rows: ParsedReportRow[]) => Promise<void>, batchSize: number) => Promise<ParsedReport>;
+
 /**
- * Loads one report file, all or nothing, and exactly once: the file's SHA-256 is unique, so the same bytes
- * again answer `duplicate` and change nothing. A refused file keeps none of its rows and is recorded as
- * REJECTED with the reason (so the drop-folder sweep does not retry it). Rows stream through csv-parse in
+ * Loads one report file, all or nothing, and exactly once: a LOADED file's SHA-256 is unique, so the same
+ * bytes again answer `duplicate` and change nothing. A refused file keeps none of its rows and is recorded
+ * as REJECTED with the reason and line; it is not a duplicate, so the same bytes can be sent again once
+ * the cause is fixed. The file's kind comes from its header (CSV, or XLSX by its content). Rows stream in
  * batches (multi-row INSERTs, or COPY on PostgreSQL): memory does not grow with the file.
  */
 export async function importReportFile(db: Db, input: ImportReportInput): Promise<ServiceResult<ImportedReport>> {
   const sha256 = await hashFile(input.filePath);
-  const [known] = await db.select().from(reportFiles).where(eq(reportFiles.sha256, sha256));
+  const [known] = await db.select().from(reportFiles).where(and(eq(reportFiles.sha256, sha256), eq(reportFiles.status, 'LOADED')));
   if (known) return answerForKnown(known);
-
-  const name = parseReportName(input.fileName);
-  if (!name) return reject(db, input, sha256, new ReportRejected('bad_name', `"${input.fileName.slice(0, 120)}" is not ${NAME_HINT}. Nothing was loaded.`));
 
   const fileId = randomUUID();
   const byteCount = BigInt((await stat(input.filePath)).size);
+  const previous = input.remotePath
+    ? (
+        await db
+          .select({ id: reportFiles.id })
+          .from(reportFiles)
+          .where(and(eq(reportFiles.remotePath, input.remotePath), eq(reportFiles.status, 'LOADED')))
+          .orderBy(desc(reportFiles.createdAt))
+          .limit(1)
+      )[0]
+    : undefined;
   const fileRow = {
     id: fileId,
     sha256,
-    fileName: input.fileName,
-    kind: name.kind,
+    fileName: input.fileName.slice(0, 255),
     status: 'LOADED' as const,
-    clientId: input.clientId,
-    reportDate: name.reportDate,
-    settlementBatchId: name.settlementBatchId,
+    clientId: input.merchantId ?? null,
     byteCount,
     source: input.source,
     uploadedBy: input.uploadedBy ?? null,
+    remotePath: input.remotePath ?? null,
+    remoteMtime: input.remoteMtime ?? null,
+    previousFileId: previous?.id ?? null,
   };
-  const parseOptions = { kind: name.kind, clientId: input.clientId, settlementBatchId: name.settlementBatchId, onProgress: input.onProgress };
+  const parseOptions = { merchantId: input.merchantId, fileName: input.fileName, folderDay: input.folderDay ?? null, onProgress: input.onProgress };
+  const xlsx = await isXlsx(input.filePath);
+  const parser: Parser = (onBatch, batchSize) =>
+    xlsx
+      ? parseReportRecords(xlsxSource(input.filePath, input.onProgress), { ...parseOptions, onBatch, batchSize })
+      : parseReportStream(createReadStream(input.filePath), { ...parseOptions, onBatch, batchSize });
 
   try {
-    let rowCount: number | null;
+    let parsed: ParsedReport | null;
     if (input.copyUrl) {
-      rowCount = await loadWithCopy(input.copyUrl, fileRow, (onBatch) => parseReportStream(createReadStream(input.filePath), { ...parseOptions, onBatch }));
+      parsed = await loadWithCopy(input.copyUrl, fileRow, parser);
     } else {
-      rowCount = await db.transaction(async (tx) => {
-        const [created] = await tx.insert(reportFiles).values(fileRow).onConflictDoNothing({ target: reportFiles.sha256 }).returning({ id: reportFiles.id });
+      parsed = await db.transaction(async (tx) => {
+        const [created] = await tx.insert(reportFiles).values(fileRow).onConflictDoNothing().returning({ id: reportFiles.id });
         if (!created) return null;
-        const parsed = await parseReportStream(createReadStream(input.filePath), {
-          ...parseOptions,
-          batchSize: 1_000, // 20 columns × 1000 rows stays under PostgreSQL's 65 535 parameters
-          onBatch: async (rows) => {
-            await tx.insert(reportRows).values(rows.map((r) => ({ ...r, fileId })));
-          },
-        });
-        await tx.update(reportFiles).set({ rowCount: parsed.rowCount }).where(eq(reportFiles.id, fileId));
-        return parsed.rowCount;
+        // 28 columns × 1000 rows stays under PostgreSQL's 65 535 parameters
+        const result = await parser(async (rows) => {
+          await tx.insert(reportRows).values(rows.map((r) => ({ ...r, fileId })));
+        }, 1_000);
+        await tx.update(reportFiles).set(describe(result)).where(eq(reportFiles.id, fileId));
+        return result;
       });
     }
-    if (rowCount === null) {
+    if (parsed === null) {
       // Another import of the same bytes won the race.
-      const [winner] = await db.select().from(reportFiles).where(eq(reportFiles.sha256, sha256));
+      const [winner] = await db.select().from(reportFiles).where(and(eq(reportFiles.sha256, sha256), eq(reportFiles.status, 'LOADED')));
       return winner ? answerForKnown(winner) : fail('import_conflict', 'The same file is being imported right now; try again in a moment.');
     }
     // Fresh statistics, or the matcher's planner takes a million new rows for a handful (nested loops).
     await db.execute(sql`analyze report_rows`);
-    return ok({ fileId, status: 'loaded', kind: name.kind, reportDate: name.reportDate, settlementBatchId: name.settlementBatchId, rowCount });
+    const changes = previous ? await diffFiles(db, previous.id, fileId) : null;
+    if (changes) await db.update(reportFiles).set({ changes }).where(eq(reportFiles.id, fileId));
+    return ok({
+      fileId,
+      status: 'loaded',
+      kind: parsed.kind,
+      reportDate: parsed.reportDate,
+      settlementBatchId: parsed.settlementBatchId,
+      rowCount: parsed.rowCount,
+      typeCounts: parsed.typeCounts,
+      changes,
+    });
   } catch (error) {
-    if (error instanceof ReportRejected) return reject(db, input, sha256, error, name.kind, name.reportDate);
-    if (isCsvError(error)) return reject(db, input, sha256, new ReportRejected('bad_row', `The CSV cannot be read: ${error.message.slice(0, 200)}. Nothing was loaded.`), name.kind, name.reportDate);
+    if (isReportRejected(error)) return reject(db, input, sha256, error);
+    if (isCsvError(error)) return reject(db, input, sha256, new ReportRejected('bad_row', `The CSV cannot be read: ${error.message.slice(0, 200)}. Nothing was loaded.`));
     throw error;
   }
 }
 
+function describe(parsed: ParsedReport) {
+  return {
+    kind: parsed.kind,
+    variant: parsed.variant,
+    reportDate: parsed.reportDate,
+    settlementBatchId: parsed.settlementBatchId,
+    rowCount: parsed.rowCount,
+    typeCounts: parsed.typeCounts,
+    ignoredColumns: parsed.ignoredColumns,
+  };
+}
+
+/**
+ * A file that changed on the server after import is loaded as a new file; this lists what differs from
+ * the previous version, keyed by type and transaction (request) id: rows added, removed, or changed in
+ * amount, status or fees.
+ */
+async function diffFiles(db: Db, oldId: string, newId: string): Promise<FileChanges> {
+  const result = await db.execute(sql`
+    with a as (
+      select coalesce(summary_type, transaction_type) || ':' || coalesce(transaction_request_id, transaction_id, settlement_currency, line_no::text) as k,
+             concat_ws('|', amount_minor, currency, transaction_status, fee_minor, net_settlement_minor, transaction_count) as v
+      from report_rows where file_id = ${oldId}
+    ), b as (
+      select coalesce(summary_type, transaction_type) || ':' || coalesce(transaction_request_id, transaction_id, settlement_currency, line_no::text) as k,
+             concat_ws('|', amount_minor, currency, transaction_status, fee_minor, net_settlement_minor, transaction_count) as v
+      from report_rows where file_id = ${newId}
+    )
+    select case when a.k is null then 'added' when b.k is null then 'removed' else 'changed' end as change, coalesce(a.k, b.k) as k
+    from a full join b on a.k = b.k
+    where a.k is null or b.k is null or a.v <> b.v
+    order by 2
+    limit 600`);
+  const changes: FileChanges = { added: [], removed: [], changed: [] };
+  for (const r of rowsOf<{ change: keyof FileChanges; k: string }>(result)) {
+    if (changes[r.change].length < 200) changes[r.change].push(r.k);
+  }
+  return changes;
+}
+
 function answerForKnown(known: typeof reportFiles.$inferSelect): ServiceResult<ImportedReport> {
-  if (known.status === 'REJECTED') return fail('rejected', known.error ?? 'This file was refused before.');
   return ok({
     fileId: known.id,
     status: 'duplicate',
@@ -130,24 +212,25 @@ function answerForKnown(known: typeof reportFiles.$inferSelect): ServiceResult<I
     reportDate: known.reportDate!,
     settlementBatchId: known.settlementBatchId,
     rowCount: known.rowCount,
+    typeCounts: known.typeCounts ?? {},
+    changes: known.changes ?? null,
   });
 }
 
-async function reject(db: Db, input: ImportReportInput, sha256: string, error: ReportRejected, kind?: ReportKind, reportDate?: string): Promise<ServiceResult<never>> {
-  await db
-    .insert(reportFiles)
-    .values({
-      sha256,
-      fileName: input.fileName.slice(0, 255),
-      kind: kind ?? null,
-      status: 'REJECTED',
-      error: error.message,
-      clientId: input.clientId,
-      reportDate: reportDate ?? null,
-      source: input.source,
-      uploadedBy: input.uploadedBy ?? null,
-    })
-    .onConflictDoNothing({ target: reportFiles.sha256 });
+async function reject(db: Db, input: ImportReportInput, sha256: string, error: ReportRejected): Promise<ServiceResult<never>> {
+  await db.insert(reportFiles).values({
+    sha256,
+    fileName: input.fileName.slice(0, 255),
+    status: 'REJECTED',
+    error: error.message,
+    errorLine: error.line,
+    clientId: input.merchantId ?? null,
+    reportDate: input.folderDay ?? readNameHint(input.fileName).reportDate,
+    source: input.source,
+    uploadedBy: input.uploadedBy ?? null,
+    remotePath: input.remotePath ?? null,
+    remoteMtime: input.remoteMtime ?? null,
+  });
   return fail(error.code, error.message);
 }
 
@@ -164,9 +247,10 @@ async function hashFile(filePath: string): Promise<string> {
 /** COPY text format: backslash escapes for the few bytes that are special; \N is NULL. */
 function copyField(value: string | number | bigint | null): string {
   if (value === null) return '\\N';
-  const text = String(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text;
+  if (typeof value !== 'string') return String(value);
+  return COPY_SPECIAL.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
 }
+const COPY_SPECIAL = /[\\\t\n\r]/;
 
 function copyLine(fileId: string, r: ParsedReportRow): string {
   return (
@@ -191,6 +275,10 @@ function copyLine(fileId: string, r: ParsedReportRow): string {
       r.netSettlementMinor,
       r.settlementCurrency,
       r.transactionCount,
+      r.quoteCurrencyPair,
+      r.quotePrice,
+      r.quoteExpectedMinor,
+      r.note,
     ]
       .map(copyField)
       .join('\t') + '\n'
@@ -203,16 +291,16 @@ function copyLine(fileId: string, r: ParsedReportRow): string {
  */
 async function loadWithCopy(
   url: string,
-  fileRow: { id: string; sha256: string; fileName: string; kind: ReportKind; status: 'LOADED'; clientId: string; reportDate: string; settlementBatchId: string | null; byteCount: bigint; source: string; uploadedBy: string | null },
-  run: (onBatch: (rows: ParsedReportRow[]) => Promise<void>) => Promise<{ rowCount: number }>,
-): Promise<number | null> {
+  fileRow: { id: string; sha256: string; fileName: string; clientId: string | null; byteCount: bigint; source: string; uploadedBy: string | null; remotePath: string | null; remoteMtime: number | null; previousFileId: string | null },
+  run: Parser,
+): Promise<ParsedReport | null> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     return await sql.begin(async (tx) => {
       const created = await tx.unsafe(
-        `insert into report_files (id, sha256, file_name, kind, status, client_id, report_date, settlement_batch_id, byte_count, source, uploaded_by)
-         values ($1, $2, $3, $4, 'LOADED', $5, $6, $7, $8, $9, $10) on conflict (sha256) do nothing returning id`,
-        [fileRow.id, fileRow.sha256, fileRow.fileName, fileRow.kind, fileRow.clientId, fileRow.reportDate, fileRow.settlementBatchId, fileRow.byteCount.toString(), fileRow.source, fileRow.uploadedBy],
+        `insert into report_files (id, sha256, file_name, status, client_id, byte_count, source, uploaded_by, remote_path, remote_mtime, previous_file_id)
+         values ($1, $2, $3, 'LOADED', $4, $5, $6, $7, $8, $9, $10) on conflict do nothing returning id`,
+        [fileRow.id, fileRow.sha256, fileRow.fileName, fileRow.clientId, fileRow.byteCount.toString(), fileRow.source, fileRow.uploadedBy, fileRow.remotePath, fileRow.remoteMtime, fileRow.previousFileId],
       );
       if (created.length === 0) return null;
       const writable = await tx.unsafe(`copy report_rows (${COPY_COLUMNS.join(', ')}) from stdin`).writable();
@@ -220,13 +308,13 @@ async function loadWithCopy(
         writable.on('finish', resolve);
         writable.on('error', reject);
       });
-      let parsed: { rowCount: number };
+      let parsed: ParsedReport;
       try {
         parsed = await run(async (rows) => {
           let chunk = '';
           for (const r of rows) chunk += copyLine(fileRow.id, r);
           if (!writable.write(chunk)) await new Promise<void>((resolve) => writable.once('drain', resolve));
-        });
+        }, 2_000);
       } catch (error) {
         writable.destroy(error as Error);
         await finished.catch(() => undefined);
@@ -234,8 +322,12 @@ async function loadWithCopy(
       }
       writable.end();
       await finished;
-      await tx.unsafe('update report_files set row_count = $1 where id = $2', [parsed.rowCount, fileRow.id]);
-      return parsed.rowCount;
+      const d = describe(parsed);
+      await tx.unsafe(
+        'update report_files set kind = $1, variant = $2, report_date = $3, settlement_batch_id = $4, row_count = $5, type_counts = $6, ignored_columns = $7 where id = $8',
+        [d.kind, d.variant, d.reportDate, d.settlementBatchId, d.rowCount, JSON.stringify(d.typeCounts), JSON.stringify(d.ignoredColumns), fileRow.id],
+      );
+      return parsed;
     });
   } finally {
     await sql.end({ timeout: 5 });

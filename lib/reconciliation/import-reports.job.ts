@@ -1,6 +1,6 @@
 import { defineJob } from '@/lib/jobs/define-job';
 import { importDropFolder } from './import-drop-folder';
-import { reconClientId, reconCopyUrl, reconDropDir } from './recon-config';
+import { reconMerchantId, reconCopyUrl, reconDropDir } from './recon-config';
 
 /**
  * Every 10 minutes: load new report files from the drop folder and match the days they cover. Idempotent
@@ -14,7 +14,7 @@ export const importReportsJob = defineJob({
   calls: [],
   workSeconds: 870,
   run: async (_data, { db }) => {
-    const result = await importDropFolder(db, { dir: reconDropDir(), clientId: reconClientId(), copyUrl: reconCopyUrl() });
+    const result = await importDropFolder(db, { dir: reconDropDir(), merchantId: reconMerchantId(), copyUrl: reconCopyUrl() });
     for (const r of result.rejected) console.warn(`[reconciliation] refused ${r.fileName}: ${r.code}`);
   },
 });

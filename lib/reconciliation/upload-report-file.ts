@@ -14,7 +14,7 @@ export interface UploadReportInput {
   declaredLength: number | null;
   maxBytes: number;
   spoolDir: string;
-  clientId: string;
+  merchantId: string | undefined;
   copyUrl?: string;
 }
 
@@ -34,7 +34,7 @@ export async function uploadReportFile(db: Db, actor: Actor, input: UploadReport
       fileName,
       source: 'upload',
       uploadedBy: actor.userId,
-      clientId: input.clientId,
+      merchantId: input.merchantId,
       copyUrl: input.copyUrl,
     });
     if (!imported.ok) return imported;

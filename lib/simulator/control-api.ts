@@ -20,8 +20,8 @@
  *   GET  /simulator/deliveries                 delivery log (?notificationId=, ?type=)
  *   GET  /simulator/ledger                     { entries, totals } (?clientId=)
  *   POST /simulator/reports/generate           { date: YYYY-MM-DD (GMT+8) } → files written
- *   GET  /simulator/reports                    files in the drop folder
- *   GET  /simulator/reports/files/<name>       download one file
+ *   GET  /simulator/reports                    files on the SFTP tree (v1/settlements/<merchantId>/<day>/<name>)
+ *   GET  /simulator/reports/files/<path|name>  download one file
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -67,12 +67,26 @@ export interface ClientInput {
   keyVersion?: string | number;
   notifyUrls?: ClientRecord['notifyUrls'];
   merchantName?: string;
+  reports?: ClientRecord['reports'];
 }
 
 /**
  * Registers (or updates) a client: adds the key under its version, keeps earlier versions, replaces
  * notify URLs given. Throws on an unreadable public key so a bad registration is refused, not stored.
  */
+function checkReportSettings(input: ClientRecord['reports']): ClientRecord['reports'] {
+  if (input === undefined) return undefined;
+  if (input.merchantId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(input.merchantId)) throw new Error('reports.merchantId must be 1–64 letters, digits, _ -');
+  for (const [from, to] of Object.entries(input.settleIn ?? {})) {
+    if (!/^([A-Z]{3}|\*)$/.test(from) || !/^[A-Z]{3}$/.test(to)) throw new Error('reports.settleIn must map a currency (or "*") to a currency, e.g. { "KRW": "USD" }');
+  }
+  for (const [pair, price] of Object.entries(input.quotes ?? {})) {
+    if (!/^[A-Z]{3}\/[A-Z]{3}$/.test(pair) || !/^\d{1,12}(\.\d{1,12})?$/.test(price)) throw new Error('reports.quotes must map "KRW/USD" to a decimal string');
+  }
+  if (input.variant !== undefined && input.variant !== 'current' && input.variant !== 'ams') throw new Error("reports.variant must be 'current' or 'ams'");
+  return input;
+}
+
 export function registerClient(ctx: SimContext, input: ClientInput): ClientRecord {
   if (typeof input.clientId !== 'string' || !/^[A-Za-z0-9_\-.]{1,64}$/.test(input.clientId)) {
     throw new Error('clientId must be 1–64 characters of letters, digits, _ - .');
@@ -87,6 +101,7 @@ export function registerClient(ctx: SimContext, input: ClientInput): ClientRecor
     notifyUrls: { ...(existing?.notifyUrls ?? {}), ...(input.notifyUrls ?? {}) },
     merchantName: input.merchantName ?? existing?.merchantName ?? input.clientId,
     registeredAt: existing?.registeredAt ?? ctx.clock.now(),
+    reports: checkReportSettings(input.reports) ?? existing?.reports,
   };
   for (const [k, v] of Object.entries(record.notifyUrls)) {
     if (v !== undefined && !/^https?:\/\//.test(v)) throw new Error(`notifyUrls.${k} must be an http(s) URL`);
@@ -220,11 +235,11 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
       default:
         break;
     }
-    const fileMatch = /^GET \/simulator\/reports\/files\/([A-Za-z0-9_.-]+)$/.exec(route);
+    const fileMatch = /^GET \/simulator\/reports\/files\/([A-Za-z0-9_./-]+)$/.exec(route);
     if (fileMatch?.[1]) {
       const text = deps.reports.read(fileMatch[1]);
       if (text === undefined) return sendJson(res, 404, { error: 'No such report file.' });
-      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileMatch[1]}"` });
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${fileMatch[1].split('/').pop()}"` });
       res.end(text);
       return;
     }

@@ -23,6 +23,7 @@ import { ensureDevKeys } from './keys';
 import { Notifier } from './notifier';
 import { finalizeDuePayments } from './payment-api';
 import { finalizeDueRefunds } from './refund-api';
+import { startSftpServer, type RunningSftpServer } from './sftp-server';
 import { ReportWriter } from './reports';
 import { SimStore } from './store';
 import { selfSignedCertificate } from './tls';
@@ -61,6 +62,11 @@ export interface StartSimulatorOptions {
   notificationTimeoutMs?: number;
   /** Optional HTTPS listener with a self-signed certificate (node-forge). */
   https?: { port?: number };
+  /**
+   * An SFTP server over the report tree, standing in for isftp.alipay.com (needs dataDir): port (0 = free),
+   * user and password (the simulator's secrets).
+   */
+  sftp?: { port?: number; user: string; password: string };
   /** Write state.json (default true when dataDir is set). */
   persist?: boolean;
 }
@@ -69,6 +75,8 @@ export interface RunningSimulator {
   url: string;
   port: number;
   httpsUrl?: string;
+  /** The SFTP port, when `sftp` was asked for. */
+  sftpPort?: number;
   publicKeyPem: string;
   ctx: SimContext;
   store: SimStore;
@@ -123,7 +131,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     : [];
   for (const c of [...fileClients, ...(opts.clients ?? [])]) registerClient(ctx, c);
 
-  const reports = new ReportWriter(store, opts.dataDir);
+  const reports = new ReportWriter(store, opts.dataDir, fees);
   const calls: CallLogEntry[] = [];
   let lastDay = gmt8Day(clock.now());
   const tick = (): void => {
@@ -188,6 +196,12 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     httpsUrl = `https://${urlHost}:${httpsPort}`;
   }
 
+  let sftpServer: RunningSftpServer | undefined;
+  if (opts.sftp) {
+    if (!reports.dir) throw new Error('startSimulator: sftp needs a dataDir (the report tree it serves)');
+    sftpServer = await startSftpServer({ root: reports.dir, port: opts.sftp.port ?? 0, host, user: opts.sftp.user, password: opts.sftp.password, keyDir: opts.dataDir ? path.join(opts.dataDir, 'keys') : undefined });
+  }
+
   const timer = setInterval(tick, opts.tickMs ?? 20);
   timer.unref();
 
@@ -195,6 +209,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     url,
     port,
     ...(httpsUrl ? { httpsUrl } : {}),
+    ...(sftpServer ? { sftpPort: sftpServer.port } : {}),
     publicKeyPem,
     ctx,
     store,
@@ -210,7 +225,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
             s.closeAllConnections();
           }),
       );
-      await Promise.all(closing);
+      await Promise.all([...closing, sftpServer?.close()]);
       store.state.clockOffsetMs = clock.offset;
       store.flush();
     },

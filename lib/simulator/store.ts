@@ -22,6 +22,21 @@ export interface ClientRecord {
   notifyUrls: { payment?: string; refund?: string; authorization?: string };
   merchantName: string;
   registeredAt: number;
+  /** Reports (ams-api.md §13): how this client's files look. */
+  reports?: ClientReportSettings;
+}
+
+export interface ClientReportSettings {
+  /** The merchant ID Antom assigned (customerId, the SFTP folder); default derived from the client id. */
+  merchantId?: string;
+  /** Cross-currency settlement: transaction currency (or "*") → settlement currency, e.g. { KRW: 'USD' }, with `quotes`. */
+  settleIn?: Record<string, string>;
+  /** "KRW/USD" → "0.00075": 1 unit of the first currency in the second. */
+  quotes?: Record<string, string>;
+  /** 'current' (default) or 'ams' (the older AMS / Auto Debit headers). */
+  variant?: 'current' | 'ams';
+  /** PSP / acquirer name written in the files; HUNDSUN and 2C2P add an error-correction line to summaries. */
+  acquirer?: string;
 }
 
 export type AuthorizationStatus =

@@ -35,6 +35,8 @@ export interface LedgerPaymentInput {
   paymentMethod?: string;
   succeededAt?: Date | null;
   cancelledAt?: Date | null;
+  /** Antom's paymentTime. */
+  paymentTime?: Date | null;
 }
 
 export async function insertPayment(db: Db, owner: { customerId: string; agreementId: string }, input: LedgerPaymentInput): Promise<string> {
@@ -54,6 +56,7 @@ export async function insertPayment(db: Db, owner: { customerId: string; agreeme
       initiator: 'staff',
       succeededAt: input.succeededAt ?? null,
       cancelledAt: input.cancelledAt ?? null,
+      paymentTime: input.paymentTime ?? null,
     }))
     .returning({ id: payments.id });
   return row!.id;
@@ -62,7 +65,7 @@ export async function insertPayment(db: Db, owner: { customerId: string; agreeme
 export async function insertRefund(
   db: Db,
   paymentId: string,
-  input: { refundRequestId: string; refundId?: string | null; amountMinor: bigint; currency: string; status: RefundStatus; settledAt?: Date | null },
+  input: { refundRequestId: string; refundId?: string | null; amountMinor: bigint; currency: string; status: RefundStatus; settledAt?: Date | null; refundTime?: Date | null },
 ): Promise<string> {
   const [row] = await db
     .insert(refunds)
@@ -75,6 +78,7 @@ export async function insertRefund(
       status: input.status,
       reason: 'Test refund',
       settledAt: input.settledAt ?? null,
+      refundTime: input.refundTime ?? null,
     })
     .returning({ id: refunds.id });
   return row!.id;

@@ -11,12 +11,11 @@ import { importReportFile } from '@/lib/reconciliation/import-report-file';
 import { spoolUpload } from '@/lib/reconciliation/spool-upload';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
-const CLIENT = 'DAIKOU_TEST';
+const CLIENT = '1022188000000000042';
 const TX_HEADER =
-  'customerId,acquirer,transactionId,originalTransactionId,transactionRequestId,originalTransactionRequestId,referenceOrderId,paymentMethodType,productCode,transactionType,transactionStatus,transactionTime,transactionAmountValue,transactionCurrency,feeAmountValue,feeCurrency,settlementAmountValue,settlementCurrency';
-const txRow = (i: number, client = CLIENT) =>
-  `${client},ANTOM,pay-${i},,req-${i},,order-${i},GCASH,AGREEMENT_PAYMENT,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,10000,PHP,200,PHP,10000,PHP`;
-const SUMMARY_HEADER = 'settlementBatchId,customerId,acquirer,summaryType,settlementDate,transactionCount,grossSettlementAmountValue,feeAmountValue,netSettlementAmountValue,settlementCurrency';
+  'customerId,PSP,ARN,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,paymentMethodType,transactionType,status,paymentTime,transactionAmountValue,transactionCurrency,paymentMethodFeeAmountValue,paymentMethodFeeCurrency,settlementAmountValue,settlementCurrency';
+const txRow = (i: number, client = CLIENT) => `${client},ALIPAY_SG,,pay-${i},,req-${i},order-${i},GCASH,PAYMENT,SUCCESS,2026-11-30T10:00:00+08:00,100.00,PHP,-2.00,PHP,98.00,PHP`;
+const SUMMARY_HEADER = 'settlementBatchId,customerId,PSP,summaryType,settlementInitiatedDate,count,settlementAmountValue,settlementCurrency,paymentMethodFeeAmountValue,paymentMethodFeeCurrency';
 
 let database: Database;
 let dir: string;
@@ -32,7 +31,7 @@ afterAll(async () => {
 async function load(fileName: string, content: string | Buffer) {
   const filePath = path.join(dir, `${Math.random().toString(36).slice(2)}-${fileName}`);
   writeFileSync(filePath, content);
-  return importReportFile(database.db, { filePath, fileName, source: 'upload', clientId: CLIENT, copyUrl: database.url });
+  return importReportFile(database.db, { filePath, fileName, source: 'upload', merchantId: CLIENT, copyUrl: database.url });
 }
 
 async function rowsLoaded(): Promise<number> {
@@ -41,7 +40,7 @@ async function rowsLoaded(): Promise<number> {
 }
 
 describe(`report intake refuses bad files (${testDatabaseKind()})`, () => {
-  const name = `${CLIENT}_transactionDetails_20261130.csv`;
+  const name = 'transactionItems_20261130_000.csv';
 
   it('refuses a truncated file (no <END>) after reading every row, keeping none', async () => {
     const rows = Array.from({ length: 2500 }, (_, i) => txRow(i)); // more than one insert batch
@@ -55,46 +54,51 @@ describe(`report intake refuses bad files (${testDatabaseKind()})`, () => {
 
   it('refuses a summary whose typed rows do not add up to its TOTAL', async () => {
     const result = await load(
-      `${CLIENT}_settlementSummary_20261130_B1.csv`,
-      [SUMMARY_HEADER, `B1,${CLIENT},ANTOM,PAYMENT,2026-11-30,2,20000,400,19600,PHP`, `B1,${CLIENT},ANTOM,TOTAL,2026-11-30,2,20001,400,19601,PHP`, '<END>'].join('\n'),
+      'settlementSummary_PHP_B1_000.csv',
+      [SUMMARY_HEADER, `B1,${CLIENT},ANTOM,TOTAL,2026-11-30,2,196.01,PHP,-4.00,PHP`, `B1,${CLIENT},ANTOM,PAYMENT,2026-11-30,2,196.00,PHP,-4.00,PHP`, '<END>'].join('\n'),
     );
     expect(result).toMatchObject({ ok: false, code: 'totals_disagree' });
-    expect(!result.ok && result.error).toContain('TOTAL gross for PHP');
+    expect(!result.ok && result.error).toContain('TOTAL settlement amount for PHP (line 2) is 19601');
     expect(await rowsLoaded()).toBe(0);
   });
 
-  it('refuses a wrong header, naming the missing columns', async () => {
+  it('refuses a header that is no report, and a report header lacking a column, naming it', async () => {
     const result = await load(name, ['id,amount,currency', '1,100,PHP', '<END>'].join('\n'));
     expect(result).toMatchObject({ ok: false, code: 'bad_header' });
-    expect(!result.ok && result.error).toContain('lacks customerId, transactionId');
+    expect(!result.ok && result.error).toContain('neither transactionType');
+    const lacking = await load(name, ['customerId,transactionId,transactionType,transactionAmountValue', `${CLIENT},p,PAYMENT,1.00`, '<END>'].join('\n'));
+    expect(!lacking.ok && lacking.error).toContain('lacks transactionCurrency');
     expect(await rowsLoaded()).toBe(0);
   });
 
   it('refuses non-UTF-8 text and binary files', async () => {
     const latin1 = Buffer.concat([Buffer.from(`${TX_HEADER}\n${txRow(1).replace('order-1', 'ordre-')}`), Buffer.from([0xe9]), Buffer.from('\n<END>\n')]);
     expect(await load(name, latin1)).toMatchObject({ ok: false, code: 'not_utf8' });
-    const binary = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00]); // a zip (xlsx) header
+    const binary = Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x00, 0x08, 0x00]);
     expect(await load(name, binary)).toMatchObject({ ok: false, code: 'binary' });
     expect(await rowsLoaded()).toBe(0);
   });
 
   it("refuses another merchant's report", async () => {
-    const result = await load(`OTHER_transactionDetails_20261130.csv`, [TX_HEADER, txRow(1), txRow(2, 'OTHER_MERCHANT'), '<END>'].join('\n'));
-    expect(result).toMatchObject({ ok: false, code: 'wrong_client' });
-    expect(!result.ok && result.error).toContain('"OTHER_MERCHANT", not ours ("DAIKOU_TEST")');
+    const result = await load(name, [TX_HEADER, txRow(1), txRow(2, '1022188000000000999'), '<END>'].join('\n'));
+    expect(result).toMatchObject({ ok: false, code: 'wrong_merchant' });
+    expect(!result.ok && result.error).toContain(`Line 3 belongs to Antom merchant ID "1022188000000000999", not ours ("${CLIENT}")`);
+    const [rejected] = await database.db.select().from(reportFiles).where(eq(reportFiles.error, !result.ok ? result.error : ''));
+    expect(rejected).toMatchObject({ status: 'REJECTED', errorLine: 3 });
     expect(await rowsLoaded()).toBe(0);
   });
 
-  it('refuses rows after <END>, unknown names and bad amounts', async () => {
+  it('refuses rows after <END> and amounts with too many decimals; any name works when the header says what it is', async () => {
     expect(await load(name, [TX_HEADER, txRow(1), '<END>', txRow(2)].join('\n'))).toMatchObject({ ok: false, code: 'after_end_marker' });
-    expect(await load('report.csv', [TX_HEADER, '<END>'].join('\n'))).toMatchObject({ ok: false, code: 'bad_name' });
-    expect(await load(name, [TX_HEADER, txRow(1).replace(',10000,PHP,200', ',100.50,PHP,200'), '<END>'].join('\n'))).toMatchObject({ ok: false, code: 'bad_row' });
+    const decimals = await load(name, [TX_HEADER, txRow(1).replace(',100.00,PHP', ',100.505,PHP'), '<END>'].join('\n'));
+    expect(decimals).toMatchObject({ ok: false, code: 'bad_row' });
+    expect(!decimals.ok && decimals.error).toContain('Line 2: transactionAmountValue "100.505" has more decimals than PHP allows (2)');
     expect(await rowsLoaded()).toBe(0);
   });
 
   it('loads a good file once; the same bytes again are a harmless duplicate', async () => {
     const content = [TX_HEADER, txRow(1), txRow(2), '<END>', ''].join('\n');
-    expect(await load(name, content)).toMatchObject({ ok: true, data: { status: 'loaded', rowCount: 2, reportDate: '2026-11-30' } });
+    expect(await load('renamed by someone.csv', content)).toMatchObject({ ok: true, data: { status: 'loaded', kind: 'transaction_details', rowCount: 2, reportDate: '2026-11-30' } });
     expect(await load(name, content)).toMatchObject({ ok: true, data: { status: 'duplicate' } });
     expect(await rowsLoaded()).toBe(2);
   });

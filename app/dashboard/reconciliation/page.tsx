@@ -12,6 +12,7 @@ import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
 import { formatAmount } from '@/lib/money';
 import { getReconciliationOverview } from '@/lib/reconciliation/get-reconciliation-overview';
+import { ACTED_ON_TYPES } from '@/lib/reconciliation/report-format';
 import { listDiscrepancies } from '@/lib/reconciliation/list-discrepancies';
 import { DiscrepancyActions } from './discrepancy-actions';
 import { UploadReportForm } from './upload-report-form';
@@ -34,7 +35,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const { date } = await searchParams;
   const day = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
   const db = await getDb();
-  const [overview, inbox] = await Promise.all([getReconciliationOverview(db), listDiscrepancies(db, { reportDate: day })]);
+  const [overview, inbox] = await Promise.all([getReconciliationOverview(db, day), listDiscrepancies(db, { reportDate: day })]);
   const canManage = can(actor.role, 'reconciliation.manage');
   const batches = day ? overview.batches.filter((b) => b.reportDate === day) : overview.batches;
 
@@ -165,29 +166,64 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         )}
       </section>
 
-      {overview.files.length > 0 ? (
-        <section aria-labelledby="recon-files">
-          <h2 id="recon-files" className="mb-3 text-lg font-semibold">
-            {t('filesTitle')}
-          </h2>
-          <DataTable caption={t('filesTitle')} columns={[t('fileName'), t('fileStatus'), t('rows'), t('source'), t('received')]}>
+      <section aria-labelledby="recon-files">
+        <h2 id="recon-files" className="mb-3 text-lg font-semibold">
+          {day ? t('filesDay', { date: day }) : t('filesTitle')}
+        </h2>
+        <p className="mb-3 text-sm text-slate-700" data-testid="sftp-status">
+          {overview.sftp?.lastFetchedAt ? t('sftpLastFetched', { at: overview.sftp.lastFetchedAt.toISOString().slice(0, 16).replace('T', ' ') }) : t('sftpNever')}
+          {overview.sftp?.lastError ? <span className="ml-1 text-red-800">{t('sftpFailing', { error: overview.sftp.lastError })}</span> : null}
+        </p>
+        {overview.files.length === 0 ? (
+          <p className="rounded-lg border border-slate-200 bg-white p-4 text-sm text-slate-700">{t('noFiles')}</p>
+        ) : (
+          <DataTable caption={day ? t('filesDay', { date: day }) : t('filesTitle')} columns={[t('fileName'), t('fileStatus'), t('rowsByType'), t('source'), t('received')]}>
             {overview.files.map((f) => (
-              <tr key={f.id} className="align-top">
-                <td className="break-all px-4 py-3 font-mono text-xs">{f.fileName}</td>
+              <tr key={f.id} className="align-top" data-testid={`report-file-${f.status}`}>
+                <td className="break-all px-4 py-3 font-mono text-xs">
+                  <div>{f.fileName}</div>
+                  <div className="mt-1 font-sans text-slate-700">
+                    {[f.kind ? t(`fileKinds.${f.kind}`) : null, f.reportDate, f.settlementBatchId, f.variant ? t(`variants.${f.variant}`) : null].filter(Boolean).join(' · ')}
+                  </div>
+                </td>
                 <td className="px-4 py-3">
                   {f.status === 'LOADED' ? <Badge tone="green">{t('fileLoaded')}</Badge> : <Badge tone="red">{t('fileRejected')}</Badge>}
-                  {f.error ? <p className="mt-1 max-w-md text-xs text-red-800">{f.error}</p> : null}
+                  {f.error ? (
+                    <p className="mt-1 max-w-md text-xs text-red-800">
+                      {f.errorLine ? <strong className="mr-1">{t('atLine', { line: f.errorLine })}</strong> : null}
+                      {f.error}
+                    </p>
+                  ) : null}
+                  {f.changes ? (
+                    <p className="mt-1 max-w-md text-xs text-slate-700">
+                      {t('newVersion', { added: f.changes.added.length, removed: f.changes.removed.length, changed: f.changes.changed.length })}{' '}
+                      {[...f.changes.removed.map((k) => `− ${k}`), ...f.changes.changed.map((k) => `≠ ${k}`), ...f.changes.added.map((k) => `+ ${k}`)].slice(0, 10).join(', ')}
+                    </p>
+                  ) : null}
                 </td>
-                <td className="px-4 py-3">{f.rowCount}</td>
-                <td className="px-4 py-3">{t(`sources.${f.source === 'upload' ? 'upload' : 'drop_folder'}`)}</td>
+                <td className="px-4 py-3 text-xs">
+                  {f.status === 'LOADED' ? (
+                    <ul>
+                      {Object.entries(f.typeCounts ?? {}).map(([type, n]) => (
+                        <li key={type}>
+                          {type}: {n}
+                          {!ACTED_ON_TYPES.has(type) && f.kind !== 'settlement_summary' ? <span className="ml-1 text-slate-600">({t('shownOnly')})</span> : null}
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    '—'
+                  )}
+                </td>
+                <td className="px-4 py-3">{t(`sources.${f.source === 'upload' || f.source === 'sftp' ? f.source : 'drop_folder'}`)}</td>
                 <td className="whitespace-nowrap px-4 py-3">
                   <UtcTime value={f.createdAt} />
                 </td>
               </tr>
             ))}
           </DataTable>
-        </section>
-      ) : null}
+        )}
+      </section>
     </>
   );
 }

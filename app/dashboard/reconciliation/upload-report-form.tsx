@@ -74,7 +74,7 @@ export function UploadReportForm({ labels, maxMb }: { labels: Labels; maxMb: num
         <label htmlFor={`${id}-file`} className="block text-sm font-medium text-slate-800">
           {labels.file}
         </label>
-        <input id={`${id}-file`} name="report" type="file" accept=".csv,text/csv" required aria-describedby={`${id}-hint`} className="block w-full text-sm text-slate-900" />
+        <input id={`${id}-file`} name="report" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-describedby={`${id}-hint`} className="block w-full text-sm text-slate-900" />
         <p id={`${id}-hint`} className="text-xs text-slate-600">
           {labels.hint.replace('{max}', String(maxMb))}
         </p>

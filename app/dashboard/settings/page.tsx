@@ -6,6 +6,8 @@ import { getPaymentMethod } from '@/lib/alipay';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
+import { getSftpStatus } from '@/lib/reconciliation/get-sftp-status';
+import { reconMerchantId } from '@/lib/reconciliation/recon-config';
 import { env } from '@/lib/env';
 import { PAYMENT_METHODS } from '@/lib/alipay';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
@@ -21,8 +23,11 @@ export default async function SettingsPage() {
   const actor = await requireStaff('settings.manage');
   const t = await getTranslations('settings');
   const nav = await getTranslations('nav');
-  const settings = await getMerchantSettings(await getDb());
+  const db = await getDb();
+  const settings = await getMerchantSettings(db);
+  const sftp = await getSftpStatus(db);
   const config = env();
+  const merchantId = reconMerchantId();
   const limits = Object.entries(settings.operatorRefundLimits);
   const chargeLimits = Object.entries(settings.operatorChargeLimits);
   // Fingerprints, key verdicts and gateway URLs are long unbroken strings: let them wrap anywhere so a
@@ -48,6 +53,29 @@ export default async function SettingsPage() {
         <div>
           <dt className="text-xs font-medium uppercase text-slate-600">{t('clientId')}</dt>
           <dd className="mt-1 font-mono text-sm">{config.ALIPAY_CLIENT_ID}</dd>
+        </div>
+        <div>
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('antomMerchantId')}</dt>
+          <dd className="mt-1 font-mono text-sm">{merchantId ?? <span className="font-sans text-red-800">{t('antomMerchantIdUnset')}</span>}</dd>
+        </div>
+        <div data-testid="settings-sftp">
+          <dt className="text-xs font-medium uppercase text-slate-600">{t('reportSftp')}</dt>
+          <dd className="mt-1 text-sm">
+            {config.ANTOM_SFTP_HOST ? (
+              <>
+                <span className="font-mono">
+                  {config.ANTOM_SFTP_USER}@{config.ANTOM_SFTP_HOST}:{config.ANTOM_SFTP_PORT}
+                </span>{' '}
+                ({config.ANTOM_SFTP_PRIVATE_KEY ? t('sftpKeySet') : t('sftpPasswordSet')})
+                <div className="text-slate-700">
+                  {sftp?.lastFetchedAt ? t('sftpLastFetched', { at: sftp.lastFetchedAt.toISOString().slice(0, 16).replace('T', ' ') }) : t('sftpNotYet')}
+                </div>
+                {sftp?.lastError ? <div className="text-red-800">{sftp.lastError}</div> : null}
+              </>
+            ) : (
+              t('sftpOff')
+            )}
+          </dd>
         </div>
         <div>
           <dt className="text-xs font-medium uppercase text-slate-600">{t('database')}</dt>

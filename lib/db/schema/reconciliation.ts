@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { payments, refunds } from './payments';
 import { staffUsers } from './staff';
 
@@ -7,25 +7,41 @@ import { staffUsers } from './staff';
 export const reportFileKind = pgEnum('report_file_kind', ['transaction_details', 'settlement_details', 'settlement_summary']);
 
 /**
- * LOADED: every row is in report_rows. REJECTED: refused at intake (reason in `error`), none of its rows
- * kept; recorded so the drop-folder sweep does not re-read the same bytes every run.
+ * LOADED: every row is in report_rows. REJECTED: refused at intake (reason in `error`, line in
+ * `errorLine`), none of its rows kept; shown on the page. Only LOADED files count as duplicates: the same
+ * bytes sent again after a refusal (e.g. once ANTOM_MERCHANT_ID is set) are read again.
  */
 export const reportFileStatus = pgEnum('report_file_status', ['LOADED', 'REJECTED']);
 
-/** One report file as received. The SHA-256 of its bytes is unique, so importing it again changes nothing. */
+/** One report file as received. The SHA-256 of a LOADED file is unique, so importing it again changes nothing. */
 export const reportFiles = pgTable(
   'report_files',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    sha256: text('sha256').notNull().unique(),
+    sha256: text('sha256').notNull(),
     fileName: text('file_name').notNull(),
     kind: reportFileKind('kind'),
     status: reportFileStatus('status').notNull(),
     error: text('error'),
-    /** Antom's merchant id (customerId column); always ours for a LOADED file. */
+    /** Antom's merchant ID (customerId column, ANTOM_MERCHANT_ID); always ours for a LOADED file. */
     clientId: text('client_id'),
-    /** The GMT+8 business day the file reports (from its name). */
+    /** The GMT+8 day the file reports: its SFTP folder, else its name, else its first row. */
     reportDate: text('report_date'),
+    /** 'current' or 'ams' (the older AMS / Auto Debit header). */
+    variant: text('variant'),
+    /** Rows per transaction / summary type, including the types Daikou only shows. */
+    typeCounts: jsonb('type_counts').$type<Record<string, number>>(),
+    /** Header columns Daikou does not read. */
+    ignoredColumns: jsonb('ignored_columns').$type<string[]>(),
+    /** The line a refusal points at. */
+    errorLine: integer('error_line'),
+    /** SFTP: the remote path and its size / modification time when fetched. */
+    remotePath: text('remote_path'),
+    remoteMtime: integer('remote_mtime'),
+    /** A file that replaced an earlier version of the same remote path (changed on the server). */
+    previousFileId: uuid('previous_file_id'),
+    /** What changed against the previous version: rows added, removed, changed (by transaction id). */
+    changes: jsonb('changes').$type<{ added: string[]; removed: string[]; changed: string[] }>(),
     settlementBatchId: text('settlement_batch_id'),
     rowCount: integer('row_count').notNull().default(0),
     byteCount: bigint('byte_count', { mode: 'bigint' }).notNull().default(sql`0`),
@@ -33,7 +49,12 @@ export const reportFiles = pgTable(
     uploadedBy: uuid('uploaded_by').references(() => staffUsers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('report_files_date_idx').on(t.reportDate, t.kind)],
+  (t) => [
+    index('report_files_date_idx').on(t.reportDate, t.kind),
+    uniqueIndex('report_files_loaded_sha256_key').on(t.sha256).where(sql`status = 'LOADED'`),
+    index('report_files_sha256_idx').on(t.sha256),
+    index('report_files_remote_idx').on(t.remotePath),
+  ],
 );
 
 /**
@@ -67,8 +88,17 @@ export const reportRows = pgTable(
     netSettlementMinor: bigint('net_settlement_minor', { mode: 'bigint' }),
     settlementCurrency: text('settlement_currency'),
     transactionCount: integer('transaction_count'),
+    quoteCurrencyPair: text('quote_currency_pair'),
+    quotePrice: text('quote_price'),
+    /** The transaction amount converted with quotePrice: compared with the converted amount Antom wrote. */
+    quoteExpectedMinor: bigint('quote_expected_minor', { mode: 'bigint' }),
+    /** Antom's reason column, or the text of an error-correction line. */
+    note: text('note'),
   },
-  (t) => [index('report_rows_file_idx').on(t.fileId, t.lineNo), index('report_rows_request_idx').on(t.transactionRequestId)],
+  (t) => [
+    index('report_rows_file_idx').on(t.fileId, t.lineNo),
+    index('report_rows_request_idx').on(t.transactionRequestId),
+  ],
 );
 
 export const DISCREPANCY_KINDS = [
@@ -117,6 +147,21 @@ export const reconDiscrepancies = pgTable(
   },
   (t) => [index('recon_discrepancies_date_idx').on(t.reportDate, t.status), index('recon_discrepancies_status_idx').on(t.status, t.createdAt, t.id)],
 );
+
+/**
+ * The SFTP fetcher's progress (one row): the last folder day read completely, when it last fetched, and
+ * its failures — retried with back-off, alerted once per outage.
+ */
+export const reconSftpState = pgTable('recon_sftp_state', {
+  id: integer('id').primaryKey().default(1),
+  lastDay: text('last_day'),
+  lastFetchedAt: timestamp('last_fetched_at', { withTimezone: true }),
+  lastError: text('last_error'),
+  failures: integer('failures').notNull().default(0),
+  nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+  alertedAt: timestamp('alerted_at', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export type ReportFile = typeof reportFiles.$inferSelect;
 export type ReportRow = typeof reportRows.$inferSelect;

@@ -4,7 +4,7 @@ import { can } from '@/lib/auth/permissions';
 import { isSameOriginPost } from '@/lib/buyer/same-origin';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
-import { reconClientId, reconCopyUrl, reconUploadMaxBytes } from '@/lib/reconciliation/recon-config';
+import { reconMerchantId, reconCopyUrl, reconUploadMaxBytes } from '@/lib/reconciliation/recon-config';
 import { uploadReportFile } from '@/lib/reconciliation/upload-report-file';
 
 export const runtime = 'nodejs';
@@ -32,7 +32,7 @@ export async function POST(request: Request): Promise<Response> {
     declaredLength: length && /^\d+$/.test(length) ? Number(length) : null,
     maxBytes: reconUploadMaxBytes(),
     spoolDir: path.join(env().DATA_DIR, 'uploads'),
-    clientId: reconClientId(),
+    merchantId: reconMerchantId(),
     copyUrl: reconCopyUrl(),
   });
   if (!result.ok) return json(result.code === 'too_large' ? 413 : result.code === 'incomplete' ? 400 : 422, result);
