@@ -7,6 +7,9 @@ const SIMULATOR_PORT = Number(process.env.E2E_SIMULATOR_PORT ?? 4110);
 // Its own data folder (PGlite files, keys, fixtures), wiped at every run.
 const DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
+// E2E_SEPARATE_WORKER=1 (PostgreSQL only): the job worker runs as its own process (`npm run worker`) beside the
+// web server, as a merchant deploys it, instead of inside it.
+const SEPARATE_WORKER = process.env.E2E_SEPARATE_WORKER === '1';
 
 export default defineConfig({
   testDir: './e2e',
@@ -37,7 +40,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   webServer: {
-    command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && npx tsx scripts/e2e-seed.ts && npx tsx scripts/start.ts`,
+    command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && npx tsx scripts/e2e-seed.ts && ${SEPARATE_WORKER ? '(npx tsx scripts/worker.ts &) && ' : ''}npx tsx scripts/start.ts`,
     url: `http://localhost:${PORT}/api/health`,
     reuseExistingServer: false,
     // The seed and the start take ~45 s on a quiet 2-core machine; far longer while other work shares it.
@@ -51,8 +54,8 @@ export default defineConfig({
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
-      // The suite's jobs (refresh, resolver, sweeps) run inside the server on PostgreSQL too: no separate worker here.
-      WORKER_IN_PROCESS: 'true',
+      // The suite's jobs (refresh, resolver, sweeps) run inside the server, on PostgreSQL too, unless E2E_SEPARATE_WORKER.
+      WORKER_IN_PROCESS: SEPARATE_WORKER ? 'false' : 'true',
       // One address (127.0.0.1) plays every buyer and staff member, and the fuzz spec sends 10,000 requests.
       POST_RATE_PER_ADDRESS: '100000',
       // Short enough that the expired-state test can wait it out.
