@@ -21,6 +21,7 @@ import { updateMerchantSettings } from '@/lib/settings/update-merchant-settings'
 import { authenticateStaff } from '@/lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '@/lib/staff/seed-first-admin';
 import { validateStaffSession } from '@/lib/staff/validate-staff-session';
+import { charge } from '@/lib/payments/charge';
 import { TOKEN_KEYS } from '../helpers/notify-fixtures';
 import { startSimulatorHarness, type SimulatorHarness } from '../helpers/simulator-harness';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
@@ -133,8 +134,9 @@ describe(`token lifecycle (${testDatabaseKind()})`, () => {
     const events = await database.db.select({ type: agreementEvents.type }).from(agreementEvents).where(eq(agreementEvents.agreementId, id));
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['token_queried', 'refresh_token_recovered']));
 
-    const paid = await payWith(after.access);
-    expect(paid.result.resultCode).toBe('SUCCESS');
+    // A charge through the product's own charge operation (intent, attempt, pay with the stored newest token).
+    const charged = await charge({ db: database.db, alipay: sim.alipay, vault: deps.vault, enqueue: async () => {}, now }, { agreementId: id, amountMinor: 10_000n, description: 'After the refresh', initiator: { kind: 'api' } });
+    expect(charged).toMatchObject({ ok: true, data: { payment: { status: 'SUCCEEDED' } } });
   });
 
   it('a grant refusal after our own unknown never invalidates: the agreement needs attention and stays ACTIVE', async () => {
