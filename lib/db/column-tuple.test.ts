@@ -80,8 +80,8 @@ describe('columnTuple: hand-written SQL from the drizzle table definitions', () 
       })} from inbox`,
     );
     expect(delivery.sql).toBe(
-      'insert into notification_deliveries (inbox_event_id, channel, path, request_path, notify_type, object_ref, signature_verdict, key_version, client_id, request_time, dedupe_verdict, outcome, http_status, headers, masked_body, body_bytes, latency_ms) select ' +
-        'id, $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::integer, $13::jsonb, $14::text, $15::integer, $16::integer from inbox',
+      'insert into notification_deliveries (inbox_event_id, channel, path, request_path, notify_type, object_ref, signature_verdict, key_version, client_id, request_time, dedupe_verdict, outcome, http_status, headers, masked_body, body_bytes, latency_ms, source_ip) select ' +
+        'id, $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::integer, $13::jsonb, $14::text, $15::integer, $16::integer, $17::text from inbox',
     );
     expect(delivery.params[12]).toBe('{"content-type":"application/json"}');
   });

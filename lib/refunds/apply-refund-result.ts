@@ -81,9 +81,10 @@ export async function applyRefundResult(db: Db, input: ApplyRefundResultInput): 
     )
     .where(eq(payments.id, moved.paymentId))
     .returning();
-  if (input.outcome === 'succeeded' && payment && payment.status !== 'SUCCEEDED') {
-    // A refund that succeeded on a payment we hold as cancelled (or otherwise not SUCCEEDED): money may have gone
-    // back twice. Never silently: flag it for a person.
+  if (input.outcome === 'succeeded' && payment && (payment.status === 'CANCELLED' || payment.status === 'FAILED')) {
+    // A refund that succeeded on a payment we hold as cancelled or failed: money may have gone back twice (or the
+    // payment's end was wrong). Never silently: flag it for a person. (A payment still open is not a contradiction:
+    // its own result is on its way, out of order.)
     const flag = `refund ${moved.refundRequestId} succeeded (${input.cause}) while the payment is ${payment.status}`;
     await db.update(payments).set({ reconciliationFlag: flag, updatedAt: input.at }).where(eq(payments.id, payment.id));
     await recordRefundEvent(db, { paymentId: payment.id, refundId: moved.id, type: 'refund_contradiction', cause, at: input.at, detail: { status: payment.status, reported: 'succeeded', via: input.cause, flag } });
