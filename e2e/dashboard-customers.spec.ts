@@ -223,9 +223,11 @@ test('a viewer sees customers, links and agreements read-only, and cannot open s
   await expect(page).toHaveURL(/\/dashboard\/forbidden$/);
 
   // The server action itself refuses a viewer, whatever the page shows.
+  // Posted as the browser posts a useActionState form: multipart, the FormData's fields prefixed "1_", the argument
+  // list in field "0" (JSON arguments are refused with 415 before any action runs).
   const response = await page.request.post('/dashboard/customers', {
-    headers: { 'Next-Action': actionId('createCustomerAction'), 'Content-Type': 'text/plain;charset=UTF-8', Origin: new URL(page.url()).origin },
-    data: JSON.stringify([null, { reference: 'viewer-made', name: 'Not Allowed' }]),
+    headers: { 'Next-Action': actionId('createCustomerAction'), Origin: new URL(page.url()).origin },
+    multipart: { '1_reference': 'viewer-made', '1_name': 'Not Allowed', '0': '[null,"$K1"]' },
   });
   expect(await response.text()).toContain('"code":"forbidden"');
 });

@@ -114,8 +114,9 @@ test('a viewer sees the payment without money buttons and is refused when callin
   await expectAxeClean(page);
 
   const response = await page.request.post(`/dashboard/payments/${seededPaymentId()}`, {
-    headers: { 'Next-Action': actionId('createRefundAction'), 'Content-Type': 'text/plain;charset=UTF-8', Origin: new URL(page.url()).origin },
-    data: JSON.stringify([null, { paymentId: seededPaymentId(), amount: '100.00', reason: 'viewer trying', operationKey: 'viewer-operation-key-0001' }]),
+    // As the browser posts a useActionState form (JSON arguments are refused with 415 before any action runs).
+    headers: { 'Next-Action': actionId('createRefundAction'), Origin: new URL(page.url()).origin },
+    multipart: { '1_paymentId': seededPaymentId(), '1_amount': '100.00', '1_reason': 'viewer trying', '1_operationKey': 'viewer-operation-key-0001', '0': '[null,"$K1"]' },
   });
   expect(await response.text()).toContain('"code":"forbidden"');
   await page.reload();

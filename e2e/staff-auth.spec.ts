@@ -108,8 +108,9 @@ test('a viewer is refused the admin page and the admin server action called dire
 
   // Call the admin-only action by id, as an attacker with a viewer session would: promote self to admin.
   const response = await page.request.post('/dashboard/settings/users', {
-    headers: { 'Next-Action': actionId('updateStaffUserAction'), 'Content-Type': 'text/plain;charset=UTF-8', Origin: new URL(page.url()).origin },
-    data: JSON.stringify([null, { userId: viewerId, role: 'admin' }]),
+    // As the browser posts a useActionState form (JSON arguments are refused with 415 before any action runs).
+    headers: { 'Next-Action': actionId('updateStaffUserAction'), Origin: new URL(page.url()).origin },
+    multipart: { '1_userId': viewerId, '1_role': 'admin', '0': '[null,"$K1"]' },
   });
   const text = await response.text();
   expect(text).toContain('"code":"forbidden"');
