@@ -305,10 +305,10 @@ describe(`charge intents, a model of random histories (${testDatabaseKind()})`, 
     await database?.close();
   });
 
-  it('random histories (1,000 with INTENT_MODEL_RUNS=1000): one SUCCEEDED attempt and one debit per intent, never over-refunded, never cancelled and refunded unflagged, ledger = portal', async () => {
-    // 1,000 histories take minutes on this 2-core machine: CI runs 150 per database on every change, and the full
-    // 1,000 run is INTENT_MODEL_RUNS=1000 (see the README's test section for its last result).
-    const runs = Number(process.env.INTENT_MODEL_RUNS ?? 150);
+  it('1,000 random histories: one SUCCEEDED attempt and one debit per intent, never over-refunded, never cancelled and refunded unflagged, ledger = portal', async () => {
+    // 1,000 histories: about a minute per database on a quiet 2-core machine (150 took 9.8 s on PGlite and 7.1 s
+    // on PostgreSQL in CI). INTENT_MODEL_RUNS sets another count.
+    const runs = Number(process.env.INTENT_MODEL_RUNS ?? 1000);
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 2, maxLength: 10 }), (ops) => runHistory(ops)),
       { numRuns: runs, endOnFailure: true },
