@@ -573,6 +573,14 @@ export class ReportWriter {
     return rel;
   }
 
+  /** Creates `v1/settlements/<merchantId>/` for every registered client (the folders Antom's SFTP has from onboarding). */
+  ensureMerchantFolders(): void {
+    if (!this.dir) return;
+    for (const [clientId, client] of Object.entries(this.store.state.clients)) {
+      mkdirSync(path.join(this.dir, 'v1', 'settlements', reportSettingsOf(client, clientId).merchantId), { recursive: true });
+    }
+  }
+
   /** Every report file, as paths relative to the SFTP root (`v1/settlements/<merchantId>/<day>/<name>`). */
   list(): string[] {
     if (!this.dir) return [...this.memory.keys()].sort();
