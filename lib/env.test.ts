@@ -61,6 +61,22 @@ describe('parseEnv', () => {
     }
   });
 
+  it("defaults the simulator's SFTP port and, in simulator mode only, points ANTOM_SFTP_* at it (explicit settings win)", () => {
+    const local = { ...valid, DAIKOU_GATEWAY_MODE: 'simulator', SIMULATOR_PORT: '4210', SIMULATOR_SECRET: 'sim-secret' };
+    expect(parseEnv(local)).toMatchObject({ SIMULATOR_SFTP_PORT: 4211, SIMULATOR_SFTP_USER: 'daikou', ANTOM_SFTP_HOST: '127.0.0.1', ANTOM_SFTP_PORT: 4211, ANTOM_SFTP_USER: 'daikou', ANTOM_SFTP_PASSWORD: 'sim-secret' });
+    expect(parseEnv({ ...local, SIMULATOR_SFTP_PORT: '2222', SIMULATOR_SFTP_USER: 'me', SIMULATOR_SFTP_PASSWORD: 'pw' })).toMatchObject({ ANTOM_SFTP_PORT: 2222, ANTOM_SFTP_USER: 'me', ANTOM_SFTP_PASSWORD: 'pw' });
+    // A server named explicitly is used as given.
+    expect(parseEnv({ ...local, ANTOM_SFTP_HOST: 'sftp.example', ANTOM_SFTP_USER: 'u', ANTOM_SFTP_PASSWORD: 'p' })).toMatchObject({ ANTOM_SFTP_HOST: 'sftp.example', ANTOM_SFTP_PORT: 22, ANTOM_SFTP_USER: 'u', ANTOM_SFTP_PASSWORD: 'p' });
+    // Against Antom (or without the mode the start-up scripts set) nothing is defaulted.
+    expect(parseEnv({ ...local, DAIKOU_GATEWAY_MODE: 'antom' }).ANTOM_SFTP_HOST).toBeUndefined();
+    expect(parseEnv({ ...valid, SIMULATOR_SECRET: 's' })).toMatchObject({ SIMULATOR_SFTP_PORT: 4011 });
+    expect(parseEnv({ ...valid, SIMULATOR_SECRET: 's' }).ANTOM_SFTP_HOST).toBeUndefined();
+    expect(() => parseEnv({ ...valid, SIMULATOR_PORT: '4010', SIMULATOR_SFTP_PORT: '4010' })).toThrow(/SIMULATOR_SFTP_PORT must differ from SIMULATOR_PORT/);
+    expect(() => parseEnv({ ...valid, SIMULATOR_PORT: '65535' })).toThrow(/SIMULATOR_SFTP_PORT defaults to SIMULATOR_PORT \+ 1 = 65536/);
+    expect(() => parseEnv({ ...valid, SIMULATOR_SFTP_PORT: 'x' })).toThrow(/SIMULATOR_SFTP_PORT must be a port number/);
+    expect(() => parseEnv({ ...valid, SIMULATOR_SFTP_USER: 'a b' })).toThrow(/SIMULATOR_SFTP_USER must be 1–64 letters/);
+  });
+
   it('a configured gateway needs its client id and both keys (the simulator defaults would look live)', () => {
     expect(liveGatewayProblems({ ...valid, ALIPAY_GATEWAY_URL: 'https://open-sea-global.alipay.com', ALIPAY_PUBLIC_KEY: 'k' })).toEqual([
       expect.stringMatching(/^ALIPAY_CLIENT_ID is required when ALIPAY_GATEWAY_URL is set/),

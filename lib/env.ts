@@ -130,6 +130,14 @@ const schema = z.object({
   RECON_UPLOAD_MAX_MB: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of MiB').min(1).max(1024).default(100)),
   SIMULATOR_SECRET: optionalString,
   /**
+   * The local simulator's SFTP server (report files, isftp.alipay.com's stand-in), started by `npm run dev` /
+   * `npm start` beside it. Default: SIMULATOR_PORT + 1. In simulator mode ANTOM_SFTP_* default to it.
+   */
+  SIMULATOR_SFTP_PORT: z.preprocess(emptyAsUndefined, port('').optional()),
+  SIMULATOR_SFTP_USER: z.preprocess(emptyAsUndefined, z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, _ . -').default('daikou')),
+  /** Default: SIMULATOR_SECRET. */
+  SIMULATOR_SFTP_PASSWORD: optionalString,
+  /**
    * POST requests one client address may make per second, sustained, to anything but Antom's notify URLs
    * (a token bucket in front of every form, action and buyer route, before any work; the burst is 20 times
    * this). Sized for carrier-grade NAT: 500 buyers behind one address starting an authorization in the same
@@ -152,7 +160,7 @@ const schema = z.object({
 export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
 /** The validated configuration, with derived values resolved. */
-export type Env = Omit<z.infer<typeof schema>, 'WORKER_IN_PROCESS'> & { WORKER_IN_PROCESS: boolean };
+export type Env = Omit<z.infer<typeof schema>, 'WORKER_IN_PROCESS' | 'SIMULATOR_SFTP_PORT'> & { WORKER_IN_PROCESS: boolean; SIMULATOR_SFTP_PORT: number };
 
 /** Thrown when the environment does not validate; `lines` holds one human-readable line per problem. */
 export class EnvError extends Error {
@@ -212,8 +220,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     }
     if (data.ANTOM_SFTP_HOST && !data.ANTOM_SFTP_USER) problems.push('ANTOM_SFTP_USER is required with ANTOM_SFTP_HOST (the SFTP user Antom support gave you)');
     if (data.ANTOM_SFTP_HOST && !data.ANTOM_SFTP_PASSWORD && !data.ANTOM_SFTP_PRIVATE_KEY) problems.push('ANTOM_SFTP_PASSWORD or ANTOM_SFTP_PRIVATE_KEY is required with ANTOM_SFTP_HOST');
+    const sftp = simulatorSftp(data, raw, problems);
     if (problems.length > 0) throw new EnvError(problems);
-    return { ...data, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
+    return { ...data, ...sftp, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
   }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
@@ -223,6 +232,27 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     return `${name} ${message}`;
   });
   throw new EnvError(lines);
+}
+
+/**
+ * The simulator's SFTP port (SIMULATOR_SFTP_PORT, default SIMULATOR_PORT + 1) and, in simulator mode
+ * (DAIKOU_GATEWAY_MODE=simulator, set by the start-up scripts) with ANTOM_SFTP_HOST unset, the ANTOM_SFTP_*
+ * settings pointing at it — so the SFTP fetch job works out of the box against the local simulator.
+ * Settings given explicitly always win; nothing is defaulted against a real gateway.
+ */
+function simulatorSftp(data: z.infer<typeof schema>, raw: Record<string, string | undefined>, problems: string[]) {
+  const sftpPort = data.SIMULATOR_SFTP_PORT ?? data.SIMULATOR_PORT + 1;
+  if (sftpPort > 65535) problems.push(`SIMULATOR_SFTP_PORT defaults to SIMULATOR_PORT + 1 = ${sftpPort}, which is no port: set SIMULATOR_SFTP_PORT`);
+  if (sftpPort === data.SIMULATOR_PORT) problems.push(`SIMULATOR_SFTP_PORT must differ from SIMULATOR_PORT (${data.SIMULATOR_PORT}): the simulator's HTTP server listens there`);
+  const out: Pick<Env, 'SIMULATOR_SFTP_PORT'> & Partial<Pick<Env, 'ANTOM_SFTP_HOST' | 'ANTOM_SFTP_PORT' | 'ANTOM_SFTP_USER' | 'ANTOM_SFTP_PASSWORD'>> = { SIMULATOR_SFTP_PORT: sftpPort };
+  const password = data.SIMULATOR_SFTP_PASSWORD ?? data.SIMULATOR_SECRET;
+  if (data.DAIKOU_GATEWAY_MODE === 'simulator' && !data.ANTOM_SFTP_HOST && password) {
+    out.ANTOM_SFTP_HOST = '127.0.0.1';
+    out.ANTOM_SFTP_PORT = emptyAsUndefined(raw.ANTOM_SFTP_PORT) === undefined ? sftpPort : data.ANTOM_SFTP_PORT;
+    out.ANTOM_SFTP_USER = data.ANTOM_SFTP_USER ?? data.SIMULATOR_SFTP_USER;
+    if (!data.ANTOM_SFTP_PRIVATE_KEY) out.ANTOM_SFTP_PASSWORD = data.ANTOM_SFTP_PASSWORD ?? password;
+  }
+  return out;
 }
 
 /** One encryption key setting: the keyring, or the single key (version 1); a keyring must parse. */

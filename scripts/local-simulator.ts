@@ -14,6 +14,7 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
   const dataDir = path.resolve(config.DATA_DIR);
   const keys = ensureDevKeys(dataDir);
   const appUrl = config.APP_URL.replace(/\/+$/, '');
+  const sftpPassword = config.SIMULATOR_SFTP_PASSWORD ?? config.SIMULATOR_SECRET;
   const simulator = await startSimulator({
     port: config.SIMULATOR_PORT,
     host: '127.0.0.1',
@@ -22,6 +23,8 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
     timeScale: config.SIMULATOR_TIME_SCALE,
     publicBaseUrl: `http://127.0.0.1:${config.SIMULATOR_PORT}`,
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,
+    // isftp.alipay.com's stand-in: the report files over SFTP, where ANTOM_SFTP_* point by default (lib/env.ts).
+    ...(sftpPassword ? { sftp: { port: config.SIMULATOR_SFTP_PORT, user: config.SIMULATOR_SFTP_USER, password: sftpPassword } } : {}),
     clients: [
       {
         clientId: config.ALIPAY_CLIENT_ID,
@@ -37,5 +40,6 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
     ],
   });
   console.log(`[daikou] local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
+  if (simulator.sftpPort) console.log(`[daikou] simulator SFTP (report files): sftp://${config.SIMULATOR_SFTP_USER}@127.0.0.1:${simulator.sftpPort}/v1/settlements/`);
   return { url: simulator.url, close: () => simulator.close() };
 }

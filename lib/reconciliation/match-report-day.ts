@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
 import type { DiscrepancyKind } from '@/lib/db/schema';
@@ -13,6 +13,26 @@ export interface MatchResult {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** One check of a report row: the discrepancy kind, when it hits, and the report / ledger values shown. */
+type Check = readonly [kind: DiscrepancyKind, hit: SQL, reportValue: SQL, ledgerValue: SQL];
+
+/** The checks as VALUES rows (kind, hit, report_value, ledger_value) for a lateral join. */
+function values(checks: readonly Check[]): SQL {
+  return sql.join(
+    checks.map(([kind, hit, reportValue, ledgerValue]) => sql`(${sql.raw(`'${kind}'`)}, ${hit}, (${reportValue})::text, (${ledgerValue})::text)`),
+    sql`, `,
+  );
+}
+
+/**
+ * Any check hits: filters the joined rows before the lateral VALUES, so the report / ledger texts are built
+ * for the few rows with a difference only. Without it every one of a million agreeing rows built seven
+ * texts it then threw away: 27 of the bench's 33 s of matching.
+ */
+function anyHit(checks: readonly Check[]): SQL {
+  return sql.join(checks.map(([, hit]) => sql`(${hit})`), sql` or `);
+}
 
 /** Ledger items this close to a GMT+8 midnight are looked for in the neighbouring day's file too. */
 const NEAR_MIDNIGHT = "interval '15 minutes'";
@@ -68,6 +88,58 @@ export async function matchReportDay(db: Db, reportDate: string): Promise<MatchR
     await tx.execute(sql`delete from recon_discrepancies where report_date = ${reportDate} and status = 'OPEN'`);
 
     if (fileId) {
+      const paymentChecks: Check[] = [
+        ['missing_in_ledger', sql`m.pid is null`, sql`m.amount_minor::text || ' ' || m.currency || case when m.report_status <> 'SUCCESS' then ' ' || m.report_status else '' end`, sql`null::text`],
+        ['currency_mismatch', sql`m.pid is not null and m.currency <> m.p_currency`, sql`m.currency`, sql`m.p_currency`],
+        ['amount_mismatch', sql`m.pid is not null and m.currency = m.p_currency and m.amount_minor <> m.p_amount`, sql`m.amount_minor::text`, sql`m.p_amount::text`],
+        [
+          'status_mismatch',
+          sql`m.pid is not null and m.transaction_type = 'PAYMENT' and (
+              (m.report_status = 'SUCCESS' and m.p_status not in ('SUCCEEDED', 'CANCELLED'))
+              or (m.report_status <> 'SUCCESS' and m.p_status in ('SUCCEEDED', 'CANCELLED')))`,
+          sql`m.report_status`,
+          sql`m.p_status`,
+        ],
+        ['cancel_not_reflected', sql`m.pid is not null and m.transaction_type = 'CANCEL' and m.report_status = 'SUCCESS' and m.p_status <> 'CANCELLED'`, sql`'CANCEL'`, sql`m.p_status`],
+        [
+          'fee_unexpected',
+          sql`m.report_status = 'SUCCESS' and m.fee_minor is not null and (
+              (m.transaction_type = 'PAYMENT' and (m.fee_minor > 0 or (m.gross is not null and -m.fee_minor > m.gross)
+                  or (${bps}::bigint is not null and m.gross is not null and -m.fee_minor <> (m.gross * ${bps}::bigint + 5000) / 10000)))
+              or (m.transaction_type = 'CANCEL' and m.gross is not null and m.fee_minor > -m.gross))`,
+          sql`m.fee_minor::text || ' ' || coalesce(m.fee_currency, '')`,
+          sql`case when ${bps}::bigint is not null and m.transaction_type = 'PAYMENT' and m.gross is not null then (-((m.gross * ${bps}::bigint + 5000) / 10000))::text || ' expected' else null end`,
+        ],
+        [
+          'settlement_unexpected',
+          sql`m.report_status = 'SUCCESS' and (
+              (m.gross is not null and m.net is not null and m.net <> m.gross + coalesce(m.fee_minor, 0))
+              or (m.gross is not null and m.settlement_currency = m.currency
+                  and m.gross <> case when m.transaction_type = 'PAYMENT' then m.amount_minor else -m.amount_minor end)
+              or (m.gross is not null and m.quote_expected_minor is not null and abs(m.gross - m.quote_expected_minor) > 1))`,
+          sql`'net ' || coalesce(m.net::text, '-') || ', amount ' || coalesce(m.gross::text, '-') || ', fees ' || coalesce(m.fee_minor::text, '0') || ' ' || coalesce(m.settlement_currency, '')`,
+          sql`case when m.quote_expected_minor is not null then m.quote_expected_minor::text || ' by the quote' else
+              (case when m.transaction_type = 'PAYMENT' then m.amount_minor else -m.amount_minor end)::text || ' expected, net = amount + fees' end`,
+        ],
+      ];
+      const refundChecks: Check[] = [
+        ['missing_in_ledger', sql`m.fid is null`, sql`m.amount_minor::text || ' ' || m.currency || case when m.report_status <> 'SUCCESS' then ' ' || m.report_status else '' end`, sql`null::text`],
+        ['currency_mismatch', sql`m.fid is not null and m.currency <> m.f_currency`, sql`m.currency`, sql`m.f_currency`],
+        ['amount_mismatch', sql`m.fid is not null and m.currency = m.f_currency and m.amount_minor <> m.f_amount`, sql`m.amount_minor::text`, sql`m.f_amount::text`],
+        ['refund_not_reflected', sql`m.fid is not null and m.report_status = 'SUCCESS' and m.f_status <> 'SUCCEEDED'`, sql`'SUCCESS'`, sql`m.f_status`],
+        ['status_mismatch', sql`m.fid is not null and m.report_status <> 'SUCCESS' and m.f_status = 'SUCCEEDED'`, sql`m.report_status`, sql`m.f_status`],
+        ['fee_unexpected', sql`m.report_status = 'SUCCESS' and m.fee_minor is not null and m.gross is not null and m.fee_minor > -m.gross`, sql`m.fee_minor::text || ' ' || coalesce(m.fee_currency, '')`, sql`null::text`],
+        [
+          'settlement_unexpected',
+          sql`m.report_status = 'SUCCESS' and (
+              (m.gross is not null and m.net is not null and m.net <> m.gross + coalesce(m.fee_minor, 0))
+              or (m.gross is not null and m.settlement_currency = m.currency and m.gross <> -m.amount_minor)
+              or (m.gross is not null and m.quote_expected_minor is not null and abs(m.gross - m.quote_expected_minor) > 1))`,
+          sql`'net ' || coalesce(m.net::text, '-') || ', amount ' || coalesce(m.gross::text, '-') || ', fees ' || coalesce(m.fee_minor::text, '0') || ' ' || coalesce(m.settlement_currency, '')`,
+          sql`case when m.quote_expected_minor is not null then m.quote_expected_minor::text || ' by the quote' else (-m.amount_minor)::text || ' expected, net = amount + fees' end`,
+        ],
+      ];
+
       // Report PAYMENT / CANCEL rows against payments.
       await tx.execute(sql`
         insert into recon_discrepancies (dedupe_key, kind, report_date, report_row_id, payment_id, transaction_request_id, currency, report_value, ledger_value)
@@ -85,29 +157,9 @@ export async function matchReportDay(db: Db, reportDate: string): Promise<MatchR
           where r.file_id in ${dayFiles} and r.transaction_type in ('PAYMENT', 'CANCEL')
         ) m
         cross join lateral (values
-          ('missing_in_ledger', m.pid is null, m.amount_minor::text || ' ' || m.currency || case when m.report_status <> 'SUCCESS' then ' ' || m.report_status else '' end, null::text),
-          ('currency_mismatch', m.pid is not null and m.currency <> m.p_currency, m.currency, m.p_currency),
-          ('amount_mismatch', m.pid is not null and m.currency = m.p_currency and m.amount_minor <> m.p_amount, m.amount_minor::text, m.p_amount::text),
-          ('status_mismatch', m.pid is not null and m.transaction_type = 'PAYMENT' and (
-              (m.report_status = 'SUCCESS' and m.p_status not in ('SUCCEEDED', 'CANCELLED'))
-              or (m.report_status <> 'SUCCESS' and m.p_status in ('SUCCEEDED', 'CANCELLED'))), m.report_status, m.p_status),
-          ('cancel_not_reflected', m.pid is not null and m.transaction_type = 'CANCEL' and m.report_status = 'SUCCESS' and m.p_status <> 'CANCELLED', 'CANCEL', m.p_status),
-          ('fee_unexpected', m.report_status = 'SUCCESS' and m.fee_minor is not null and (
-              (m.transaction_type = 'PAYMENT' and (m.fee_minor > 0 or (m.gross is not null and -m.fee_minor > m.gross)
-                  or (${bps}::bigint is not null and m.gross is not null and -m.fee_minor <> (m.gross * ${bps}::bigint + 5000) / 10000)))
-              or (m.transaction_type = 'CANCEL' and m.gross is not null and m.fee_minor > -m.gross)),
-            m.fee_minor::text || ' ' || coalesce(m.fee_currency, ''),
-            case when ${bps}::bigint is not null and m.transaction_type = 'PAYMENT' and m.gross is not null then (-((m.gross * ${bps}::bigint + 5000) / 10000))::text || ' expected' else null end),
-          ('settlement_unexpected', m.report_status = 'SUCCESS' and (
-              (m.gross is not null and m.net is not null and m.net <> m.gross + coalesce(m.fee_minor, 0))
-              or (m.gross is not null and m.settlement_currency = m.currency
-                  and m.gross <> case when m.transaction_type = 'PAYMENT' then m.amount_minor else -m.amount_minor end)
-              or (m.gross is not null and m.quote_expected_minor is not null and abs(m.gross - m.quote_expected_minor) > 1)),
-            'net ' || coalesce(m.net::text, '-') || ', amount ' || coalesce(m.gross::text, '-') || ', fees ' || coalesce(m.fee_minor::text, '0') || ' ' || coalesce(m.settlement_currency, ''),
-            case when m.quote_expected_minor is not null then m.quote_expected_minor::text || ' by the quote' else
-              (case when m.transaction_type = 'PAYMENT' then m.amount_minor else -m.amount_minor end)::text || ' expected, net = amount + fees' end)
+          ${values(paymentChecks)}
         ) as k(kind, hit, report_value, ledger_value)
-        where k.hit
+        where (${anyHit(paymentChecks)}) and k.hit
         on conflict (dedupe_key) do nothing`);
 
       // Report REFUND rows against refunds.
@@ -128,21 +180,9 @@ export async function matchReportDay(db: Db, reportDate: string): Promise<MatchR
           where r.file_id in ${dayFiles} and r.transaction_type = 'REFUND'
         ) m
         cross join lateral (values
-          ('missing_in_ledger', m.fid is null, m.amount_minor::text || ' ' || m.currency || case when m.report_status <> 'SUCCESS' then ' ' || m.report_status else '' end, null::text),
-          ('currency_mismatch', m.fid is not null and m.currency <> m.f_currency, m.currency, m.f_currency),
-          ('amount_mismatch', m.fid is not null and m.currency = m.f_currency and m.amount_minor <> m.f_amount, m.amount_minor::text, m.f_amount::text),
-          ('refund_not_reflected', m.fid is not null and m.report_status = 'SUCCESS' and m.f_status <> 'SUCCEEDED', 'SUCCESS', m.f_status),
-          ('status_mismatch', m.fid is not null and m.report_status <> 'SUCCESS' and m.f_status = 'SUCCEEDED', m.report_status, m.f_status),
-          ('fee_unexpected', m.report_status = 'SUCCESS' and m.fee_minor is not null and m.gross is not null and m.fee_minor > -m.gross,
-            m.fee_minor::text || ' ' || coalesce(m.fee_currency, ''), null),
-          ('settlement_unexpected', m.report_status = 'SUCCESS' and (
-              (m.gross is not null and m.net is not null and m.net <> m.gross + coalesce(m.fee_minor, 0))
-              or (m.gross is not null and m.settlement_currency = m.currency and m.gross <> -m.amount_minor)
-              or (m.gross is not null and m.quote_expected_minor is not null and abs(m.gross - m.quote_expected_minor) > 1)),
-            'net ' || coalesce(m.net::text, '-') || ', amount ' || coalesce(m.gross::text, '-') || ', fees ' || coalesce(m.fee_minor::text, '0') || ' ' || coalesce(m.settlement_currency, ''),
-            case when m.quote_expected_minor is not null then m.quote_expected_minor::text || ' by the quote' else (-m.amount_minor)::text || ' expected, net = amount + fees' end)
+          ${values(refundChecks)}
         ) as k(kind, hit, report_value, ledger_value)
-        where k.hit
+        where (${anyHit(refundChecks)}) and k.hit
         on conflict (dedupe_key) do nothing`);
 
       // Ledger → report: what Antom did that day (its own time, GMT+8) but did not report. Near midnight the

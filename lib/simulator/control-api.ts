@@ -83,6 +83,7 @@ function checkReportSettings(input: ClientRecord['reports']): ClientRecord['repo
   for (const [pair, price] of Object.entries(input.quotes ?? {})) {
     if (!/^[A-Z]{3}\/[A-Z]{3}$/.test(pair) || !/^\d{1,12}(\.\d{1,12})?$/.test(price)) throw new Error('reports.quotes must map "KRW/USD" to a decimal string');
   }
+  if (input.settlementFee !== undefined && !/^\d{1,12}(\.\d{1,4})?$/.test(input.settlementFee)) throw new Error('reports.settlementFee must be a major-unit amount such as "1.50"');
   if (input.variant !== undefined && input.variant !== 'current' && input.variant !== 'ams') throw new Error("reports.variant must be 'current' or 'ams'");
   return input;
 }
@@ -215,13 +216,14 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
       case 'GET /simulator/ledger': {
         const clientId = url.searchParams.get('clientId');
         const entries = s.ledger.filter((e) => !clientId || e.clientId === clientId);
-        const totals: Record<string, { debitedMinor: bigint; refundedMinor: bigint; reversedMinor: bigint; netMinor: bigint }> = {};
+        const totals: Record<string, { debitedMinor: bigint; refundedMinor: bigint; reversedMinor: bigint; refundReturnedMinor: bigint; netMinor: bigint }> = {};
         for (const e of entries) {
-          const t = (totals[e.currency] ??= { debitedMinor: 0n, refundedMinor: 0n, reversedMinor: 0n, netMinor: 0n });
+          const t = (totals[e.currency] ??= { debitedMinor: 0n, refundedMinor: 0n, reversedMinor: 0n, refundReturnedMinor: 0n, netMinor: 0n });
           if (e.kind === 'DEBIT') t.debitedMinor += e.amountMinor;
           else if (e.kind === 'REFUND') t.refundedMinor += e.amountMinor;
+          else if (e.kind === 'REFUND_REVERSAL') t.refundReturnedMinor += e.amountMinor;
           else t.reversedMinor += e.amountMinor;
-          t.netMinor = t.debitedMinor - t.refundedMinor - t.reversedMinor;
+          t.netMinor = t.debitedMinor - t.refundedMinor - t.reversedMinor + t.refundReturnedMinor;
         }
         return sendJson(res, 200, { entries, totals });
       }

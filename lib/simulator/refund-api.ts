@@ -77,6 +77,26 @@ function finalizeRefund(ctx: SimContext, r: RefundRecord, code: string): void {
       amountMinor: r.amountMinor,
       feeMinor: r.feeMinor,
     });
+    if (r.returns) {
+      // The wallet cannot credit the buyer and sends the money back a minute later: Antom reports it as a
+      // REFUND_REVERSAL (§13.6). The refund stays SUCCESS in inquiries and notifications.
+      r.returnedAt = now + 60_000;
+      ctx.store.moveBalance(p.wallet, p.account, -r.amountMinor);
+      ctx.store.addLedger({
+        at: r.returnedAt,
+        clientId: r.clientId,
+        kind: 'REFUND_REVERSAL',
+        paymentId: p.paymentId,
+        paymentRequestId: p.paymentRequestId,
+        refundId: r.refundId,
+        refundRequestId: r.refundRequestId,
+        wallet: p.wallet,
+        ...(p.account ? { account: p.account } : {}),
+        currency: r.currency,
+        amountMinor: r.amountMinor,
+        feeMinor: 0n,
+      });
+    }
   } else {
     r.status = 'FAIL';
     r.resultCode = code;
@@ -153,6 +173,7 @@ export function refund(ctx: SimContext, call: AmsCall): AmsAnswer {
   const notifyMode: NotifyMode | undefined =
     scenario === 'delayed-notification' ? 'delayed' : scenario === 'no-notification' ? 'none' : undefined;
   if (notifyMode) r.notifyMode = notifyMode;
+  if (scenario === 'refund-returned') r.returns = true;
 
   const fail = (code: ResultCode, message?: string): AmsAnswer => {
     r.status = 'FAIL';

@@ -17,6 +17,11 @@
  *   the other currency, converted with its quote (`quoteCurrencyPair`, `quotePrice`, `convertedTransactionAmountValue`), fees computed
  *   on the converted amount.
  * - Failed payments and refunds appear in the current transaction file with status FAIL.
+ * - A refund the wallet returns (scenario refund-returned) adds a REFUND_REVERSAL row (positive, to the
+ *   merchant) beside the REFUND; a client with `reports.settlementFee` ("1.50") gets one SETTLEMENT_FEE row
+ *   (negative, in the settlement currency) per settlement batch of the day, in the transaction details, the
+ *   settlement details and the summary (its own summaryType row, inside TOTAL). Both types are §13.6 names;
+ *   the id and sign conventions of these rows are UNVERIFIED (Antom publishes the type names only).
  * - The summary has a TOTAL row (first in the current variant, last in the older one) and, for the
  *   acquirers §13.1 names (HUNDSUN, 2C2P), an error-correction line before `<END>` (its exact form is
  *   UNVERIFIED: one line starting `ERROR_CORRECTION`). A client with no transactions in a day still gets a
@@ -190,7 +195,10 @@ export const AMS_SETTLEMENT_SUMMARY_COLUMNS = [
 const DEFAULT_ACQUIRER = 'ALIPAY_SG';
 const ERROR_CORRECTION_ACQUIRERS = new Set(['HUNDSUN', '2C2P']);
 
-type TxType = 'PAYMENT' | 'REFUND' | 'CANCEL';
+type TxType = 'PAYMENT' | 'REFUND' | 'CANCEL' | 'REFUND_REVERSAL' | 'SETTLEMENT_FEE';
+
+/** Types whose money flows to the merchant (positive in the settlement currency). */
+const INFLOW: ReadonlySet<TxType> = new Set(['PAYMENT', 'REFUND_REVERSAL']);
 
 /** One transaction of a day as it appears in the files, amounts in minor units. */
 interface TxLine {
@@ -237,6 +245,23 @@ function convert(amountMinor: bigint, from: string, to: string, quote: string): 
   return (num * 2n + den) / (den * 2n);
 }
 
+/**
+ * The transaction amount as written: the older file writes money leaving the merchant negative; the current
+ * one writes positive amounts (direction in the type) except a charged SETTLEMENT_FEE, which is negative in both.
+ */
+function signedAmount(t: TxLine, ams: boolean): bigint {
+  if (t.type === 'SETTLEMENT_FEE') return -t.amountMinor;
+  return ams && !INFLOW.has(t.type) ? -t.amountMinor : t.amountMinor;
+}
+
+/** "1.50" in `currency` → minor units (at most the currency's decimals). */
+function majorToMinor(value: string, currency: string): bigint {
+  const [whole, frac = ''] = value.split('.');
+  const e = exp(currency);
+  if (frac.length > e && /[^0]/.test(frac.slice(e))) throw new Error(`reports.settlementFee ${value} has more decimals than ${currency} allows`);
+  return BigInt(whole! + frac.slice(0, e).padEnd(e, '0'));
+}
+
 function exp(currency: string): number {
   return currencyExponent(currency);
 }
@@ -247,6 +272,8 @@ export interface ReportSettings {
   acquirer: string;
   settleIn: Record<string, string>;
   quotes: Record<string, string>;
+  /** Major units charged per settlement batch as a SETTLEMENT_FEE row; '' = none. */
+  settlementFee: string;
 }
 
 export function reportSettingsOf(client: ClientRecord | undefined, clientId: string): ReportSettings {
@@ -257,6 +284,7 @@ export function reportSettingsOf(client: ClientRecord | undefined, clientId: str
     acquirer: r.acquirer ?? DEFAULT_ACQUIRER,
     settleIn: r.settleIn ?? {},
     quotes: r.quotes ?? {},
+    settlementFee: r.settlementFee ?? '',
   };
 }
 
@@ -289,23 +317,26 @@ export class ReportWriter {
     for (const e of s.ledger) {
       if (gmt8Day(e.at) !== date) continue;
       const p = s.payments[e.paymentId];
-      const type: TxType = e.kind === 'DEBIT' ? 'PAYMENT' : e.kind === 'REFUND' ? 'REFUND' : 'CANCEL';
+      const type: TxType = e.kind === 'DEBIT' ? 'PAYMENT' : e.kind === 'REFUND' ? 'REFUND' : e.kind === 'REFUND_REVERSAL' ? 'REFUND_REVERSAL' : 'CANCEL';
       const refund = type === 'REFUND';
+      // A returned refund (REFUND_REVERSAL) is a transaction of its own that points at the refund (UNVERIFIED
+      // id form: Antom's documentation names the type only).
+      const reversal = type === 'REFUND_REVERSAL';
       add(e.clientId, this.line(settingsOf(e.clientId), {
         type,
         status: 'SUCCESS',
         reason: '',
         at: e.at,
-        transactionId: refund ? (e.refundId ?? '') : e.paymentId,
-        originalTransactionId: refund || type === 'CANCEL' ? e.paymentId : '',
-        transactionRequestId: refund ? (e.refundRequestId ?? '') : e.paymentRequestId,
-        originalTransactionRequestId: refund ? e.paymentRequestId : '',
+        transactionId: reversal ? `${e.refundId ?? ''}R` : refund ? (e.refundId ?? '') : e.paymentId,
+        originalTransactionId: reversal ? (e.refundId ?? '') : refund || type === 'CANCEL' ? e.paymentId : '',
+        transactionRequestId: reversal ? '' : refund ? (e.refundRequestId ?? '') : e.paymentRequestId,
+        originalTransactionRequestId: reversal ? (e.refundRequestId ?? '') : refund ? e.paymentRequestId : '',
         referenceOrderId: p?.referenceOrderId ?? '',
         orderDescription: p?.orderDescription ?? '',
         wallet: e.wallet,
         amountMinor: e.amountMinor,
         currency: e.currency,
-        feeMinor: type === 'PAYMENT' ? e.feeMinor : type === 'CANCEL' || this.fees.refundReturnsFee ? e.feeMinor : 0n,
+        feeMinor: type === 'PAYMENT' ? e.feeMinor : type === 'CANCEL' || (refund && this.fees.refundReturnsFee) ? e.feeMinor : 0n,
       }));
     }
     // Failures: only the current variant lists them (status FAIL); nothing settles.
@@ -336,7 +367,7 @@ export class ReportWriter {
 
   private line(settings: ReportSettings, t: Omit<TxLine, 'settlementCurrency' | 'quotePair' | 'quotePrice' | 'grossMinor' | 'methodFeeMinor' | 'taxFeeMinor'> & { feeMinor: bigint }): TxLine {
     const settlementCurrency = settings.settleIn[t.currency] ?? settings.settleIn['*'] ?? t.currency;
-    const sign = t.type === 'PAYMENT' ? 1n : -1n;
+    const sign = INFLOW.has(t.type) ? 1n : -1n;
     let quotePair = '';
     let quotePrice = '';
     let gross = t.amountMinor;
@@ -372,6 +403,21 @@ export class ReportWriter {
     const m = (minor: bigint, cur: string) => toMajorString(minor, cur);
     const ams = settings.variant === 'ams';
 
+    // A client configured with reports.settlementFee is charged it once per settlement batch of the day: a
+    // SETTLEMENT_FEE transaction (§13.6) in the settlement currency, negative (charged), no fee columns.
+    if (settings.settlementFee) {
+      for (const cur of [...new Set(txs.filter((t) => t.status === 'SUCCESS').map((t) => t.settlementCurrency))].sort()) {
+        const feeMinor = majorToMinor(settings.settlementFee, cur);
+        if (feeMinor === 0n) continue;
+        const batchId = `${settleCompact}${cur}${settings.merchantId.slice(-6)}`;
+        txs.push({
+          type: 'SETTLEMENT_FEE', status: 'SUCCESS', reason: '', at: settleMs - 1_000, transactionId: `SF${batchId}`, originalTransactionId: '',
+          transactionRequestId: '', originalTransactionRequestId: '', referenceOrderId: '', orderDescription: 'settlement fee', wallet: '',
+          amountMinor: feeMinor, currency: cur, settlementCurrency: cur, quotePair: '', quotePrice: '', grossMinor: -feeMinor, methodFeeMinor: 0n, taxFeeMinor: 0n,
+        });
+      }
+    }
+
     // Transaction details (folder T).
     if (txs.length > 0) {
       const visible = ams ? txs.filter((t) => t.status === 'SUCCESS') : txs;
@@ -394,7 +440,7 @@ export class ReportWriter {
           paymentTime: isoTime(t.at),
           productCode: 'AGREEMENT_PAYMENT',
           // The older file writes refunds and cancels negative; the current one positive (direction in the type).
-          transactionAmountValue: m(ams && t.type !== 'PAYMENT' ? -t.amountMinor : t.amountMinor, t.currency),
+          transactionAmountValue: m(signedAmount(t, ams), t.currency),
           transactionCurrency: t.currency,
         };
         if (!ams) {
@@ -443,7 +489,7 @@ export class ReportWriter {
         paymentTime: isoTime(t.at),
         settlementTime: isoTime(settleMs),
         productCode: 'AGREEMENT_PAYMENT',
-        transactionAmountValue: m(ams && t.type !== 'PAYMENT' ? -t.amountMinor : t.amountMinor, t.currency),
+        transactionAmountValue: m(signedAmount(t, ams), t.currency),
         transactionCurrency: t.currency,
         settlementAmountValue: m(t.grossMinor + t.methodFeeMinor + t.taxFeeMinor, cur),
         settlementCurrency: cur,
@@ -467,7 +513,7 @@ export class ReportWriter {
       if (batch.length > 0) {
         written.push(this.write(`${folder}/${settleCompact}/settlementItems_${cur}_${batchId}_000.csv`, csv(ams ? AMS_SETTLEMENT_DETAIL_COLUMNS : CURRENT_SETTLEMENT_DETAIL_COLUMNS, detailRows)));
       }
-      const types = (['PAYMENT', 'REFUND', 'CANCEL'] as const).filter((type) => batch.some((t) => t.type === type));
+      const types = (['PAYMENT', 'REFUND', 'CANCEL', 'REFUND_REVERSAL', 'SETTLEMENT_FEE'] as const).filter((type) => batch.some((t) => t.type === type));
       const summaryRow = (summaryType: string, rows: TxLine[]) => {
         const method = rows.reduce((a, t) => a + t.methodFeeMinor, 0n);
         const tax = rows.reduce((a, t) => a + t.taxFeeMinor, 0n);
@@ -525,6 +571,14 @@ export class ReportWriter {
       this.memory.set(rel, text);
     }
     return rel;
+  }
+
+  /** Creates `v1/settlements/<merchantId>/` for every registered client (the folders Antom's SFTP has from onboarding). */
+  ensureMerchantFolders(): void {
+    if (!this.dir) return;
+    for (const [clientId, client] of Object.entries(this.store.state.clients)) {
+      mkdirSync(path.join(this.dir, 'v1', 'settlements', reportSettingsOf(client, clientId).merchantId), { recursive: true });
+    }
   }
 
   /** Every report file, as paths relative to the SFTP root (`v1/settlements/<merchantId>/<day>/<name>`). */

@@ -121,6 +121,16 @@ const CASES: Record<ScenarioName, () => Promise<void>> = {
     expect(((await client.inquiryRefund({ refundId: r.data.refundId } as never)).data as Json).refundStatus).toBe('FAIL');
     expect((await refund(id, '4000')).result.resultCode).toBe('SUCCESS');
   },
+  'refund-returned': async () => {
+    const id = await paidId('5000');
+    const r = await refund(id, '1094');
+    expect(r.result.resultCode).toBe('SUCCESS');
+    await waitFor(() => notificationsFor(r.data.refundId).some((n) => n.body.includes('"refundStatus":"SUCCESS"')));
+    // The wallet sent the money back: a REFUND_REVERSAL in the ledger beside the REFUND.
+    const ledger = (await control(t, 'GET', 'ledger')).json as Json;
+    const kinds = (ledger.entries as Json[]).filter((e) => e.refundId === r.data.refundId).map((e) => e.kind);
+    expect(kinds).toEqual(['REFUND', 'REFUND_REVERSAL']);
+  },
   'declaration-fail': async () => {
     const cn = await authorizeViaControl(t, client, 'ALIPAY_CN');
     const paymentId = ((await client.pay(payInput(cn, '10000', 'ALIPAY_CN', 'CNY'))).data as Json).paymentId;

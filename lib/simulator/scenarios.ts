@@ -89,6 +89,7 @@ export type ScenarioName =
   | 'refund-fail'
   | 'refund-in-process-then-success'
   | 'refund-in-process-then-fail'
+  | 'refund-returned'
   | 'declaration-fail'
   | 'refresh-answer-lost';
 
@@ -152,6 +153,12 @@ export const SCENARIOS: readonly Scenario[] = [
     effect: 'U REFUND_IN_PROCESS; SUCCESS after N s + refund notification',
   },
   { name: 'refund-in-process-then-fail', appliesTo: 'refund', amountSuffix: '093', effect: 'U REFUND_IN_PROCESS; FAIL after N s + refund notification' },
+  {
+    name: 'refund-returned',
+    appliesTo: 'refund',
+    amountSuffix: '094',
+    effect: 'SUCCESS + refund notification, then the wallet returns the money a minute later (simulated): the reports carry the REFUND and a REFUND_REVERSAL row',
+  },
   { name: 'declaration-fail', appliesTo: 'declare', effect: 'header only: the declaration ends FAIL instead of SUCCESS' },
   {
     name: 'refresh-answer-lost',

@@ -199,6 +199,8 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
   let sftpServer: RunningSftpServer | undefined;
   if (opts.sftp) {
     if (!reports.dir) throw new Error('startSimulator: sftp needs a dataDir (the report tree it serves)');
+    // Antom sets up a merchant's folder at onboarding: a fetch before the first report finds it empty, not missing.
+    reports.ensureMerchantFolders();
     sftpServer = await startSftpServer({ root: reports.dir, port: opts.sftp.port ?? 0, host, user: opts.sftp.user, password: opts.sftp.password, keyDir: opts.dataDir ? path.join(opts.dataDir, 'keys') : undefined });
   }
 

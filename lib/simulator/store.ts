@@ -33,6 +33,11 @@ export interface ClientReportSettings {
   settleIn?: Record<string, string>;
   /** "KRW/USD" → "0.00075": 1 unit of the first currency in the second. */
   quotes?: Record<string, string>;
+  /**
+   * A SETTLEMENT_FEE charged per settlement batch, in major units of the settlement currency (e.g. "1.50"):
+   * one SETTLEMENT_FEE row in the transaction details and the batch's settlement files. Unset: none.
+   */
+  settlementFee?: string;
   /** 'current' (default) or 'ams' (the older AMS / Auto Debit headers). */
   variant?: 'current' | 'ams';
   /** PSP / acquirer name written in the files; HUNDSUN and 2C2P add an error-correction line to summaries. */
@@ -137,6 +142,10 @@ export interface RefundRecord {
   refundReason?: string;
   notifyMode?: NotifyMode;
   feeMinor: bigint;
+  /** Scenario refund-returned: the wallet gives the money back after the refund succeeded. */
+  returns?: boolean;
+  /** When the wallet returned it (a REFUND_REVERSAL ledger entry); the refund itself stays SUCCESS. */
+  returnedAt?: number;
 }
 
 export type DeclarationStatus = 'WAITING_FOR_PROCESSING' | 'SUCCESS' | 'FAIL';
@@ -164,7 +173,8 @@ export interface DeclarationRecord {
   fingerprint: string;
 }
 
-export type LedgerKind = 'DEBIT' | 'REFUND' | 'CANCEL_REVERSAL';
+/** REFUND_REVERSAL: a refund the wallet returned to the merchant (scenario refund-returned). */
+export type LedgerKind = 'DEBIT' | 'REFUND' | 'CANCEL_REVERSAL' | 'REFUND_REVERSAL';
 
 /** What really moved in the (simulated) wallet. Amounts are positive; the kind gives the direction. */
 export interface LedgerEntry {
