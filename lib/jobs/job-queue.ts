@@ -57,7 +57,7 @@ export async function startJobQueue(database: Database, options: StartJobQueueOp
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const boss =
     database.kind === 'postgres' && database.url
-      ? new PgBoss({ ...common, connectionString: database.url, max: Math.max(4, concurrency + 2) })
+      ? new PgBoss({ ...common, connectionString: database.url, max: Math.min(10, Math.max(4, concurrency + 2)) })
       : new PgBoss({ ...common, db: { executeSql: (text, values) => database.executeSql(text, values) } });
   boss.on('error', (error) => (options.onError ?? defaultOnError)(error));
   await boss.start();

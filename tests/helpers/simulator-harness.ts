@@ -11,6 +11,9 @@ import { startSimulator, type RunningSimulator } from '@/lib/simulator/server';
 
 export interface SimulatorHarness {
   simulator: RunningSimulator;
+  /** The client id and key pairs (PEM), for a portal process started by a test. */
+  clientId: string;
+  keys: { merchantPrivateKeyPem: string; simulatorPublicKeyPem: string };
   alipay: AlipayClient;
   /** How many applyToken calls the portal side made. */
   applyTokenCalls(): number;
@@ -65,6 +68,8 @@ export async function startSimulatorHarness(
   });
   return {
     simulator,
+    clientId: CLIENT_ID,
+    keys: { merchantPrivateKeyPem: keys.merchantPrivateKeyPem, simulatorPublicKeyPem: keys.simulatorPublicKeyPem },
     alipay,
     applyTokenCalls: () => applyTokenCalls,
     calls: (endpoint) => callCounts.get(endpoint) ?? 0,
