@@ -4,7 +4,8 @@
 // to the queue for another worker), close the database, exit 0 (1 when work had to be handed back).
 import { getDatabase } from '../lib/db';
 import { gracefulShutdown } from '../lib/health/graceful-shutdown';
-import { getProcessQueue } from '../lib/jobs/process-queue';
+import type { JobQueue } from '../lib/jobs/job-queue';
+import { getProcessQueue, startedProcessQueue } from '../lib/jobs/process-queue';
 import { JOBS } from '../lib/jobs/registry';
 import { env, EnvError } from '../lib/env';
 import { errorLine, log, setProcessLogName } from '../lib/log';
@@ -30,17 +31,16 @@ if (refused.length > 0) {
   log().fatal(new EnvError(refused).message);
   process.exit(1);
 }
-const queue = await getProcessQueue({ work: true });
-log().info({ jobs: JOBS.map((job) => job.name), concurrency: env().JOB_CONCURRENCY }, `worker running ${JOBS.length} job(s)`);
+const started: { queue?: JobQueue } = {};
 let stopping = false;
 const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   const graceMs = env().SHUTDOWN_GRACE_SECONDS * 1000;
-  log().info({ signal, running: queue.running(), graceMs }, 'stopping: taking no new jobs, finishing running ones');
+  log().info({ signal, running: started.queue?.running() ?? 0, graceMs }, 'stopping: taking no new jobs, finishing running ones');
   try {
     const code = await gracefulShutdown({
-      queue: async () => queue,
+      queue: async () => started.queue ?? (await startedProcessQueue()),
       closers: [async () => (await getDatabase()).close()],
       graceMs,
       log: (message, fields) => log().info(fields ?? {}, message),
@@ -54,3 +54,5 @@ const stop = async (signal: string) => {
 };
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));
+started.queue = await getProcessQueue({ work: true });
+log().info({ jobs: JOBS.map((job) => job.name), concurrency: env().JOB_CONCURRENCY }, `worker running ${JOBS.length} job(s)`);

@@ -86,6 +86,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('graceful shutdown of real wo
     const second = startPortalProcess('scripts/worker.ts', environment);
     started.push(second);
     await until(async () => (await rows(ids)).every((p) => p.status === 'SUCCEEDED'), 90_000, 'every charge to succeed');
+    await until(() => second.lines().some((l) => l.includes('worker running')), 30_000, 'the second worker to start');
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     const debits = (await ledger()).filter((e) => e.kind === 'DEBIT' && requestIds.has(e.paymentRequestId));
@@ -116,6 +117,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('graceful shutdown of real wo
     const rescuer = startPortalProcess('scripts/worker.ts', environment);
     started.push(rescuer);
     await until(async () => (await rows([id]))[0]!.status === 'SUCCEEDED', 60_000, 'the rescued payment to succeed');
+    expect(rescuer.lines().some((l) => l.includes('worker running'))).toBe(true);
     rescuer.child.kill('SIGTERM');
     expect(await rescuer.exited).toBe(0);
     expect((await ledger()).filter((e) => e.paymentRequestId === payment!.paymentRequestId)).toEqual([expect.objectContaining({ kind: 'DEBIT', amountMinor: '77071' })]);
