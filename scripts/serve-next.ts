@@ -14,6 +14,8 @@ import { gracefulShutdown } from '../lib/health/graceful-shutdown';
 import { lifecyclePhase, requestFinished, requestStarted } from '../lib/health/lifecycle';
 import type { JobQueue } from '../lib/jobs/job-queue';
 import { errorLine, log } from '../lib/log';
+import { acceptCorrelationId, newCorrelationId, runInLogContext, type LogContext } from '../lib/log/context';
+import { observeRequest, routeLabel } from '../lib/metrics';
 import { readAndReplay } from '../lib/http/replay-node-body';
 import { TokenBuckets } from '../lib/http/token-buckets';
 import { guardActionBody, guardRequest, isActionPost, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
@@ -75,11 +77,32 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
   void handle(req, res);
 }
 
+const QUIET_ROUTE = /^\/(_next|buyer)\/|^\/api\/health|^\/favicon/;
+
 const server = createServer((req, res) => {
+  // A correlation id per request (the caller's X-Request-Id when it looks like one), on every log line the
+  // request writes and in the answer; a charge made by it switches to the charge's id (lib/log/context.ts).
+  const requestId = acceptCorrelationId(req.headers['x-request-id']) ?? newCorrelationId();
+  const context: LogContext = { correlationId: requestId };
+  res.setHeader('x-request-id', requestId);
+  const started = performance.now();
   requestStarted();
-  res.once('close', requestFinished);
+  res.once('close', () => {
+    requestFinished();
+    const seconds = (performance.now() - started) / 1000;
+    const status = res.writableFinished ? res.statusCode : 499;
+    observeRequest(req.method, req.url, status, seconds);
+    const route = routeLabel(req.url);
+    const line = { ...context, requestId, method: req.method, route, status, ms: Math.round(seconds * 1000) };
+    if (QUIET_ROUTE.test(req.url ?? '')) log().debug(line, 'request');
+    else log()[status >= 500 ? 'error' : 'info'](line, 'request');
+  });
   // Draining after SIGTERM: answer what arrives on an open keep-alive connection, then close it.
   if (lifecyclePhase() === 'draining') res.setHeader('connection', 'close');
+  runInLogContext(context, () => serve(req, res));
+});
+
+function serve(req: IncomingMessage, res: ServerResponse): void {
   const refused = guardRequest({ method: req.method, url: req.url, headers: req.headers });
   if (refused) return refuse(req, res, refused);
   const retryAfter = postAllowed(req);
@@ -103,7 +126,7 @@ const server = createServer((req, res) => {
     return;
   }
   toNext(req, res);
-});
+}
 server.listen(port, () => log().info({ port }, 'next listening'));
 
 // SIGTERM (a rolling restart): readiness answers 503, no new connections, in-flight requests and the

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { errorLine, log } from '@/lib/log';
+import { newCorrelationId, runInLogContext } from '@/lib/log/context';
+import { metrics } from '@/lib/metrics';
 import PgBoss from 'pg-boss';
 import type { Database } from '@/lib/db/client';
 import type { Enqueue, JobContext, JobDefinition } from './define-job';
@@ -95,11 +98,19 @@ export async function startJobQueue(database: Database, options: StartJobQueueOp
         await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([item]) => {
           if (!item) return;
           running++;
-          try {
-            await (job.run as JobDefinition['run'])((item.data ?? {}) as Record<string, unknown>, context);
-          } finally {
-            running--;
-          }
+          const started = performance.now();
+          // One line per run, with a correlation id of its own until the job names the charge it works on.
+          await runInLogContext({ correlationId: newCorrelationId(), job: job.name, jobId: item.id }, async () => {
+            try {
+              await (job.run as JobDefinition['run'])((item.data ?? {}) as Record<string, unknown>, context);
+              observeJob(job.name, 'completed', started);
+            } catch (error) {
+              observeJob(job.name, 'failed', started, error);
+              throw error;
+            } finally {
+              running--;
+            }
+          });
         });
       }
     }
@@ -129,7 +140,15 @@ export async function startJobQueue(database: Database, options: StartJobQueueOp
   return queue;
 }
 
+function observeJob(queue: string, result: 'completed' | 'failed', started: number, error?: unknown): void {
+  const seconds = (performance.now() - started) / 1000;
+  metrics().jobs.inc({ queue, result });
+  metrics().jobDuration.observe({ queue }, seconds);
+  // Ids and the error's first line only: job payloads are ids, but errors from drivers may quote parameters.
+  if (error === undefined) log().info({ queue, ms: Math.round(seconds * 1000) }, 'job');
+  else log().warn({ queue, ms: Math.round(seconds * 1000), err: errorLine(error) }, 'job failed (retried with back-off)');
+}
+
 function defaultOnError(error: Error): void {
-  // Code and message only: job payloads are ids, but errors from drivers may quote parameters.
-  console.error(`[worker] ${error.name}: ${error.message.split('\n')[0]}`);
+  log().error({ err: errorLine(error) }, 'job queue error');
 }

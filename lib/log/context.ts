@@ -39,3 +39,20 @@ export function currentLogContext(): Partial<LogContext> {
 export function acceptCorrelationId(value: unknown): string | undefined {
   return typeof value === 'string' && /^[A-Za-z0-9._:-]{8,64}$/.test(value) ? value : undefined;
 }
+
+/**
+ * From here on, the work being done belongs to `id` (a charge's paymentRequestId): every later line of
+ * this request or job carries it, so one charge's lines — staff action, AMS calls, resolver jobs,
+ * notification — share one correlation id. The first id stays as `requestId`.
+ */
+export function correlate(id: string): void {
+  const store = storage().getStore();
+  if (!store || store.correlationId === id) return;
+  store.requestId ??= store.correlationId;
+  store.correlationId = id;
+}
+
+/** Runs `fn` with exactly `store` as its context (the caller keeps the object to read it after). */
+export function runInLogContext<T>(store: LogContext, fn: () => T): T {
+  return storage().run(store, fn);
+}
