@@ -27,7 +27,7 @@ const globalForMetrics = globalThis as unknown as { daikouMetrics?: Metrics };
 
 function build(): Metrics {
   const registry = new client.Registry();
-  client.collectDefaultMetrics({ register: registry, prefix: 'daikou_process_' });
+  client.collectDefaultMetrics({ register: registry, prefix: 'daikou_' });
   const r = [registry];
   return {
     registry,
