@@ -154,6 +154,24 @@ const schema = z.object({
    * so no separate worker can exist), no with DATABASE_URL (run `npm run worker` beside `npm start`).
    */
   WORKER_IN_PROCESS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+  // --- Operations (issue 24): shutdown, job workers, metrics, logs ---
+  /**
+   * SIGTERM: seconds the web process and the worker take to finish in-flight requests and jobs (taking no
+   * new ones) before exiting. Jobs still running then are handed back to the queue. Keep it under the
+   * orchestrator's kill timeout (Kubernetes: terminationGracePeriodSeconds, 30).
+   */
+  SHUTDOWN_GRACE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of seconds').min(1).max(600).default(25)),
+  /** Jobs of one queue a worker runs at once (1–50). */
+  JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1).max(50).default(1)),
+  /**
+   * Seconds between the job queue's maintenance runs, which hand the job of a worker that died mid-run
+   * (its lease ran out) to another worker. pg-boss's default; lower only for tests.
+   */
+  JOB_MAINTENANCE_INTERVAL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of seconds').min(1).max(3600).default(120)),
+  /** Bearer token for GET /api/metrics (Prometheus); unset = the endpoint answers 404. At least 24 characters. */
+  METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'must be at least 24 characters (openssl rand -hex 24)').optional()),
+  /** Log level of the JSON logs (pino): fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 
 /** Every variable lib/env.ts reads (the .env.example test keeps the two lists equal). */
@@ -307,4 +325,13 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * The log settings alone, read without validating the rest (the simulator and scripts log before, or
+ * without, a full portal configuration). A bad LOG_LEVEL falls back to info here; env() reports it.
+ */
+export function logSettings(): { level: z.infer<typeof schema.shape.LOG_LEVEL>; pretty: boolean } {
+  const level = schema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL);
+  return { level: level.success ? level.data : 'info', pretty: (process.env.NODE_ENV ?? 'development') === 'development' };
 }

@@ -44,12 +44,13 @@ export async function launch(mode: 'development' | 'production'): Promise<void> 
     env: { ...loaded.raw, NODE_ENV: config.NODE_ENV, NEXTAUTH_URL: config.APP_URL },
   });
   console.log(`[daikou] portal: ${config.APP_URL}  (sign in at ${config.APP_URL}/sign-in)`);
-  const shutdown = async (signal: NodeJS.Signals) => {
+  // The server drains its requests and jobs itself (scripts/serve-next.ts); the local simulator stays up
+  // until it has exited, so in-flight charges still reach it.
+  const shutdown = (signal: NodeJS.Signals) => {
     child.kill(signal);
-    await stopGateway();
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   child.on('exit', async (code) => {
     await stopGateway();
     process.exit(code ?? 0);

@@ -10,12 +10,20 @@ import next from 'next';
 import { resolveClientIp, SOCKET_IP_HEADER } from '../lib/auth/client-ip';
 import { openDatabase } from '../lib/db/client';
 import { env } from '../lib/env';
+import { gracefulShutdown } from '../lib/health/graceful-shutdown';
+import { lifecyclePhase, requestFinished, requestStarted } from '../lib/health/lifecycle';
+import type { JobQueue } from '../lib/jobs/job-queue';
+import { errorLine, log } from '../lib/log';
+import { acceptCorrelationId, newCorrelationId, runInLogContext, type LogContext } from '../lib/log/context';
+import { observeRequest, routeLabel } from '../lib/metrics';
 import { readAndReplay } from '../lib/http/replay-node-body';
 import { TokenBuckets } from '../lib/http/token-buckets';
 import { guardActionBody, guardRequest, isActionPost, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
 import { configuredNotificationDeps } from '../lib/notifications/app-deps';
 import type { NotificationDeps } from '../lib/notifications/notification-deps';
 import { fastPathChannel, serveNotificationOverNode } from '../lib/notifications/serve-notification-node';
+
+let fastPathDatabase: { close(): Promise<void> } | null = null;
 
 /** The notification fast path's own dependencies (its own small pool), or null to leave all to Next. */
 async function notificationFastPath(): Promise<NotificationDeps | null> {
@@ -25,9 +33,10 @@ async function notificationFastPath(): Promise<NotificationDeps | null> {
     const statics = configuredNotificationDeps(config);
     const database = await openDatabase({ url: config.DATABASE_URL, maxConnections: 10 });
     // Payment and refund results never queue follow-up work; were one to, the pending-work sweep enqueues it.
+    fastPathDatabase = database;
     return { ...statics, db: database.db, enqueue: () => Promise.reject(new Error('no job queue on the notification fast path')) };
   } catch (error) {
-    console.warn(`[daikou] notification fast path off (${(error as Error).message}); Next's route handlers answer them`);
+    log().warn({ err: errorLine(error) }, "notification fast path off; Next's route handlers answer notifications");
     return null;
   }
 }
@@ -68,7 +77,32 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
   void handle(req, res);
 }
 
-createServer((req, res) => {
+const QUIET_ROUTE = /^\/(_next|buyer)\/|^\/api\/health|^\/favicon/;
+
+const server = createServer((req, res) => {
+  // A correlation id per request (the caller's X-Request-Id when it looks like one), on every log line the
+  // request writes and in the answer; a charge made by it switches to the charge's id (lib/log/context.ts).
+  const requestId = acceptCorrelationId(req.headers['x-request-id']) ?? newCorrelationId();
+  const context: LogContext = { correlationId: requestId };
+  res.setHeader('x-request-id', requestId);
+  const started = performance.now();
+  requestStarted();
+  res.once('close', () => {
+    requestFinished();
+    const seconds = (performance.now() - started) / 1000;
+    const status = res.writableFinished ? res.statusCode : 499;
+    observeRequest(req.method, req.url, status, seconds);
+    const route = routeLabel(req.url);
+    const line = { ...context, requestId, method: req.method, route, status, ms: Math.round(seconds * 1000) };
+    if (QUIET_ROUTE.test(req.url ?? '')) log().debug(line, 'request');
+    else log()[status >= 500 ? 'error' : 'info'](line, 'request');
+  });
+  // Draining after SIGTERM: answer what arrives on an open keep-alive connection, then close it.
+  if (lifecyclePhase() === 'draining') res.setHeader('connection', 'close');
+  runInLogContext(context, () => serve(req, res));
+});
+
+function serve(req: IncomingMessage, res: ServerResponse): void {
   const refused = guardRequest({ method: req.method, url: req.url, headers: req.headers });
   if (refused) return refuse(req, res, refused);
   const retryAfter = postAllowed(req);
@@ -92,4 +126,33 @@ createServer((req, res) => {
     return;
   }
   toNext(req, res);
-}).listen(port, () => console.log(`[daikou] next listening on ${port}`));
+}
+server.listen(port, () => log().info({ port }, 'next listening'));
+
+// SIGTERM (a rolling restart): readiness answers 503, no new connections, in-flight requests and the
+// in-process worker's running jobs get SHUTDOWN_GRACE_SECONDS, then the pools close and the process exits.
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  const graceMs = env().SHUTDOWN_GRACE_SECONDS * 1000;
+  log().info({ signal, graceMs }, 'stopping: taking no new requests or jobs, finishing in-flight ones');
+  const code = await gracefulShutdown({
+    server,
+    // The in-process worker's (or the enqueue-only) queue, if Next started one (lib/jobs/process-queue.ts).
+    queue: async () => (globalThis as unknown as { daikouJobQueue?: Promise<JobQueue> }).daikouJobQueue,
+    closers: [
+      async () => fastPathDatabase?.close(),
+      async () => (await (globalThis as unknown as { daikouDatabase?: Promise<{ close(): Promise<void> }> }).daikouDatabase)?.close(),
+    ],
+    graceMs,
+    log: (message, fields) => log().info(fields ?? {}, message),
+  }).catch((error: unknown) => {
+    log().error({ err: errorLine(error) }, 'shutdown failed');
+    return 1;
+  });
+  log().flush();
+  process.exit(code);
+};
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,4 +1,5 @@
 import { defineJob } from '@/lib/jobs/define-job';
+import { metrics } from '@/lib/metrics';
 import { refreshAgreementToken } from './refresh-agreement-token';
 import { REFRESH_TOKEN_JOB } from './refresh-due-tokens';
 
@@ -14,6 +15,7 @@ export const refreshAgreementTokenJob = defineJob<{ agreementId: string }>({
   calls: [{ operation: 'queryToken' }, { operation: 'applyToken.refresh' }],
   run: async ({ agreementId }, { db, alipay, vault, now }) => {
     const result = await refreshAgreementToken({ db, alipay, vault, now, returnUrl: '' }, agreementId);
+    metrics().tokenRefreshes.inc({ outcome: result.kind });
     if (result.kind === 'unknown') throw new Error(`token refresh unanswered; recovering at the retry (${result.reason})`);
   },
 });

@@ -2,6 +2,7 @@ import { createAlipayClient, type AlipayClient } from '@/lib/alipay';
 import { recordApiCall } from '@/lib/api-calls/record-api-call';
 import { getDb } from '@/lib/db';
 import { env } from '@/lib/env';
+import { observeAmsCall } from './observe-ams-call';
 
 const globalForAlipay = globalThis as unknown as { daikouAlipay?: AlipayClient };
 
@@ -23,7 +24,10 @@ export function getAlipayClient(): AlipayClient {
     alipayPublicKey: config.ALIPAY_PUBLIC_KEY,
     keyVersion: config.ALIPAY_KEY_VERSION,
     timeoutMs: config.ALIPAY_TIMEOUT_MS,
-    observer: (event) => void getDb().then((db) => recordApiCall(db, event)),
+    observer: (event) => {
+      observeAmsCall(event);
+      void getDb().then((db) => recordApiCall(db, event));
+    },
   });
   return globalForAlipay.daikouAlipay;
 }

@@ -7,5 +7,6 @@ export async function startInProcessWorker(): Promise<void> {
   if (!config.WORKER_IN_PROCESS || config.NODE_ENV === 'test') return;
   const queue = await getProcessQueue({ work: true });
   console.log('[daikou] job worker: running inside the web process');
-  process.once('SIGTERM', () => void queue.stop());
+  // SIGTERM is handled by the server (scripts/serve-next.ts): it drains requests and this queue together.
+  void queue;
 }

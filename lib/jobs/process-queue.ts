@@ -19,6 +19,8 @@ export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQu
     return startJobQueue(database, {
       work: options.work ?? config.WORKER_IN_PROCESS,
       jobs: JOBS,
+      concurrency: config.JOB_CONCURRENCY,
+      maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
       context: {
         db: database.db,
         alipay: getAlipayClient(),
@@ -32,3 +34,8 @@ export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQu
 
 /** Enqueue from domain code in the web process (the queue starts on first use). */
 export const enqueueJob: Enqueue = async (name, data, options) => (await getProcessQueue()).enqueue(name, data, options);
+
+/** This process's queue if it has been started (the shutdown path must not start one). */
+export function startedProcessQueue(): Promise<JobQueue> | undefined {
+  return globalForJobs.daikouJobQueue;
+}

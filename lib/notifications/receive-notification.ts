@@ -1,4 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { log as logger } from '@/lib/log';
+import { correlate, withLogContext } from '@/lib/log/context';
+import { metrics } from '@/lib/metrics';
 import { eq, sql } from 'drizzle-orm';
 import {
   isAlipayError,
@@ -100,6 +103,22 @@ export async function receiveNotification(deps: NotificationDeps, channel: Notif
  * Database trouble: 503, so Antom resends.
  */
 export async function handleNotification(deps: NotificationDeps, channel: NotifyChannel, request: IncomingNotification): Promise<NotificationAnswer> {
+  // Its own correlation id until the body names the charge (then the charge's: its paymentRequestId).
+  return withLogContext({ notify: channel }, async () => {
+    const started = performance.now();
+    let answer: NotificationAnswer | undefined;
+    try {
+      answer = await receive(deps, channel, request);
+      return answer;
+    } finally {
+      const status = answer?.status ?? 500;
+      metrics().notifications.inc({ channel, status: String(status) });
+      logger()[status < 400 ? 'info' : 'warn']({ channel, status, ms: Math.round(performance.now() - started), sourceIp: request.sourceIp }, 'notification');
+    }
+  });
+}
+
+async function receive(deps: NotificationDeps, channel: NotifyChannel, request: IncomingNotification): Promise<NotificationAnswer> {
   const started = performance.now();
   const path = deps.publicPaths[channel];
   const { requestPath, sourceIp } = request;
@@ -168,6 +187,8 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
   }
 
   const common = { signatureVerdict: 'valid', keyVersion: verified.keyVersion, clientId: verified.clientId, requestTime: verified.requestTime, bodyBytes: bytes.byteLength } as const;
+  const sentAt = /^\d+$/.test(verified.requestTime ?? '') ? Number(verified.requestTime) : Date.parse(verified.requestTime ?? '');
+  if (Number.isFinite(sentAt)) metrics().notificationLag.observe({ channel }, Math.max(0, (Date.now() - sentAt) / 1000));
   let notification: AlipayNotification;
   try {
     notification = parseNotification(rawBody);
@@ -183,6 +204,8 @@ export async function handleNotification(deps: NotificationDeps, channel: Notify
     await log({ ...common, notifyType: notification.type, outcome: 'wrong_channel', httpStatus: 400, maskedBody: maskBodyText(rawBody), signatureErrorMessage: message });
     return problem(400, 'WRONG_CHANNEL', message);
   }
+
+  if (notification.type === 'PAYMENT_RESULT' && notification.paymentRequestId) correlate(notification.paymentRequestId);
 
   let queued: string | undefined;
   try {

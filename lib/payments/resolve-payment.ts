@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { correlate } from '@/lib/log/context';
 import { describeResult } from '@/lib/alipay';
 import { classifyCall } from '@/lib/alipay/call-outcome';
 import { guardedTransition } from '@/lib/db/guarded-transition';
@@ -35,6 +36,7 @@ export type ResolveStep = 'final' | 'taken' | 'resent' | 'inquired' | 'cancelled
  */
 export async function resolvePayment(deps: PaymentDeps, paymentId: string): Promise<ResolveStep> {
   const [loaded] = await deps.db.select().from(payments).where(eq(payments.id, paymentId)).limit(1);
+  if (loaded) correlate(loaded.paymentRequestId);
   if (!loaded || !(OPEN_STATUSES as readonly string[]).includes(loaded.status)) return 'final';
   // Antom reported a success for another amount than ours: a person decides (the flag says what); the resolver
   // must not cancel a payment Antom says it made.

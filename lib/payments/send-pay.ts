@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { correlate } from '@/lib/log/context';
 import { type EndpointRequest } from '@/lib/alipay';
 import { classifyCall, type CallOutcome } from '@/lib/alipay/call-outcome';
 import { guardedTransition } from '@/lib/db/guarded-transition';
@@ -16,6 +17,7 @@ export const FIRST_INQUIRY_AFTER_SECONDS = 2;
  * resends, with its count in the database. Returns the payment as it stands afterwards.
  */
 export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first' | 'resend', cause: PaymentEventCause, options: { sentEventRecorded?: boolean } = {}): Promise<Payment> {
+  correlate(payment.paymentRequestId);
   if (!payment.requestBodyCiphertext || !payment.requestBodyHash) throw new Error(`payment ${payment.id} has no stored pay request`);
   const body = deps.vault.open(payment.requestBodyCiphertext, payBodyAad(payment.id));
   const request = JSON.parse(body) as EndpointRequest<'pay'>;

@@ -35,6 +35,8 @@ export interface PaymentWorld {
   database: Database;
   sim: SimulatorHarness;
   vault: TokenVault;
+  /** The vault's keys in base64 (TOKEN_ENCRYPTION_KEY / TOKEN_INDEX_KEY for a portal process started by a test). */
+  vaultKeys: { encryption: string; index: string };
   admin: Actor;
   customerId: string;
   /** pay calls that left this process (counted around the real client). */
@@ -50,10 +52,11 @@ export interface PaymentWorld {
   close(): Promise<void>;
 }
 
-export async function startPaymentWorld(): Promise<PaymentWorld> {
+export async function startPaymentWorld(options: { hangMs?: number } = {}): Promise<PaymentWorld> {
   const database = await createTestDatabase();
-  const sim = await startSimulatorHarness();
-  const vault = new TokenVault(randomBytes(32), randomBytes(32));
+  const sim = await startSimulatorHarness(options.hangMs !== undefined ? { hangMs: options.hangMs } : {});
+  const vaultKeys = { encryption: randomBytes(32).toString('base64'), index: randomBytes(32).toString('base64') };
+  const vault = TokenVault.fromBase64(vaultKeys.encryption, vaultKeys.index);
   let payCalls = 0;
   const alipay: AlipayClient = {
     ...sim.alipay,
@@ -76,6 +79,7 @@ export async function startPaymentWorld(): Promise<PaymentWorld> {
     database,
     sim,
     vault,
+    vaultKeys,
     admin,
     customerId: customer.data.id,
     alipay,

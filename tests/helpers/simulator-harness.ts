@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAlipayClient, type AlipayClient } from '@/lib/alipay';
 import { recordApiCall } from '@/lib/api-calls/record-api-call';
+import { observeAmsCall } from '@/lib/gateway/observe-ams-call';
 import type { Db } from '@/lib/db/client';
 import { loadPrivateKey } from '@/lib/alipay/keys';
 import { signNotification } from '@/lib/alipay/notifications';
@@ -11,6 +12,9 @@ import { startSimulator, type RunningSimulator } from '@/lib/simulator/server';
 
 export interface SimulatorHarness {
   simulator: RunningSimulator;
+  /** The client id and key pairs (PEM), for a portal process started by a test. */
+  clientId: string;
+  keys: { merchantPrivateKeyPem: string; simulatorPublicKeyPem: string };
   alipay: AlipayClient;
   /** How many applyToken calls the portal side made. */
   applyTokenCalls(): number;
@@ -58,6 +62,7 @@ export async function startSimulatorHarness(
     alipayPublicKey: keys.simulatorPublicKeyPem,
     timeoutMs: options.timeoutMs ?? 10_000,
     observer: (event) => {
+      observeAmsCall(event);
       if (event.endpoint === 'applyToken') applyTokenCalls++;
       callCounts.set(event.endpoint, (callCounts.get(event.endpoint) ?? 0) + 1);
       if (options.callLog) logging.push(recordApiCall(options.callLog(), event));
@@ -65,6 +70,8 @@ export async function startSimulatorHarness(
   });
   return {
     simulator,
+    clientId: CLIENT_ID,
+    keys: { merchantPrivateKeyPem: keys.merchantPrivateKeyPem, simulatorPublicKeyPem: keys.simulatorPublicKeyPem },
     alipay,
     applyTokenCalls: () => applyTokenCalls,
     calls: (endpoint) => callCounts.get(endpoint) ?? 0,
