@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 
@@ -18,9 +18,8 @@ export interface StepUpLabels {
 export function StepUpField({ state, labels }: { state: ActionResult<unknown> | null; labels: StepUpLabels }) {
   const [asked, setAsked] = useState(false);
   const failure = state && !state.ok && state.code.startsWith('step_up_') ? state : null;
-  useEffect(() => {
-    if (failure) setAsked(true);
-  }, [failure]);
+  // Once asked, the field stays for the next tries (state adjusted while rendering, as React recommends).
+  if (failure && !asked) setAsked(true);
   if (!asked && !failure) return null;
   return (
     <TextField

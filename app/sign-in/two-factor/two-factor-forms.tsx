@@ -35,7 +35,7 @@ export function EnrollForm() {
             </li>
           ))}
         </ol>
-        <Link href="/dashboard" className="inline-flex min-h-10 items-center rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800">
+        <Link href="/dashboard" data-testid="recovery-continue" className="inline-flex min-h-10 items-center rounded-md bg-blue-700 px-4 py-2 text-sm font-medium text-white hover:bg-blue-800">
           {t('recoveryDone')}
         </Link>
       </section>
@@ -44,7 +44,7 @@ export function EnrollForm() {
   return (
     <form action={action} className="space-y-3">
       <TextField id="totp-code" name="code" label={t('codeLabel')} hint={t('codeHint')} inputMode="numeric" autoComplete="one-time-code" required maxLength={6} errors={state && !state.ok ? [errorText(state)] : undefined} />
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={pending} data-testid="two-factor-submit">
         {pending ? t('submitting') : t('enrollSubmit')}
       </Button>
     </form>
@@ -80,7 +80,7 @@ export function VerifyForm() {
           {state.data.method === 'recovery' ? t('recoveryUsed', { left: state.data.recoveryCodesLeft ?? 0 }) : t('verified')}
         </p>
       ) : null}
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={pending} data-testid="two-factor-submit">
         {pending ? t('submitting') : t('verifySubmit')}
       </Button>
     </form>

@@ -264,3 +264,17 @@ export async function enrolledUserIds(db: Db): Promise<Set<string>> {
   const rows = await db.select({ userId: staffTotp.userId }).from(staffTotp).where(sql`${staffTotp.confirmedAt} is not null`);
   return new Set(rows.map((r) => r.userId));
 }
+
+/**
+ * Scripts only (the e2e seed): gives a user a confirmed TOTP factor with a known secret, so a test can compute
+ * its codes. Never reachable from a request.
+ */
+export async function enrollWithKnownSecret(db: Db, vault: TokenVault, userId: string, secret: string): Promise<void> {
+  if (!/^[A-Z2-7]{16,}$/.test(secret)) throw new Error('the TOTP secret must be base32 (A–Z, 2–7), at least 16 characters');
+  const sealed = vault.seal(secret, totpSecretAad(userId));
+  const now = new Date();
+  await db
+    .insert(staffTotp)
+    .values({ userId, secretCiphertext: sealed, confirmedAt: now, createdAt: now })
+    .onConflictDoUpdate({ target: staffTotp.userId, set: { secretCiphertext: sealed, confirmedAt: now } });
+}
