@@ -7,6 +7,10 @@ const SIMULATOR_PORT = Number(process.env.E2E_SIMULATOR_PORT ?? 4110);
 // Its own data folder (PGlite files, keys, fixtures), wiped at every run.
 const DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 export const E2E_ADMIN = { email: 'admin@e2e.test', password: 'e2e-admin-password-1' };
+// The seeded admin's TOTP secret (base32): scripts/e2e-seed.ts enrolls it, e2e/helpers.ts computes its codes.
+// Set here for the specs' process too, so both sides agree when the environment does not say otherwise.
+process.env.E2E_ADMIN_TOTP_SECRET ??= 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const E2E_ADMIN_TOTP_SECRET = process.env.E2E_ADMIN_TOTP_SECRET;
 // E2E_SEPARATE_WORKER=1 (PostgreSQL only): the job worker runs as its own process (`npm run worker`) beside the
 // web server, as a merchant deploys it, instead of inside it.
 const SEPARATE_WORKER = process.env.E2E_SEPARATE_WORKER === '1';
@@ -53,6 +57,7 @@ export default defineConfig({
       SIMULATOR_PORT: String(SIMULATOR_PORT),
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
+      E2E_ADMIN_TOTP_SECRET,
       DATABASE_URL: process.env.E2E_DATABASE_URL ?? '',
       // The suite's jobs (refresh, resolver, sweeps) run inside the server, on PostgreSQL too, unless E2E_SEPARATE_WORKER.
       WORKER_IN_PROCESS: SEPARATE_WORKER ? 'false' : 'true',

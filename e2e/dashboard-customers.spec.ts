@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, createStaff, expectAxeClean } from './helpers';
+import { ADMIN, createStaff, expectAxeClean, signInOk } from './helpers';
 
 const VIEWER = { name: 'Cora Viewer', email: 'customers-viewer@e2e.test', role: 'viewer' as const, password: 'viewer-password-123' };
 const REFERENCE = `e2e-ph-${Date.now().toString(36)}`;
@@ -14,18 +14,6 @@ function actionId(exportedName: string): string {
   return entry[0];
 }
 
-/**
- * Signs in once the sign-in page has hydrated: a click before hydration submits the bare form as a GET
- * (credentials in the query string) instead of signing in.
- */
-async function signInOk(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.waitForLoadState('networkidle');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function openCustomer(page: Page) {
   await page.goto('/dashboard/customers');

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, createStaff, expectAxeClean } from './helpers';
+import { ADMIN, createStaff, expectAxeClean, signInOk } from './helpers';
 
 const DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 const DEMO_FILE = path.join(DATA_DIR, 'e2e-demo.json');
@@ -37,16 +37,8 @@ const PAGES = [
 
 const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 360, height: 740 } } as const;
 
-/** Signs in after the form has hydrated (a click before hydration would submit it as a GET). */
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.waitForLoadState('networkidle');
-  await page.getByLabel(/Email|邮箱/).fill(email);
-  await page.getByLabel(/Password|密码/).fill(password);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  // argon2 verification is deliberately slow; on a busy machine it takes a while.
-  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
-}
+/** The shared sign-in (e2e/helpers.ts): hydration, then the second factor when asked. */
+const signIn = (page: Page, email: string, password: string) => signInOk(page, email, password);
 
 test.describe.configure({ mode: 'serial' });
 

@@ -3,20 +3,13 @@
 // directly. The seed (scripts/e2e-seed-failed-job.ts) leaves one failed payment-resolve job.
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, createStaff, expectAxeClean } from './helpers';
+import { ADMIN, createStaff, expectAxeClean, signInOk } from './helpers';
 
 const seeded = JSON.parse(readFileSync(`${process.env.E2E_DATA_DIR ?? '.data/e2e'}/e2e-failed-job.json`, 'utf8')) as { jobId: string; paymentId: string };
 const VIEWER = { name: 'Jobs Viewer', email: 'jobs-viewer@e2e.test', role: 'viewer' as const, password: 'jobs-viewer-password-1' };
 
-/** Signs in after the form has hydrated (a click before hydration would submit it as a GET). */
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.waitForLoadState('networkidle');
-  await page.getByLabel(/Email|邮箱/).fill(email);
-  await page.getByLabel(/Password|密码/).fill(password);
-  await page.getByRole('button', { name: /Sign in|登录/ }).click();
-  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
-}
+/** The shared sign-in (e2e/helpers.ts): hydration, then the second factor when asked. */
+const signIn = (page: Page, email: string, password: string) => signInOk(page, email, password);
 
 test.describe.configure({ mode: 'serial' });
 

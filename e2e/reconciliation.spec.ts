@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { localMerchantId } from '../lib/alipay/merchant-id';
-import { ADMIN, expectAxeClean } from './helpers';
+import { ADMIN, expectAxeClean, signInOk } from './helpers';
 
 // The e2e portal runs with the default ALIPAY_CLIENT_ID against the local simulator, so its Antom merchant
 // ID is the simulator's for that client.
@@ -23,23 +23,13 @@ function report(rows: number, { end = true, padding = 40_000 } = {}): Buffer {
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
-/** Signs in once the page has hydrated (a click before hydration posts the bare form as a GET). */
-async function signInOk(page: Page) {
-  await page.goto('/sign-in');
-  await page.waitForLoadState('networkidle');
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
-
 async function upload(page: Page, name: string, content: Buffer) {
   await page.getByLabel('Report file (CSV or XLSX from Antom)').setInputFiles({ name, mimeType: 'text/csv', buffer: content });
   await page.getByRole('button', { name: 'Upload and check' }).click();
 }
 
 test('upload a report with progress, see refusals explained, resolve a difference', async ({ page }) => {
-  await signInOk(page);
+  await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/reconciliation');
   await page.waitForLoadState('networkidle');
   await expectAxeClean(page);
@@ -81,7 +71,7 @@ test('upload a report with progress, see refusals explained, resolve a differenc
 
 test('another merchant\u2019s report is refused, and the page works at 360 px', async ({ page }) => {
   await page.setViewportSize({ width: 360, height: 780 });
-  await signInOk(page);
+  await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/reconciliation');
   await page.waitForLoadState('networkidle');
   const foreign = Buffer.from(report(1).toString().replaceAll(`${MERCHANT_ID},`, '1022188000000000999,'));
@@ -94,7 +84,7 @@ test('another merchant\u2019s report is refused, and the page works at 360 px', 
 });
 
 test('declare a payment to customs and see its status reach final', async ({ page }) => {
-  await signInOk(page);
+  await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/customs');
   await page.waitForLoadState('networkidle');
   await page.getByLabel('Merchant customs registration number').fill('3122E2E0001');
@@ -129,7 +119,7 @@ test('declare a payment to customs and see its status reach final', async ({ pag
 
 test('a 60 MB report (past the proxy\u2019s 10 MB body cut) uploads with its progress bar and imports', async ({ page }) => {
   test.setTimeout(180_000);
-  await signInOk(page);
+  await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/reconciliation');
   await page.waitForLoadState('networkidle');
   // 1,500 rows of 40 KB each: 60 MB. Playwright hands files over 50 MB to the browser by path.

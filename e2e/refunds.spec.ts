@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, createStaff, expectAxeClean } from './helpers';
+import { ADMIN, createStaff, expectAxeClean, signInOk } from './helpers';
 
 const VIEWER = { name: 'Rita Viewer', email: 'refunds-viewer@e2e.test', role: 'viewer' as const, password: 'viewer-password-123' };
 const DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
@@ -19,15 +19,6 @@ function actionId(exportedName: string): string {
   return entry[0];
 }
 
-/** Signs in once the sign-in page has hydrated (an early click would submit the bare form as a GET). */
-async function signInOk(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.waitForLoadState('networkidle');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 /** Opens the seeded payment; `hydrated` waits until the refund form can take input (React attached). */
 async function openPayment(page: Page, { hydrated = true } = {}) {

@@ -10,6 +10,8 @@ import { openDatabase } from '../lib/db/client';
 import { updateMerchantSettings } from '../lib/settings/update-merchant-settings';
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
+import { enrollWithKnownSecret } from '../lib/staff/two-factor/two-factor';
+import { tokenVaultFromConfig } from '../lib/crypto/app-vault';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { seedRefundablePayment } from './e2e-seed-refunds';
 import { seedDemoData } from './demo/demo-data';
@@ -31,6 +33,11 @@ try {
   const session = await authenticateStaff(database.db, { email, password, ip: null, userAgent: 'e2e-seed' });
   if (!session.ok) throw new Error('e2e seed: admin sign-in failed');
   const actor = (await validateStaffSession(database.db, session.sessionId, { ip: null, userAgent: 'e2e-seed' })) as Actor;
+  // The admin signs in with a second factor like every admin; the specs compute its codes from this secret
+  // (e2e/helpers.ts signIn).
+  const totpSecret = process.env.E2E_ADMIN_TOTP_SECRET;
+  if (!totpSecret) throw new Error('e2e seed: E2E_ADMIN_TOTP_SECRET must be set (playwright.config.ts sets it)');
+  await enrollWithKnownSecret(database.db, tokenVaultFromConfig(config), actor.userId, totpSecret);
   await updateMerchantSettings(database.db, actor, { merchantName: 'E2E Coffee Club', contractedMethods: ['GCASH', 'MAYA', 'KAKAOPAY', 'NAVER_PAY', 'ALIPAY_CN', 'TRUEMONEY', 'PAYPAY'] });
   const buyers = {
     ph: { reference: 'e2e-ph', name: 'Maria Santos', country: 'PH', preferredLanguage: undefined },

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, ne, notLike, or, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { agreements, customsDeclarations, inboxEvents, merchantSettings, payments } from '@/lib/db/schema';
+import { agreements, customsDeclarations, inboxEvents, merchantSettings, payments, staffTotp } from '@/lib/db/schema';
+import { totpSecretAad } from '@/lib/staff/two-factor/totp';
 import { inboxBodyAad } from '@/lib/notifications/receive-notification';
 import { payBodyAad } from '@/lib/payments/payment-deps';
 import { declarationBodyAad } from '@/lib/customs/customs-deps';
@@ -12,7 +13,7 @@ import { agreementTokenAad, TokenVault } from './token-vault';
  * Agreement tokens name their version in `token_key_version` (it is part of their AAD); sealed bodies
  * (notifications, pay requests, customs declarations) name it in their `v<version>.` prefix.
  */
-export type SealedKind = 'agreementTokens' | 'notificationBodies' | 'payRequestBodies' | 'customsRequestBodies';
+export type SealedKind = 'agreementTokens' | 'notificationBodies' | 'payRequestBodies' | 'customsRequestBodies' | 'totpSecrets';
 export type SealedCounts = Record<SealedKind, Map<number, number>>;
 
 const versionOfPrefix = (column: unknown) => sql<number>`(substring(${column} from '^v([0-9]+)[.]'))::int`;
@@ -35,6 +36,7 @@ export async function countSealedByVersion(db: Db): Promise<SealedCounts> {
       db.select({ version: versionOfPrefix(payments.requestBodyCiphertext), count }).from(payments).where(isNotNull(payments.requestBodyCiphertext)).groupBy(sql`1`),
     ),
     customsRequestBodies: await group(db.select({ version: versionOfPrefix(customsDeclarations.requestBodyCiphertext), count }).from(customsDeclarations).groupBy(sql`1`)),
+    totpSecrets: await group(db.select({ version: versionOfPrefix(staffTotp.secretCiphertext), count }).from(staffTotp).groupBy(sql`1`)),
   };
 }
 
@@ -69,6 +71,7 @@ const KIND_WORDS: Record<SealedKind, string> = {
   notificationBodies: 'notification bodies',
   payRequestBodies: 'pay request bodies',
   customsRequestBodies: 'customs request bodies',
+  totpSecrets: 'staff TOTP secrets',
 };
 
 export interface ResealProgress {
@@ -174,6 +177,12 @@ export async function resealSecrets(db: Db, vault: TokenVault, options: { batchS
             .where(and(eq(customsDeclarations.id, id), eq(customsDeclarations.requestBodyCiphertext, old)))
             .returning({ id: customsDeclarations.id })
         ).length > 0,
+    },
+    {
+      select: (limit: number) => db.select({ id: staffTotp.userId, sealed: staffTotp.secretCiphertext }).from(staffTotp).where(prefixes(staffTotp.secretCiphertext)).limit(limit),
+      aad: totpSecretAad,
+      write: async (id: string, old: string, fresh: string) =>
+        (await db.update(staffTotp).set({ secretCiphertext: fresh }).where(and(eq(staffTotp.userId, id), eq(staffTotp.secretCiphertext, old))).returning({ id: staffTotp.userId })).length > 0,
     },
   ];
   for (const body of bodies) {

@@ -9,6 +9,8 @@ const DEFAULTS: MerchantSettingsView = {
   contractedMethods: [],
   operatorRefundLimits: {},
   operatorChargeLimits: {},
+  twoFactorForViewers: false,
+  stepUpThresholds: {},
   merchantKeyFingerprint: null,
   alipayKeyFingerprint: null,
   customsMerchantCode: null,

@@ -1,8 +1,12 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
-import { staffSessions, staffUsers } from '@/lib/db/schema';
+import { merchantSettings, staffSessions, staffTotp, staffUsers } from '@/lib/db/schema';
+import { secondFactorRequired } from './two-factor/two-factor';
 import { SESSION_IDLE_MS, SESSION_TOUCH_INTERVAL_MS } from './session-policy';
+
+/** Where a live session stands on the second factor: passed (or not required), to verify, or to enroll. */
+export type SecondFactorState = 'ok' | 'verify' | 'enroll';
 
 /**
  * Resolves a session id (from the signed next-auth cookie) to the acting staff member, or null when the
@@ -14,11 +18,26 @@ export async function validateStaffSession(
   sessionId: string,
   context: { ip: string | null; userAgent: string | null; now?: Date },
 ): Promise<Actor | null> {
+  return (await resolveStaffSession(db, sessionId, context))?.actor ?? null;
+}
+
+/**
+ * validateStaffSession plus the second factor: a session of someone who must pass one (admins, every role that
+ * can charge or refund, viewers when the merchant says so, anyone enrolled) is `verify` or `enroll` until it
+ * has. getCurrentActor gives an actor only for `ok`, so such a session can do nothing else.
+ */
+export async function resolveStaffSession(
+  db: Db,
+  sessionId: string,
+  context: { ip: string | null; userAgent: string | null; now?: Date },
+): Promise<{ actor: Actor; secondFactor: SecondFactorState } | null> {
   const now = context.now ?? new Date();
   const [row] = await db
-    .select({ session: staffSessions, user: staffUsers })
+    .select({ session: staffSessions, user: staffUsers, totpConfirmedAt: staffTotp.confirmedAt, viewers: merchantSettings.twoFactorForViewers })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
+    .leftJoin(staffTotp, eq(staffTotp.userId, staffSessions.userId))
+    .leftJoin(merchantSettings, eq(merchantSettings.id, 1))
     .where(and(eq(staffSessions.id, sessionId), isNull(staffSessions.revokedAt)))
     .limit(1);
   if (!row) return null;
@@ -36,7 +55,7 @@ export async function validateStaffSession(
   if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) {
     await db.update(staffSessions).set({ lastSeenAt: now }).where(eq(staffSessions.id, sessionId));
   }
-  return {
+  const actor: Actor = {
     userId: user.id,
     email: user.email,
     name: user.name,
@@ -45,4 +64,8 @@ export async function validateStaffSession(
     ip: context.ip,
     userAgent: context.userAgent,
   };
+  const enrolled = row.totpConfirmedAt !== null;
+  const secondFactor: SecondFactorState =
+    session.secondFactorAt !== null || !secondFactorRequired(user.role, { viewers: row.viewers ?? false, enrolled }) ? 'ok' : enrolled ? 'verify' : 'enroll';
+  return { actor, secondFactor };
 }

@@ -1,4 +1,4 @@
-import { integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * One row (id = 1) of merchant-wide settings: contracted wallets, the operator refund limits, key
@@ -11,6 +11,13 @@ export const merchantSettings = pgTable('merchant_settings', {
   operatorRefundLimits: jsonb('operator_refund_limits').$type<Record<string, string>>().notNull().default({}),
   /** Per-currency ceiling (minor units) of one charge by an operator; admins are not limited. */
   operatorChargeLimits: jsonb('operator_charge_limits').$type<Record<string, string>>().notNull().default({}),
+  /** Viewers must pass a second factor too (admins and every role that can charge or refund always must). */
+  twoFactorForViewers: boolean('two_factor_for_viewers').notNull().default(false),
+  /**
+   * Per-currency amount (minor units) above which a staff refund or charge asks for a fresh TOTP code
+   * (step-up). No entry for a currency: no step-up for it.
+   */
+  stepUpThresholds: jsonb('step_up_thresholds').$type<Record<string, string>>().notNull().default({}),
   merchantKeyFingerprint: text('merchant_key_fingerprint'),
   alipayKeyFingerprint: text('alipay_key_fingerprint'),
   /** Registration number and registered name at China customs (declare's merchantCustomsInfo). */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const staffRole = pgEnum('staff_role', ['admin', 'operator', 'viewer']);
 
@@ -38,8 +38,53 @@ export const staffSessions = pgTable(
     revokedReason: text('revoked_reason'),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /** When this session passed the second factor (TOTP or a recovery code); null: not yet. */
+    secondFactorAt: timestamp('second_factor_at', { withTimezone: true }),
+    /** Wrong second-factor codes in this session; the fifth ends it (sign in with the password again). */
+    secondFactorFailures: integer('second_factor_failures').notNull().default(0),
   },
   (t) => [index('staff_sessions_user_idx').on(t.userId).where(sql`${t.revokedAt} is null`)],
+);
+
+/**
+ * A staff member's TOTP secret (RFC 6238), sealed by the token vault (AAD names the user). Unconfirmed until the
+ * first code from the authenticator app is accepted; an unconfirmed row is an enrollment in progress.
+ */
+export const staffTotp = pgTable('staff_totp', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => staffUsers.id),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** TOTP time steps already accepted per user: a code is good once (replay protection across its window). */
+export const staffTotpUsedSteps = pgTable(
+  'staff_totp_used_steps',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    timeStep: bigint('time_step', { mode: 'number' }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.timeStep] })],
+);
+
+/** Ten one-time recovery codes per enrolled user, stored as SHA-256 of the code (80 random bits each). */
+export const staffRecoveryCodes = pgTable(
+  'staff_recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => staffUsers.id),
+    codeHash: text('code_hash').notNull().unique(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('staff_recovery_codes_user_idx').on(t.userId)],
 );
 
 export type StaffUser = typeof staffUsers.$inferSelect;

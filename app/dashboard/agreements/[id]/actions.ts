@@ -11,6 +11,8 @@ import { charge } from '@/lib/payments/charge';
 import { createPaymentRequest } from '@/lib/payments/create-payment-request';
 import { env } from '@/lib/env';
 import { parseStaffAmount } from '@/lib/payments/parse-staff-amount';
+import { getTokenVault } from '@/lib/crypto/app-vault';
+import { checkStepUp } from '@/lib/staff/two-factor/two-factor';
 
 export const revokeAgreementAction = staffAction({
   schema: z.object({ agreementId: z.uuid() }),
@@ -36,11 +38,15 @@ export const chargeAgreementAction = staffAction({
     description: z.string().max(300),
     referenceOrderId: z.string().max(100).optional(),
     operationKey: z.uuid({ error: 'This form is out of date; reload the page.' }),
+    /** A fresh TOTP code, asked for above the merchant's step-up threshold for the currency. */
+    stepUpCode: z.string().trim().max(16).optional(),
   }),
   permission: 'payments.charge',
-  run: async ({ actor }, input) => {
+  run: async ({ db, actor }, input) => {
     const amount = parseStaffAmount(input.amount, input.currency);
     if (!amount.ok) return { ok: false, code: 'amount_invalid', error: amount.error, fieldErrors: { amount: [amount.error] } };
+    const stepUp = await checkStepUp({ db, vault: getTokenVault() }, actor, { amountMinor: amount.minor, currency: input.currency, code: input.stepUpCode, purpose: 'charge' });
+    if (!stepUp.ok) return stepUp;
     const result = await charge(await getPaymentDeps(), {
       agreementId: input.agreementId,
       amountMinor: amount.minor,

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useLocale, useTranslations } from 'next-intl';
 import { useActionState, useState } from 'react';
+import { StepUpField } from '@/components/dashboard/step-up-field';
 import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
@@ -57,6 +58,7 @@ export function ChargeForm({
   unresolved: readonly UnresolvedAttemptView[];
 }) {
   const t = useTranslations('charge');
+  const tf = useTranslations('twoFactor');
   const ts = useTranslations('payment.statusName');
   const [reference, setReference] = useState(suggestedReference);
   const age = (s: number) => (s < 120 ? t('ageSeconds', { n: s }) : s < 7200 ? t('ageMinutes', { n: Math.floor(s / 60) }) : t('ageHours', { n: Math.floor(s / 3600) }));
@@ -136,6 +138,14 @@ export function ChargeForm({
         readOnly={review !== null}
         onChange={(e) => setDescription(e.target.value)}
         errors={serverErrors?.description}
+      />
+      <StepUpField
+        state={state}
+        labels={{
+          label: tf('stepUpLabel'),
+          hint: tf('stepUpHint'),
+          errors: { step_up_required: tf('errors.step_up_required'), step_up_wrong_code: tf('errors.step_up_wrong_code'), step_up_code_used: tf('errors.step_up_code_used') },
+        }}
       />
       {review === null ? (
         <Button type="button" onClick={startReview} disabled={pending || description.trim() === '' || amount.trim() === ''}>

@@ -43,6 +43,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (!detail) notFound();
   const { payment, customer, agreement, refunds, timeline } = detail;
   const t = await getTranslations('payment');
+  const tf = await getTranslations('twoFactor');
   const pe = await getTranslations('paymentEvents');
   const locale = (await getLocale()) === 'zh-CN' ? 'zh-CN' : 'en-US';
   const money = (minor: bigint) => formatAmount(minor, payment.currency, locale);
@@ -153,6 +154,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
                   submitting: t('refundSubmitting'),
                   done: t('refundDone', { amount: '{amount}' }),
                   pendingDone: t('refundPendingDone', { amount: '{amount}' }),
+                  stepUp: { label: tf('stepUpLabel'), hint: tf('stepUpHint'), errors: { step_up_required: tf('errors.step_up_required'), step_up_wrong_code: tf('errors.step_up_wrong_code'), step_up_code_used: tf('errors.step_up_code_used') } },
                 }}
               />
             </>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { StepUpField, type StepUpLabels } from '@/components/dashboard/step-up-field';
 import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
@@ -22,6 +23,7 @@ interface RefundFormLabels {
   /** With `{amount}`. */
   done: string;
   pendingDone: string;
+  stepUp: StepUpLabels;
 }
 
 type Result = ActionResult<{ refundId: string; state: 'succeeded' | 'pending'; amountMinor: string; currency: string }>;
@@ -60,6 +62,7 @@ export function RefundForm({ paymentId, currency, locale, operationKey, defaultA
         {parsed ? (parsed.ok ? labels.preview.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.previewInvalid) : null}
       </p>
       <TextField id="refund-reason" name="reason" label={labels.reason} hint={labels.reasonHint} required maxLength={256} autoComplete="off" errors={fieldErrors?.reason} />
+      <StepUpField state={state} labels={labels.stepUp} />
       <Button type="submit" disabled={pending}>
         {pending ? labels.submitting : labels.submit}
       </Button>

@@ -4,6 +4,8 @@ import { PageHeader } from '@/components/ui/page-header';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { listStaffUsers } from '@/lib/staff/list-staff-users';
+import { enrolledUserIds } from '@/lib/staff/two-factor/two-factor';
+import { ResetSecondFactor } from './reset-second-factor';
 import { CreateStaffUserForm } from './create-staff-user-form';
 import { StaffUserActions } from './staff-user-actions';
 import { DataTable } from '@/components/ui/data-table';
@@ -16,7 +18,10 @@ export default async function StaffUsersPage() {
   const t = await getTranslations('users');
   const roles = await getTranslations('roles');
   const format = await getFormatter();
-  const users = await listStaffUsers(await getDb(), actor);
+  const tf = await getTranslations('twoFactor');
+  const db = await getDb();
+  const users = await listStaffUsers(db, actor);
+  const enrolled = await enrolledUserIds(db);
   const now = new Date();
   return (
     <>
@@ -34,10 +39,16 @@ export default async function StaffUsersPage() {
             <td className="px-4 py-3">{roles(user.role)}</td>
             <td className="px-4 py-3">
               {user.disabledAt ? t('disabled') : user.lockedUntil && user.lockedUntil > now ? t('locked') : t('active')}
+              <div className="text-xs text-slate-700" data-testid="second-factor-status">
+                {tf('usersColumn')}: {enrolled.has(user.id) ? tf('usersEnrolled') : tf('usersNotEnrolled')}
+              </div>
             </td>
             <td className="px-4 py-3">{user.activeSessions}</td>
             <td className="px-4 py-3">
               <StaffUserActions userId={user.id} email={user.email} role={user.role} disabled={user.disabledAt !== null} locked={user.lockedUntil !== null && user.lockedUntil > now} isSelf={user.id === actor.userId} />
+              <div className="mt-2">
+                <ResetSecondFactor userId={user.id} email={user.email} isSelf={user.id === actor.userId} />
+              </div>
             </td>
           </tr>
         ))}
