@@ -14,6 +14,7 @@ import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { MerchantSettingsForm } from './merchant-settings-form';
 import { SigningKeysSection } from './signing-keys-section';
 import { TokenKeysSection } from './token-keys-section';
+import { ApiKeysLinkSection } from './api-keys-link-section';
 import { METHOD_FIELD_PREFIX, refundLimitsToText } from './settings-form-input';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -96,6 +97,7 @@ export default async function SettingsPage() {
       </dl>
       <SigningKeysSection />
       <TokenKeysSection canManage={can(actor.role, 'settings.manage')} />
+      {can(actor.role, 'keys.manage') ? <ApiKeysLinkSection /> : null}
       {can(actor.role, 'settings.manage') ? (
         <section className="mt-8 rounded-lg border border-slate-200 bg-white p-6">
           <MerchantSettingsForm
