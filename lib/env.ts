@@ -146,6 +146,9 @@ const schema = z.object({
    * so no separate worker can exist), no with DATABASE_URL (run `npm run worker` beside `npm start`).
    */
   WORKER_IN_PROCESS: z.preprocess(emptyAsUndefined, z.enum(['true', 'false']).optional()),
+  /** Merchant API (/api/v1): requests per second one API key may make, sustained (per process), and its burst. */
+  API_RATE_PER_SECOND: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.1).max(100_000).default(25)),
+  API_RATE_BURST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
 });
 
 /** Every variable lib/env.ts reads (the .env.example test keeps the two lists equal). */
