@@ -50,20 +50,24 @@ export function errorBody(failure: ApiFailure, requestId: string): string {
 }
 
 /** The first zod issue as a 400 naming the field (`amount`, `metadata.order`, or the query parameter). */
-export function fromZodError(error: z.ZodError, where: 'body' | 'query' | 'path'): ApiFailure {
+export function fromZodError(error: z.ZodError, where: 'body' | 'query' | 'path', input?: unknown): ApiFailure {
   const issue = error.issues[0]!;
+  // zod 4 issues do not carry the input: look the value up to tell a missing field from a wrong one.
+  let value: unknown = input;
+  for (const segment of issue.path) value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[segment as PropertyKey] : undefined;
+  const absent = value === undefined;
   let path = issue.path.map(String).join('.');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0]!;
     path = path ? `${path}.${key}` : key;
     message = `Unknown ${where === 'query' ? 'query parameter' : 'field'}: ${key}.`;
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+  } else if (issue.code === 'invalid_type' && absent) {
     message = `${path || 'The request body'} is required.`;
   } else if (path) {
     message = `${path}: ${message}`;
   }
-  return apiFailure(400, 'invalid_request_error', issue.code === 'unrecognized_keys' ? 'parameter_unknown' : issue.input === undefined && issue.code === 'invalid_type' ? 'parameter_missing' : 'parameter_invalid', message, path || null);
+  return apiFailure(400, 'invalid_request_error', issue.code === 'unrecognized_keys' ? 'parameter_unknown' : absent && issue.code === 'invalid_type' ? 'parameter_missing' : 'parameter_invalid', message, path || null);
 }
 
 /** True when the database cannot be reached (connection refused, closed, shutting down): the API answers 503. */

@@ -67,7 +67,7 @@ function failureResponse(failure: ApiFailure, requestId: string): Response {
 function parseWith<T extends AnyObject>(schema: T | undefined, value: unknown, where: 'body' | 'query' | 'path'): z.output<T> | ApiFailure {
   if (!schema) return {} as z.output<T>;
   const parsed = schema.safeParse(value);
-  return parsed.success ? parsed.data : fromZodError(parsed.error, where);
+  return parsed.success ? parsed.data : fromZodError(parsed.error, where, value);
 }
 
 async function readBody(request: Request): Promise<{ text: string; value: unknown } | ApiFailure> {
