@@ -172,6 +172,9 @@ const schema = z.object({
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'must be at least 24 characters (openssl rand -hex 24)').optional()),
   /** Log level of the JSON logs (pino): fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  /** Merchant API (/api/v1): requests per second one API key may make, sustained (per process), and its burst. */
+  API_RATE_PER_SECOND: z.preprocess(emptyAsUndefined, z.coerce.number().min(0.1).max(100_000).default(25)),
+  API_RATE_BURST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100_000).default(100)),
 });
 
 /** Every variable lib/env.ts reads (the .env.example test keeps the two lists equal). */

@@ -47,14 +47,15 @@ const handle = app.getRequestHandler();
 await app.prepare();
 const notify = await notificationFastPath();
 
-// Every POST but Antom's notifications (signature-gated, with their own per-address bucket) takes a token
-// from its address's bucket before any work: cheap, per process, sized for many buyers behind one NAT.
+// Every POST but Antom's notifications (signature-gated, with their own per-address bucket) and the merchant
+// API (/api/v1: limited per API key, lib/api/route.ts) takes a token from its address's bucket before any
+// work: cheap, per process, sized for many buyers behind one NAT.
 const postRate = env().POST_RATE_PER_ADDRESS;
 const postBuckets = postRate > 0 ? new TokenBuckets({ capacity: Math.max(20, postRate * 20), refillPerSecond: postRate }) : null;
 const trustedHops = env().TRUSTED_PROXY_HOPS;
 
 function postAllowed(req: IncomingMessage): number | null {
-  if (!postBuckets || req.method !== 'POST' || (req.url ?? '').startsWith('/api/alipay/notify/')) return null;
+  if (!postBuckets || req.method !== 'POST' || (req.url ?? '').startsWith('/api/alipay/notify/') || (req.url ?? '').startsWith('/api/v1/')) return null;
   const forwarded = req.headers['x-forwarded-for'];
   const address = resolveClientIp({ socketIp: req.socket.remoteAddress ?? null, forwardedFor: typeof forwarded === 'string' ? forwarded : null, trustedHops }) ?? 'unknown';
   return postBuckets.take(address) ? null : Math.max(1, postBuckets.retryAfterSeconds(address));

@@ -2,6 +2,7 @@ import type { JobDefinition } from './define-job';
 import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-pending-agreements.job';
 import { refreshAgreementTokenJob } from '@/lib/agreements/refresh-agreement-token.job';
 import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
+import { pruneIdempotencyKeysJob } from '@/lib/api/prune-idempotency-keys.job';
 import { resealSecretsJob } from '@/lib/crypto/reseal-secrets.job';
 import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
 import { retryAgreementRevokeJob } from '@/lib/agreements/retry-agreement-revoke.job';
@@ -32,4 +33,5 @@ export const JOBS: readonly JobDefinition<never>[] = [
   resolveRefundJob,
   sweepUnsettledRefundsJob,
   resealSecretsJob,
+  pruneIdempotencyKeysJob,
 ] as JobDefinition<never>[];

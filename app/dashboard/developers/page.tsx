@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { DataTable } from '@/components/ui/data-table';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
+import { MerchantApiLink } from './merchant-api-link';
 import { UtcTime } from '@/components/ui/utc-time';
 import { API_CALL_ENDPOINTS, API_CALL_RESULTS, listApiCalls } from '@/lib/api-calls/list-api-calls';
 import { OneClickActionForm } from '@/components/dashboard/one-click-action-form';
@@ -53,6 +54,7 @@ export default async function DevelopersPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t('title')} intro={t('intro')} />
+      <MerchantApiLink canManageKeys={can(actor.role, 'keys.manage')} />
       {can(actor.role, 'jobs.read') ? (
         <p className="mb-4 text-sm text-slate-700">
           <Link href="/dashboard/developers/failed-jobs" className="font-medium text-blue-800 underline">

@@ -1,0 +1,46 @@
+// Merchant API keys end to end: an admin creates a key in Settings → API keys, sees the secret once, a
+// curl-style request with it works (and shows up as the key's last use), the admin revokes it, and the
+// very next request with it is refused.
+import { expect, test } from '@playwright/test';
+import { ADMIN, expectAxeClean, signInOk } from './helpers';
+
+test('an admin creates an API key (shown once), uses it over HTTP, revokes it, and it is refused', async ({ page, request }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto('/dashboard/settings');
+  await page.getByRole('link', { name: 'Manage API keys' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'API keys' })).toBeVisible();
+
+  await page.getByLabel('Name').fill('Order service');
+  await page.getByLabel('Access').selectOption('read_write');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secretField = page.getByTestId('api-key-secret');
+  await expect(secretField).toHaveValue(/^dk_test_[A-Za-z0-9_-]{43}$/);
+  const secret = await secretField.inputValue();
+  await expect(page.getByText('Copy this key now: it is shown only once')).toBeVisible();
+  await expectAxeClean(page);
+
+  // As curl would: a bearer key, JSON, an Idempotency-Key; no browser cookies.
+  const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'idempotency-key': `e2e-${Date.now()}` };
+  const created = await request.post('/api/v1/customers', { headers, data: { reference: `e2e-api-${Date.now()}`, name: 'API Customer', country: 'PH' } });
+  expect(created.status()).toBe(201);
+  const customer = (await created.json()) as { id: string; object: string };
+  expect(customer.object).toBe('customer');
+  const got = await request.get(`/api/v1/customers/${customer.id}`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(got.status()).toBe(200);
+  const spec = await request.get('/api/v1/openapi.json');
+  expect(((await spec.json()) as { openapi: string }).openapi).toBe('3.1.0');
+
+  // The secret is never shown again; the row shows its prefix and last use.
+  await page.reload();
+  await expect(page.getByTestId('api-key-secret')).toHaveCount(0);
+  const row = page.getByTestId('api-key-row').filter({ hasText: 'Order service' });
+  await expect(row).toContainText(secret.slice(0, 16));
+  await expect(row.getByTestId('api-key-last-used')).not.toHaveText('Never used');
+  expect(await page.content()).not.toContain(secret);
+
+  await row.getByRole('button', { name: 'Revoke the key Order service' }).click();
+  await expect(row.getByTestId('api-key-status')).toContainText('Revoked');
+  const refused = await request.get(`/api/v1/customers/${customer.id}`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(refused.status()).toBe(401);
+  expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('revoked_key');
+});

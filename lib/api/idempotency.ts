@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { apiIdempotencyKeys } from '@/lib/db/schema';
+
+/** How long a stored answer is replayed (and the key refused with another body). */
+export const IDEMPOTENCY_TTL_HOURS = 24;
+/** A request still marked running after this long lost its process; the next one with the key takes it over. */
+export const IDEMPOTENCY_STALE_MS = 120_000;
+export const IDEMPOTENCY_KEY_MAX = 255;
+
+export function requestFingerprint(method: string, path: string, body: string): string {
+  return createHash('sha256').update(`${method}\n${path}\n`).update(body).digest('hex');
+}
+
+/**
+ * A domain operation key from (API key, Idempotency-Key): the charge and the refund keep their own
+ * exactly-once guard on it, so even a request taken over after a crash is the same charge or refund.
+ */
+export function operationKeyFor(apiKeyId: string, idempotencyKey: string): string {
+  return `api_${createHash('sha256').update(`${apiKeyId}\n${idempotencyKey}`).digest('base64url')}`;
+}
+
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; status: number; body: string }
+  | { kind: 'conflict' }
+  | { kind: 'in_flight'; retryAfterSeconds: number };
+
+/**
+ * Claims (API key, Idempotency-Key) for a request with this fingerprint: one INSERT … ON CONFLICT DO NOTHING
+ * elects the single runner; others get the stored answer, a conflict (other body) or "still running". An
+ * entry older than the TTL counts as absent; a running entry older than IDEMPOTENCY_STALE_MS is taken over by
+ * one guarded UPDATE.
+ */
+export async function claimIdempotencyKey(db: Db, input: { apiKeyId: string; key: string; fingerprint: string; now: Date }): Promise<IdempotencyClaim> {
+  const expired = new Date(input.now.getTime() - IDEMPOTENCY_TTL_HOURS * 3600_000);
+  // An expired entry the prune job has not removed yet: gone for every purpose.
+  await db.delete(apiIdempotencyKeys).where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key), lt(apiIdempotencyKeys.createdAt, expired)));
+  const [inserted] = await db
+    .insert(apiIdempotencyKeys)
+    .values({ apiKeyId: input.apiKeyId, idempotencyKey: input.key, requestHash: input.fingerprint, lockedAt: input.now, createdAt: input.now })
+    .onConflictDoNothing()
+    .returning({ key: apiIdempotencyKeys.idempotencyKey });
+  if (inserted) return { kind: 'claimed' };
+  const [row] = await db
+    .select()
+    .from(apiIdempotencyKeys)
+    .where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key)));
+  // Removed between the insert and the read (its runner failed with a 5xx): the caller may simply retry.
+  if (!row) return { kind: 'in_flight', retryAfterSeconds: 1 };
+  if (row.requestHash !== input.fingerprint) return { kind: 'conflict' };
+  if (row.statusCode !== null && row.responseBody !== null) return { kind: 'replay', status: row.statusCode, body: row.responseBody };
+  if (input.now.getTime() - row.lockedAt.getTime() > IDEMPOTENCY_STALE_MS) {
+    const [taken] = await db
+      .update(apiIdempotencyKeys)
+      .set({ lockedAt: input.now })
+      .where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key), isNull(apiIdempotencyKeys.statusCode), eq(apiIdempotencyKeys.lockedAt, row.lockedAt)))
+      .returning({ key: apiIdempotencyKeys.idempotencyKey });
+    if (taken) return { kind: 'claimed' };
+  }
+  return { kind: 'in_flight', retryAfterSeconds: 1 };
+}
+
+/** Stores the finished answer (replayed byte for byte from now on). */
+export async function completeIdempotencyKey(db: Db, input: { apiKeyId: string; key: string; status: number; body: string }): Promise<void> {
+  await db
+    .update(apiIdempotencyKeys)
+    .set({ statusCode: input.status, responseBody: input.body })
+    .where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key), isNull(apiIdempotencyKeys.statusCode)));
+}
+
+/** A request that ended in a server error keeps no answer: the caller may retry with the same key. */
+export async function releaseIdempotencyKey(db: Db, input: { apiKeyId: string; key: string }): Promise<void> {
+  await db
+    .delete(apiIdempotencyKeys)
+    .where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key), isNull(apiIdempotencyKeys.statusCode)));
+}
+
+/** The prune job's work: entries older than the TTL go. Returns how many. */
+export async function pruneIdempotencyKeys(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - IDEMPOTENCY_TTL_HOURS * 3600_000);
+  const removed = await db.delete(apiIdempotencyKeys).where(lt(apiIdempotencyKeys.createdAt, cutoff)).returning({ k: sql`1` });
+  return removed.length;
+}

@@ -1,0 +1,61 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { staffUsers } from './staff';
+
+/**
+ * Merchant API keys (lib/api/api-keys.ts). Only the SHA-256 of the secret is kept; `prefix` is the first
+ * characters of the secret (dk_test_ / dk_live_ and a few more) so staff and a leak scanner recognise it.
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    /** 'test' (simulator gateway) or 'live' (Antom): a key works only in the mode it was made in. */
+    mode: text('mode').$type<'test' | 'live'>().notNull(),
+    prefix: text('prefix').notNull(),
+    /** SHA-256 (hex) of the whole secret; the secret itself is shown once and never stored. */
+    secretHash: text('secret_hash').notNull().unique(),
+    scope: text('scope').$type<'read_only' | 'read_write'>().notNull(),
+    /** Addresses or CIDR ranges the key may be used from; empty = anywhere. */
+    allowedIps: jsonb('allowed_ips').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => staffUsers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    revokedBy: uuid('revoked_by').references(() => staffUsers.id),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    lastUsedIp: text('last_used_ip'),
+  },
+  (t) => [
+    check('api_keys_scope', sql`${t.scope} in ('read_only', 'read_write')`),
+    check('api_keys_mode', sql`${t.mode} in ('test', 'live')`),
+    index('api_keys_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/**
+ * One row per (key, Idempotency-Key) of a merchant-API POST: the request's hash, and once it has finished
+ * its status and exact body (replayed byte for byte). `status_code` null = still running (`locked_at`).
+ * Kept 24 h (`api-idempotency-prune`).
+ */
+export const apiIdempotencyKeys = pgTable(
+  'api_idempotency_keys',
+  {
+    apiKeyId: uuid('api_key_id')
+      .notNull()
+      .references(() => apiKeys.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    /** SHA-256 of method, path and the request body. */
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code'),
+    responseBody: text('response_body'),
+    lockedAt: timestamp('locked_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.idempotencyKey] }), index('api_idempotency_keys_created_idx').on(t.createdAt)],
+);
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type ApiKeyScope = ApiKey['scope'];
