@@ -9,3 +9,4 @@ export * from './payments';
 export * from './notifications';
 export * from './reconciliation';
 export * from './customs';
+export * from './schedules';
