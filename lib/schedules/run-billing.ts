@@ -30,7 +30,16 @@ import { periodBusinessKey, specOf } from './schedule-spec';
  * unless the schedule says catch up: then each missed period is started, one per pass.
  */
 
-export type BillingDeps = PaymentDeps;
+/**
+ * The payment deps, plus the clock the schedule's decisions read (what is due, when to retry). It defaults to the
+ * payment clock; tests move it alone to walk months of billing while the pay requests keep the real time the
+ * simulator checks them against.
+ */
+export type BillingDeps = PaymentDeps & { billingNow?: () => Date };
+
+function billingNow(deps: BillingDeps): Date {
+  return deps.billingNow?.() ?? nowOf(deps);
+}
 
 export interface BillingRunOptions {
   /** Rows claimed per transaction (default 100). */
@@ -93,7 +102,7 @@ async function inPool<T>(items: readonly T[], width: number, each: (item: T) => 
 
 /** Claims due periods and due retries (one transaction, SKIP LOCKED) and returns what to charge. */
 export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?: BillingRunStats): Promise<Claimed[]> {
-  const now = nowOf(deps);
+  const now = billingNow(deps);
   return deps.db.transaction(async (tx) => {
     const claimed: Claimed[] = [];
     const events: ScheduleEventInput[] = [];
@@ -225,7 +234,7 @@ async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claim
  * schedule pauses with the reason and the period waits to be retried when it resumes. Nothing was sent.
  */
 async function refusePeriod(deps: BillingDeps, period: SchedulePeriod, code: string, error: string): Promise<void> {
-  const now = nowOf(deps);
+  const now = billingNow(deps);
   await deps.db.transaction(async (tx) => {
     const [row] = await tx
       .update(schedulePeriods)
@@ -249,7 +258,7 @@ export async function settlePeriod(deps: BillingDeps, settings: DunningSettings,
     if (!period.intentId) await deps.db.update(schedulePeriods).set({ intentId }).where(eq(schedulePeriods.id, period.id));
     return;
   }
-  const now = nowOf(deps);
+  const now = billingNow(deps);
   const guard = and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'charging'));
   await deps.db.transaction(async (tx) => {
     const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('update');
@@ -326,7 +335,7 @@ async function completeIfDone(tx: Db, schedule: BillingSchedule, now: Date, even
  * charged if the current try never reached the charge, settled if its attempt is final.
  */
 export async function settleStalePeriods(deps: BillingDeps, settings: DunningSettings, stats: BillingRunStats, options: BillingRunOptions = {}): Promise<void> {
-  const now = nowOf(deps);
+  const now = billingNow(deps);
   const before = new Date(now.getTime() - (options.staleAfterMs ?? 120_000));
   for (;;) {
     const claimed = await deps.db.transaction(async (tx) => {
