@@ -32,6 +32,7 @@ CREATE TABLE "billing_schedules" (
 --> statement-breakpoint
 CREATE TABLE "schedule_events" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"schedule_id" uuid NOT NULL,
 	"period_number" integer,
 	"type" text NOT NULL,
@@ -72,7 +73,7 @@ CREATE INDEX "billing_schedules_due_idx" ON "billing_schedules" USING btree ("ne
 CREATE INDEX "billing_schedules_agreement_idx" ON "billing_schedules" USING btree ("agreement_id");--> statement-breakpoint
 CREATE INDEX "billing_schedules_status_created_idx" ON "billing_schedules" USING btree ("status","created_at","id");--> statement-breakpoint
 CREATE INDEX "billing_schedules_created_idx" ON "billing_schedules" USING btree ("created_at","id");--> statement-breakpoint
-CREATE INDEX "schedule_events_schedule_idx" ON "schedule_events" USING btree ("schedule_id","at");--> statement-breakpoint
+CREATE INDEX "schedule_events_schedule_idx" ON "schedule_events" USING btree ("schedule_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "schedule_periods_schedule_period_unique" ON "schedule_periods" USING btree ("schedule_id","period_number");--> statement-breakpoint
 CREATE INDEX "schedule_periods_retry_idx" ON "schedule_periods" USING btree ("next_retry_at") WHERE "schedule_periods"."status" = 'retrying';--> statement-breakpoint
 CREATE INDEX "schedule_periods_charging_idx" ON "schedule_periods" USING btree ("updated_at") WHERE "schedule_periods"."status" = 'charging';

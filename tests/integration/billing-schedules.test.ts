@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeAgreement } from '@/lib/agreements/revoke-agreement';
+import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { agreements, billingSchedules, chargeIntents, merchantSettings, payments, scheduleEvents, schedulePeriods, type BillingSchedule } from '@/lib/db/schema';
 import { charge } from '@/lib/payments/charge';
 import type { PaymentDeps } from '@/lib/payments/payment-deps';
 import { checkScheduleDraft, createSchedule, type ScheduleDraft } from '@/lib/schedules/create-schedule';
-import { changeScheduleAmount, pauseSchedule, resumeSchedule } from '@/lib/schedules/manage-schedule';
+import { cancelSchedule, changeScheduleAmount, pauseSchedule, resumeSchedule } from '@/lib/schedules/manage-schedule';
 import { claimDueWork, runBilling, type BillingDeps } from '@/lib/schedules/run-billing';
 import { periodBusinessKey } from '@/lib/schedules/schedule-spec';
 import { startPaymentWorld, type LedgerEntry, type PaymentWorld } from '../helpers/payment-world';
@@ -58,7 +59,7 @@ async function load(id: string): Promise<BillingSchedule> {
 }
 
 async function timeline(id: string): Promise<{ type: string; message: string }[]> {
-  return world.database.db.select({ type: scheduleEvents.type, message: scheduleEvents.message }).from(scheduleEvents).where(eq(scheduleEvents.scheduleId, id)).orderBy(asc(scheduleEvents.at), asc(scheduleEvents.id));
+  return world.database.db.select({ type: scheduleEvents.type, message: scheduleEvents.message }).from(scheduleEvents).where(eq(scheduleEvents.scheduleId, id)).orderBy(asc(scheduleEvents.seq));
 }
 
 describe(`billing schedules (${testDatabaseKind()})`, () => {
@@ -111,7 +112,6 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
       expect((await runBilling(deps())).started).toBe(0);
       at(new Date(Date.parse(`${date}T00:00:00+08:00`) + 60_000).toISOString());
       const stats = await runBilling(deps());
-      if (stats.paid !== 5) console.log(await world.database.db.select({ s: payments.status, c: payments.failureCode, m: payments.failureMessage, r: payments.resultCode }).from(payments).limit(3));
       expect(stats).toMatchObject({ started: 5, paid: 5 });
     }
     at('2028-12-31T00:00:00Z');
@@ -171,6 +171,7 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
     expect((await timeline(plain.id)).some((e) => e.type === 'periods_skipped' && e.message.startsWith('4 period(s)'))).toBe(true);
     expect([...(await debitsByPeriod(catchUp.id)).values()]).toEqual([1, 1, 1, 1, 1]);
     expect((await load(plain.id)).nextPeriod).toBe(5);
+    for (const s of [plain, catchUp]) expect((await cancelSchedule(world.database.db, world.admin, s.id, 'now', clock)).ok).toBe(true);
   }, 120_000);
 
   it('pause, resume without back-billing, amount change from the next period', async () => {
@@ -181,7 +182,8 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
     expect((await pauseSchedule(world.database.db, world.admin, s.id, 'customer on holiday', clock)).ok).toBe(true);
     expect(await pauseSchedule(world.database.db, world.admin, s.id, null, clock)).toMatchObject({ ok: false, code: 'not_allowed' });
     at('2027-12-04T01:00:00Z');
-    expect((await runBilling(deps())).started).toBe(0);
+    await runBilling(deps());
+    expect(await world.database.db.select().from(schedulePeriods).where(eq(schedulePeriods.scheduleId, s.id))).toHaveLength(1);
     expect(await resumeSchedule(world.database.db, world.admin, s.id, {}, clock)).toMatchObject({ ok: true, data: { status: 'ACTIVE', nextPeriod: 4 } });
     expect((await changeScheduleAmount(world.database.db, world.admin, s.id, '12.00', clock)).ok).toBe(true);
     at('2027-12-05T01:00:00Z');
@@ -189,6 +191,8 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
     const periods = await world.database.db.select().from(schedulePeriods).where(eq(schedulePeriods.scheduleId, s.id)).orderBy(asc(schedulePeriods.periodNumber));
     expect(periods.map((p) => [p.periodNumber, p.amountMinor])).toEqual([[0, 1000n], [4, 1200n]]);
     expect((await timeline(s.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['paused', 'resumed', 'amount_changed']));
+    expect((await cancelSchedule(world.database.db, world.admin, s.id, 'now', clock)).ok).toBe(true);
+    expect(await pauseSchedule(world.database.db, world.admin, s.id, null, clock)).toMatchObject({ ok: false, code: 'not_allowed', error: 'A canceled schedule cannot be paused.' });
   }, 120_000);
 
   it('a low-balance buyer walks the ladder (retries on days 1, 3, 5, 7) to PAST_DUE, then pays again after topping up', async () => {
@@ -222,8 +226,8 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
     await world.database.db.update(merchantSettings).set({ dunningLadderDays: [2], dunningAfterLadder: 'UNPAID' }).where(eq(merchantSettings.id, 1));
     try {
       at('2027-10-15T02:00:00Z');
-      const s = await schedule(await agreement('GCASH', 'risk-rejected'), { intervalUnit: 'day', startDate: '2027-11-10', amount: '20.00' });
-      for (const iso of ['2027-11-10T01:00:00Z', '2027-11-11T01:00:00Z', '2027-11-12T01:00:00Z', '2027-11-20T01:00:00Z']) {
+      const s = await schedule(await agreement('GCASH', 'risk-rejected'), { intervalUnit: 'month', startDate: '2027-11-10', amount: '20.00' });
+      for (const iso of ['2027-11-10T01:00:00Z', '2027-11-11T01:00:00Z', '2027-11-12T01:00:00Z', '2027-12-11T01:00:00Z']) {
         at(iso);
         await runBilling(deps());
       }
@@ -238,11 +242,11 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
   it('a hard decline stops at once; a revoked agreement pauses its schedule with no pay call', async () => {
     at('2027-10-15T02:00:00Z');
     const walletRevoked = await agreement();
-    const s1 = await schedule(walletRevoked, { intervalUnit: 'day', startDate: '2027-11-10', amount: '20.00' });
+    const s1 = await schedule(walletRevoked, { intervalUnit: 'month', startDate: '2027-11-10', amount: '20.00' });
     // Revoked in the wallet, unknown to Daikou: the pay answers INVALID_ACCESS_TOKEN, a hard decline.
-    const auths = await world.sim.control<{ authorizations: { id: string; status: string }[] }>('/simulator/authorizations');
-    const newest = auths.authorizations.filter((a) => a.status === 'ACTIVE').at(-1)!;
-    await world.sim.control('/simulator/authorizations/revoke', { authorizationId: newest.id });
+    const [row] = await world.database.db.select().from(agreements).where(eq(agreements.id, walletRevoked));
+    const accessToken = world.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(walletRevoked, 'access_token', row!.tokenKeyVersion ?? 1));
+    await world.sim.control('/simulator/authorizations/revoke', { accessToken });
     at('2027-11-10T01:00:00Z');
     await runBilling(deps());
     const after = await load(s1.id);
@@ -254,7 +258,7 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
 
     at('2027-10-15T02:00:00Z');
     const staffRevoked = await agreement();
-    const s2 = await schedule(staffRevoked, { intervalUnit: 'day', startDate: '2027-11-10', amount: '20.00' });
+    const s2 = await schedule(staffRevoked, { intervalUnit: 'month', startDate: '2027-11-10', amount: '20.00' });
     await revokeAgreement({ db: world.database.db, alipay: world.alipay, vault: world.vault, enqueue: async () => {}, returnUrl: 'http://localhost/x' } as never, { agreementId: staffRevoked, by: { kind: 'staff', actor: world.admin } } as never);
     expect(await load(s2.id)).toMatchObject({ status: 'PAUSED' });
     const calls = world.payCalls();

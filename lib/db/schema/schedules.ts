@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { agreements } from './agreements';
 import { customers } from './customers';
 import { chargeIntents } from './payments';
@@ -103,6 +103,8 @@ export const scheduleEvents = pgTable(
   'schedule_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
+    /** Insertion order: entries written in one statement share `at`, and the timeline still reads in order. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     scheduleId: uuid('schedule_id')
       .notNull()
       .references(() => billingSchedules.id),
@@ -112,7 +114,7 @@ export const scheduleEvents = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('schedule_events_schedule_idx').on(t.scheduleId, t.at)],
+  (t) => [index('schedule_events_schedule_idx').on(t.scheduleId, t.seq)],
 );
 
 export type BillingSchedule = typeof billingSchedules.$inferSelect;
