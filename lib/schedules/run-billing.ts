@@ -110,7 +110,7 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
       await tx.execute(sql`
         select s.*, a.status as agreement_status
         from billing_schedules s join agreements a on a.id = s.agreement_id
-        where s.status in ${BILLING} and s.next_due_at is not null and s.next_due_at <= ${now}
+        where s.status in ${BILLING} and s.next_due_at is not null and s.next_due_at <= ${now.toISOString()}::timestamptz
         order by s.next_due_at
         limit ${batchSize}
         for update of s skip locked`),
@@ -179,7 +179,7 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
         await tx.execute(sql`
           select p.*, s.agreement_id as s_agreement_id, s.description as s_description
           from schedule_periods p join billing_schedules s on s.id = p.schedule_id
-          where p.status = 'retrying' and p.next_retry_at <= ${now} and s.status in ${BILLING}
+          where p.status = 'retrying' and p.next_retry_at <= ${now.toISOString()}::timestamptz and s.status in ${BILLING}
           order by p.next_retry_at
           limit ${room}
           for update of p skip locked`),
@@ -343,7 +343,7 @@ export async function settleStalePeriods(deps: BillingDeps, settings: DunningSet
         await tx.execute(sql`
           select p.*, s.agreement_id as s_agreement_id, s.description as s_description
           from schedule_periods p join billing_schedules s on s.id = p.schedule_id
-          where p.status = 'charging' and p.updated_at <= ${before}
+          where p.status = 'charging' and p.updated_at <= ${before.toISOString()}::timestamptz
           order by p.updated_at
           limit ${options.batchSize ?? 100}
           for update of p skip locked`),
