@@ -3,17 +3,17 @@ import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeAgreement } from '@/lib/agreements/revoke-agreement';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
-import { agreements, billingSchedules, chargeIntents, merchantSettings, payments, scheduleEvents, schedulePeriods, type BillingSchedule } from '@/lib/db/schema';
+import { agreements, auditLog, billingSchedules, chargeIntents, merchantSettings, payments, scheduleEvents, schedulePeriods, type BillingSchedule } from '@/lib/db/schema';
 import { charge } from '@/lib/payments/charge';
 import type { PaymentDeps } from '@/lib/payments/payment-deps';
 import { checkScheduleDraft, createSchedule, type ScheduleDraft } from '@/lib/schedules/create-schedule';
 import { cancelSchedule, changeScheduleAmount, pauseSchedule, resumeSchedule } from '@/lib/schedules/manage-schedule';
 import { claimDueWork, runBilling, type BillingDeps } from '@/lib/schedules/run-billing';
 import { periodBusinessKey } from '@/lib/schedules/schedule-spec';
+import { getDunningSettings, updateDunningSettings } from '@/lib/schedules/update-dunning-settings';
 import { startPaymentWorld, type LedgerEntry, type PaymentWorld } from '../helpers/payment-world';
 import { testDatabaseKind } from '../helpers/test-database';
 
-const DAY = 86_400_000;
 let world: PaymentWorld;
 /** Daikou's clock in these tests: moved by hand, like the simulator's business dates. */
 let clock = new Date('2027-10-15T02:00:00Z');
@@ -192,6 +192,8 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
     expect(periods.map((p) => [p.periodNumber, p.amountMinor])).toEqual([[0, 1000n], [4, 1200n]]);
     expect((await timeline(s.id)).map((e) => e.type)).toEqual(expect.arrayContaining(['paused', 'resumed', 'amount_changed']));
     expect((await cancelSchedule(world.database.db, world.admin, s.id, 'now', clock)).ok).toBe(true);
+    const audited = await world.database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.objectId, s.id)).orderBy(asc(auditLog.id));
+    expect(audited.map((a) => a.action)).toEqual(['schedule.create', 'schedule.pause', 'schedule.resume', 'schedule.change_amount', 'schedule.cancel']);
     expect(await pauseSchedule(world.database.db, world.admin, s.id, null, clock)).toMatchObject({ ok: false, code: 'not_allowed', error: 'A canceled schedule cannot be paused.' });
   }, 120_000);
 
@@ -223,7 +225,12 @@ describe(`billing schedules (${testDatabaseKind()})`, () => {
   }, 180_000);
 
   it('after the ladder UNPAID stops billing when the merchant says so', async () => {
-    await world.database.db.update(merchantSettings).set({ dunningLadderDays: [2], dunningAfterLadder: 'UNPAID' }).where(eq(merchantSettings.id, 1));
+    expect(await updateDunningSettings(world.database.db, world.admin, { ladder: '2, 2', afterLadder: 'UNPAID' })).toMatchObject({ ok: false, code: 'ladder_invalid' });
+    expect(await updateDunningSettings(world.database.db, world.admin, { ladder: '2', afterLadder: 'GONE' })).toMatchObject({ ok: false, code: 'after_ladder_invalid' });
+    expect(await getDunningSettings(world.database.db)).toEqual({ ladderDays: [1, 3, 5, 7], afterLadder: 'PAST_DUE' });
+    expect(await updateDunningSettings(world.database.db, world.admin, { ladder: '2', afterLadder: 'UNPAID' })).toMatchObject({ ok: true });
+    const [audit] = await world.database.db.select().from(auditLog).where(eq(auditLog.action, 'settings.dunning'));
+    expect(audit).toMatchObject({ after: { ladderDays: [2], afterLadder: 'UNPAID' } });
     try {
       at('2027-10-15T02:00:00Z');
       const s = await schedule(await agreement('GCASH', 'risk-rejected'), { intervalUnit: 'month', startDate: '2027-11-10', amount: '20.00' });
