@@ -2,6 +2,7 @@ import { guardedTransition } from '@/lib/db/guarded-transition';
 import { agreements } from '@/lib/db/schema';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 import { findAgreementByAccessToken } from './find-agreement-by-access-token';
+import { pauseSchedulesForAgreement } from '@/lib/schedules/manage-schedule';
 
 /**
  * Domain operation for a verified TOKEN_CANCELED notification (revoked in the wallet app or by the
@@ -16,7 +17,11 @@ export async function applyTokenCanceled(
   const agreement = await findAgreementByAccessToken(deps.db, deps.vault, notification.accessToken);
   if (!agreement) return { applied: false, agreementId: null };
   const now = nowOf(deps);
-  const updated = await guardedTransition(deps.db, agreements, { id: agreement.id, from: ['ACTIVE'], to: 'REVOKED', set: { revokedAt: now, revokedBy: 'wallet', updatedAt: now } });
+  const updated = await deps.db.transaction(async (tx) => {
+    const row = await guardedTransition(tx, agreements, { id: agreement.id, from: ['ACTIVE'], to: 'REVOKED', set: { revokedAt: now, revokedBy: 'wallet', updatedAt: now } });
+    if (row) await pauseSchedulesForAgreement(tx, agreement.id, 'Paused: the buyer revoked the agreement in the wallet.', now);
+    return row;
+  });
   await recordAgreementEvent(deps.db, agreement.id, 'notification', { type: 'TOKEN_CANCELED', reason: notification.reason ?? null, applied: Boolean(updated), ...(agreement.current ? {} : { earlierToken: true }) });
   return { applied: Boolean(updated), agreementId: agreement.id };
 }

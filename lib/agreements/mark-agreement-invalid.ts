@@ -2,6 +2,7 @@ import type { Db } from '@/lib/db/client';
 import { guardedTransition } from '@/lib/db/guarded-transition';
 import { agreements, type Agreement } from '@/lib/db/schema';
 import { recordAgreementEvent, type EventCause } from './agreement-events';
+import { pauseSchedulesForAgreement } from '@/lib/schedules/manage-schedule';
 
 /**
  * Ends an ACTIVE agreement whose token Antom no longer accepts (a pay or refresh answering
@@ -21,6 +22,9 @@ export async function markAgreementInvalid(
     to: 'INVALID',
     set: { failureCode: input.resultCode, failureMessage: input.reason, revokedAt: input.at, revokedBy: input.cause, updatedAt: input.at },
   });
-  if (row) await recordAgreementEvent(tx, agreementId, 'invalidated', { cause: input.cause, reason: input.reason, resultCode: input.resultCode });
+  if (row) {
+    await recordAgreementEvent(tx, agreementId, 'invalidated', { cause: input.cause, reason: input.reason, resultCode: input.resultCode });
+    await pauseSchedulesForAgreement(tx, agreementId, `Paused: the agreement became invalid (${input.reason}).`, input.at);
+  }
   return row;
 }

@@ -8,6 +8,7 @@ import { recordAgreementEvent } from './agreement-events';
 import { markAgreementInvalid } from './mark-agreement-invalid';
 import { nextRefreshDueAt, staleRefreshMs } from './refresh-schedule';
 import { getTokenRefreshHalt, haltTokenRefresh } from './token-refresh-halt';
+import { pauseSchedulesForAgreement } from '@/lib/schedules/manage-schedule';
 
 /** After a refusal that is neither the grant's nor our configuration's, try again this much later. */
 export const REFUSED_RETRY_MS = 60 * 60 * 1000;
@@ -238,7 +239,10 @@ async function expire(deps: AgreementDeps, agreement: Agreement, reason: string)
       to: 'EXPIRED',
       set: { failureCode: 'REFRESH_TOKEN_EXPIRED', failureMessage: reason, tokenRefreshStartedAt: null, tokenRefreshDueAt: null, updatedAt: at },
     });
-    if (row) await recordAgreementEvent(tx, agreement.id, 'token_expired', { cause: 'job', reason });
+    if (row) {
+      await recordAgreementEvent(tx, agreement.id, 'token_expired', { cause: 'job', reason });
+      await pauseSchedulesForAgreement(tx, agreement.id, `Paused: the agreement expired (${reason}).`, at);
+    }
   });
 }
 

@@ -10,6 +10,7 @@ import { agreements, type Agreement } from '@/lib/db/schema';
 import { fail, ok, type ServiceResult } from '@/lib/service-result';
 import { nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 import { RETRY_REVOKE_JOB } from './retry-agreement-revoke';
+import { pauseSchedulesForAgreement } from '@/lib/schedules/manage-schedule';
 
 /** Result codes meaning the token is already dead at Antom: the agreement is over either way. */
 const DEAD_TOKEN_CODES = new Set(['INVALID_ACCESS_TOKEN', 'ACCESS_TOKEN_EXPIRED', 'AUTH_CANCELED', 'USER_NOT_EXIST']);
@@ -82,6 +83,7 @@ export async function revokeAgreement(
       set: { revokedAt: done, revokedBy, updatedAt: done },
       where: eq(agreements.revokeStartedAt, now),
     });
+    if (row) await pauseSchedulesForAgreement(tx, agreement.id, `Paused: the agreement was ${status === 'REVOKED' ? 'revoked' : 'ended'} (${revokedBy}).`, done);
     if (row && input.by.kind === 'staff') {
       await recordAudit(tx, input.by.actor, { action: 'agreement.revoke', objectType: 'agreement', objectId: agreement.id, before: { status: 'ACTIVE' }, after: { status } });
     }

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'refunds.create': ['admin', 'operator'],
   'refunds.unlimited': ['admin'],
   'customers.manage': ['admin', 'operator'],
+  // Create, pause, resume, cancel billing schedules and change their amount.
+  'schedules.manage': ['admin', 'operator'],
   'customs.declare': ['admin', 'operator'],
   'reconciliation.manage': ['admin', 'operator'],
   'users.manage': ['admin'],

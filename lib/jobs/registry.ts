@@ -15,6 +15,7 @@ import { fetchSftpJob } from '@/lib/reconciliation/fetch-sftp.job';
 import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
 import { resolveRefundJob } from '@/lib/refunds/resolve-refund.job';
 import { sweepUnsettledRefundsJob } from '@/lib/refunds/sweep-unsettled-refunds.job';
+import { runBillingJob } from '@/lib/schedules/run-billing.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
 export const JOBS: readonly JobDefinition<never>[] = [
@@ -34,4 +35,5 @@ export const JOBS: readonly JobDefinition<never>[] = [
   sweepUnsettledRefundsJob,
   resealSecretsJob,
   pruneIdempotencyKeysJob,
+  runBillingJob,
 ] as JobDefinition<never>[];

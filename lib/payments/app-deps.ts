@@ -4,9 +4,9 @@ import { env } from '@/lib/env';
 import { getAlipayClient } from '@/lib/gateway/alipay-client';
 import { enqueueJob } from '@/lib/jobs/process-queue';
 import type { PaymentDeps } from './payment-deps';
+import { PAYMENT_NOTIFY_PATH } from './payment-notify-path';
 
-/** Where Antom posts PAYMENT_RESULT (the notifications route); a server constant, never user input. */
-export const PAYMENT_NOTIFY_PATH = '/api/alipay/notify/payment';
+export { PAYMENT_NOTIFY_PATH };
 
 /** Payment-service dependencies for this web process, from validated configuration. */
 export async function getPaymentDeps(): Promise<PaymentDeps> {

@@ -20,6 +20,8 @@ const DEFAULTS: MerchantSettingsView = {
   tokenRefreshHaltCode: null,
   tokenRefreshHaltMessage: null,
   resealProgress: null,
+  dunningLadderDays: [1, 3, 5, 7],
+  dunningAfterLadder: 'PAST_DUE',
 };
 
 /** The merchant-wide settings row, or the defaults before an admin has saved any (reading never writes). */

@@ -181,6 +181,20 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
         if (!id || !revokeFromWallet(ctx, id, reason)) return sendJson(res, 409, { error: 'No active authorization to revoke.' });
         return sendJson(res, 200, { revoked: true, authorization: s.authorizations[id] });
       }
+      case 'POST /simulator/balances/top-up': {
+        // A test account with a balance (low-balance) gets money, as a buyer topping up the wallet would.
+        const wallet = typeof body['wallet'] === 'string' ? body['wallet'] : '';
+        const account = typeof body['account'] === 'string' ? body['account'] : '';
+        const amount = typeof body['amountMinor'] === 'string' && /^[1-9]\d{0,15}$/.test(body['amountMinor']) ? BigInt(body['amountMinor']) : null;
+        const holder = TEST_ACCOUNTS.find((a) => a.id === account);
+        if (!wallet || !holder || holder.balanceMinor === undefined || amount === null) {
+          return sendJson(res, 400, { error: 'Give { wallet, account, amountMinor } for a test account that has a balance (amountMinor a positive integer string).' });
+        }
+        ctx.store.balanceOf(wallet, account, holder.balanceMinor);
+        ctx.store.moveBalance(wallet, account, amount);
+        ctx.store.markDirty();
+        return sendJson(res, 200, { wallet, account, balanceMinor: ctx.store.balanceOf(wallet, account, holder.balanceMinor).toString() });
+      }
       case 'GET /simulator/clock':
         return sendJson(res, 200, { now: ctx.clock.now(), iso: isoTime(ctx.clock.now()), offsetMs: ctx.clock.offset });
       case 'POST /simulator/clock/advance': {

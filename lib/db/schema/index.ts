@@ -10,3 +10,4 @@ export * from './notifications';
 export * from './reconciliation';
 export * from './customs';
 export * from './merchant-api';
+export * from './schedules';

@@ -35,6 +35,10 @@ export const merchantSettings = pgTable('merchant_settings', {
   tokenRefreshHaltMessage: text('token_refresh_halt_message'),
   /** Progress of the last re-seal run (key rotation of data at rest). */
   resealProgress: jsonb('reseal_progress').$type<{ startedAt: string; finishedAt: string | null; targetVersion: number; done: number; remaining: number; failed: number }>(),
+  /** Billing schedules: days after a period's due date on which a soft decline is retried (lib/schedules/dunning.ts). */
+  dunningLadderDays: integer('dunning_ladder_days').array().notNull().default([1, 3, 5, 7]),
+  /** What a schedule becomes when a period's ladder runs out: PAST_DUE (keeps billing) or UNPAID (stops). */
+  dunningAfterLadder: text('dunning_after_ladder').notNull().default('PAST_DUE'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

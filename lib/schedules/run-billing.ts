@@ -1,0 +1,367 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '@/lib/db/client';
+import { mapRow } from '@/lib/db/map-row';
+import { rowsOf } from '@/lib/db/rows-of';
+import { billingSchedules, merchantSettings, schedulePeriods, type BillingSchedule, type Payment, type SchedulePeriod } from '@/lib/db/schema';
+import { findIntentByKey } from '@/lib/intents/find-intent';
+import { isOpenAttempt } from '@/lib/intents/intent-rules';
+import { formatAmount } from '@/lib/money';
+import { charge } from '@/lib/payments/charge';
+import { nowOf, type PaymentDeps } from '@/lib/payments/payment-deps';
+import { declineKind, declineWords, dunningSettingsOf, maxAttemptsFor, nextRetryAt, type DunningSettings } from './dunning';
+import { formatLocalDate, latestDuePeriod, localDateAt, periodDueAt } from './period-calendar';
+import { recordScheduleEvents, type ScheduleEventInput } from './schedule-events';
+import { periodBusinessKey, specOf } from './schedule-spec';
+
+/**
+ * The billing run (architecture.md §4 "Billing schedules"). Each pass:
+ *   1. claims a batch of due work in one transaction, rows locked FOR UPDATE SKIP LOCKED (two workers take
+ *      different rows): due schedules start their period (a schedule_periods row, status charging, tries 1) and
+ *      move on to the next one; due retries become charging with one more try;
+ *   2. after commit, charges each claimed period through THE charge operation (lib/payments/charge.ts) with the
+ *      period's business key `sch_<schedule>_<period>` as the order reference — the intent's unique key, so a
+ *      period is one intent and at most one debit whoever charges it, however often;
+ *   3. settles each period from its intent: paid, retry on the ladder, or failed (PAST_DUE / UNPAID / stop).
+ * A period left charging (a worker died between claim and charge, or the payment was still open) is picked up by
+ * `settleStalePeriods`: no intent attempt for its current try → charge (idempotent by the key); a final attempt →
+ * settle; an open one → leave it to the payment resolver.
+ *
+ * After downtime only the latest missed period of a schedule is started (the others are recorded as skipped),
+ * unless the schedule says catch up: then each missed period is started, one per pass.
+ */
+
+/**
+ * The payment deps, plus the clock the schedule's decisions read (what is due, when to retry). It defaults to the
+ * payment clock; tests move it alone to walk months of billing while the pay requests keep the real time the
+ * simulator checks them against.
+ */
+export type BillingDeps = PaymentDeps & { billingNow?: () => Date };
+
+function billingNow(deps: BillingDeps): Date {
+  return deps.billingNow?.() ?? nowOf(deps);
+}
+
+export interface BillingRunOptions {
+  /** Rows claimed per transaction (default 100). */
+  batchSize?: number;
+  /** Charges in flight at once (default 8). */
+  concurrency?: number;
+  /** Stop claiming new work after this many milliseconds (default: until nothing is due). */
+  budgetMs?: number;
+  /** A charging period untouched this long is taken as abandoned (default 2 minutes). */
+  staleAfterMs?: number;
+  /** Stop after this many batches (tests simulate a worker killed mid-run). */
+  maxBatches?: number;
+}
+
+export interface BillingRunStats {
+  started: number;
+  retried: number;
+  charged: number;
+  paid: number;
+  declined: number;
+  skippedPeriods: number;
+  paused: number;
+}
+
+interface Claimed {
+  period: SchedulePeriod;
+  agreementId: string;
+  description: string;
+}
+
+const BILLING = sql.raw(`('ACTIVE', 'PAST_DUE')`);
+
+async function loadSettings(db: Db): Promise<DunningSettings> {
+  const [row] = await db.select({ dunningLadderDays: merchantSettings.dunningLadderDays, dunningAfterLadder: merchantSettings.dunningAfterLadder }).from(merchantSettings).where(eq(merchantSettings.id, 1));
+  return dunningSettingsOf(row ?? {});
+}
+
+export async function runBilling(deps: BillingDeps, options: BillingRunOptions = {}): Promise<BillingRunStats> {
+  const stats: BillingRunStats = { started: 0, retried: 0, charged: 0, paid: 0, declined: 0, skippedPeriods: 0, paused: 0 };
+  const started = Date.now();
+  const settings = await loadSettings(deps.db);
+  await settleStalePeriods(deps, settings, stats, options);
+  for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
+    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
+    const claimed = await claimDueWork(deps, options.batchSize ?? 100, stats);
+    if (claimed.length === 0) break;
+    await inPool(claimed, options.concurrency ?? 8, (c) => chargeClaimed(deps, settings, c, stats));
+  }
+  return stats;
+}
+
+async function inPool<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await each(items[next++]!);
+    }),
+  );
+}
+
+/** Claims due periods and due retries (one transaction, SKIP LOCKED) and returns what to charge. */
+export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?: BillingRunStats): Promise<Claimed[]> {
+  const now = billingNow(deps);
+  return deps.db.transaction(async (tx) => {
+    const claimed: Claimed[] = [];
+    const events: ScheduleEventInput[] = [];
+    const due = rowsOf<Record<string, unknown>>(
+      await tx.execute(sql`
+        select s.*, a.status as agreement_status
+        from billing_schedules s join agreements a on a.id = s.agreement_id
+        where s.status in ${BILLING} and s.next_due_at is not null and s.next_due_at <= ${now.toISOString()}::timestamptz
+        order by s.next_due_at
+        limit ${batchSize}
+        for update of s skip locked`),
+    );
+    for (const raw of due) {
+      const schedule = mapRow(billingSchedules, raw);
+      if (raw.agreement_status !== 'ACTIVE') {
+        const reason = `Paused: the agreement is ${String(raw.agreement_status).toLowerCase()}; nothing was charged.`;
+        await tx.update(billingSchedules).set({ status: 'PAUSED', statusReason: reason, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        events.push({ scheduleId: schedule.id, type: 'agreement_ended', message: reason, at: now });
+        if (stats) stats.paused++;
+        continue;
+      }
+      if (schedule.cancelAtPeriodEnd) {
+        await tx.update(billingSchedules).set({ status: 'CANCELED', statusReason: 'Canceled at the end of the period, as asked.', nextDueAt: null, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        events.push({ scheduleId: schedule.id, type: 'canceled', message: 'Canceled at the end of the period, as asked; no new period starts.', at: now });
+        continue;
+      }
+      const spec = specOf(schedule);
+      const period = schedule.catchUp ? schedule.nextPeriod : (latestDuePeriod(spec, now, schedule.nextPeriod) ?? schedule.nextPeriod);
+      const skipped = period - schedule.nextPeriod;
+      if (skipped > 0) {
+        events.push({
+          scheduleId: schedule.id,
+          type: 'periods_skipped',
+          message: `${skipped} period(s) fell due while billing was not running and are not charged (catch-up is off); only the latest, period ${period + 1}, is.`,
+          detail: { from: schedule.nextPeriod, to: period - 1 },
+          at: now,
+        });
+        if (stats) stats.skippedPeriods += skipped;
+      }
+      const dueAt = periodDueAt(spec, period)!;
+      const nextDueAt = periodDueAt(spec, period + 1);
+      const [row] = await tx
+        .insert(schedulePeriods)
+        .values({
+          scheduleId: schedule.id,
+          periodNumber: period,
+          dueAt,
+          amountMinor: schedule.amountMinor,
+          currency: schedule.currency,
+          businessKey: periodBusinessKey(schedule.id, period),
+          status: 'charging',
+          tries: 1,
+          lastTriedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .onConflictDoNothing()
+        .returning();
+      await tx.update(billingSchedules).set({ nextPeriod: period + 1, nextDueAt, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+      if (!row) continue;
+      events.push({
+        scheduleId: schedule.id,
+        periodNumber: period,
+        type: 'period_started',
+        message: `Period ${period + 1} (${formatLocalDate(localDateAt(dueAt, spec.timeZone))}): charging ${formatAmount(row.amountMinor, row.currency)}.`,
+        at: now,
+      });
+      claimed.push({ period: row, agreementId: schedule.agreementId, description: schedule.description });
+      if (stats) stats.started++;
+    }
+    const room = batchSize - claimed.length;
+    if (room > 0) {
+      const retries = rowsOf<Record<string, unknown>>(
+        await tx.execute(sql`
+          select p.*, s.agreement_id as s_agreement_id, s.description as s_description
+          from schedule_periods p join billing_schedules s on s.id = p.schedule_id
+          where p.status = 'retrying' and p.next_retry_at <= ${now.toISOString()}::timestamptz and s.status in ${BILLING}
+          order by p.next_retry_at
+          limit ${room}
+          for update of p skip locked`),
+      );
+      for (const raw of retries) {
+        const period = mapRow(schedulePeriods, raw);
+        const [row] = await tx
+          .update(schedulePeriods)
+          .set({ status: 'charging', tries: sql`${schedulePeriods.tries} + 1`, lastTriedAt: now, nextRetryAt: null, updatedAt: now })
+          .where(and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'retrying')))
+          .returning();
+        if (!row) continue;
+        claimed.push({ period: row, agreementId: String(raw.s_agreement_id), description: String(raw.s_description) });
+        if (stats) stats.retried++;
+      }
+    }
+    await recordScheduleEvents(tx, events);
+    return claimed;
+  });
+}
+
+/** Charges one claimed period through the charge operation and settles it. */
+async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claimed: Claimed, stats: BillingRunStats): Promise<void> {
+  const { period } = claimed;
+  const result = await charge(deps, {
+    agreementId: claimed.agreementId,
+    amountMinor: period.amountMinor,
+    currency: period.currency,
+    description: claimed.description,
+    referenceOrderId: period.businessKey,
+    initiator: { kind: 'schedule' },
+    retry: { retryPolicy: 'soft_declines', maxAttempts: maxAttemptsFor(settings) },
+  });
+  stats.charged++;
+  if (result.ok) {
+    await settlePeriod(deps, settings, period, result.data.intent.id, result.data.payment, stats);
+    return;
+  }
+  // Refused before anything was sent. An intent that exists answers for itself (e.g. declined for good earlier).
+  const existing = await findIntentByKey(deps.db, period.businessKey);
+  const latest = existing?.attempts.at(-1);
+  if (existing && latest && !isOpenAttempt(latest.status)) {
+    await settlePeriod(deps, settings, { ...period, tries: existing.attempts.length }, existing.intent.id, latest, stats);
+    return;
+  }
+  await refusePeriod(deps, period, result.code, result.error);
+  stats.paused++;
+}
+
+/**
+ * A charge refused locally (the agreement ended, its token expired, the amount no longer fits the wallet): the
+ * schedule pauses with the reason and the period waits to be retried when it resumes. Nothing was sent.
+ */
+async function refusePeriod(deps: BillingDeps, period: SchedulePeriod, code: string, error: string): Promise<void> {
+  const now = billingNow(deps);
+  await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(schedulePeriods)
+      .set({ status: 'retrying', tries: sql`greatest(${schedulePeriods.tries} - 1, 0)`, nextRetryAt: now, lastFailureCode: code, lastFailureMessage: error, updatedAt: now })
+      .where(and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'charging')))
+      .returning();
+    if (!row) return;
+    const reason = `Paused: period ${period.periodNumber + 1} could not be charged (${error}); nothing was sent.`;
+    await tx.update(billingSchedules).set({ status: 'PAUSED', statusReason: reason, updatedAt: now }).where(and(eq(billingSchedules.id, period.scheduleId), sql`${billingSchedules.status} in ${BILLING}`));
+    await recordScheduleEvents(tx, [{ scheduleId: period.scheduleId, periodNumber: period.periodNumber, type: 'paused', message: reason, detail: { code }, at: now }]);
+  });
+}
+
+/**
+ * Moves a charging period on from its intent's latest attempt: paid; still open (left charging for the resolver);
+ * softly declined → the next step of the ladder, or the after-ladder state; hard declined → stop.
+ * Guarded on status = charging and the try count, so two workers settling one period write one outcome.
+ */
+export async function settlePeriod(deps: BillingDeps, settings: DunningSettings, period: SchedulePeriod, intentId: string, attempt: Payment, stats?: BillingRunStats): Promise<void> {
+  if (isOpenAttempt(attempt.status)) {
+    if (!period.intentId) await deps.db.update(schedulePeriods).set({ intentId }).where(eq(schedulePeriods.id, period.id));
+    return;
+  }
+  const now = billingNow(deps);
+  const guard = and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'charging'));
+  await deps.db.transaction(async (tx) => {
+    const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('update');
+    if (!schedule) return;
+    const money = formatAmount(period.amountMinor, period.currency);
+    if (attempt.status === 'SUCCEEDED') {
+      const [row] = await tx.update(schedulePeriods).set({ status: 'paid', intentId, nextRetryAt: null, updatedAt: now }).where(guard).returning();
+      if (!row) return;
+      const events: ScheduleEventInput[] = [{ scheduleId: schedule.id, periodNumber: period.periodNumber, type: 'period_paid', message: `Period ${period.periodNumber + 1}: ${money} paid${row.tries > 1 ? ` on try ${row.tries}` : ''}.`, detail: { paymentId: attempt.id }, at: now }];
+      if (schedule.status === 'PAST_DUE' || schedule.status === 'UNPAID') {
+        await tx.update(billingSchedules).set({ status: 'ACTIVE', statusReason: null, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        events.push({ scheduleId: schedule.id, type: 'recovered', message: `Back to active: period ${period.periodNumber + 1} was paid.`, at: now });
+      } else if (schedule.status === 'ACTIVE' && schedule.nextDueAt === null) {
+        await completeIfDone(tx, schedule, now, events);
+      }
+      await recordScheduleEvents(tx, events);
+      if (stats) stats.paid++;
+      return;
+    }
+    const code = attempt.failureCode ?? attempt.resultCode;
+    const words = declineWords(code, attempt.failureMessage);
+    if (stats) stats.declined++;
+    if (declineKind(code) === 'soft') {
+      const retryAt = nextRetryAt({ dueAt: period.dueAt, tries: period.tries, lastTriedAt: period.lastTriedAt ?? now, settings });
+      if (retryAt) {
+        const [row] = await tx.update(schedulePeriods).set({ status: 'retrying', intentId, nextRetryAt: retryAt, lastFailureCode: code, lastFailureMessage: words, updatedAt: now }).where(guard).returning();
+        if (!row) return;
+        await recordScheduleEvents(tx, [
+          { scheduleId: schedule.id, periodNumber: period.periodNumber, type: 'period_declined', message: `Period ${period.periodNumber + 1}, try ${period.tries}: declined — ${words}`, detail: { code, paymentId: attempt.id }, at: now },
+          { scheduleId: schedule.id, periodNumber: period.periodNumber, type: 'retry_scheduled', message: `Retry ${period.tries} of ${settings.ladderDays.length} on ${retryAt.toISOString().slice(0, 10)} (${settings.ladderDays[period.tries - 1]} day(s) after the due date).`, detail: { retryAt: retryAt.toISOString() }, at: now },
+        ]);
+        return;
+      }
+      const [row] = await tx.update(schedulePeriods).set({ status: 'failed', intentId, nextRetryAt: null, lastFailureCode: code, lastFailureMessage: words, updatedAt: now }).where(guard).returning();
+      if (!row) return;
+      const after = settings.afterLadder;
+      const reason =
+        after === 'PAST_DUE'
+          ? `Past due: period ${period.periodNumber + 1} (${money}) was declined on all ${period.tries} tries (${words}); the next period is still charged.`
+          : `Unpaid: period ${period.periodNumber + 1} (${money}) was declined on all ${period.tries} tries (${words}); billing stopped.`;
+      const events: ScheduleEventInput[] = [
+        { scheduleId: schedule.id, periodNumber: period.periodNumber, type: 'period_declined', message: `Period ${period.periodNumber + 1}, try ${period.tries}: declined — ${words}`, detail: { code, paymentId: attempt.id }, at: now },
+        { scheduleId: schedule.id, periodNumber: period.periodNumber, type: 'ladder_exhausted', message: `No retry left for period ${period.periodNumber + 1}.`, at: now },
+      ];
+      if (schedule.status === 'ACTIVE' || schedule.status === 'PAST_DUE') {
+        await tx.update(billingSchedules).set({ status: after, statusReason: reason, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        events.push({ scheduleId: schedule.id, type: after === 'PAST_DUE' ? 'past_due' : 'unpaid', message: reason, at: now });
+      }
+      await recordScheduleEvents(tx, events);
+      return;
+    }
+    // Hard decline: no retry. If it ended the agreement (INVALID_ACCESS_TOKEN …) the schedule is already paused.
+    const [row] = await tx.update(schedulePeriods).set({ status: 'failed', intentId, nextRetryAt: null, lastFailureCode: code, lastFailureMessage: words, updatedAt: now }).where(guard).returning();
+    if (!row) return;
+    const reason = `Unpaid: period ${period.periodNumber + 1} (${money}) was declined for good (${words}); billing stopped.`;
+    const events: ScheduleEventInput[] = [{ scheduleId: schedule.id, periodNumber: period.periodNumber, type: 'hard_declined', message: `Period ${period.periodNumber + 1}: declined for good — ${words}`, detail: { code, paymentId: attempt.id }, at: now }];
+    if (schedule.status === 'ACTIVE' || schedule.status === 'PAST_DUE') {
+      await tx.update(billingSchedules).set({ status: 'UNPAID', statusReason: reason, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+      events.push({ scheduleId: schedule.id, type: 'unpaid', message: reason, at: now });
+    }
+    await recordScheduleEvents(tx, events);
+  });
+}
+
+async function completeIfDone(tx: Db, schedule: BillingSchedule, now: Date, events: ScheduleEventInput[]): Promise<void> {
+  const [open] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from schedule_periods where schedule_id = ${schedule.id} and status in ('charging', 'retrying')`));
+  if ((open?.n ?? 0) > 1) return; // the one being settled is still counted as charging
+  await tx.update(billingSchedules).set({ status: 'COMPLETED', statusReason: 'Every period was billed.', updatedAt: now }).where(and(eq(billingSchedules.id, schedule.id), eq(billingSchedules.status, 'ACTIVE')));
+  events.push({ scheduleId: schedule.id, type: 'completed', message: 'Completed: every period was billed.', at: now });
+}
+
+/**
+ * Periods left charging past `staleAfterMs` (a worker died, or the payment was open when the run settled it):
+ * charged if the current try never reached the charge, settled if its attempt is final.
+ */
+export async function settleStalePeriods(deps: BillingDeps, settings: DunningSettings, stats: BillingRunStats, options: BillingRunOptions = {}): Promise<void> {
+  const now = billingNow(deps);
+  const before = new Date(now.getTime() - (options.staleAfterMs ?? 120_000));
+  for (;;) {
+    const claimed = await deps.db.transaction(async (tx) => {
+      const rows = rowsOf<Record<string, unknown>>(
+        await tx.execute(sql`
+          select p.*, s.agreement_id as s_agreement_id, s.description as s_description
+          from schedule_periods p join billing_schedules s on s.id = p.schedule_id
+          where p.status = 'charging' and p.updated_at <= ${before.toISOString()}::timestamptz
+          order by p.updated_at
+          limit ${options.batchSize ?? 100}
+          for update of p skip locked`),
+      );
+      // Touch them so a concurrent run does not take them again while this one works on them.
+      for (const raw of rows) await tx.update(schedulePeriods).set({ updatedAt: now }).where(eq(schedulePeriods.id, String(raw.id)));
+      return rows.map((raw) => ({ period: { ...mapRow(schedulePeriods, raw), updatedAt: now }, agreementId: String(raw.s_agreement_id), description: String(raw.s_description) }));
+    });
+    if (claimed.length === 0) return;
+    await inPool(claimed, options.concurrency ?? 8, async (c) => {
+      const found = await findIntentByKey(deps.db, c.period.businessKey);
+      const latest = found?.attempts.at(-1);
+      if (!found || !latest || found.attempts.length < c.period.tries) {
+        await chargeClaimed(deps, settings, c, stats);
+        return;
+      }
+      await settlePeriod(deps, settings, c.period, found.intent.id, latest, stats);
+    });
+    if (claimed.length < (options.batchSize ?? 100)) return;
+  }
+}
