@@ -18,6 +18,7 @@ const DEFAULTS: MerchantSettingsView = {
   tokenRefreshHaltCode: null,
   tokenRefreshHaltMessage: null,
   resealProgress: null,
+  timeZone: 'Asia/Shanghai',
 };
 
 /** The merchant-wide settings row, or the defaults before an admin has saved any (reading never writes). */

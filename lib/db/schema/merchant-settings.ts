@@ -28,6 +28,8 @@ export const merchantSettings = pgTable('merchant_settings', {
   tokenRefreshHaltMessage: text('token_refresh_halt_message'),
   /** Progress of the last re-seal run (key rotation of data at rest). */
   resealProgress: jsonb('reseal_progress').$type<{ startedAt: string; finishedAt: string | null; targetVersion: number; done: number; remaining: number; failed: number }>(),
+  /** IANA zone of the merchant's day for every date in the dashboard (default: Antom's GMT+8 report day). */
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
