@@ -237,6 +237,8 @@ test('an admin revokes the agreement: it becomes Revoked and the timeline record
   await page.goto('/dashboard/agreements?status=ACTIVE');
   await page.getByTestId('agreement-row').filter({ hasText: REFERENCE }).getByRole('link', { name: /GCash/ }).click();
   await page.getByRole('button', { name: 'Revoke authorization' }).click();
+  // Destructive: asked again, naming the customer.
+  await page.getByTestId('revoke-submit-yes').click();
   await expect(page.getByTestId('agreement-event').filter({ hasText: 'Revocation requested by staff: succeeded' })).toHaveCount(1);
   await expect(page.getByText('Revoked', { exact: true }).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Revoke authorization' })).toHaveCount(0);

@@ -35,6 +35,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
   if (!detail) notFound();
   const { agreement, customer, events } = detail;
   const t = await getTranslations('agreement');
+  const tc = await getTranslations('confirmAction');
   const ct = await getTranslations('charge');
   const agreementPayments = await listAgreementPayments(await getDb(), agreement.id);
   const unresolved = await listUnresolvedAttempts(await getDb(), agreement.id);
@@ -144,7 +145,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
           <h2 id="revoke-heading" className="mb-2 text-base font-semibold">
             {t('revokeHeading')}
           </h2>
-          <RevokeAgreementForm agreementId={agreement.id} labels={{ submit: t('revoke'), pending: t('revoking'), done: t('revoked'), hint: t('revokeHint') }} />
+          <RevokeAgreementForm agreementId={agreement.id} labels={{ submit: t('revoke'), pending: t('revoking'), done: t('revoked'), hint: t('revokeHint'), confirm: tc('revoke', { customer: customer.name, wallet: method?.nameEn ?? agreement.paymentMethod }), confirmYes: tc('revokeYes'), back: tc('back') }} />
         </section>
       ) : null}
       <section aria-labelledby="timeline-heading" className="mt-8">

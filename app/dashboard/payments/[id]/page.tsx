@@ -43,6 +43,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   if (!detail) notFound();
   const { payment, customer, agreement, refunds, timeline } = detail;
   const t = await getTranslations('payment');
+  const tc = await getTranslations('confirmAction');
   const pe = await getTranslations('paymentEvents');
   const locale = (await getLocale()) === 'zh-CN' ? 'zh-CN' : 'en-US';
   const money = (minor: bigint) => formatAmount(minor, payment.currency, locale);
@@ -153,6 +154,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
                   submitting: t('refundSubmitting'),
                   done: t('refundDone', { amount: '{amount}' }),
                   pendingDone: t('refundPendingDone', { amount: '{amount}' }),
+                  confirm: tc('refund', { amount: '{amount}', customer: customer.name }),
+                  confirmYes: tc('refundYes', { amount: '{amount}' }),
+                  back: tc('back'),
                 }}
               />
             </>
@@ -185,7 +189,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           ) : (
             <CancelPaymentForm
               paymentId={payment.id}
-              labels={{ hint: t('cancelHint'), reason: t('cancelReason'), submit: t('cancelSubmit'), submitting: t('cancelSubmitting'), done: t('cancelDone') }}
+              labels={{ hint: t('cancelHint'), reason: t('cancelReason'), submit: t('cancelSubmit'), submitting: t('cancelSubmitting'), done: t('cancelDone'), confirm: tc('cancel', { amount: money(payment.amountMinor), customer: customer.name }), confirmYes: tc('cancelYes', { amount: money(payment.amountMinor) }), back: tc('back') }}
             />
           )}
         </section>

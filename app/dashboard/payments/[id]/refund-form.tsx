@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { ActionMessage } from '@/components/ui/action-message';
-import { Button } from '@/components/ui/button';
+import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { formatAmount } from '@/lib/money';
@@ -22,6 +22,10 @@ interface RefundFormLabels {
   /** With `{amount}`. */
   done: string;
   pendingDone: string;
+  /** With `{amount}`; the customer is already named. */
+  confirm: string;
+  confirmYes: string;
+  back: string;
 }
 
 type Result = ActionResult<{ refundId: string; state: 'succeeded' | 'pending'; amountMinor: string; currency: string }>;
@@ -60,9 +64,16 @@ export function RefundForm({ paymentId, currency, locale, operationKey, defaultA
         {parsed ? (parsed.ok ? labels.preview.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.previewInvalid) : null}
       </p>
       <TextField id="refund-reason" name="reason" label={labels.reason} hint={labels.reasonHint} required maxLength={256} autoComplete="off" errors={fieldErrors?.reason} />
-      <Button type="submit" disabled={pending}>
-        {pending ? labels.submitting : labels.submit}
-      </Button>
+      <ConfirmSubmit
+        label={labels.submit}
+        pendingLabel={labels.submitting}
+        pending={pending}
+        variant="primary"
+        question={parsed?.ok ? labels.confirm.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : null}
+        confirmLabel={parsed?.ok ? labels.confirmYes.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.submit}
+        backLabel={labels.back}
+        testId="refund-submit"
+      />
       <ActionMessage state={state} success={done} />
     </form>
   );
