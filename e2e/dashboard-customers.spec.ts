@@ -87,7 +87,7 @@ test('an admin adds a customer, creates authorization links with URL and QR code
   const row = page.getByTestId(`customer-row-${REFERENCE}`);
   await expect(row).toContainText('PH');
   await expect(row).toContainText('Filipino');
-  await expect(row).toContainText('UTC');
+  await expect(row).toContainText(/GMT[+-]\d/);
 
   // The same reference again is refused.
   await page.getByLabel('Reference').fill(REFERENCE);
@@ -178,7 +178,7 @@ test('a buyer authorizes GCash through the link; staff see the agreement in the 
   const events = page.getByTestId('agreement-event');
   await expect(events.filter({ hasText: 'Consult' })).toHaveCount(1);
   await expect(events.filter({ hasText: 'Token request' })).toHaveCount(1);
-  await expect(events.first()).toContainText('UTC');
+  await expect(events.first()).toContainText(/GMT[+-]\d/);
   await expect(page.getByRole('button', { name: 'Revoke authorization' })).toBeVisible();
   await expectAxeClean(page);
 });
@@ -225,6 +225,8 @@ test('an admin revokes the agreement: it becomes Revoked and the timeline record
   await page.goto('/dashboard/agreements?status=ACTIVE');
   await page.getByTestId('agreement-row').filter({ hasText: REFERENCE }).getByRole('link', { name: /GCash/ }).click();
   await page.getByRole('button', { name: 'Revoke authorization' }).click();
+  // Destructive: asked again, naming the customer.
+  await page.getByTestId('revoke-submit-yes').click();
   await expect(page.getByTestId('agreement-event').filter({ hasText: 'Revocation requested by staff: succeeded' })).toHaveCount(1);
   await expect(page.getByText('Revoked', { exact: true }).first()).toBeVisible();
   await expect(page.getByRole('button', { name: 'Revoke authorization' })).toHaveCount(0);

@@ -97,7 +97,7 @@ test('filters, sort, pagination, search and export work on the demo data', async
   await signIn(page, ADMIN.email, ADMIN.password);
 
   // Overview: the time zone is named and the needs-attention tiles link to their filtered lists.
-  await expect(page.getByTestId('overview-timezone')).toContainText('UTC');
+  await expect(page.getByTestId('overview-timezone')).toContainText('Asia/Shanghai (GMT+8)');
   await page.getByTestId('attention-unknownPayments').click();
   await expect(page).toHaveURL(/\/dashboard\/payments\?status=UNKNOWN$/);
   // The server's own worker resolves the demo's UNKNOWN payments (sweep every minute), so by now the list may

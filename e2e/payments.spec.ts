@@ -145,6 +145,8 @@ test('staff cancel from the payment page within the window returns the money; th
   await expect(page).toHaveURL(/\/dashboard\/payments\/[0-9a-f-]{36}$/);
   await page.getByLabel('Reason for cancelling').fill('Ordered twice by mistake');
   await page.getByRole('button', { name: 'Cancel payment' }).click();
+  await expect(page.getByTestId('cancel-submit-confirm')).toContainText('₱99.00');
+  await page.getByTestId('cancel-submit-yes').click();
   // The page re-renders with the payment CANCELLED: the button now says why it cannot be used again.
   await expect(page.getByTestId('cancel-blocked')).toHaveText(/(already cancelled|Only a successful payment can be cancelled)\./);
   await page.reload();

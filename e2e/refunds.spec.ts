@@ -44,6 +44,7 @@ test('staff partially refund from the payment page: amount confirmed, refused be
   await expect(page.getByTestId('refund-preview')).toHaveText('You are about to refund ₱1,000.01.');
   await page.getByLabel('Reason', { exact: true }).fill('Bag arrived torn');
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await page.getByTestId('refund-submit-yes').click();
   await expect(page.getByTestId('refund-form').getByRole('alert')).toHaveText('Only ₱1,000.00 is left to refund on this payment.');
   await expect(page.getByTestId('refund-row')).toHaveCount(0);
 
@@ -55,6 +56,8 @@ test('staff partially refund from the payment page: amount confirmed, refused be
   await expect(page.getByTestId('refund-preview')).toHaveText('You are about to refund ₱12.50.');
   await page.getByLabel('Reason', { exact: true }).fill('Bag arrived torn');
   await page.getByRole('button', { name: 'Refund', exact: true }).click();
+  await expect(page.getByTestId('refund-submit-confirm')).toContainText(/Refund ₱12\.50 to .+\?/);
+  await page.getByTestId('refund-submit-yes').click();
   await expect(page.getByText('Refunded ₱12.50.')).toBeVisible();
   await expect(page.getByTestId('refund-row')).toHaveCount(1);
   await expect(page.getByTestId('refund-row')).toContainText('₱12.50');

@@ -7,6 +7,8 @@ import { StaffIntlProvider } from '@/components/staff-intl-provider';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { env, gatewayMode } from '@/lib/env';
+import { getViewerZone } from '@/lib/time/viewer-zone';
+import { gmtLabel } from '@/lib/time/zone';
 
 const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
 
@@ -17,6 +19,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   const t = await getTranslations();
   const config = env();
   const onSimulator = gatewayMode(config) === 'simulator';
+  const zone = await getViewerZone();
   const links = (
     <ul className="flex flex-col gap-1">
       {SECTIONS.filter((section) => section !== 'settings' || can(actor.role, 'settings.manage')).map((section) => (
@@ -76,6 +79,15 @@ export default async function DashboardLayout({ children }: { children: React.Re
         <div className="flex flex-wrap items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2">
           <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
           <span className="hidden text-sm text-slate-700 sm:inline md:hidden">{actor.email}</span>
+          <a
+            href="/dashboard/time-zone"
+            data-testid="header-time-zone"
+            title={t('timeZone.shown', { zone })}
+            className="inline-flex min-h-10 max-w-full items-center rounded-md px-1 text-sm text-slate-800 underline decoration-slate-400 underline-offset-2 hover:text-blue-800"
+          >
+            <span className="sr-only">{t('timeZone.headerLabel')}: </span>
+            {zone.split('/').pop()?.replaceAll('_', ' ')} ({gmtLabel(new Date(), zone)})
+          </a>
           <LocaleSwitcher />
           <span className="md:hidden">
             <SignOutButton label={t('common.signOut')} />

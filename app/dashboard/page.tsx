@@ -1,3 +1,5 @@
+import { getViewerZone } from '@/lib/time/viewer-zone';
+import { dayKey, zoneName } from '@/lib/time/zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
@@ -40,17 +42,19 @@ function Tile({ label, value, href, tone = 'slate', testId }: { label: string; v
   );
 }
 
-// GET /dashboard?range=24h|7d|30d|90d — volume, success rates, failures, agreements, refunds and what needs attention, in UTC.
+// GET /dashboard?range=24h|7d|30d|90d — volume, success rates, failures, agreements, refunds and what needs attention, in the viewer's time zone.
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireStaff('dashboard.read');
   const t = await getTranslations('overview');
+  const zone = await getViewerZone();
   const locale = await getLocale();
   const rawRange = (await searchParams).range;
   const range: OverviewRange = isOverviewRange(rawRange) ? rawRange : '7d';
-  const o = await getOverview(await getDb(), range);
+  const o = await getOverview(await getDb(), range, new Date(), zone);
   const number = new Intl.NumberFormat(locale);
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
-  const since = new Date(o.since).toISOString().slice(0, 10);
+  const since = dayKey(new Date(o.since), zone);
+  const named = zoneName(zone);
 
   const currencies = [...new Set(o.daily.map((d) => d.currency))];
   const totalPayments = o.daily.reduce((n, d) => n + d.total, 0);
@@ -87,7 +91,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
       </PageHeader>
       <TokenRefreshHaltAlert linkToDevelopers />
       <p className="-mt-4 mb-6 text-sm text-slate-700" data-testid="overview-timezone">
-        {t('timezone', { since })}
+        {t('timezone', { since, zone: named })}
       </p>
 
       <section aria-labelledby="attention-heading" className="mb-8">
@@ -135,7 +139,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     <VolumeChart points={points} valueLabel={t('succeededVolume')} />
                     <details className="mt-2 text-sm">
                       <summary className="cursor-pointer font-medium text-blue-800 underline">{t('asTable')}</summary>
-                      <DataTable caption={t('volumeCaption', { currency })} columns={[t('day'), t('succeededVolume'), t('succeeded'), t('payments')]} className="mt-2">
+                      <DataTable caption={t('volumeCaption', { currency, zone: named })} columns={[t('day', { zone: named }), t('succeededVolume'), t('succeeded'), t('payments')]} className="mt-2">
                         {rows.map((d) => (
                           <tr key={d.day}>
                             <td className="px-4 py-2 font-mono">{d.day}</td>

@@ -4,6 +4,7 @@ import { Button } from '@/components/ui/button';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PAYMENT_METHODS } from '@/lib/alipay';
 import { CURRENCY_CODES, toMajorString } from '@/lib/money';
+import { dayKey, zoneName } from '@/lib/time/zone';
 import { LIST_SORTS, type FilterIssue, type ListFilters } from '@/lib/lists/parse-list-filters';
 
 export type FilterField = 'q' | 'status' | 'wallet' | 'currency' | 'amount' | 'dates' | 'staff' | 'sort';
@@ -38,7 +39,7 @@ export async function ListFilterForm({
     return found.length ? found.map((i) => t(`errors.${i.code}`, { value: i.value })) : undefined;
   };
   const has = (f: FilterField) => fields.includes(f);
-  const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
+  const day = (d: Date | null) => (d ? dayKey(d, filters.zone) : '');
   const amount = (v: bigint | null) => (v !== null && filters.currency ? toMajorString(v, filters.currency) : '');
   const active = Boolean(filters.q || filters.status || filters.wallet || filters.currency || filters.from || filters.to || filters.staff || filters.minAmount !== null || filters.maxAmount !== null || filters.sort !== 'newest');
   return (
@@ -82,7 +83,7 @@ export async function ListFilterForm({
       ) : null}
       {has('dates') ? (
         <>
-          <TextField id="filter-from" name="from" type="date" label={t('from')} hint={t('utcDays')} defaultValue={day(filters.from)} errors={errorsFor('from')} />
+          <TextField id="filter-from" name="from" type="date" label={t('from')} hint={t('utcDays', { zone: zoneName(filters.zone) })} defaultValue={day(filters.from)} errors={errorsFor('from')} />
           <TextField id="filter-to" name="to" type="date" label={t('to')} defaultValue={day(filters.to)} errors={errorsFor('to')} />
         </>
       ) : null}

@@ -1,3 +1,4 @@
+import { zonedTimeText } from '@/components/ui/zoned-time';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { getTokenRefreshHalt } from '@/lib/agreements/token-refresh-halt';
@@ -16,7 +17,7 @@ export async function TokenRefreshHaltAlert({ linkToDevelopers = false, children
       <h2 id="token-refresh-halt" className="text-base font-semibold">
         {t('title')}
       </h2>
-      <p className="mt-1 text-sm">{t('body', { code: halt.code, at: halt.at.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' })}</p>
+      <p className="mt-1 text-sm">{t('body', { code: halt.code, at: await zonedTimeText(halt.at) })}</p>
       <p className="mt-1 text-sm text-red-800">{t('detail', { message: halt.message })}</p>
       {linkToDevelopers ? (
         <p className="mt-2 text-sm">

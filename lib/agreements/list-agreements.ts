@@ -39,7 +39,7 @@ function conditions(filters: ListFilters, customerId: string | null): SQL[] {
   if (filters.status) where.push(eq(agreements.status, filters.status as AgreementStatus));
   if (filters.wallet) where.push(eq(agreements.paymentMethod, filters.wallet));
   if (filters.from) where.push(gte(agreements.createdAt, filters.from));
-  if (filters.to) where.push(lt(agreements.createdAt, endOfDay(filters.to)));
+  if (filters.to) where.push(lt(agreements.createdAt, endOfDay(filters.to, filters.zone)));
   if (customerId) where.push(eq(agreements.customerId, customerId));
   if (filters.q) {
     const q = filters.q;

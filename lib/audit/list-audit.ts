@@ -1,3 +1,4 @@
+import { dayKey, DEFAULT_TIME_ZONE, isDayKey, nextDay, startOfDay } from '@/lib/time/zone';
 import { and, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
@@ -11,9 +12,10 @@ export interface AuditFilters {
   action: string | null;
   objectType: string | null;
   objectId: string | null;
+  /** Inclusive days in `zone`, each as its first instant. */
   from: Date | null;
-  /** Inclusive UTC day. */
   to: Date | null;
+  zone: string;
   /** Id of the last entry of the previous page. */
   after: bigint | null;
 }
@@ -43,16 +45,14 @@ function one(params: Record<string, string | string[] | undefined>, key: string)
   return value ? value : null;
 }
 
-function day(value: string): Date | null {
-  if (!DAY.test(value)) return null;
-  const d = new Date(`${value}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : d;
+function day(value: string, zone: string): Date | null {
+  return DAY.test(value) && isDayKey(value) ? startOfDay(value, zone) : null;
 }
 
 /** Reads the audit page's URL filters; a bad value is reported and dropped (never silently widened). */
-export function parseAuditFilters(params: Record<string, string | string[] | undefined>): { filters: AuditFilters; issues: AuditFilterIssue[] } {
+export function parseAuditFilters(params: Record<string, string | string[] | undefined>, zone: string = DEFAULT_TIME_ZONE): { filters: AuditFilters; issues: AuditFilterIssue[] } {
   const issues: AuditFilterIssue[] = [];
-  const filters: AuditFilters = { actor: null, action: null, objectType: null, objectId: null, from: null, to: null, after: null };
+  const filters: AuditFilters = { actor: null, action: null, objectType: null, objectId: null, from: null, to: null, zone, after: null };
   const actor = one(params, 'actor');
   if (actor) {
     if (actor.length <= 254 && actor.includes('@')) filters.actor = actor.toLowerCase();
@@ -76,7 +76,7 @@ export function parseAuditFilters(params: Record<string, string | string[] | und
   for (const key of ['from', 'to'] as const) {
     const value = one(params, key);
     if (!value) continue;
-    const d = day(value);
+    const d = day(value, zone);
     if (d) filters[key] = d;
     else issues.push({ field: key, value });
   }
@@ -94,7 +94,7 @@ export function parseAuditFilters(params: Record<string, string | string[] | und
 
 /**
  * The audit log newest first (by id, which follows insertion), filtered by actor, action (exact or "prefix."),
- * object and UTC date range; keyset-paginated by id. Admins only: the service checks it again because the
+ * object and date range (days of the viewer's zone); keyset-paginated by id. Admins only: the service checks it again because the
  * log shows every staff member's activity and sign-in addresses. Never selects before/after values here.
  */
 export async function listAudit(db: Db, actor: Pick<Actor, 'role'>, filters: AuditFilters, limit = 50): Promise<{ items: AuditListItem[]; nextCursor: string | null }> {
@@ -108,7 +108,7 @@ export async function listAudit(db: Db, actor: Pick<Actor, 'role'>, filters: Aud
   if (filters.objectType) where.push(eq(auditLog.objectType, filters.objectType));
   if (filters.objectId) where.push(eq(auditLog.objectId, filters.objectId));
   if (filters.from) where.push(gte(auditLog.createdAt, filters.from));
-  if (filters.to) where.push(lt(auditLog.createdAt, new Date(filters.to.getTime() + 86_400_000)));
+  if (filters.to) where.push(lt(auditLog.createdAt, startOfDay(nextDay(dayKey(filters.to, filters.zone)), filters.zone)));
   if (filters.after !== null) where.push(lte(auditLog.id, filters.after - 1n));
   const rows = await db
     .select({

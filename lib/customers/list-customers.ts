@@ -24,7 +24,7 @@ export interface CustomerPage {
 function conditions(filters: ListFilters): SQL[] {
   const where: SQL[] = [];
   if (filters.from) where.push(gte(customers.createdAt, filters.from));
-  if (filters.to) where.push(lt(customers.createdAt, endOfDay(filters.to)));
+  if (filters.to) where.push(lt(customers.createdAt, endOfDay(filters.to, filters.zone)));
   if (filters.wallet) where.push(sql`exists (select 1 from agreements a where a.customer_id = ${customers.id} and a.payment_method = ${filters.wallet})`);
   if (filters.q) {
     const q = filters.q;

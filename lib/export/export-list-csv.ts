@@ -5,6 +5,7 @@ import { countCustomers, queryCustomers } from '@/lib/customers/list-customers';
 import type { Db } from '@/lib/db/client';
 import type { ListFilters } from '@/lib/lists/parse-list-filters';
 import { formatAmount, toMajorString } from '@/lib/money';
+import { isoInZone } from '@/lib/time/zone';
 import { countPayments } from '@/lib/payments/list-payments';
 import { createPaymentExportReader } from './export-payments-batch';
 import { countRefunds, queryRefunds } from '@/lib/refunds/list-refunds';
@@ -35,9 +36,10 @@ export const FORMULA_START = /^[\s\u3000]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r
  * One CSV field (RFC 4180). Text that a spreadsheet would run as a formula (FORMULA_START) is prefixed
  * with an apostrophe: customer names and references are typed by people.
  */
-export function csvField(value: Cell, isText = true): string {
+export function csvField(value: Cell, isText = true, zone?: string): string {
   if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? value.toISOString() : String(value);
+  // Times: ISO 8601 with the offset of the viewer's zone (2026-03-02T07:30:00+08:00), so a spreadsheet sees their day.
+  let s = value instanceof Date ? (zone ? isoInZone(value, zone) : value.toISOString()) : String(value);
   if (isText && FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
@@ -77,7 +79,7 @@ const EXPORTERS: Record<ExportList, Exporter> = {
         return {
           nextCursor: page.nextCursor,
           lines: () => page.items.map((p) =>
-            [p.id, csvField(p.createdAt, false), p.status, p.paymentMethod, p.currency, ...amountCells(p.amountMinor, p.currency), p.refundedMinor.toString(), csvField(p.paymentRequestId), csvField(p.paymentId), csvField(p.referenceOrderId), csvField(p.customerReference), csvField(p.customerName), p.initiator, csvField(p.initiatedByEmail), csvField(p.failureCode)].join(','),
+            [p.id, csvField(p.createdAt, false, filters.zone), p.status, p.paymentMethod, p.currency, ...amountCells(p.amountMinor, p.currency), p.refundedMinor.toString(), csvField(p.paymentRequestId), csvField(p.paymentId), csvField(p.referenceOrderId), csvField(p.customerReference), csvField(p.customerName), p.initiator, csvField(p.initiatedByEmail), csvField(p.failureCode)].join(','),
           ),
         };
       };
@@ -91,7 +93,7 @@ const EXPORTERS: Record<ExportList, Exporter> = {
       return {
         nextCursor: page.nextCursor,
         lines: () => page.items.map((r) =>
-          [r.id, csvField(r.createdAt, false), r.status, r.paymentMethod, r.currency, ...amountCells(r.amountMinor, r.currency), csvField(r.refundRequestId), csvField(r.refundId), csvField(r.paymentRequestId), csvField(r.customerReference), csvField(r.customerName), csvField(r.reason), csvField(r.initiatedByEmail), csvField(r.failureCode)].join(','),
+          [r.id, csvField(r.createdAt, false, filters.zone), r.status, r.paymentMethod, r.currency, ...amountCells(r.amountMinor, r.currency), csvField(r.refundRequestId), csvField(r.refundId), csvField(r.paymentRequestId), csvField(r.customerReference), csvField(r.customerName), csvField(r.reason), csvField(r.initiatedByEmail), csvField(r.failureCode)].join(','),
         ),
       };
     }),
@@ -103,7 +105,7 @@ const EXPORTERS: Record<ExportList, Exporter> = {
       const page = await queryAgreements(db, filters, EXPORT_BATCH, { maxLimit: EXPORT_BATCH });
       return {
         nextCursor: page.nextCursor,
-        lines: () => page.items.map((a) => [a.id, csvField(a.createdAt, false), a.status, a.paymentMethod, csvField(a.customerReference), csvField(a.customerName), csvField(a.userLoginIdMasked), csvField(a.activatedAt, false), csvField(a.accessTokenExpiresAt, false)].join(',')),
+        lines: () => page.items.map((a) => [a.id, csvField(a.createdAt, false, filters.zone), a.status, a.paymentMethod, csvField(a.customerReference), csvField(a.customerName), csvField(a.userLoginIdMasked), csvField(a.activatedAt, false, filters.zone), csvField(a.accessTokenExpiresAt, false, filters.zone)].join(',')),
       };
     }),
     count: countAgreements,
@@ -114,7 +116,7 @@ const EXPORTERS: Record<ExportList, Exporter> = {
       const page = await queryCustomers(db, filters, EXPORT_BATCH, EXPORT_BATCH);
       return {
         nextCursor: page.nextCursor,
-        lines: () => page.items.map((c) => [c.id, csvField(c.createdAt, false), csvField(c.reference), csvField(c.name), csvField(c.email), csvField(c.country), csvField(c.preferredLanguage)].join(',')),
+        lines: () => page.items.map((c) => [c.id, csvField(c.createdAt, false, filters.zone), csvField(c.reference), csvField(c.name), csvField(c.email), csvField(c.country), csvField(c.preferredLanguage)].join(',')),
       };
     }),
     count: countCustomers,

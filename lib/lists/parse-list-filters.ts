@@ -1,6 +1,7 @@
 import { PAYMENT_METHOD_CODES } from '@/lib/alipay';
 import { isCurrencyCode, isMoneyError, MoneyError, parseAmount, toMajorString } from '@/lib/money';
 import { isUuid } from '@/lib/db/is-uuid';
+import { dayKey, DEFAULT_TIME_ZONE, isDayKey, nextDay, startOfDay } from '@/lib/time/zone';
 
 /** The filters every dashboard list understands, as read from the URL (so a view can be shared). */
 export interface ListFilters {
@@ -10,9 +11,11 @@ export interface ListFilters {
   /** Minor units of `currency`, inclusive. Only with a currency: amounts of different currencies do not compare. */
   minAmount: bigint | null;
   maxAmount: bigint | null;
-  /** Inclusive UTC day range, as [from 00:00, to+1 00:00). */
+  /** Inclusive day range in `zone`, as [from 00:00, to+1 00:00) local time; each holds its day's first instant. */
   from: Date | null;
   to: Date | null;
+  /** The viewer's time zone (IANA): the days above are its days. */
+  zone: string;
   /** Staff user who initiated the object. */
   staff: string | null;
   /** Free text matched exactly against the list's ids (see each list). */
@@ -42,13 +45,12 @@ export const EMPTY_FILTERS: ListFilters = {
   maxAmount: null,
   from: null,
   to: null,
+  zone: DEFAULT_TIME_ZONE,
   staff: null,
   q: null,
   sort: 'newest',
   after: null,
 };
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 type Params = Record<string, string | string[] | undefined> | URLSearchParams;
 
@@ -60,12 +62,9 @@ function read(params: Params, key: string): string | null {
   return trimmed ? trimmed : null;
 }
 
-function parseDay(value: string): Date | null {
-  const m = DAY.exec(value);
-  if (!m) return null;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+function parseDay(value: string, zone: string): Date | null {
   // Rejects 2026-02-31 (Date would roll it over to March).
-  return date.toISOString().slice(0, 10) === value ? date : null;
+  return isDayKey(value) ? startOfDay(value, zone) : null;
 }
 
 /**
@@ -73,9 +72,9 @@ function parseDay(value: string): Date | null {
  * filters, so a page shows the error and does not silently run a different query. `allowed` says which
  * statuses this list has; lists without amounts or staff simply ignore those filters.
  */
-export function parseListFilters(params: Params, allowed: { statuses?: readonly string[] } = {}): ParsedFilters {
+export function parseListFilters(params: Params, allowed: { statuses?: readonly string[]; zone?: string } = {}): ParsedFilters {
   const issues: FilterIssue[] = [];
-  const filters: ListFilters = { ...EMPTY_FILTERS };
+  const filters: ListFilters = { ...EMPTY_FILTERS, zone: allowed.zone ?? DEFAULT_TIME_ZONE };
 
   const status = read(params, 'status');
   if (status) {
@@ -118,7 +117,7 @@ export function parseListFilters(params: Params, allowed: { statuses?: readonly 
   for (const key of ['from', 'to'] as const) {
     const value = read(params, key);
     if (!value) continue;
-    const day = parseDay(value);
+    const day = parseDay(value, filters.zone);
     if (day) filters[key] = day;
     else issues.push({ field: key, code: 'date', value });
   }
@@ -158,8 +157,8 @@ export function filtersToQuery(filters: ListFilters, overrides: { after?: string
   if (filters.currency) params.set('currency', filters.currency);
   if (filters.currency && filters.minAmount !== null) params.set('min', minorToMajorInput(filters.minAmount, filters.currency));
   if (filters.currency && filters.maxAmount !== null) params.set('max', minorToMajorInput(filters.maxAmount, filters.currency));
-  if (filters.from) params.set('from', filters.from.toISOString().slice(0, 10));
-  if (filters.to) params.set('to', filters.to.toISOString().slice(0, 10));
+  if (filters.from) params.set('from', dayKey(filters.from, filters.zone));
+  if (filters.to) params.set('to', dayKey(filters.to, filters.zone));
   if (filters.staff) params.set('staff', filters.staff);
   const sort = overrides.sort ?? filters.sort;
   if (sort !== 'newest') params.set('sort', sort);
@@ -172,7 +171,7 @@ function minorToMajorInput(minor: bigint, currency: string): string {
   return toMajorString(minor, currency);
 }
 
-/** The exclusive upper bound of the `to` day. */
-export function endOfDay(day: Date): Date {
-  return new Date(day.getTime() + 86_400_000);
+/** The exclusive upper bound of the `to` day: the next day's 00:00 in the zone (not +24 h: DST days differ). */
+export function endOfDay(day: Date, zone: string = DEFAULT_TIME_ZONE): Date {
+  return startOfDay(nextDay(dayKey(day, zone)), zone);
 }

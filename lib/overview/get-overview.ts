@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { addDays, dayKey, DEFAULT_TIME_ZONE, startOfDay } from '@/lib/time/zone';
 import { agreements, apiCalls, inboxEvents, notificationDeliveries, payments, reconDiscrepancies, refunds } from '@/lib/db/schema';
 
 export const OVERVIEW_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
@@ -10,7 +11,7 @@ export function isOverviewRange(value: unknown): value is OverviewRange {
 }
 
 export interface DailyVolume {
-  /** UTC day, YYYY-MM-DD. */
+  /** Day in the overview's zone, YYYY-MM-DD. */
   day: string;
   currency: string;
   /** Sum of SUCCEEDED payments, minor units. */
@@ -28,6 +29,8 @@ export interface WalletRate {
 }
 
 export interface Overview {
+  /** The IANA zone whose days the figures are bucketed in. */
+  zone: string;
   since: Date;
   until: Date;
   daily: DailyVolume[];
@@ -58,16 +61,17 @@ export interface Overview {
 export const EXPIRING_WITHIN_DAYS = 14;
 
 /**
- * Everything the Overview shows for one time range, all in UTC days. Each figure is one grouped query on
+ * Everything the Overview shows for one time range, in the days of `zone` (the viewer's; default Antom's GMT+8). Each figure is one grouped query on
  * indexed columns (created_at leads the payments/refunds indexes), so it stays quick on large tables.
  * Volume is only what SUCCEEDED; amounts stay bigint minor units per currency (never summed across).
  */
 // Dates inside raw sql`` go as ISO text with a cast: postgres.js cannot bind a bare Date there (PGlite can).
-export async function getOverview(db: Db, range: OverviewRange, now: Date = new Date()): Promise<Overview> {
+export async function getOverview(db: Db, range: OverviewRange, now: Date = new Date(), zone: string = DEFAULT_TIME_ZONE): Promise<Overview> {
   const days = OVERVIEW_RANGES[range];
-  const since = range === '24h' ? new Date(now.getTime() - 86_400_000) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (days - 1)));
+  const since = range === '24h' ? new Date(now.getTime() - 86_400_000) : startOfDay(addDays(dayKey(now, zone), -(days - 1)), zone);
   const inRange = and(gte(payments.createdAt, since), lt(payments.createdAt, now));
-  const day = sql<string>`to_char(${payments.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
+  // The zone is a bound parameter (validated IANA name); PostgreSQL and PGlite both carry the tz database.
+  const day = sql<string>`to_char(${payments.createdAt} at time zone ${zone}::text, 'YYYY-MM-DD')`;
 
   const [daily, wallets, reasons, agreementCounts, refundRows, attention] = await Promise.all([
     db
@@ -80,8 +84,9 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
       })
       .from(payments)
       .where(inRange)
-      .groupBy(day, payments.currency)
-      .orderBy(day, payments.currency),
+      // By position: the zone is a parameter, so a repeated expression would not be the same one to PostgreSQL.
+      .groupBy(sql`1`, payments.currency)
+      .orderBy(sql`1`, payments.currency),
     db
       .select({
         wallet: payments.paymentMethod,
@@ -156,6 +161,7 @@ export async function getOverview(db: Db, range: OverviewRange, now: Date = new 
   const [unknownPayments, unknownRefunds, flaggedPayments, refreshNeedsAttention, failedRefreshes, badNotificationSignatures, pendingNotificationWork, badAnswerSignatures, openDiscrepancies, staleRefunds] =
     attention.map((r) => Number(r[0]?.n ?? 0)) as [number, number, number, number, number, number, number, number, number, number];
   return {
+    zone,
     since,
     until: now,
     daily: daily.map((d) => ({ day: d.day, currency: d.currency, volumeMinor: BigInt(d.volume), succeeded: Number(d.succeeded), total: Number(d.total) })),

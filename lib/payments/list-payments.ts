@@ -41,7 +41,7 @@ export function paymentFilterConditions(filters: ListFilters): SQL[] {
   if (filters.currency && filters.minAmount !== null) where.push(gte(payments.amountMinor, filters.minAmount));
   if (filters.currency && filters.maxAmount !== null) where.push(lte(payments.amountMinor, filters.maxAmount));
   if (filters.from) where.push(gte(payments.createdAt, filters.from));
-  if (filters.to) where.push(lt(payments.createdAt, endOfDay(filters.to)));
+  if (filters.to) where.push(lt(payments.createdAt, endOfDay(filters.to, filters.zone)));
   if (filters.staff) where.push(eq(payments.initiatedBy, filters.staff));
   if (filters.q) {
     // Exact matches on unique columns only: each is an index lookup, never a scan of a million rows.

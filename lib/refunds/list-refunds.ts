@@ -39,7 +39,7 @@ function conditions(filters: ListFilters): SQL[] {
   if (filters.currency && filters.minAmount !== null) where.push(gte(refunds.amountMinor, filters.minAmount));
   if (filters.currency && filters.maxAmount !== null) where.push(lte(refunds.amountMinor, filters.maxAmount));
   if (filters.from) where.push(gte(refunds.createdAt, filters.from));
-  if (filters.to) where.push(lt(refunds.createdAt, endOfDay(filters.to)));
+  if (filters.to) where.push(lt(refunds.createdAt, endOfDay(filters.to, filters.zone)));
   if (filters.staff) where.push(eq(refunds.initiatedBy, filters.staff));
   if (filters.q) {
     const q = filters.q;

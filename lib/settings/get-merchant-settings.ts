@@ -22,6 +22,7 @@ const DEFAULTS: MerchantSettingsView = {
   resealProgress: null,
   dunningLadderDays: [1, 3, 5, 7],
   dunningAfterLadder: 'PAST_DUE',
+  timeZone: 'Asia/Shanghai',
 };
 
 /** The merchant-wide settings row, or the defaults before an admin has saved any (reading never writes). */

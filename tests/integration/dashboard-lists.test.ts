@@ -11,6 +11,7 @@ import { getOverview } from '@/lib/overview/get-overview';
 import { queryPayments } from '@/lib/payments/list-payments';
 import { queryRefunds } from '@/lib/refunds/list-refunds';
 import { searchById } from '@/lib/search/search-by-id';
+import { dayKey, DEFAULT_TIME_ZONE } from '@/lib/time/zone';
 import { seedDemoData, type DemoSummary } from '../../scripts/demo/demo-data';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
 
@@ -89,10 +90,11 @@ describe(`dashboard lists, search, export, overview, audit (${testDatabaseKind()
     expect(exact.items.map((p) => p.id)).toContain(pivot.id);
     expect(exact.items.every((p) => p.amountMinor === pivot.amountMinor)).toBe(true);
 
-    const day = pivot.createdAt.toISOString().slice(0, 10);
+    // Days are the viewer's zone (default Antom's GMT+8, Asia/Shanghai).
+    const day = dayKey(pivot.createdAt, DEFAULT_TIME_ZONE);
     const sameDay = await allPages((after) => queryPayments(database.db, { ...filters({ from: day, to: day }), after }, 50));
     expect(sameDay.map((p) => p.id)).toContain(pivot.id);
-    expect(sameDay.every((p) => p.createdAt.toISOString().slice(0, 10) === day)).toBe(true);
+    expect(sameDay.every((p) => dayKey(p.createdAt, DEFAULT_TIME_ZONE) === day)).toBe(true);
   });
 
   it('filters by initiating staff and finds a payment by any of its ids', async () => {

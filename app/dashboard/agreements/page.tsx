@@ -1,3 +1,4 @@
+import { getViewerZone } from '@/lib/time/viewer-zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
@@ -5,7 +6,7 @@ import { ListFilterForm } from '@/components/dashboard/list-filter-form';
 import { FilteredList } from '@/components/dashboard/filtered-list';
 import { ListPagination } from '@/components/dashboard/list-pagination';
 import { DataTable } from '@/components/ui/data-table';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { AGREEMENT_STATUSES, queryAgreements } from '@/lib/agreements/list-agreements';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
@@ -20,7 +21,7 @@ export const metadata: Metadata = { title: 'Agreements' };
 export default async function AgreementsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireStaff('dashboard.read');
   const t = await getTranslations('agreements');
-  const parsed = parseListFilters(await searchParams, { statuses: AGREEMENT_STATUSES });
+  const parsed = parseListFilters(await searchParams, { statuses: AGREEMENT_STATUSES, zone: await getViewerZone() });
   const { filters } = parsed;
   const page = await queryAgreements(await getDb(), filters, 25);
 
@@ -63,10 +64,10 @@ export default async function AgreementsPage({ searchParams }: { searchParams: P
             </td>
             <td className="px-4 py-3 font-mono text-xs text-slate-800">{a.userLoginIdMasked ?? '—'}</td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-              <UtcTime value={a.createdAt} />
+              <ZonedTime value={a.createdAt} />
             </td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-              <UtcTime value={a.accessTokenExpiresAt} />
+              <ZonedTime value={a.accessTokenExpiresAt} />
             </td>
           </tr>
         ))}

@@ -1,3 +1,5 @@
+import { getViewerZone } from '@/lib/time/viewer-zone';
+import { dayKey, zoneName } from '@/lib/time/zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
@@ -6,7 +8,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { listAudit, listAuditActions, parseAuditFilters, type AuditFilters } from '@/lib/audit/list-audit';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
@@ -18,8 +20,8 @@ function query(filters: AuditFilters, after: string | null): string {
   if (filters.actor) p.set('actor', filters.actor);
   if (filters.action) p.set('action', filters.action);
   if (filters.objectType) p.set('object', filters.objectId ? `${filters.objectType}:${filters.objectId}` : filters.objectType);
-  if (filters.from) p.set('from', filters.from.toISOString().slice(0, 10));
-  if (filters.to) p.set('to', filters.to.toISOString().slice(0, 10));
+  if (filters.from) p.set('from', dayKey(filters.from, filters.zone));
+  if (filters.to) p.set('to', dayKey(filters.to, filters.zone));
   if (after) p.set('after', after);
   const qs = p.toString();
   return `/dashboard/audit${qs ? `?${qs}` : ''}`;
@@ -29,7 +31,7 @@ function query(filters: AuditFilters, after: string | null): string {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireStaff('audit.read');
   const t = await getTranslations('audit');
-  const { filters, issues } = parseAuditFilters(await searchParams);
+  const { filters, issues } = parseAuditFilters(await searchParams, await getViewerZone());
   const db = await getDb();
   const [page, actions] = await Promise.all([listAudit(db, actor, filters), listAuditActions(db, actor)]);
   const errorsFor = (field: string) => {
@@ -49,8 +51,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           ))}
         </datalist>
         <TextField id="audit-object" name="object" label={t('object')} hint={t('objectHint')} defaultValue={filters.objectType ? (filters.objectId ? `${filters.objectType}:${filters.objectId}` : filters.objectType) : ''} errors={errorsFor('object')} />
-        <TextField id="audit-from" name="from" type="date" label={t('from')} hint={t('utcDays')} defaultValue={filters.from?.toISOString().slice(0, 10) ?? ''} errors={errorsFor('from')} />
-        <TextField id="audit-to" name="to" type="date" label={t('to')} defaultValue={filters.to?.toISOString().slice(0, 10) ?? ''} errors={errorsFor('to')} />
+        <TextField id="audit-from" name="from" type="date" label={t('from')} hint={t('utcDays', { zone: zoneName(filters.zone) })} defaultValue={filters.from ? dayKey(filters.from, filters.zone) : ''} errors={errorsFor('from')} />
+        <TextField id="audit-to" name="to" type="date" label={t('to')} defaultValue={filters.to ? dayKey(filters.to, filters.zone) : ''} errors={errorsFor('to')} />
         <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-5">
           <Button type="submit">{t('apply')}</Button>
           {filtered || issues.length ? (
@@ -72,7 +74,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {page.items.map((e) => (
             <tr key={e.id} data-testid="audit-row">
               <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                <UtcTime value={e.createdAt} />
+                <ZonedTime value={e.createdAt} />
               </td>
               <td className="px-4 py-3 text-slate-800">
                 {e.actorEmail ?? t('system')}

@@ -1,9 +1,10 @@
+import { getViewerZone } from '@/lib/time/viewer-zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { LOCALE_NAMES, LOCALES, isLocale } from '@/i18n/locales';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
@@ -22,7 +23,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
   const actor = await requireStaff('dashboard.read');
   const t = await getTranslations('customers');
   const lt = await getTranslations('lists');
-  const parsed = parseListFilters(await searchParams);
+  const parsed = parseListFilters(await searchParams, { zone: await getViewerZone() });
   const { filters } = parsed;
   const page = await queryCustomers(await getDb(), filters, 25);
   const filtered = Boolean(filters.q || filters.wallet || filters.from || filters.to || filters.after || !parsed.ok);
@@ -49,7 +50,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Pr
                 <td className="px-4 py-3 text-slate-800">{customer.country ?? '—'}</td>
                 <td className="px-4 py-3 text-slate-800">{isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : '—'}</td>
                 <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                  <UtcTime value={customer.createdAt} />
+                  <ZonedTime value={customer.createdAt} />
                 </td>
               </tr>
             ))}

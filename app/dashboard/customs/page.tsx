@@ -3,7 +3,7 @@ import { getLocale, getTranslations } from 'next-intl/server';
 import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { CERTIFICATE_TYPES, CUSTOMS_OFFICES, CUSTOMS_OFFICE_KEYS } from '@/lib/customs/customs-offices';
@@ -118,7 +118,7 @@ export default async function CustomsPage() {
                 </td>
                 <td className="px-4 py-3 text-xs">{d.customsResultDesc ?? d.resultMessage ?? '—'}</td>
                 <td className="whitespace-nowrap px-4 py-3">
-                  <UtcTime value={d.createdAt} />
+                  <ZonedTime value={d.createdAt} />
                 </td>
                 <td className="px-4 py-3">
                   {canDeclare && (d.status === 'WAITING' || d.status === 'UNKNOWN' || d.status === 'CREATED') ? (

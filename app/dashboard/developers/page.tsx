@@ -7,7 +7,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
 import { MerchantApiLink } from './merchant-api-link';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { API_CALL_ENDPOINTS, API_CALL_RESULTS, listApiCalls } from '@/lib/api-calls/list-api-calls';
 import { OneClickActionForm } from '@/components/dashboard/one-click-action-form';
 import { TokenRefreshHaltAlert } from '@/components/dashboard/token-refresh-halt-alert';
@@ -104,7 +104,7 @@ export default async function DevelopersPage({ searchParams }: { searchParams: P
             return (
               <tr key={call.id.toString()} data-testid="api-call-row" className="align-top">
                 <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                  <UtcTime value={call.createdAt} />
+                  <ZonedTime value={call.createdAt} />
                 </td>
                 <td className="px-4 py-3 font-mono text-xs">
                   {call.endpoint}

@@ -6,7 +6,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { listNotificationDeliveries, listNotificationTypes, SIGNATURE_VERDICTS, type SignatureVerdict } from '@/lib/notifications/list-notification-deliveries';
@@ -85,7 +85,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
             <tr key={d.id} data-testid="delivery-row">
               <td className="whitespace-nowrap px-4 py-3">
                 <Link href={`/dashboard/notifications/${d.id}`} className="font-medium text-blue-800 underline">
-                  <UtcTime value={d.receivedAt} />
+                  <ZonedTime value={d.receivedAt} />
                 </Link>
                 {d.repeatCount > 1 ? (
                   <div className="mt-1 text-xs text-slate-700" data-testid="delivery-repeats">
@@ -93,7 +93,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
                     {d.lastReceivedAt ? (
                       <>
                         {' · '}
-                        {t('lastAt')} <UtcTime value={d.lastReceivedAt} />
+                        {t('lastAt')} <ZonedTime value={d.lastReceivedAt} />
                       </>
                     ) : null}
                   </div>

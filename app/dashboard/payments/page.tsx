@@ -1,3 +1,4 @@
+import { getViewerZone } from '@/lib/time/viewer-zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
@@ -7,7 +8,7 @@ import { FilteredList } from '@/components/dashboard/filtered-list';
 import { ListPagination } from '@/components/dashboard/list-pagination';
 import { PaymentStatusBadge } from '@/components/dashboard/status-badges';
 import { DataTable } from '@/components/ui/data-table';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { parseListFilters } from '@/lib/lists/parse-list-filters';
@@ -22,7 +23,7 @@ export const metadata: Metadata = { title: 'Payments' };
 export default async function PaymentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const actor = await requireStaff('dashboard.read');
   const t = await getTranslations('paymentsList');
-  const parsed = parseListFilters(await searchParams, { statuses: PAYMENT_STATUSES });
+  const parsed = parseListFilters(await searchParams, { statuses: PAYMENT_STATUSES, zone: await getViewerZone() });
   const { filters } = parsed;
   const db = await getDb();
   const [page, staff] = await Promise.all([listPayments(db, filters), listStaffOptions(db, actor)]);
@@ -79,7 +80,7 @@ export default async function PaymentsPage({ searchParams }: { searchParams: Pro
             </td>
             <td className="px-4 py-3 text-slate-800">{p.initiatedByEmail ?? t(`initiator.${p.initiator}`)}</td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-              <UtcTime value={p.createdAt} />
+              <ZonedTime value={p.createdAt} />
             </td>
           </tr>
         ))}

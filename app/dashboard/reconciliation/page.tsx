@@ -1,3 +1,4 @@
+import { zonedTimeText } from '@/components/ui/zoned-time';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getLocale, getTranslations } from 'next-intl/server';
@@ -5,7 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
@@ -37,6 +38,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
   const db = await getDb();
   const [overview, inbox] = await Promise.all([getReconciliationOverview(db, day), listDiscrepancies(db, { reportDate: day })]);
   const canManage = can(actor.role, 'reconciliation.manage');
+  const tz = await getTranslations('timeZone');
   const batches = day ? overview.batches.filter((b) => b.reportDate === day) : overview.batches;
 
   return (
@@ -46,6 +48,9 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           {day ? t('exportDay', { date: day }) : t('exportAll')}
         </a>
       </PageHeader>
+      <p className="-mt-4 mb-6 text-sm text-slate-700" data-testid="recon-day-zone">
+        {tz('reconDay')}
+      </p>
 
       {canManage ? (
         <section aria-labelledby="upload-report" className="mb-8 max-w-2xl rounded-lg border border-slate-200 bg-white p-6">
@@ -171,7 +176,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
           {day ? t('filesDay', { date: day }) : t('filesTitle')}
         </h2>
         <p className="mb-3 text-sm text-slate-700" data-testid="sftp-status">
-          {overview.sftp?.lastFetchedAt ? t('sftpLastFetched', { at: overview.sftp.lastFetchedAt.toISOString().slice(0, 16).replace('T', ' ') }) : t('sftpNever')}
+          {overview.sftp?.lastFetchedAt ? t('sftpLastFetched', { at: await zonedTimeText(overview.sftp.lastFetchedAt) }) : t('sftpNever')}
           {overview.sftp?.lastError ? <span className="ml-1 text-red-800">{t('sftpFailing', { error: overview.sftp.lastError })}</span> : null}
         </p>
         {overview.files.length === 0 ? (
@@ -217,7 +222,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 </td>
                 <td className="px-4 py-3">{t(`sources.${f.source === 'upload' || f.source === 'sftp' ? f.source : 'drop_folder'}`)}</td>
                 <td className="whitespace-nowrap px-4 py-3">
-                  <UtcTime value={f.createdAt} />
+                  <ZonedTime value={f.createdAt} />
                 </td>
               </tr>
             ))}

@@ -1,3 +1,4 @@
+import { zonedTimeText } from '@/components/ui/zoned-time';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getTranslations } from 'next-intl/server';
@@ -70,7 +71,7 @@ export default async function SettingsPage() {
                 </span>{' '}
                 ({config.ANTOM_SFTP_PRIVATE_KEY ? t('sftpKeySet') : t('sftpPasswordSet')})
                 <div className="text-slate-700">
-                  {sftp?.lastFetchedAt ? t('sftpLastFetched', { at: sftp.lastFetchedAt.toISOString().slice(0, 16).replace('T', ' ') }) : t('sftpNotYet')}
+                  {sftp?.lastFetchedAt ? t('sftpLastFetched', { at: await zonedTimeText(sftp.lastFetchedAt) }) : t('sftpNotYet')}
                 </div>
                 {sftp?.lastError ? <div className="text-red-800">{sftp.lastError}</div> : null}
               </>

@@ -39,6 +39,8 @@ export const merchantSettings = pgTable('merchant_settings', {
   dunningLadderDays: integer('dunning_ladder_days').array().notNull().default([1, 3, 5, 7]),
   /** What a schedule becomes when a period's ladder runs out: PAST_DUE (keeps billing) or UNPAID (stops). */
   dunningAfterLadder: text('dunning_after_ladder').notNull().default('PAST_DUE'),
+  /** IANA zone of the merchant's day for every date in the dashboard (default: Antom's GMT+8 report day). */
+  timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

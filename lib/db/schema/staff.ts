@@ -16,6 +16,8 @@ export const staffUsers = pgTable('staff_users', {
   /** Progressive throttle: sign-in attempts before this instant are refused without being counted. */
   nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  /** The staff member's own time zone (IANA), overriding the merchant's; null: the merchant's. */
+  timeZone: text('time_zone'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -6,6 +6,8 @@ import { AGREEMENT_STATUSES } from '@/lib/agreements/list-agreements';
 import { parseListFilters } from '@/lib/lists/parse-list-filters';
 import { PAYMENT_STATUSES } from '@/lib/payments/list-payments';
 import { REFUND_STATUSES } from '@/lib/refunds/list-refunds';
+import { getZoneSettings } from '@/lib/time/get-zone-settings';
+import { dayKey } from '@/lib/time/zone';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,16 +24,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ list
   if (!can(actor.role, 'dashboard.read')) return problem(403, 'Your role cannot export lists.');
   const { list } = await params;
   if (!isExportList(list)) return problem(404, 'Unknown list: export payments, refunds, agreements or customers.');
-  const parsed = parseListFilters(new URL(request.url).searchParams, { statuses: STATUSES[list] });
+  const db = await getDb();
+  const { zone } = await getZoneSettings(db, actor.userId);
+  const parsed = parseListFilters(new URL(request.url).searchParams, { statuses: STATUSES[list], zone });
   if (!parsed.ok) return problem(400, `Invalid filter: ${parsed.issues.map((i) => `${i.field} (${i.code})`).join(', ')}. Nothing was exported.`);
-  const stream = exportListCsv(await getDb(), actor, list, parsed.filters);
-  const day = new Date().toISOString().slice(0, 10);
+  const stream = exportListCsv(db, actor, list, parsed.filters);
+  // The file names the zone its days and times are in.
+  const day = dayKey(new Date(), zone);
   return new Response(stream, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${list}-${day}.csv"`,
+      'content-disposition': `attachment; filename="${list}-${day}-${zone.replaceAll('/', '_')}.csv"`,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
+      'x-time-zone': zone,
     },
   });
 }

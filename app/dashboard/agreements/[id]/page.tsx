@@ -5,7 +5,7 @@ import { notFound } from 'next/navigation';
 import { getLocale, getTranslations } from 'next-intl/server';
 import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { getAgreementDetail } from '@/lib/agreements/get-agreement-detail';
 import { getPaymentMethod } from '@/lib/alipay';
 import { requireStaff } from '@/lib/auth/current-actor';
@@ -35,6 +35,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
   if (!detail) notFound();
   const { agreement, customer, events } = detail;
   const t = await getTranslations('agreement');
+  const tc = await getTranslations('confirmAction');
   const ct = await getTranslations('charge');
   const agreementPayments = await listAgreementPayments(await getDb(), agreement.id);
   const unresolved = await listUnresolvedAttempts(await getDb(), agreement.id);
@@ -55,16 +56,16 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
     ],
     [t('terminal'), [agreement.terminalType, agreement.osType].filter(Boolean).join(' / ')],
     [t('login'), agreement.userLoginIdMasked ?? '—'],
-    [t('created'), <UtcTime key="cr" value={agreement.createdAt} />],
-    [t('activated'), <UtcTime key="a" value={agreement.activatedAt} />],
-    [t('accessTokenExpiry'), <UtcTime key="at" value={agreement.accessTokenExpiresAt} />],
-    [t('refreshTokenExpiry'), <UtcTime key="rt" value={agreement.refreshTokenExpiresAt} />],
+    [t('created'), <ZonedTime key="cr" value={agreement.createdAt} />],
+    [t('activated'), <ZonedTime key="a" value={agreement.activatedAt} />],
+    [t('accessTokenExpiry'), <ZonedTime key="at" value={agreement.accessTokenExpiresAt} />],
+    [t('refreshTokenExpiry'), <ZonedTime key="rt" value={agreement.refreshTokenExpiresAt} />],
   ];
-  if (agreement.status === 'ACTIVE' && agreement.tokenRefreshDueAt) fields.push([t('refreshDue'), <UtcTime key="rd" value={agreement.tokenRefreshDueAt} />]);
+  if (agreement.status === 'ACTIVE' && agreement.tokenRefreshDueAt) fields.push([t('refreshDue'), <ZonedTime key="rd" value={agreement.tokenRefreshDueAt} />]);
   if (agreement.status === 'ACTIVE' && agreement.tokenRefreshProblem) {
     fields.push([t('refreshProblem'), <span key="rp" className="text-amber-900" data-testid="refresh-problem">{agreement.tokenRefreshProblem}</span>]);
   }
-  if (agreement.revokedAt) fields.push([t('revokedAt'), <UtcTime key="r" value={agreement.revokedAt} />], [t('revokedBy'), agreement.revokedBy ?? '—']);
+  if (agreement.revokedAt) fields.push([t('revokedAt'), <ZonedTime key="r" value={agreement.revokedAt} />], [t('revokedBy'), agreement.revokedBy ?? '—']);
   if (agreement.failureCode || agreement.failureMessage) fields.push([t('failure'), [agreement.failureCode, agreement.failureMessage].filter(Boolean).join(' — ')]);
   return (
     <>
@@ -126,7 +127,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
               <tbody>
                 {agreementPayments.map((p) => (
                   <tr key={p.id} className="border-b border-slate-200">
-                    <td className="py-2 pr-4"><UtcTime value={p.createdAt} /></td>
+                    <td className="py-2 pr-4"><ZonedTime value={p.createdAt} /></td>
                     <td className="py-2 pr-4 font-mono">
                       <Link href={`/dashboard/payments/${p.id}`} className="text-blue-800 underline">{formatAmount(p.amountMinor, p.currency)}</Link>
                     </td>
@@ -144,7 +145,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
           <h2 id="revoke-heading" className="mb-2 text-base font-semibold">
             {t('revokeHeading')}
           </h2>
-          <RevokeAgreementForm agreementId={agreement.id} labels={{ submit: t('revoke'), pending: t('revoking'), done: t('revoked'), hint: t('revokeHint') }} />
+          <RevokeAgreementForm agreementId={agreement.id} labels={{ submit: t('revoke'), pending: t('revoking'), done: t('revoked'), hint: t('revokeHint'), confirm: tc('revoke', { customer: customer.name, wallet: method?.nameEn ?? agreement.paymentMethod }), confirmYes: tc('revokeYes'), back: tc('back') }} />
         </section>
       ) : null}
       <section aria-labelledby="timeline-heading" className="mt-8">
@@ -160,7 +161,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
                 <div className="flex flex-wrap items-baseline justify-between gap-2">
                   <h3 className="text-sm font-semibold text-slate-900">{EVENT_TYPES.has(event.type) ? ev(`type.${event.type}`) : event.type}</h3>
                   <span className="text-xs text-slate-700">
-                    <UtcTime value={event.createdAt} />
+                    <ZonedTime value={event.createdAt} />
                   </span>
                 </div>
                 <p className="mt-1 text-sm text-slate-800">{describeEvent(ev, event.type, event.detail)}</p>

@@ -1,13 +1,13 @@
 'use client';
 
 import { useActionState } from 'react';
-import { Button } from '@/components/ui/button';
+import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { revokeAgreementAction } from './actions';
 import { ActionMessage } from '@/components/ui/action-message';
 
 /** "Revoke authorization" for an ACTIVE agreement; shows the service's message when the wallet refuses or cannot be reached. */
-export function RevokeAgreementForm({ agreementId, labels }: { agreementId: string; labels: { submit: string; pending: string; done: string; hint: string } }) {
+export function RevokeAgreementForm({ agreementId, labels }: { agreementId: string; labels: { submit: string; pending: string; done: string; hint: string; confirm: string; confirmYes: string; back: string } }) {
   const [state, action, pending] = useActionState(revokeAgreementAction, null as ActionResult<unknown> | null);
   return (
     <form action={action} className="space-y-2">
@@ -15,9 +15,7 @@ export function RevokeAgreementForm({ agreementId, labels }: { agreementId: stri
       <p id="revoke-hint" className="text-sm text-slate-700">
         {labels.hint}
       </p>
-      <Button type="submit" variant="danger" disabled={pending} aria-describedby="revoke-hint">
-        {pending ? labels.pending : labels.submit}
-      </Button>
+      <ConfirmSubmit label={labels.submit} pendingLabel={labels.pending} pending={pending} question={labels.confirm} confirmLabel={labels.confirmYes} backLabel={labels.back} describedBy="revoke-hint" testId="revoke-submit" />
       <ActionMessage state={state} success={labels.done} />
     </form>
   );

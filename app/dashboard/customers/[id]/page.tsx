@@ -1,3 +1,6 @@
+import { zonedTimeText } from '@/components/ui/zoned-time';
+import { getViewerZone } from '@/lib/time/viewer-zone';
+import { gmtLabel } from '@/lib/time/zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -6,7 +9,7 @@ import QRCode from 'qrcode';
 import { FieldGrid } from '@/components/dashboard/field-grid';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { LOCALE_NAMES, isLocale } from '@/i18n/locales';
 import { listAgreements } from '@/lib/agreements/list-agreements';
 import { requireStaff } from '@/lib/auth/current-actor';
@@ -43,6 +46,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const c = await getTranslations('customers');
   const ls = await getTranslations('linkStatus');
   const format = await getFormatter();
+  const zone = await getViewerZone();
   const canManage = can(actor.role, 'customers.manage');
   const appUrl = env().APP_URL.replace(/\/$/, '');
   const now = new Date();
@@ -52,7 +56,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
       .filter((l) => linkState(l) === 'OPEN' && l.token)
       .map(async (l) => {
         const url = `${appUrl}/authorize/${l.token}`;
-        return { id: l.id, url, svg: await qrSvg(url, t('qrLabel', { expires: format.dateTime(l.expiresAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' })) };
+        return { id: l.id, url, svg: await qrSvg(url, t('qrLabel', { expires: await zonedTimeText(l.expiresAt) })) };
       }),
   );
   const usableById = new Map(usable.map((u) => [u.id, u]));
@@ -71,7 +75,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           [c('phone'), customer.phone ?? '—'],
           [c('country'), customer.country ?? '—'],
           [c('preferredLanguage'), isLocale(customer.preferredLanguage) ? LOCALE_NAMES[customer.preferredLanguage] : c('noLanguage')],
-          [c('createdAt'), <UtcTime key="c" value={customer.createdAt} />],
+          [c('createdAt'), <ZonedTime key="c" value={customer.createdAt} />],
         ]}
       />
 
@@ -105,19 +109,19 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                   <div className="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
                     <Badge tone={state === 'OPEN' ? 'green' : state === 'USED' ? 'blue' : 'slate'}>{ls(state)}</Badge>
                     <span className="text-slate-800">
-                      {t('linkCreatedAt')} <UtcTime value={link.createdAt} />
+                      {t('linkCreatedAt')} <ZonedTime value={link.createdAt} />
                     </span>
                     <span className="text-slate-800">
-                      {t('linkExpiresAt')} <UtcTime value={link.expiresAt} />
+                      {t('linkExpiresAt')} <ZonedTime value={link.expiresAt} />
                     </span>
                     {link.usedAt ? (
                       <span className="text-slate-800">
-                        {t('linkUsedAt')} <UtcTime value={link.usedAt} />
+                        {t('linkUsedAt')} <ZonedTime value={link.usedAt} />
                       </span>
                     ) : null}
                     {link.revokedAt ? (
                       <span className="text-slate-800">
-                        {t('linkRevokedAt')} <UtcTime value={link.revokedAt} />
+                        {t('linkRevokedAt')} <ZonedTime value={link.revokedAt} />
                       </span>
                     ) : null}
                     {canManage && link.status === 'OPEN' ? (
@@ -126,7 +130,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                           customerId={customer.id}
                           linkId={link.id}
                           label={t('revoke')}
-                          accessibleLabel={t('revokeAccessible', { expires: format.dateTime(link.expiresAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC' })}
+                          accessibleLabel={t('revokeAccessible', { expires: `${format.dateTime(link.expiresAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone })} ${gmtLabel(link.expiresAt, zone)}` })}
                         />
                       </span>
                     ) : null}
@@ -179,10 +183,10 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                   <AgreementStatusBadge status={a.status} />
                 </td>
                 <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                  <UtcTime value={a.createdAt} />
+                  <ZonedTime value={a.createdAt} />
                 </td>
                 <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-                  <UtcTime value={a.accessTokenExpiresAt} />
+                  <ZonedTime value={a.accessTokenExpiresAt} />
                 </td>
                 <td className="px-4 py-3">
                   <Link href={`/dashboard/agreements/${a.id}`} className="font-medium text-blue-800 underline">

@@ -4,7 +4,7 @@ import { getTranslations } from 'next-intl/server';
 import { DataTable } from '@/components/ui/data-table';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { listFailedJobs } from '@/lib/jobs/list-failed-jobs';
@@ -50,7 +50,7 @@ export default async function FailedJobsPage({ searchParams }: { searchParams: P
         <DataTable caption={t('caption')} columns={[t('failedAt'), t('queue'), t('jobId'), t('data'), t('error'), t('attempts')]}>
           {page.items.map((job) => (
             <tr key={job.id} data-testid="failed-job-row" className="align-top">
-              <td className="whitespace-nowrap px-4 py-3 text-slate-800">{job.failedAt ? <UtcTime value={job.failedAt} /> : '—'}</td>
+              <td className="whitespace-nowrap px-4 py-3 text-slate-800">{job.failedAt ? <ZonedTime value={job.failedAt} /> : '—'}</td>
               <td className="px-4 py-3 font-mono text-xs">{job.name}</td>
               <td className="break-all px-4 py-3 font-mono text-xs">{job.id}</td>
               <td className="px-4 py-3">

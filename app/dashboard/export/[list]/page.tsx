@@ -1,3 +1,5 @@
+import { zoneName } from '@/lib/time/zone';
+import { getViewerZone } from '@/lib/time/viewer-zone';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -24,7 +26,7 @@ export default async function ExportPage({ params, searchParams }: { params: Pro
   const t = await getTranslations('export');
   const nav = await getTranslations('nav');
   const format = await getFormatter();
-  const parsed = parseListFilters(await searchParams, { statuses: STATUSES[list] });
+  const parsed = parseListFilters(await searchParams, { statuses: STATUSES[list], zone: await getViewerZone() });
   const query = filtersToQuery(parsed.filters).toString();
   const back = `/dashboard/${list}${query ? `?${query}` : ''}`;
   if (!parsed.ok) {
@@ -56,7 +58,7 @@ export default async function ExportPage({ params, searchParams }: { params: Pro
         ) : (
           <p className="text-sm text-slate-700">{t('nothing')}</p>
         )}
-        <p className="text-sm text-slate-700">{t('columns')}</p>
+        <p className="text-sm text-slate-700">{t('columns', { zone: zoneName(parsed.filters.zone) })}</p>
         <Link href={back} className="inline-block text-sm font-medium text-blue-800 underline">
           {t('back')}
         </Link>

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getNotificationDeps } from '@/lib/notifications/app-deps';
@@ -25,7 +25,7 @@ export default async function NotificationPage({ params }: { params: Promise<{ i
   const t = await getTranslations('notifications');
   const outcomeLabel = (o: string) => ((OUTCOMES as readonly string[]).includes(o) ? t(`outcomeLabel.${o as (typeof OUTCOMES)[number]}`) : o);
   const fields: [string, React.ReactNode][] = [
-    [t('received'), <UtcTime key="r" value={d.receivedAt} />],
+    [t('received'), <ZonedTime key="r" value={d.receivedAt} />],
     [t('type'), <span key="t" className="font-mono">{d.notifyType ?? t('typeUnknown', { channel: d.channel })}</span>],
     [t('object'), <span key="o" className="font-mono break-all">{d.objectRef ?? '—'}</span>],
     [t('signature'), <SignatureBadge key="s" verdict={d.signatureVerdict} label={t(`verdict.${d.signatureVerdict as 'valid' | 'invalid' | 'not_checked'}`)} />],
@@ -123,7 +123,7 @@ export default async function NotificationPage({ params }: { params: Promise<{ i
             {siblings.map((s) => (
               <li key={s.id}>
                 <Link href={`/dashboard/notifications/${s.id}`} className="text-blue-800 underline">
-                  <UtcTime value={s.receivedAt} />
+                  <ZonedTime value={s.receivedAt} />
                 </Link>{' '}
                 — {s.dedupeVerdict ? t(`dedupeVerdict.${s.dedupeVerdict as 'new' | 'duplicate' | 'replay'}`) : '—'}, {outcomeLabel(s.outcome)}
               </li>

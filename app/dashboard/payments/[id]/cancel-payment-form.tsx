@@ -2,13 +2,13 @@
 
 import { useActionState } from 'react';
 import { ActionMessage } from '@/components/ui/action-message';
-import { Button } from '@/components/ui/button';
+import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { cancelPaymentAction } from '../actions';
 
 /** "Cancel payment" with its required reason; part A's cancelPayment decides (window, refunds, permission). */
-export function CancelPaymentForm({ paymentId, labels }: { paymentId: string; labels: { hint: string; reason: string; submit: string; submitting: string; done: string } }) {
+export function CancelPaymentForm({ paymentId, labels }: { paymentId: string; labels: { hint: string; reason: string; submit: string; submitting: string; done: string; confirm: string; confirmYes: string; back: string } }) {
   const [state, action, pending] = useActionState(cancelPaymentAction, null as ActionResult<unknown> | null);
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
   return (
@@ -18,9 +18,7 @@ export function CancelPaymentForm({ paymentId, labels }: { paymentId: string; la
         {labels.hint}
       </p>
       <TextField id="cancel-reason" name="reason" label={labels.reason} required maxLength={500} autoComplete="off" errors={fieldErrors?.reason} />
-      <Button type="submit" variant="danger" disabled={pending} aria-describedby="cancel-hint">
-        {pending ? labels.submitting : labels.submit}
-      </Button>
+      <ConfirmSubmit label={labels.submit} pendingLabel={labels.submitting} pending={pending} question={labels.confirm} confirmLabel={labels.confirmYes} backLabel={labels.back} describedBy="cancel-hint" testId="cancel-submit" />
       <ActionMessage state={state} success={labels.done} />
     </form>
   );

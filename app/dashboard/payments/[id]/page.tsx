@@ -7,7 +7,7 @@ import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
 import { PaymentStatusBadge, RefundStatusBadge } from '@/components/dashboard/status-badges';
 import { Button } from '@/components/ui/button';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { getPaymentMethod } from '@/lib/alipay';
 import { apiCallsHref } from '@/lib/api-calls/list-api-calls';
 import { requireStaff } from '@/lib/auth/current-actor';
@@ -44,6 +44,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
   const { payment, customer, agreement, refunds, timeline } = detail;
   const t = await getTranslations('payment');
   const tf = await getTranslations('twoFactor');
+  const tc = await getTranslations('confirmAction');
   const pe = await getTranslations('paymentEvents');
   const locale = (await getLocale()) === 'zh-CN' ? 'zh-CN' : 'en-US';
   const money = (minor: bigint) => formatAmount(minor, payment.currency, locale);
@@ -90,13 +91,13 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
     [t('initiator'), payment.initiator],
     [t('requestId'), <span key="rq" className="break-all font-mono text-xs">{payment.paymentRequestId}</span>],
     [t('antomId'), <span key="ai" className="break-all font-mono text-xs">{payment.paymentId ?? '—'}</span>],
-    [t('created'), <UtcTime key="cr" value={payment.createdAt} />],
+    [t('created'), <ZonedTime key="cr" value={payment.createdAt} />],
   ];
-  if (payment.succeededAt) fields.push([t('succeeded'), <UtcTime key="s" value={payment.succeededAt} />]);
-  if (payment.paymentTime) fields.push([t('antomPaymentTime'), <UtcTime key="pt" value={payment.paymentTime} />]);
-  if (payment.cancelClaimedAt && payment.status === 'SUCCEEDED') fields.push([t('cancelClaimed'), <UtcTime key="cc" value={payment.cancelClaimedAt} />]);
-  if (payment.failedAt) fields.push([t('failed'), <UtcTime key="f" value={payment.failedAt} />]);
-  if (payment.cancelledAt) fields.push([t('cancelled'), <UtcTime key="x" value={payment.cancelledAt} />]);
+  if (payment.succeededAt) fields.push([t('succeeded'), <ZonedTime key="s" value={payment.succeededAt} />]);
+  if (payment.paymentTime) fields.push([t('antomPaymentTime'), <ZonedTime key="pt" value={payment.paymentTime} />]);
+  if (payment.cancelClaimedAt && payment.status === 'SUCCEEDED') fields.push([t('cancelClaimed'), <ZonedTime key="cc" value={payment.cancelClaimedAt} />]);
+  if (payment.failedAt) fields.push([t('failed'), <ZonedTime key="f" value={payment.failedAt} />]);
+  if (payment.cancelledAt) fields.push([t('cancelled'), <ZonedTime key="x" value={payment.cancelledAt} />]);
 
   const example = toMajorString(left > 0n ? (left < 1250n ? left : 1250n) : 1250n, payment.currency);
 
@@ -155,6 +156,9 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
                   done: t('refundDone', { amount: '{amount}' }),
                   pendingDone: t('refundPendingDone', { amount: '{amount}' }),
                   stepUp: { label: tf('stepUpLabel'), hint: tf('stepUpHint'), errors: { step_up_required: tf('errors.step_up_required'), step_up_wrong_code: tf('errors.step_up_wrong_code'), step_up_code_used: tf('errors.step_up_code_used') } },
+                  confirm: tc('refund', { amount: '{amount}', customer: customer.name }),
+                  confirmYes: tc('refundYes', { amount: '{amount}' }),
+                  back: tc('back'),
                 }}
               />
             </>
@@ -187,7 +191,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
           ) : (
             <CancelPaymentForm
               paymentId={payment.id}
-              labels={{ hint: t('cancelHint'), reason: t('cancelReason'), submit: t('cancelSubmit'), submitting: t('cancelSubmitting'), done: t('cancelDone') }}
+              labels={{ hint: t('cancelHint'), reason: t('cancelReason'), submit: t('cancelSubmit'), submitting: t('cancelSubmitting'), done: t('cancelDone'), confirm: tc('cancel', { amount: money(payment.amountMinor), customer: customer.name }), confirmYes: tc('cancelYes', { amount: money(payment.amountMinor) }), back: tc('back') }}
             />
           )}
         </section>
@@ -219,13 +223,13 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
                   <div>
                     <dt className="text-xs font-medium uppercase text-slate-700">{t('refundCreated')}</dt>
                     <dd className="text-slate-900">
-                      <UtcTime value={r.createdAt} />
+                      <ZonedTime value={r.createdAt} />
                     </dd>
                   </div>
                   <div>
                     <dt className="text-xs font-medium uppercase text-slate-700">{t('refundSettled')}</dt>
                     <dd className="text-slate-900">
-                      <UtcTime value={r.settledAt} />
+                      <ZonedTime value={r.settledAt} />
                     </dd>
                   </div>
                   {r.status === 'FAILED' ? (
@@ -268,7 +272,7 @@ export default async function PaymentPage({ params }: { params: Promise<{ id: st
                   </h3>
                   <span className="text-xs text-slate-700">
                     {entry.kind === 'event' && CAUSES.has(entry.cause) ? `${t(`cause.${entry.cause}`)} · ` : null}
-                    <UtcTime value={entry.at} />
+                    <ZonedTime value={entry.at} />
                   </span>
                 </div>
                 <p className="mt-1 break-words text-sm text-slate-800">

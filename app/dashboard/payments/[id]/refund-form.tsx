@@ -3,7 +3,7 @@
 import { useActionState, useState } from 'react';
 import { StepUpField, type StepUpLabels } from '@/components/dashboard/step-up-field';
 import { ActionMessage } from '@/components/ui/action-message';
-import { Button } from '@/components/ui/button';
+import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { formatAmount } from '@/lib/money';
@@ -24,6 +24,10 @@ interface RefundFormLabels {
   done: string;
   pendingDone: string;
   stepUp: StepUpLabels;
+  /** With `{amount}`; the customer is already named. */
+  confirm: string;
+  confirmYes: string;
+  back: string;
 }
 
 type Result = ActionResult<{ refundId: string; state: 'succeeded' | 'pending'; amountMinor: string; currency: string }>;
@@ -63,9 +67,16 @@ export function RefundForm({ paymentId, currency, locale, operationKey, defaultA
       </p>
       <TextField id="refund-reason" name="reason" label={labels.reason} hint={labels.reasonHint} required maxLength={256} autoComplete="off" errors={fieldErrors?.reason} />
       <StepUpField state={state} labels={labels.stepUp} />
-      <Button type="submit" disabled={pending}>
-        {pending ? labels.submitting : labels.submit}
-      </Button>
+      <ConfirmSubmit
+        label={labels.submit}
+        pendingLabel={labels.submitting}
+        pending={pending}
+        variant="primary"
+        question={parsed?.ok ? labels.confirm.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : null}
+        confirmLabel={parsed?.ok ? labels.confirmYes.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.submit}
+        backLabel={labels.back}
+        testId="refund-submit"
+      />
       <ActionMessage state={state} success={done} />
     </form>
   );

@@ -1,5 +1,6 @@
+import { ZonedTime } from '@/components/ui/zoned-time';
 import type { Metadata } from 'next';
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
 import { PageHeader } from '@/components/ui/page-header';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
@@ -17,7 +18,6 @@ export default async function StaffUsersPage() {
   const actor = await requireStaff('users.manage');
   const t = await getTranslations('users');
   const roles = await getTranslations('roles');
-  const format = await getFormatter();
   const tf = await getTranslations('twoFactor');
   const db = await getDb();
   const users = await listStaffUsers(db, actor);
@@ -34,7 +34,7 @@ export default async function StaffUsersPage() {
                 {user.name} {user.id === actor.userId ? <span className="text-slate-600">({t('you')})</span> : null}
               </div>
               <div className="text-slate-700">{user.email}</div>
-              <div className="text-xs text-slate-600">{format.dateTime(user.createdAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC</div>
+              <div className="text-xs text-slate-600"><ZonedTime value={user.createdAt} /></div>
             </td>
             <td className="px-4 py-3">{roles(user.role)}</td>
             <td className="px-4 py-3">
