@@ -81,6 +81,8 @@ async function main(): Promise<number> {
     console.log(`import (checked, COPY)        : ${importSeconds.toFixed(1)} s  ${Math.round(rows / importSeconds).toLocaleString('en')} rows/s`);
     console.log(`match (set-based SQL)         : ${matchSeconds.toFixed(1)} s`);
     console.log(`import + match                : ${total.toFixed(1)} s  ${Math.round(rows / total).toLocaleString('en')} rows/s  (target < ${TARGET_SECONDS} s)`);
+    // The ratio holds across machines and load better than the seconds do: both ran in this process, minutes apart.
+    console.log(`ratio to plain COPY           : import ${(importSeconds / plainSeconds).toFixed(1)}×, import + match ${(total / plainSeconds).toFixed(1)}×`);
     console.log(`peak RSS                      : ${rssMb.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB)`);
     console.log(`discrepancies                 : ${found} amount mismatches (expected ${expected}), others ${JSON.stringify(Object.fromEntries(others))}`);
     const pass = imported.data.rowCount === rows && total < TARGET_SECONDS && rssMb < TARGET_RSS_MB && found === expected && others.length === 0;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import type { Env } from '../lib/env';
 import { ensureDevKeys } from '../lib/simulator/keys';
@@ -14,7 +15,12 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
   const dataDir = path.resolve(config.DATA_DIR);
   const keys = ensureDevKeys(dataDir);
   const appUrl = config.APP_URL.replace(/\/+$/, '');
-  const sftpPassword = config.SIMULATOR_SFTP_PASSWORD ?? config.SIMULATOR_SECRET;
+  let sftpPassword = config.SIMULATOR_SFTP_PASSWORD ?? config.SIMULATOR_SECRET;
+  // A busy SFTP port must not keep the portal from starting: the reports still reach it by the drop folder.
+  if (sftpPassword && !(await portFree(config.SIMULATOR_SFTP_PORT))) {
+    console.warn(`[daikou] simulator SFTP: port ${config.SIMULATOR_SFTP_PORT} is in use, so report files are not served over SFTP (set SIMULATOR_SFTP_PORT); the drop folder still reads them.`);
+    sftpPassword = undefined;
+  }
   const simulator = await startSimulator({
     port: config.SIMULATOR_PORT,
     host: '127.0.0.1',
@@ -42,4 +48,13 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
   console.log(`[daikou] local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
   if (simulator.sftpPort) console.log(`[daikou] simulator SFTP (report files): sftp://${config.SIMULATOR_SFTP_USER}@127.0.0.1:${simulator.sftpPort}/v1/settlements/`);
   return { url: simulator.url, close: () => simulator.close() };
+}
+
+/** Whether 127.0.0.1:port can be listened on right now. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
 }

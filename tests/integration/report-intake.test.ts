@@ -142,4 +142,15 @@ describe(`report intake refuses bad files (${testDatabaseKind()})`, () => {
     expect(!cut.ok && cut.error).toMatch(/^The upload was incomplete: 38 of 12582912 bytes arrived\./);
     expect(readdirSync(spoolDir)).toEqual([]);
   });
+
+  it('loads a file with an unknown column and a transaction type it does not know: the column ignored and named, the type counted and shown', async () => {
+    const header = `${TX_HEADER},merchantRegion`;
+    const content = [header, `${txRow(101)},SG`, `${txRow(102).replace(',PAYMENT,', ',NEW_KIND_OF_ROW,')},SG`, `${txRow(103).replace(',PAYMENT,', ',RESERVE,')},SG`, '<END>'].join('\n');
+    const result = await load('transactionItems_20261201_000.csv', content);
+    expect(result).toMatchObject({ ok: true, data: { status: 'loaded', rowCount: 3, typeCounts: { PAYMENT: 1, NEW_KIND_OF_ROW: 1, RESERVE: 1 } } });
+    const [file] = await database.db.select().from(reportFiles).where(eq(reportFiles.id, result.ok ? result.data.fileId : ''));
+    expect(file).toMatchObject({ status: 'LOADED', ignoredColumns: expect.arrayContaining(['merchantRegion']), typeCounts: { PAYMENT: 1, NEW_KIND_OF_ROW: 1, RESERVE: 1 } });
+    const types = await database.db.select({ type: reportRows.transactionType }).from(reportRows).where(eq(reportRows.fileId, file!.id)).orderBy(reportRows.lineNo);
+    expect(types.map((r) => r.type)).toEqual(['PAYMENT', 'NEW_KIND_OF_ROW', 'RESERVE']);
+  });
 });

@@ -65,7 +65,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe(`the local simulator's SFTP for npm run dev / npm start (${testDatabaseKind()})`, { timeout: 60_000 }, () => {
+describe(`the local simulator's SFTP for npm run dev / npm start (${testDatabaseKind()})`, { timeout: 120_000 }, () => {
   it('listens on SIMULATOR_PORT + 1, and the fetch job reaches it with the defaulted ANTOM_SFTP_* settings', async () => {
     expect(config.SIMULATOR_SFTP_PORT).toBe(config.SIMULATOR_PORT + 1);
     expect(config).toMatchObject({ ANTOM_SFTP_HOST: '127.0.0.1', ANTOM_SFTP_PORT: config.SIMULATOR_SFTP_PORT, ANTOM_SFTP_USER: 'daikou', ANTOM_SFTP_PASSWORD: 'local-simulator-secret' });
