@@ -76,8 +76,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {t('shell.simulatorBanner', { url: config.ALIPAY_GATEWAY_URL })}
           </p>
         ) : null}
-        <div className="flex flex-wrap items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2">
-          <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
+        {/* On a phone the search has its own row under the zone, language and sign-out, so nothing overlaps at 320 px. */}
+        <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-2 border-b border-slate-200 bg-white px-4 py-2" data-testid="header-bar">
+          <div className="order-last w-full sm:order-none sm:w-auto sm:min-w-0 sm:flex-1">
+            <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
+          </div>
           <span className="hidden text-sm text-slate-700 sm:inline md:hidden">{actor.email}</span>
           <a
             href="/dashboard/time-zone"
