@@ -41,6 +41,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   );
   return (
     <div className="min-h-screen md:flex">
+      {/* CJK glyphs for names like 王芳 (scripts/build-dashboard-fonts.ts): subsets load only when such characters are shown. */}
+      {/* eslint-disable-next-line @next/next/no-css-tags -- a static public file of @font-face rules only, not a module stylesheet */}
+      <link rel="stylesheet" href="/fonts/noto-sans-sc.css" precedence="default" />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
         {t('common.skipToContent')}
       </a>
