@@ -71,7 +71,7 @@ test('a staff member in Seoul sees KST; following the merchant again brings GMT+
   await page.getByTestId('header-time-zone').click();
   await expect(page).toHaveURL(/\/dashboard\/time-zone$/);
   await page.waitForLoadState('networkidle');
-  await page.getByLabel('My time zone').selectOption('Asia/Seoul');
+  await page.locator('select#own-time-zone').selectOption('Asia/Seoul');
   await page.getByTestId('time-zone-form-own').getByRole('button', { name: 'Save time zone' }).click();
   await expect(page.getByTestId('time-zone-form-own').getByText('Time zone saved.')).toBeVisible();
   await page.goto('/dashboard');
@@ -83,7 +83,7 @@ test('a staff member in Seoul sees KST; following the merchant again brings GMT+
 
   await page.goto('/dashboard/time-zone');
   await page.waitForLoadState('networkidle');
-  await page.getByLabel('My time zone').selectOption('');
+  await page.locator('select#own-time-zone').selectOption('');
   await page.getByTestId('time-zone-form-own').getByRole('button', { name: 'Save time zone' }).click();
   await expect(page.getByTestId('time-zone-form-own').getByText('Time zone saved.')).toBeVisible();
   await page.goto('/dashboard');
