@@ -8,7 +8,7 @@ export async function LocaleSwitcher() {
   const t = await getTranslations('common');
   return (
     <form action={setLocaleAction} className="flex items-center justify-center gap-2 text-sm">
-      <label htmlFor="locale" className="text-slate-700">
+      <label htmlFor="locale" className="sr-only text-slate-700 sm:not-sr-only">
         {t('language')}
       </label>
       <select id="locale" name="locale" defaultValue={locale} className="rounded-md border border-slate-400 bg-white px-2 py-1">

@@ -153,13 +153,13 @@ test('filters, sort, pagination, search and export work on the demo data', async
   expect(lines.slice(1).every((l) => l.includes(',SUCCEEDED,GCASH,PHP,'))).toBe(true);
 
   // One search box in the header: an id opens its object (or a results page).
-  const search = page.getByRole('search', { name: 'Search by id' }).getByRole('searchbox');
+  const search = page.getByRole('search', { name: 'Search', exact: true }).getByRole('searchbox');
   await search.fill(seeded!.samples.paymentRequestId);
   await search.press('Enter');
   await expect(page).toHaveURL(/\/dashboard\/payments\/[0-9a-f-]{36}$/);
   await expect(page.getByText(seeded!.samples.paymentRequestId).first()).toBeVisible();
-  await page.getByRole('search', { name: 'Search by id' }).getByRole('searchbox').fill(seeded!.samples.customerReference);
-  await page.getByRole('search', { name: 'Search by id' }).getByRole('searchbox').press('Enter');
+  await page.getByRole('search', { name: 'Search', exact: true }).getByRole('searchbox').fill(seeded!.samples.customerReference);
+  await page.getByRole('search', { name: 'Search', exact: true }).getByRole('searchbox').press('Enter');
   await expect(page).toHaveURL(/\/dashboard\/customers\/[0-9a-f-]{36}$/);
   await page.goto(`/dashboard/search?q=${encodeURIComponent(seeded!.samples.refundRequestId)}`);
   // A refund opens its payment, which lists its refunds.

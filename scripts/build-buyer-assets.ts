@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import './build-dashboard-fonts';
 
 const require = createRequire(import.meta.url);
 const out = path.join('public', 'buyer');

@@ -41,6 +41,9 @@ export default async function DashboardLayout({ children }: { children: React.Re
   );
   return (
     <div className="min-h-screen md:flex">
+      {/* CJK glyphs for names like 王芳 (scripts/build-dashboard-fonts.ts): subsets load only when such characters are shown. */}
+      {/* eslint-disable-next-line @next/next/no-css-tags -- a static public file of @font-face rules only, not a module stylesheet */}
+      <link rel="stylesheet" href="/fonts/noto-sans-sc.css" precedence="default" />
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:bg-white focus:p-2">
         {t('common.skipToContent')}
       </a>
@@ -76,8 +79,11 @@ export default async function DashboardLayout({ children }: { children: React.Re
             {t('shell.simulatorBanner', { url: config.ALIPAY_GATEWAY_URL })}
           </p>
         ) : null}
-        <div className="flex flex-wrap items-center justify-end gap-3 border-b border-slate-200 bg-white px-4 py-2">
-          <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
+        {/* On a phone the search has its own row under the zone, language and sign-out, so nothing overlaps at 320 px. */}
+        <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-2 border-b border-slate-200 bg-white px-4 py-2" data-testid="header-bar">
+          <div className="order-last w-full sm:order-none sm:w-auto sm:min-w-0 sm:flex-1">
+            <HeaderSearch label={t('search.label')} placeholder={t('search.placeholder')} submit={t('search.submit')} />
+          </div>
           <span className="hidden text-sm text-slate-700 sm:inline md:hidden">{actor.email}</span>
           <a
             href="/dashboard/time-zone"

@@ -4,7 +4,7 @@
  */
 export function HeaderSearch({ label, placeholder, submit }: { label: string; placeholder: string; submit: string }) {
   return (
-    <form method="get" action="/dashboard/search" role="search" aria-label={label} className="flex min-w-0 flex-1 items-center gap-2">
+    <form method="get" action="/dashboard/search" role="search" aria-label={label} className="flex w-full min-w-0 items-center gap-2" data-testid="header-search">
       <label htmlFor="header-search" className="sr-only">
         {label}
       </label>

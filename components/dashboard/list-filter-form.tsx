@@ -5,7 +5,8 @@ import { SelectField, TextField } from '@/components/ui/field';
 import { PAYMENT_METHODS } from '@/lib/alipay';
 import { CURRENCY_CODES, toMajorString } from '@/lib/money';
 import { dayKey, zoneName } from '@/lib/time/zone';
-import { LIST_SORTS, type FilterIssue, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { filtersToQuery, LIST_SORTS, type FilterIssue, type ListFilters } from '@/lib/lists/parse-list-filters';
+import { FiltersDisclosure } from './filters-disclosure';
 
 export type FilterField = 'q' | 'status' | 'wallet' | 'currency' | 'amount' | 'dates' | 'staff' | 'sort';
 
@@ -42,8 +43,52 @@ export async function ListFilterForm({
   const day = (d: Date | null) => (d ? dayKey(d, filters.zone) : '');
   const amount = (v: bigint | null) => (v !== null && filters.currency ? toMajorString(v, filters.currency) : '');
   const active = Boolean(filters.q || filters.status || filters.wallet || filters.currency || filters.from || filters.to || filters.staff || filters.minAmount !== null || filters.maxAmount !== null || filters.sort !== 'newest');
+  // Active filters as removable chips: each links to the same list without that one filter.
+  const query = filtersToQuery(filters);
+  const without = (...keys: string[]) => {
+    const p = new URLSearchParams(query);
+    for (const k of keys) p.delete(k);
+    const qs = p.toString();
+    return `${action}${qs ? `?${qs}` : ''}`;
+  };
+  const staffName = (id: string) => staff.find((s) => s.id === id)?.name ?? id;
+  const chips: { key: string; text: string; href: string }[] = [];
+  if (filters.q) chips.push({ key: 'q', text: `${t('q')}: ${filters.q}`, href: without('q') });
+  if (filters.status) chips.push({ key: 'status', text: `${t('status')}: ${st ? st(filters.status) : filters.status}`, href: without('status') });
+  if (filters.wallet) chips.push({ key: 'wallet', text: `${t('wallet')}: ${PAYMENT_METHODS.find((m) => m.code === filters.wallet)?.nameEn ?? filters.wallet}`, href: without('wallet') });
+  if (filters.currency) chips.push({ key: 'currency', text: `${t('currency')}: ${filters.currency}`, href: without('currency', 'min', 'max') });
+  if (filters.minAmount !== null) chips.push({ key: 'min', text: `${t('minAmount')}: ${amount(filters.minAmount)}`, href: without('min') });
+  if (filters.maxAmount !== null) chips.push({ key: 'max', text: `${t('maxAmount')}: ${amount(filters.maxAmount)}`, href: without('max') });
+  if (filters.from) chips.push({ key: 'from', text: `${t('from')}: ${day(filters.from)}`, href: without('from') });
+  if (filters.to) chips.push({ key: 'to', text: `${t('to')}: ${day(filters.to)}`, href: without('to') });
+  if (filters.staff) chips.push({ key: 'staff', text: `${t('staff')}: ${staffName(filters.staff)}`, href: without('staff') });
+  if (filters.sort !== 'newest') chips.push({ key: 'sort', text: `${t('sort')}: ${t(`sorts.${filters.sort}`)}`, href: without('sort') });
+  const tf = await getTranslations('listFilters');
   return (
-    <form method="get" action={action} role="search" aria-label={t('filterLabel')} className="mb-4 grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
+    <FiltersDisclosure
+      summary={chips.length ? tf('summaryActive', { count: chips.length }) : tf('summary')}
+      forceOpen={issues.length > 0}
+      chips={
+        chips.length ? (
+          <ul className="mb-4 flex flex-wrap gap-2" aria-label={tf('activeLabel')} data-testid="filter-chips">
+            {chips.map((c) => (
+              <li key={c.key}>
+                <Link
+                  href={c.href}
+                  aria-label={tf('remove', { filter: c.text })}
+                  className="inline-flex min-h-8 max-w-full items-center gap-1 rounded-full border border-blue-300 bg-blue-50 px-3 py-1 text-sm text-blue-900 hover:bg-blue-100"
+                  data-testid="filter-chip"
+                >
+                  <span className="truncate">{c.text}</span>
+                  <span aria-hidden="true">×</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        ) : null
+      }
+    >
+    <form method="get" action={action} role="search" aria-label={t('filterLabel')} className="grid grid-cols-1 gap-3 rounded-b-lg border-t border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4">
       {has('q') ? <TextField id="filter-q" name="q" label={t('q')} hint={t('qHint')} defaultValue={filters.q ?? ''} errors={errorsFor('q')} /> : null}
       {has('status') ? (
         <SelectField id="filter-status" name="status" label={t('status')} defaultValue={filters.status ?? ''} errors={errorsFor('status')}>
@@ -120,5 +165,6 @@ export async function ListFilterForm({
         </p>
       ) : null}
     </form>
+    </FiltersDisclosure>
   );
 }

@@ -18,7 +18,8 @@ export function DataTable({
     // they escape the scroll box and widen the whole page on a phone.
     // Focusable and named: on a phone the box scrolls sideways, and keyboard users must be able to scroll it too.
     <div tabIndex={0} role={caption ? 'region' : undefined} aria-label={caption} className={`relative overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-blue-700 ${className}`}>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
+      {/* The first column stays in view while the rest scrolls sideways (phones). */}
+      <table className="min-w-full divide-y divide-slate-200 text-sm [&_tbody_td:first-child]:sticky [&_tbody_td:first-child]:left-0 [&_tbody_td:first-child]:bg-white [&_thead_th:first-child]:sticky [&_thead_th:first-child]:left-0 [&_thead_th:first-child]:bg-slate-50">
         {caption ? <caption className="sr-only">{caption}</caption> : null}
         <thead className="bg-slate-50 text-left text-xs uppercase text-slate-700">
           <tr>

@@ -106,6 +106,8 @@ export const agreements = pgTable(
     index('agreements_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
     index('agreements_created_idx').on(t.createdAt, t.id),
     index('agreements_login_masked_idx').on(t.userLoginIdMasked),
+    // Search by the start of a masked login ("0917***"): LIKE 'prefix%' needs the pattern operator class.
+    index('agreements_login_masked_prefix_idx').on(t.userLoginIdMasked.op('text_pattern_ops')),
     // The refresher scans live tokens by expiry, and due refreshes by their due time.
     index('agreements_active_expiry_idx').on(t.accessTokenExpiresAt).where(sql`${t.status} = 'ACTIVE'`),
     index('agreements_refresh_due_idx').on(t.tokenRefreshDueAt).where(sql`${t.status} = 'ACTIVE'`),

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { FOLD_FROM, FOLD_TO } from '@/lib/text/search-fold';
 
 /** The merchant's buyers; `reference` is the merchant's own id for them. */
 export const customers = pgTable('customers', {
@@ -13,10 +15,18 @@ export const customers = pgTable('customers', {
   preferredLanguage: text('preferred_language'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Name, email, phone and reference folded for search (accents off, ASCII lower case; see lib/text/search-fold.ts),
+   * kept by the database; a pg_trgm GIN index makes "any part of it" quick.
+   */
+  searchText: text('search_text').generatedAlwaysAs(
+    sql.raw(`translate(lower((coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(phone, '') || ' ' || reference) collate "C"), '${FOLD_FROM}', '${FOLD_TO}')`),
+  ),
 }, (t) => [
   // Dashboard list keyset and header search by email.
   index('customers_created_idx').on(t.createdAt, t.id),
   index('customers_email_idx').on(t.email),
+  index('customers_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
 ]);
 
 export type Customer = typeof customers.$inferSelect;

@@ -138,6 +138,8 @@ export const payments = pgTable(
     index('payments_status_method_created_idx').on(t.status, t.paymentMethod, t.createdAt, t.id),
     index('payments_method_created_idx').on(t.paymentMethod, t.createdAt, t.id),
     index('payments_currency_created_idx').on(t.currency, t.createdAt, t.id),
+    // Search by amount with currency ("125.50 PHP"), newest first.
+    index('payments_currency_amount_idx').on(t.currency, t.amountMinor, t.createdAt),
     index('payments_initiated_by_idx').on(t.initiatedBy, t.createdAt).where(sql`${t.initiatedBy} is not null`),
     index('payments_reference_order_idx').on(t.referenceOrderId),
     index('payments_reconciliation_flag_idx').on(t.createdAt).where(sql`${t.reconciliationFlag} is not null`),
