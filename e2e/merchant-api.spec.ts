@@ -5,6 +5,8 @@ import { expect, test } from '@playwright/test';
 import { ADMIN, expectAxeClean, signInOk } from './helpers';
 
 test('an admin creates an API key (shown once), uses it over HTTP, revokes it, and it is refused', async ({ page, request }) => {
+  // The first request to each API route loads it: slow on a shared 2-core machine.
+  test.setTimeout(180_000);
   await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/settings');
   await page.getByRole('link', { name: 'Manage API keys' }).click();
