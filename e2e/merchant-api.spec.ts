@@ -5,6 +5,8 @@ import { expect, test } from '@playwright/test';
 import { ADMIN, expectAxeClean, signInOk } from './helpers';
 
 test('an admin creates an API key (shown once), uses it over HTTP, revokes it, and it is refused', async ({ page, request }) => {
+  // The first request to each API route loads it: slow on a shared 2-core machine.
+  test.setTimeout(180_000);
   await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/settings');
   await page.getByRole('link', { name: 'Manage API keys' }).click();
@@ -43,4 +45,18 @@ test('an admin creates an API key (shown once), uses it over HTTP, revokes it, a
   const refused = await request.get(`/api/v1/customers/${customer.id}`, { headers: { authorization: `Bearer ${secret}` } });
   expect(refused.status()).toBe(401);
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('revoked_key');
+});
+
+test('an admin adds a webhook endpoint: its signing secret is shown once, the page is accessible', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto('/dashboard/settings/webhooks');
+  await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeVisible();
+  await page.getByLabel('Endpoint URL').fill('http://127.0.0.1:9/hooks');
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(page.getByTestId('webhook-secret')).toHaveValue(/^whsec_/);
+  await expect(page.getByTestId('webhook-endpoint').filter({ hasText: 'http://127.0.0.1:9/hooks' })).toBeVisible();
+  await expectAxeClean(page);
+  await page.reload();
+  await expect(page.getByTestId('webhook-secret')).toHaveCount(0);
 });

@@ -3,6 +3,7 @@ import { expireStalePendingAgreementsJob } from '@/lib/agreements/expire-stale-p
 import { refreshAgreementTokenJob } from '@/lib/agreements/refresh-agreement-token.job';
 import { refreshDueTokensJob } from '@/lib/agreements/refresh-due-tokens.job';
 import { pruneIdempotencyKeysJob } from '@/lib/api/prune-idempotency-keys.job';
+import { deliverWebhookJob, fanOutWebhooksJob } from '@/lib/webhooks/webhook-jobs.job';
 import { resealSecretsJob } from '@/lib/crypto/reseal-secrets.job';
 import { pollCustomsDeclarationsJob } from '@/lib/customs/poll-customs-declarations.job';
 import { retryAgreementRevokeJob } from '@/lib/agreements/retry-agreement-revoke.job';
@@ -36,4 +37,6 @@ export const JOBS: readonly JobDefinition<never>[] = [
   resealSecretsJob,
   pruneIdempotencyKeysJob,
   runBillingJob,
+  fanOutWebhooksJob,
+  deliverWebhookJob,
 ] as JobDefinition<never>[];

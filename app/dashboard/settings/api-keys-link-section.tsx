@@ -14,6 +14,9 @@ export async function ApiKeysLinkSection() {
         <Link href="/dashboard/settings/api-keys" className="font-medium text-blue-800 underline">
           {t('manage')}
         </Link>
+        <Link href="/dashboard/settings/webhooks" className="font-medium text-blue-800 underline">
+          {t('webhooks')}
+        </Link>
         <Link href="/api/v1/openapi.json" className="font-medium text-blue-800 underline">
           {t('openapi')}
         </Link>

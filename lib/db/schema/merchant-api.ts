@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 /**
@@ -59,3 +59,67 @@ export const apiIdempotencyKeys = pgTable(
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type ApiKeyScope = ApiKey['scope'];
+
+/**
+ * Outbound webhook endpoints (lib/webhooks). The signing secret is never stored: it is derived from the
+ * endpoint id and its `secretGeneration` with the vault's index key (TokenVault.index), shown once when made or
+ * rotated. After a rotation the previous generation also signs until `previousSecretUntil` (24 h).
+ */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    url: text('url').notNull(),
+    /** Event types sent (prefixes such as `charge_attempt.` allowed); empty = every event. */
+    eventTypes: jsonb('event_types').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    secretGeneration: integer('secret_generation').notNull().default(1),
+    previousSecretUntil: timestamp('previous_secret_until', { withTimezone: true }),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => staffUsers.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+  },
+  (t) => [index('webhook_endpoints_created_idx').on(t.createdAt, t.id)],
+);
+
+/** One event for one endpoint: its exact payload, and the last attempt's answer (the delivery log). */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id),
+    /** The timeline entry (agreement_events / payment_events id) it reports. */
+    eventId: uuid('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    /** pending (to send or retry), succeeded, failed (retries used up). */
+    status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    lastResponse: text('last_response'),
+    lastLatencyMs: integer('last_latency_ms'),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('webhook_deliveries_status', sql`${t.status} in ('pending', 'succeeded', 'failed')`),
+    uniqueIndex('webhook_deliveries_endpoint_event_unique').on(t.endpointId, t.eventId),
+    index('webhook_deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt),
+    index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Where the fan-out has got to in the event timelines (one row). */
+export const webhookFanoutCursor = pgTable('webhook_fanout_cursor', {
+  id: integer('id').primaryKey(),
+  afterCreatedAt: timestamp('after_created_at', { withTimezone: true }).notNull(),
+  afterId: uuid('after_id').notNull(),
+});
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

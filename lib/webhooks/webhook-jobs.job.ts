@@ -1,0 +1,25 @@
+import { defineJob } from '@/lib/jobs/define-job';
+import { deliverWebhook, fanOutWebhookEvents } from './deliver-webhooks';
+import { WEBHOOK_DELIVER_JOB } from './webhook-endpoints';
+
+/** Every minute: new timeline events become deliveries to the endpoints that want them. */
+export const fanOutWebhooksJob = defineJob({
+  name: 'webhooks-fanout',
+  cron: '* * * * *',
+  retryLimit: 2,
+  calls: [],
+  run: async (_data, { db, enqueue, now }) => {
+    await fanOutWebhookEvents(db, enqueue, now());
+  },
+});
+
+/** One attempt of one delivery; its own retries are scheduled by the delivery (not by pg-boss). */
+export const deliverWebhookJob = defineJob<{ deliveryId: string }>({
+  name: WEBHOOK_DELIVER_JOB,
+  retryLimit: 2,
+  calls: [],
+  workSeconds: 30,
+  run: async ({ deliveryId }, { db, vault, enqueue, now }) => {
+    await deliverWebhook(db, { vault, enqueue, now }, deliveryId);
+  },
+});
