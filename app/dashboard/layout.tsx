@@ -8,7 +8,7 @@ import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { env, gatewayMode } from '@/lib/env';
 
-const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
+const SECTIONS = ['overview', 'customers', 'agreements', 'schedules', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
 
 // Every /dashboard page: the shell with navigation and the header search; the session is checked here and again in each page.
 // On a phone the navigation collapses into a <details> menu (works without JavaScript, keyboard-operable).
