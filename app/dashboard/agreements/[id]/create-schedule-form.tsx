@@ -1,7 +1,7 @@
 'use client';
 
 import { useTranslations } from 'next-intl';
-import { useActionState } from 'react';
+import { useActionState, useTransition } from 'react';
 import Link from 'next/link';
 import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
@@ -14,10 +14,18 @@ type State = ActionResult<SchedulePreview> | null;
 /** "Create schedule": amount, interval, anchor, start, end; "Preview" shows the next five dates before saving. */
 export function CreateScheduleForm({ agreementId, currency, today }: { agreementId: string; currency: string; today: string }) {
   const t = useTranslations('schedules');
-  const [state, action, pending] = useActionState(scheduleFormAction, null as State);
+  const [state, action, acting] = useActionState(scheduleFormAction, null as State);
+  const [submitting, startTransition] = useTransition();
+  const pending = acting || submitting;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
+  // Submitted by hand so a preview (or a refusal) keeps what was typed: a form `action` resets the fields afterwards.
+  const submit = (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+    startTransition(() => action(data));
+  };
   return (
-    <form action={action} className="space-y-3" data-testid="create-schedule-form">
+    <form onSubmit={submit} className="space-y-3" data-testid="create-schedule-form">
       <input type="hidden" name="agreementId" value={agreementId} />
       <TextField id="schedule-amount" name="amount" label={t('form.amount', { currency })} inputMode="decimal" autoComplete="off" required errors={errors?.amount} />
       <TextField id="schedule-description" name="description" label={t('form.description')} hint={t('form.descriptionHint')} maxLength={256} required errors={errors?.description} />
