@@ -21,7 +21,9 @@ export function CreateScheduleForm({ agreementId, currency, today }: { agreement
   // Submitted by hand so a preview (or a refusal) keeps what was typed: a form `action` resets the fields afterwards.
   const submit = (event: React.FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
+    const data = new FormData(event.currentTarget);
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter?.name) data.set(submitter.name, submitter.value);
     startTransition(() => action(data));
   };
   return (
