@@ -14,7 +14,7 @@ type State = ActionResult<SchedulePreview> | null;
 /** "Create schedule": amount, interval, anchor, start, end; "Preview" shows the next five dates before saving. */
 export function CreateScheduleForm({ agreementId, currency, today }: { agreementId: string; currency: string; today: string }) {
   const t = useTranslations('schedules');
-  const [state, action, acting] = useActionState(scheduleFormAction, null as State);
+  const [state, action, acting] = useActionState((previous: State, data: FormData) => scheduleFormAction(previous, data), null as State);
   const [submitting, startTransition] = useTransition();
   const pending = acting || submitting;
   const errors = state && !state.ok ? state.fieldErrors : undefined;
