@@ -2,7 +2,7 @@ import { NextIntlClientProvider } from 'next-intl';
 import { getMessages } from 'next-intl/server';
 
 /** Namespaces the staff pages' client components translate with. */
-const CLIENT_NAMESPACES = ['signIn', 'users', 'roles', 'customers', 'agreements', 'settings', 'charge', 'twoFactor', 'apiKeys', 'webhooks'] as const;
+const CLIENT_NAMESPACES = ['signIn', 'users', 'roles', 'customers', 'agreements', 'settings', 'charge', 'twoFactor', 'apiKeys', 'webhooks', 'schedules'] as const;
 
 /**
  * Gives staff client components their messages. Kept out of the root layout so buyer pages (which have

@@ -10,7 +10,7 @@ import { env, gatewayMode } from '@/lib/env';
 import { getViewerZone } from '@/lib/time/viewer-zone';
 import { gmtLabel } from '@/lib/time/zone';
 
-const SECTIONS = ['overview', 'customers', 'agreements', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
+const SECTIONS = ['overview', 'customers', 'agreements', 'schedules', 'payments', 'refunds', 'notifications', 'reconciliation', 'customs', 'developers', 'settings'] as const;
 
 // Every /dashboard page: the shell with navigation and the header search; the session is checked here and again in each page.
 // On a phone the navigation collapses into a <details> menu (works without JavaScript, keyboard-operable).

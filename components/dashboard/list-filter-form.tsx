@@ -29,7 +29,7 @@ export async function ListFilterForm({
   filters: ListFilters;
   issues: FilterIssue[];
   statuses?: readonly string[];
-  statusNamespace?: 'agreementStatus' | 'payment.statusName' | 'payment.refundStatus';
+  statusNamespace?: 'agreementStatus' | 'payment.statusName' | 'payment.refundStatus' | 'schedules.status';
   staff?: { id: string; name: string; email: string }[];
   sorts?: readonly string[];
 }) {

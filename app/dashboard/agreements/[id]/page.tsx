@@ -17,6 +17,7 @@ import { describeEvent } from './describe-event';
 import { RevokeAgreementForm } from './revoke-agreement-form';
 import { ChargeForm } from './charge-form';
 import { PaymentRequestForm } from './payment-request-form';
+import { AgreementSchedules } from './agreement-schedules';
 import { Badge } from '@/components/ui/badge';
 import { formatAmount } from '@/lib/money';
 import { listAgreementPayments } from '@/lib/payments/list-agreement-payments';
@@ -106,6 +107,7 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
           <PaymentRequestForm agreementId={agreement.id} currency={method.currency} />
         </section>
       ) : null}
+      <AgreementSchedules agreementId={agreement.id} active={agreement.status === 'ACTIVE'} currency={method?.currency ?? null} canManage={can(actor.role, 'schedules.manage')} />
       <section aria-labelledby="payments-heading" className="mt-6">
         <h2 id="payments-heading" className="text-lg font-semibold">
           {ct('payments')}
