@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { log } from '../lib/log';
 import type { Env } from '../lib/env';
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
@@ -36,6 +37,6 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
       },
     ],
   });
-  console.log(`[daikou] local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
+  log().info({ url: simulator.url }, `local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
   return { url: simulator.url, close: () => simulator.close() };
 }

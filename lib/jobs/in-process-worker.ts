@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import { env } from '@/lib/env';
 import { getProcessQueue } from './process-queue';
 
@@ -6,7 +7,7 @@ export async function startInProcessWorker(): Promise<void> {
   const config = env();
   if (!config.WORKER_IN_PROCESS || config.NODE_ENV === 'test') return;
   const queue = await getProcessQueue({ work: true });
-  console.log('[daikou] job worker: running inside the web process');
+  log().info('job worker: running inside the web process');
   // SIGTERM is handled by the server (scripts/serve-next.ts): it drains requests and this queue together.
   void queue;
 }
