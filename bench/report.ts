@@ -36,7 +36,6 @@ export function machineFacts(database: string): MachineFacts {
   };
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 const RATIO_LINE = /ratio|×|\bvs\b|baseline|target|budget/i;
 
