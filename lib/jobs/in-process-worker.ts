@@ -8,6 +8,7 @@ export async function startInProcessWorker(): Promise<void> {
   if (!config.WORKER_IN_PROCESS || config.NODE_ENV === 'test') return;
   const queue = await getProcessQueue({ work: true });
   log().info('job worker: running inside the web process');
-  // SIGTERM is handled by the server (scripts/serve-next.ts): it drains requests and this queue together.
-  void queue;
+  // In production SIGTERM is handled by the server (scripts/serve-next.ts), which drains requests and this
+  // queue together; `next dev` has no such server, so stop the queue here.
+  if (config.NODE_ENV === 'development') process.once('SIGTERM', () => void queue.stop(config.SHUTDOWN_GRACE_SECONDS * 1000));
 }
