@@ -336,5 +336,5 @@ export function env(): Env {
  */
 export function logSettings(): { level: z.infer<typeof schema.shape.LOG_LEVEL>; pretty: boolean } {
   const level = schema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL);
-  return { level: level.success ? level.data : 'info', pretty: (process.env.NODE_ENV ?? 'development') === 'development' };
+  return { level: level.success ? level.data : 'info', pretty: process.env.NODE_ENV === 'development' };
 }

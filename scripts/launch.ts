@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { log, setProcessLogName } from '../lib/log';
 import { createRequire } from 'node:module';
 import type { Env } from '../lib/env';
 import { describeGateway, loadConfigOrExit, type LoadedConfig } from './load-config';
@@ -26,13 +27,16 @@ export function listenPort(config: Env): string {
 /** Loads the configuration, prepares the database, starts the local simulator when needed, runs Next. */
 export async function launch(mode: 'development' | 'production'): Promise<void> {
   const loaded = loadConfigOrExit({ mode });
+  // JSON logs in production, pretty ones under `npm run dev` (lib/log).
+  Object.assign(process.env, { NODE_ENV: loaded.config.NODE_ENV });
+  setProcessLogName('launcher');
   const { config } = loaded;
   // The buyer pages' stylesheet and fonts (public/buyer/), built from components/buyer.
   const assets = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/build-buyer-assets.ts'], { stdio: 'inherit' });
   if (assets.status !== 0) process.exit(1);
   await prepareRuntime(config);
   const stopGateway = await startGateway(loaded);
-  for (const line of describeGateway(loaded)) console.log(line);
+  for (const line of describeGateway(loaded)) log().info(line.replace('[daikou] ', ''));
 
   const nextBin = createRequire(import.meta.url).resolve('next/dist/bin/next');
   // Production runs Next behind our own node:http server (scripts/serve-next.ts) so the socket address
@@ -43,7 +47,7 @@ export async function launch(mode: 'development' | 'production'): Promise<void> 
     stdio: 'inherit',
     env: { ...loaded.raw, NODE_ENV: config.NODE_ENV, NEXTAUTH_URL: config.APP_URL },
   });
-  console.log(`[daikou] portal: ${config.APP_URL}  (sign in at ${config.APP_URL}/sign-in)`);
+  log().info({ url: config.APP_URL }, `portal: ${config.APP_URL}  (sign in at ${config.APP_URL}/sign-in)`);
   // The server drains its requests and jobs itself (scripts/serve-next.ts); the local simulator stays up
   // until it has exited, so in-flight charges still reach it.
   const shutdown = (signal: NodeJS.Signals) => {

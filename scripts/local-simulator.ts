@@ -1,5 +1,6 @@
 import net from 'node:net';
 import path from 'node:path';
+import { log } from '../lib/log';
 import type { Env } from '../lib/env';
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
@@ -45,8 +46,8 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
       },
     ],
   });
-  console.log(`[daikou] local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
-  if (simulator.sftpPort) console.log(`[daikou] simulator SFTP (report files): sftp://${config.SIMULATOR_SFTP_USER}@127.0.0.1:${simulator.sftpPort}/v1/settlements/`);
+  log().info({ url: simulator.url }, `local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
+  if (simulator.sftpPort) log().info({ sftpPort: simulator.sftpPort }, `simulator SFTP (report files): sftp://${config.SIMULATOR_SFTP_USER}@127.0.0.1:${simulator.sftpPort}/v1/settlements/`);
   return { url: simulator.url, close: () => simulator.close() };
 }
 

@@ -16,12 +16,14 @@
  * On first start it creates the merchant and simulator key pairs under <DATA_DIR>/keys/ and registers
  * the merchant public key for MERCHANT_CLIENT_ID.
  */
+import { log, setProcessLogName } from '../lib/log';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
 
+setProcessLogName('simulator');
 const env = process.env;
 const dataDir = path.resolve(env['DATA_DIR'] || '.data');
 const port = Number(env['SIMULATOR_PORT'] || 4010);
@@ -69,12 +71,19 @@ const sim = await startSimulator({
     : {}),
 });
 
-console.log(`Antom simulator on ${sim.url}${sim.httpsUrl ? ` and ${sim.httpsUrl}` : ''} (client ${clientId}, time scale ${timeScale})`);
-console.log(`  home page:      ${sim.url}/`);
-if (sim.sftpPort) console.log(`  SFTP (reports): sftp://127.0.0.1:${sim.sftpPort}/v1/settlements/`);
-console.log(`  public key:     ${sim.url}/simulator/public-key`);
-console.log(`  keys:           ${keys.dir}`);
-console.log(`  control secret: ${path.join(dataDir, 'simulator', 'secret')} (or SIMULATOR_SECRET)`);
+log().info(
+  {
+    url: sim.url,
+    httpsUrl: sim.httpsUrl,
+    clientId,
+    timeScale,
+    sftp: sim.sftpPort ? `sftp://127.0.0.1:${sim.sftpPort}/v1/settlements/` : undefined,
+    publicKey: `${sim.url}/simulator/public-key`,
+    keys: keys.dir,
+    controlSecretFile: path.join(dataDir, 'simulator', 'secret'),
+  },
+  `Antom simulator on ${sim.url} (home page ${sim.url}/)`,
+);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import type { AlipayCallEvent } from '@/lib/alipay';
 import type { Db } from '@/lib/db/client';
 import { apiCalls } from '@/lib/db/schema';
@@ -27,7 +28,7 @@ export async function recordApiCall(db: Db, event: AlipayCallEvent): Promise<voi
       subject: event.subject ?? null,
     });
   } catch (error) {
-    console.warn(`[api_calls] could not log ${event.endpoint} for ${event.subject ?? 'no subject'}: ${(error as { code?: string }).code ?? 'error'}`);
+    log().warn(`could not log ${event.endpoint} for ${event.subject ?? 'no subject'}: ${(error as { code?: string }).code ?? 'error'}`);
   }
 }
 

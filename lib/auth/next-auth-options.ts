@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { getDb } from '@/lib/db';
@@ -36,8 +37,8 @@ export function authOptions(): NextAuthOptions {
     pages: { signIn: '/sign-in', error: '/sign-in' },
     // One line per problem, never the token or stack (a tampered cookie is routine, not an incident).
     logger: {
-      error: (code) => console.warn(`[auth] ${logSafe(code)}`),
-      warn: (code) => console.warn(`[auth] ${logSafe(code)}`),
+      error: (code) => log().warn(`${logSafe(code)}`),
+      warn: (code) => log().warn(`${logSafe(code)}`),
       debug: () => {},
     },
     providers: [

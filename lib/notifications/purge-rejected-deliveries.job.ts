@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import { env } from '@/lib/env';
 import { defineJob } from '@/lib/jobs/define-job';
 import { purgeRejectedDeliveries } from './purge-rejected-deliveries';
@@ -10,6 +11,6 @@ export const purgeRejectedDeliveriesJob = defineJob({
   calls: [],
   run: async (_data, { db, now }) => {
     const removed = await purgeRejectedDeliveries(db, env().NOTIFICATION_REJECTED_RETENTION_DAYS, now());
-    if (removed > 0) console.log(`[notify] purged ${removed} records of rejected notifications`);
+    if (removed > 0) log().info(`purged ${removed} records of rejected notifications`);
   },
 });

@@ -139,7 +139,7 @@ async function receive(deps: NotificationDeps, channel: NotifyChannel, request: 
     try {
       await deps.db.insert(notificationDeliveries).values({ channel, path, requestPath, sourceIp, headers: maskHeaders(request.headers), latencyMs: elapsed(), ...row });
     } catch (error) {
-      console.warn(`[notify] could not log a ${row.outcome} delivery: ${(error as { code?: string }).code ?? 'error'}`);
+      logger().warn(`could not log a ${row.outcome} delivery: ${(error as { code?: string }).code ?? 'error'}`);
     }
   };
   // A refusal before verification: charged to the address, recorded as one bounded, aggregated row.
@@ -256,7 +256,7 @@ async function receive(deps: NotificationDeps, channel: NotifyChannel, request: 
     });
   } catch (error) {
     // Nothing committed: answer 5xx so Antom resends (never the ack).
-    console.error(`[notify] ${channel} notification not stored: ${(error as { code?: string }).code ?? (error as Error).name}`);
+    logger().error(`${channel} notification not stored: ${(error as { code?: string }).code ?? (error as Error).name}`);
     await log({ ...common, outcome: 'error', httpStatus: 503, notifyType: notificationTypeOf(notification) });
     return problem(503, 'TEMPORARILY_UNAVAILABLE', 'The notification could not be stored; please resend.');
   }

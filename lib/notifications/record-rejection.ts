@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
@@ -93,6 +94,6 @@ export async function recordRejection(db: Db, r: Rejection): Promise<void> {
         set: { repeatCount: sql`${notificationDeliveries.repeatCount} + excluded.repeat_count`, lastReceivedAt: sql`greatest(${notificationDeliveries.lastReceivedAt}, excluded.last_received_at)` },
       });
   } catch (error) {
-    console.warn(`[notify] could not record a ${r.outcome} delivery: ${(error as { code?: string }).code ?? 'error'}`);
+    log().warn(`could not record a ${r.outcome} delivery: ${(error as { code?: string }).code ?? 'error'}`);
   }
 }

@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveClientIp } from '@/lib/auth/client-ip';
 import { env } from '@/lib/env';
@@ -35,7 +36,7 @@ export async function serveNotificationOverNode(deps: NotificationDeps, channel:
       readBody: (limit) => readBody(req, limit),
     });
   } catch (error) {
-    console.error(`[notify] ${channel} notification failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
+    log().error(`${channel} notification failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
     result = { status: 500, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'The notification could not be handled; please resend.' } }) };
   }
   res.writeHead(result.status, { ...NOTIFICATION_ANSWER_HEADERS, 'content-length': Buffer.byteLength(result.body), ...(result.retryAfter ? { 'retry-after': String(result.retryAfter) } : {}) });

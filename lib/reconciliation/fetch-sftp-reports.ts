@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -157,7 +158,7 @@ async function recordFailure(db: Db, state: typeof reconSftpState.$inferSelect |
     .set({ failures, lastError: error, nextAttemptAt: new Date(now.getTime() + backoffMs(failures)), alertedAt: alert ? now : state!.alertedAt, updatedAt: now })
     .where(eq(reconSftpState.id, 1));
   if (alert) {
-    console.error(`[reconciliation] Antom SFTP: ${error}`);
+    log().error(`Antom SFTP: ${error}`);
     await recordAudit(db, null, { action: 'reconciliation.sftp_unreachable', objectType: 'sftp', after: { error }, at: now });
   }
   return { ...result, status: 'failed', error };

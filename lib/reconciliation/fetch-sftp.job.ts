@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import path from 'node:path';
 import { defineJob } from '@/lib/jobs/define-job';
 import { env } from '@/lib/env';
@@ -35,6 +36,6 @@ export const fetchSftpJob = defineJob({
       },
       { now: now() },
     );
-    for (const r of result.rejected) console.warn(`[reconciliation] refused ${r.path}: ${r.error}`);
+    for (const r of result.rejected) log().warn(`refused ${r.path}: ${r.error}`);
   },
 });

@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import { defineJob } from '@/lib/jobs/define-job';
 import { importDropFolder } from './import-drop-folder';
 import { reconMerchantId, reconCopyUrl, reconDropDir } from './recon-config';
@@ -15,6 +16,6 @@ export const importReportsJob = defineJob({
   workSeconds: 870,
   run: async (_data, { db }) => {
     const result = await importDropFolder(db, { dir: reconDropDir(), merchantId: reconMerchantId(), copyUrl: reconCopyUrl() });
-    for (const r of result.rejected) console.warn(`[reconciliation] refused ${r.fileName}: ${r.code}`);
+    for (const r of result.rejected) log().warn(`refused ${r.fileName}: ${r.code}`);
   },
 });

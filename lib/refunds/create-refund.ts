@@ -1,3 +1,4 @@
+import { log } from '@/lib/log';
 import { createHash, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -206,7 +207,7 @@ async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sh
     await deps.enqueue(REFUND_RESOLVE_JOB, { refundId: refund.id }, { startAfterSeconds: 2, singletonKey: `refund:${refund.id}` });
   } catch (error) {
     // The refund is safe in the database (UNKNOWN, reserved); the sweep hands it to the resolver within minutes.
-    console.warn(`[refunds] could not enqueue the resolver for refund ${refund.id}: ${(error as { code?: string }).code ?? (error as Error).name}`);
+    log().warn(`could not enqueue the resolver for refund ${refund.id}: ${(error as { code?: string }).code ?? (error as Error).name}`);
   }
   const [row] = await deps.db.select().from(refunds).where(eq(refunds.id, refund.id)).limit(1);
   const current = row ?? marked ?? refund;

@@ -11,6 +11,7 @@
  * is signed over `POST <path as requested>\n<Client-Id>.<Response-Time>.<body>` with lowercase header
  * names (the Python SDK reads them case-sensitively in lowercase).
  */
+import { errorLine, log } from '@/lib/log';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
 import { loadPublicKey } from '../alipay/keys';
@@ -216,7 +217,7 @@ export async function handleAms(req: IncomingMessage, res: ServerResponse, pathn
   } catch (e) {
     if (e instanceof ParamIllegal) return fail('PARAM_ILLEGAL', e.message);
     // Never a stack trace on the wire: an internal bug looks like Antom's unknown exception.
-    console.error('[simulator] internal error on', pathname, e);
+    log().error({ path: pathname, err: errorLine(e) }, 'simulator internal error');
     return fail('UNKNOWN_EXCEPTION');
   }
 }

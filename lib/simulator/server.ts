@@ -7,6 +7,7 @@
  * saved by SimStore's debounced atomic snapshot and flushed on close; nothing here reads the environment —
  * every setting is an argument.
  */
+import { errorLine, log } from '@/lib/log';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -171,7 +172,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     };
     route().catch((e: unknown) => {
       // Never a stack trace on the wire.
-      console.error('[simulator] unhandled error', e);
+      log().error({ err: errorLine(e) }, 'simulator unhandled error');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Internal simulator error.');
     });
