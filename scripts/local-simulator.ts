@@ -19,7 +19,7 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
   let sftpPassword = config.SIMULATOR_SFTP_PASSWORD ?? config.SIMULATOR_SECRET;
   // A busy SFTP port must not keep the portal from starting: the reports still reach it by the drop folder.
   if (sftpPassword && !(await portFree(config.SIMULATOR_SFTP_PORT))) {
-    console.warn(`[daikou] simulator SFTP: port ${config.SIMULATOR_SFTP_PORT} is in use, so report files are not served over SFTP (set SIMULATOR_SFTP_PORT); the drop folder still reads them.`);
+    log().warn(`simulator SFTP: port ${config.SIMULATOR_SFTP_PORT} is in use, so report files are not served over SFTP (set SIMULATOR_SFTP_PORT); the drop folder still reads them.`);
     sftpPassword = undefined;
   }
   const simulator = await startSimulator({

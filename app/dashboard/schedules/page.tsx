@@ -5,7 +5,7 @@ import { FilteredList } from '@/components/dashboard/filtered-list';
 import { ListFilterForm } from '@/components/dashboard/list-filter-form';
 import { ListPagination } from '@/components/dashboard/list-pagination';
 import { DataTable } from '@/components/ui/data-table';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { parseListFilters } from '@/lib/lists/parse-list-filters';
@@ -61,7 +61,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
             </td>
             <td className="whitespace-nowrap px-4 py-3 font-mono">{formatAmount(s.amountMinor, s.currency)}</td>
             <td className="whitespace-nowrap px-4 py-3 text-slate-800">
-              <UtcTime value={s.nextDueAt} />
+              <ZonedTime value={s.nextDueAt} />
             </td>
           </tr>
         ))}

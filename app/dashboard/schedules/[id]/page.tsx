@@ -5,7 +5,7 @@ import { getTranslations } from 'next-intl/server';
 import { FieldGrid, type Field } from '@/components/dashboard/field-grid';
 import { Badge } from '@/components/ui/badge';
 import { PageHeader } from '@/components/ui/page-header';
-import { UtcTime } from '@/components/ui/utc-time';
+import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { can } from '@/lib/auth/permissions';
 import { getDb } from '@/lib/db';
@@ -106,7 +106,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
                       <Badge tone={p.status === 'paid' ? 'green' : p.status === 'failed' ? 'red' : 'amber'}>{t(`periodStatus.${p.status}`)}</Badge>
                       {p.nextRetryAt ? (
                         <div className="text-xs text-slate-700">
-                          {t('nextRetry')} <UtcTime value={p.nextRetryAt} />
+                          {t('nextRetry')} <ZonedTime value={p.nextRetryAt} />
                         </div>
                       ) : null}
                     </td>
@@ -129,7 +129,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
               <div className="flex flex-wrap items-baseline justify-between gap-2">
                 <h3 className="text-sm font-semibold text-slate-900">{t(`event.${e.type as 'created'}`)}</h3>
                 <span className="text-xs text-slate-700">
-                  <UtcTime value={e.at} />
+                  <ZonedTime value={e.at} />
                 </span>
               </div>
               <p className="mt-1 text-sm text-slate-800">{e.message}</p>
