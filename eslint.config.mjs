@@ -5,7 +5,7 @@ import drizzle from 'eslint-plugin-drizzle';
 const APP_IMPORTS = ['next', 'next/*', 'react', 'react-dom', '@/lib/db', '@/lib/db/*', '@/lib/env', '@/app/*', '@/components/*', '**/lib/db/**', '**/lib/env'];
 
 const config = [
-  { ignores: ['.next/**', 'node_modules/**', '.data/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
+  { ignores: ['.next/**', '.next-*/**', 'node_modules/**', '.data/**', 'drizzle/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'] },
   ...nextCoreWebVitals,
   ...nextTypescript,
   {

@@ -50,7 +50,7 @@ try {
     const customer = await createCustomer(database.db, actor, { ...buyer, email: undefined, phone: undefined });
     if (!customer.ok) throw new Error(customer.error);
     fixtures[key] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 20; i++) {
       const link = await createAuthorizationLink(database.db, actor, { customerId: customer.data.id, expiresInHours: 24 });
       if (!link.ok) throw new Error(link.error);
       fixtures[key].push(link.data.token);
