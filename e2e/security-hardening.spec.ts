@@ -129,6 +129,8 @@ const ACTIONS: { name: string; path: string; allowed: Role[]; payload: () => unk
   { name: 'updateStaffUserAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID(), role: 'viewer' }) },
   { name: 'revokeStaffSessionsAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID() }) },
   { name: 'unlockStaffUserAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID() }) },
+  { name: 'resetSecondFactorAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID() }) },
+  { name: 'updateTwoFactorSettingsAction', path: '/dashboard/settings', allowed: ['admin'], payload: () => ({ stepUpThresholds: '' }) },
 ];
 
 test('role × action × Origin: only permitted roles from our own origin get past the action wrapper; nothing answers 5xx', async ({ browser, page, baseURL }) => {

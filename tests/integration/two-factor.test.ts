@@ -56,6 +56,7 @@ describe(`staff second factor (${testDatabaseKind()})`, () => {
   let admin: Actor;
   let adminSecret: string;
   let adminPassword: string;
+  let adminRecovery: string[];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -100,6 +101,7 @@ describe(`staff second factor (${testDatabaseKind()})`, () => {
     expect(await stateOf(admin)).toBe('ok');
     expect(await startEnrollment(deps, admin)).toMatchObject({ ok: false, code: 'already_enrolled' });
     adminSecret = started.data.secret;
+    adminRecovery = confirmed.data.recoveryCodes;
     // The next session must verify; the first stays verified.
     clock = at(60_000);
     expect((await session('admin@example.com', adminPassword)).secondFactor).toBe('verify');
@@ -182,6 +184,8 @@ describe(`staff second factor (${testDatabaseKind()})`, () => {
     // Above it: a code is required, a wrong one refused, the right one accepted once.
     expect(await refund(500001n, 'PHP')).toMatchObject({ ok: false, code: 'step_up_required' });
     expect(await refund(500001n, 'PHP', totpCodeAt(adminSecret, at(-5 * 60_000)))).toMatchObject({ ok: false, code: 'step_up_wrong_code' });
+    // A recovery code is for a lost phone at sign-in, not for a step-up.
+    expect(await refund(500001n, 'PHP', adminRecovery[9]!)).toMatchObject({ ok: false, code: 'step_up_wrong_code' });
     clock = at(90_000);
     const code = totpCodeAt(adminSecret, clock);
     expect(await refund(500001n, 'PHP', code)).toEqual({ ok: true, data: { steppedUp: true } });
