@@ -122,6 +122,8 @@ test('above the step-up threshold a refund asks for a fresh code first', async (
     await page.getByLabel('Amount to refund (PHP)').fill('150.00');
     await page.getByLabel('Reason', { exact: true }).fill('Large refund, checked twice');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    // The refund asks again, naming the amount and the customer.
+    await page.getByTestId('refund-submit-yes').click();
     // Asked for a code; nothing refunded yet.
     const stepUp = page.getByLabel('Code from your authenticator app');
     await expect(stepUp).toBeVisible();
@@ -131,6 +133,8 @@ test('above the step-up threshold a refund asks for a fresh code first', async (
     await stepUp.fill(await freshTotpCode(TESS.email));
     await page.getByLabel('Reason', { exact: true }).fill('Large refund, checked twice');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    // The refund asks again, naming the amount and the customer.
+    await page.getByTestId('refund-submit-yes').click();
     await expect(page.getByText('Refunded ₱150.00.')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('refund-row')).toHaveCount(rows + 1);
   } finally {
