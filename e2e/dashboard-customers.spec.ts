@@ -165,11 +165,11 @@ test('a buyer authorizes GCash through the link; staff see the agreement in the 
   await expectAxeClean(page);
 
   // The status filter is a plain GET form.
-  await page.getByLabel('Status').selectOption('REVOKED');
+  await page.getByLabel('Status', { exact: true }).selectOption('REVOKED');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/status=REVOKED/);
   await expect(page.getByTestId('agreement-row').filter({ hasText: REFERENCE })).toHaveCount(0);
-  await page.getByLabel('Status').selectOption('ACTIVE');
+  await page.getByLabel('Status', { exact: true }).selectOption('ACTIVE');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/status=ACTIVE/);
   await page.getByTestId('agreement-row').filter({ hasText: REFERENCE }).getByRole('link', { name: /GCash/ }).click();

@@ -107,9 +107,9 @@ test('filters, sort, pagination, search and export work on the demo data', async
 
   // Filters go into the URL (a GET form), so the view can be shared.
   await page.goto('/dashboard/payments');
-  await page.getByLabel('Status').selectOption('SUCCEEDED');
-  await page.getByLabel('Wallet').selectOption('GCASH');
-  await page.getByLabel('Sort').selectOption('amount_desc');
+  await page.getByLabel('Status', { exact: true }).selectOption('SUCCEEDED');
+  await page.getByLabel('Wallet', { exact: true }).selectOption('GCASH');
+  await page.getByLabel('Sort', { exact: true }).selectOption('amount_desc');
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page).toHaveURL(/status=SUCCEEDED/);
   await expect(page).toHaveURL(/wallet=GCASH/);
