@@ -63,6 +63,8 @@ export default defineConfig({
       WORKER_IN_PROCESS: SEPARATE_WORKER ? 'false' : 'true',
       // One address (127.0.0.1) plays every buyer and staff member, and the fuzz spec sends 10,000 requests.
       POST_RATE_PER_ADDRESS: '100000',
+      // One JSON line per request would bury Playwright's own output in CI; warnings and errors still show.
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
       // Short enough that the expired-state test can wait it out.
       AUTH_STATE_TTL_SECONDS: '20',
     },
