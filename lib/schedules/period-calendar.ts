@@ -11,9 +11,14 @@
  * so a DST change never moves a charge to another day.
  */
 
+import { DEFAULT_TIME_ZONE, isValidTimeZone, startOfDay, wallClock } from '@/lib/time/zone';
+
+// The zone arithmetic has one owner (lib/time/zone.ts); the calendar names it in its own terms.
+export { isValidTimeZone, wallClock as wallClockAt };
+
 export type IntervalUnit = 'day' | 'week' | 'month' | 'year';
 export const INTERVAL_UNITS: readonly IntervalUnit[] = ['day', 'week', 'month', 'year'];
-export const DEFAULT_SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
+export const DEFAULT_SCHEDULE_TIME_ZONE = DEFAULT_TIME_ZONE;
 /** Upper bound of `every` per unit: a schedule bills at least once in about ten years. */
 export const MAX_EVERY: Record<IntervalUnit, number> = { day: 3650, week: 520, month: 120, year: 10 };
 
@@ -74,42 +79,10 @@ function clampedDay(year: number, month: number, anchor: number): LocalDate {
   return { year, month, day: Math.min(anchor, daysInMonth(year, month)) };
 }
 
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = FORMATTERS.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
-    FORMATTERS.set(zone, f);
-  }
-  return f;
-}
-
-/** The wall clock in `zone` at an instant. */
-export function wallClockAt(instant: Date, zone: string): LocalDate & { hour: number; minute: number; second: number } {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(zone).formatToParts(instant)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
-}
-
 /** The local calendar date in `zone` at an instant. */
 export function localDateAt(instant: Date, zone: string): LocalDate {
-  const w = wallClockAt(instant, zone);
+  const w = wallClock(instant, zone);
   return { year: w.year, month: w.month, day: w.day };
-}
-
-function offsetMs(instant: number, zone: string): number {
-  const w = wallClockAt(new Date(instant), zone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
-  return asUtc - Math.floor(instant / 1000) * 1000;
 }
 
 /**
@@ -117,13 +90,7 @@ function offsetMs(instant: number, zone: string): number {
  * clocks jump forward at 00:00, the first instant that day has).
  */
 export function startOfLocalDate(d: LocalDate, zone: string): Date {
-  const wall = Date.UTC(d.year, d.month - 1, d.day);
-  let guess = wall - offsetMs(wall, zone);
-  const second = wall - offsetMs(guess, zone);
-  if (second !== guess) guess = second;
-  // A gap at midnight: the local date of the guess is the day before; step to that day's first hour.
-  for (let i = 0; i < 4 && compareLocalDates(localDateAt(new Date(guess), zone), d) < 0; i++) guess += 60 * 60 * 1000;
-  return new Date(guess);
+  return startOfDay(formatLocalDate(d), zone);
 }
 
 /** The first billing date (period 0) of a spec. */

@@ -28,6 +28,10 @@ describe('merchant time zone', () => {
     expect((spring.end.getTime() - spring.start.getTime()) / 3_600_000).toBe(23);
     const autumn = dayRange('2026-11-01', 'America/New_York');
     expect((autumn.end.getTime() - autumn.start.getTime()) / 3_600_000).toBe(25);
+    // Santiago jumps from 00:00 to 01:00 on 2026-09-06: that day starts at 01:00 local, not on the day before.
+    const gap = startOfDay('2026-09-06', 'America/Santiago');
+    expect(dayKey(gap, 'America/Santiago')).toBe('2026-09-06');
+    expect(dayKey(new Date(gap.getTime() - 1), 'America/Santiago')).toBe('2026-09-05');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 

@@ -62,7 +62,7 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
   return f;
 }
 
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -71,7 +71,8 @@ interface WallClock {
   second: number;
 }
 
-function wallClock(at: Date, zone: string): WallClock {
+/** The wall clock in the zone at an instant. */
+export function wallClock(at: Date, zone: string): WallClock {
   const parts: Record<string, number> = {};
   for (const p of partsFormatter(zone).formatToParts(at)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour! % 24, minute: parts.minute!, second: parts.second! };
@@ -129,7 +130,8 @@ export function isDayKey(value: string): boolean {
 
 /**
  * The instant the day begins in the zone (00:00 local). Works across DST changes: the offset is taken at the
- * guessed instant and corrected once (a zone whose midnight does not exist starts the day at the first instant after).
+ * guessed instant and corrected once; where midnight does not exist (clocks jump forward at 00:00, e.g.
+ * America/Santiago) the guess lands on the day before, and the day starts at its first existing hour.
  */
 export function startOfDay(day: string, zone: string): Date {
   const m = DAY.exec(day);
@@ -138,6 +140,7 @@ export function startOfDay(day: string, zone: string): Date {
   let guess = utcMidnight - offsetMinutes(new Date(utcMidnight), zone) * 60_000;
   const corrected = utcMidnight - offsetMinutes(new Date(guess), zone) * 60_000;
   if (corrected !== guess) guess = corrected;
+  for (let i = 0; i < 4 && dayKey(new Date(guess), zone) < day; i++) guess += 60 * 60 * 1000;
   return new Date(guess);
 }
 
