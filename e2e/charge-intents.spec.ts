@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN, expectAxeClean, signInOk } from './helpers';
+import { ADMIN, authorizeGcash, expectAxeClean, signInOk } from './helpers';
 
 /**
  * Charge intents on the production build (issue 19): a pay whose answer is late (the simulator's debit-then-timeout
@@ -15,23 +15,7 @@ const phLinks = fixtures.ph.slice(6, 10);
 
 test.describe.configure({ mode: 'serial', timeout: 150_000 });
 
-async function gcashAgreement(browser: Browser): Promise<string> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  for (;;) {
-    const token = phLinks.shift();
-    if (!token) throw new Error('no unused PH link left');
-    await page.goto(`/authorize/${token}?lang=en`);
-    if ((await page.locator('button[data-wallet="GCASH"]').count()) > 0) break;
-  }
-  await page.locator('button[data-wallet="GCASH"]').click();
-  await expect(page).toHaveURL(/\/wallet\/authorize\//);
-  await page.locator('button.primary').click();
-  await expect(page).toHaveURL(/\/authorize\/result\/[0-9a-f-]{36}/);
-  const id = /\/authorize\/result\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-  await context.close();
-  return id;
-}
+const gcashAgreement = (browser: Browser) => authorizeGcash(browser, phLinks);
 
 /** Records every response of 500 or above the page sees. */
 function watchServerErrors(page: Page): string[] {

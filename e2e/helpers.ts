@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 import { generateSync } from 'otplib';
 import AxeBuilder from './axe';
 
@@ -165,4 +165,28 @@ export async function expectAxeClean(page: Page) {
   const results = await new AxeBuilder(page).analyze();
   // Name the offending elements so a failure says where to look.
   expect(results.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(' | ')}`)).toEqual([]);
+}
+
+/**
+ * The PH buyer authorizes GCash through the first unused link of `links` (taken from the front; a link another
+ * spec already used shows no wallet picker and is skipped), optionally as a simulator test account, in a
+ * context of its own. Returns the agreement id.
+ */
+export async function authorizeGcash(browser: Browser, links: string[], account?: 'normal' | 'low-balance'): Promise<string> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (;;) {
+    const token = links.shift();
+    if (!token) throw new Error('no unused PH link left');
+    await page.goto(`/authorize/${token}?lang=en`);
+    if ((await page.locator('button[data-wallet="GCASH"]').count()) > 0) break;
+  }
+  await page.locator('button[data-wallet="GCASH"]').click();
+  await expect(page).toHaveURL(/\/wallet\/authorize\//);
+  if (account) await page.locator('#account').selectOption(account);
+  await page.locator('button.primary').click();
+  await expect(page).toHaveURL(/\/authorize\/result\/[0-9a-f-]{36}/);
+  const id = /\/authorize\/result\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  await context.close();
+  return id;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { devices, expect, test, type Browser, type Page } from '@playwright/test';
-import { ADMIN, createStaff, expectAxeClean, signInOk } from './helpers';
+import { ADMIN, authorizeGcash, createStaff, expectAxeClean, signInOk } from './helpers';
 
 /**
  * Charges (issue 9 part A): staff charge from the agreement page, a low-balance decline with its reason, the
@@ -14,25 +14,7 @@ const VIEWER = { name: 'Vera Viewer', email: 'viewer-pay@e2e.test', role: 'viewe
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
-/** Authorizes GCash for the PH buyer with a simulator test account and returns the agreement id. */
-async function gcashAgreement(browser: Browser, account: 'normal' | 'low-balance'): Promise<string> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  for (;;) {
-    const token = phLinks.shift();
-    if (!token) throw new Error('no unused PH link left');
-    await page.goto(`/authorize/${token}?lang=en`);
-    if ((await page.locator('button[data-wallet="GCASH"]').count()) > 0) break;
-  }
-  await page.locator('button[data-wallet="GCASH"]').click();
-  await expect(page).toHaveURL(/\/wallet\/authorize\//);
-  await page.locator('#account').selectOption(account);
-  await page.locator('button.primary').click();
-  await expect(page).toHaveURL(/\/authorize\/result\/[0-9a-f-]{36}/);
-  const id = /\/authorize\/result\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-  await context.close();
-  return id;
-}
+const gcashAgreement = (browser: Browser, account: 'normal' | 'low-balance') => authorizeGcash(browser, phLinks, account);
 
 async function chargeFromAgreementPage(page: Page, agreementId: string, amount: string, description: string) {
   await page.goto(`/dashboard/agreements/${agreementId}`);

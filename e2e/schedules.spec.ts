@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser } from '@playwright/test';
-import { ADMIN, expectAxeClean, signInOk } from './helpers';
+import { ADMIN, authorizeGcash, expectAxeClean, signInOk } from './helpers';
 
 /**
  * Billing schedules (issue 22): staff create a monthly schedule from an agreement page, see the next five dates
@@ -12,23 +12,7 @@ const phLinks = [...fixtures.ph.slice(12), ...fixtures.ph.slice(0, 12)];
 
 test.describe.configure({ mode: 'serial', timeout: 150_000 });
 
-async function gcashAgreement(browser: Browser): Promise<string> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  for (;;) {
-    const token = phLinks.shift();
-    if (!token) throw new Error('no unused PH link left');
-    await page.goto(`/authorize/${token}?lang=en`);
-    if ((await page.locator('button[data-wallet="GCASH"]').count()) > 0) break;
-  }
-  await page.locator('button[data-wallet="GCASH"]').click();
-  await expect(page).toHaveURL(/\/wallet\/authorize\//);
-  await page.locator('button.primary').click();
-  await expect(page).toHaveURL(/\/authorize\/result\/[0-9a-f-]{36}/);
-  const id = /\/authorize\/result\/([0-9a-f-]{36})/.exec(page.url())![1]!;
-  await context.close();
-  return id;
-}
+const gcashAgreement = (browser: Browser) => authorizeGcash(browser, phLinks);
 
 test('staff create a monthly schedule with its five next dates, then pause and resume it', async ({ page, browser }) => {
   const agreementId = await gcashAgreement(browser);
