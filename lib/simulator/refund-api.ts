@@ -63,10 +63,8 @@ function finalizeRefund(ctx: SimContext, r: RefundRecord, code: string): void {
     r.resultCode = 'SUCCESS';
     r.resultMessage = 'success.';
     ctx.store.moveBalance(p.wallet, p.account, r.amountMinor);
-    ctx.store.addLedger({
-      at: now,
+    const entry = {
       clientId: r.clientId,
-      kind: 'REFUND',
       paymentId: p.paymentId,
       paymentRequestId: p.paymentRequestId,
       refundId: r.refundId,
@@ -75,27 +73,14 @@ function finalizeRefund(ctx: SimContext, r: RefundRecord, code: string): void {
       ...(p.account ? { account: p.account } : {}),
       currency: r.currency,
       amountMinor: r.amountMinor,
-      feeMinor: r.feeMinor,
-    });
+    };
+    ctx.store.addLedger({ ...entry, at: now, kind: 'REFUND', feeMinor: r.feeMinor });
     if (r.returns) {
       // The wallet cannot credit the buyer and sends the money back a minute later: Antom reports it as a
       // REFUND_REVERSAL (§13.6). The refund stays SUCCESS in inquiries and notifications.
       r.returnedAt = now + 60_000;
       ctx.store.moveBalance(p.wallet, p.account, -r.amountMinor);
-      ctx.store.addLedger({
-        at: r.returnedAt,
-        clientId: r.clientId,
-        kind: 'REFUND_REVERSAL',
-        paymentId: p.paymentId,
-        paymentRequestId: p.paymentRequestId,
-        refundId: r.refundId,
-        refundRequestId: r.refundRequestId,
-        wallet: p.wallet,
-        ...(p.account ? { account: p.account } : {}),
-        currency: r.currency,
-        amountMinor: r.amountMinor,
-        feeMinor: 0n,
-      });
+      ctx.store.addLedger({ ...entry, at: r.returnedAt, kind: 'REFUND_REVERSAL', feeMinor: 0n });
     }
   } else {
     r.status = 'FAIL';
