@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { cache } from 'react';
 import { getDb } from '@/lib/db';
-import { resolveStaffSession, type SecondFactorState } from '@/lib/staff/validate-staff-session';
+import { resolveStaffSession } from '@/lib/staff/validate-staff-session';
 import type { Actor } from './actor';
 import { clientIp } from './client-ip';
 import { authOptions } from './next-auth-options';
@@ -14,7 +14,7 @@ import { can, type Permission } from './permissions';
  * next-auth's decryption (tampered, wrong secret) yields no session at all; a valid cookie whose server-side
  * session has ended yields null as well. Cached per request. Only the two-factor pages use it directly.
  */
-export const getStaffSession = cache(async (): Promise<{ actor: Actor; secondFactor: SecondFactorState } | null> => {
+export const getStaffSession = cache(async (): Promise<Awaited<ReturnType<typeof resolveStaffSession>>> => {
   const session = await getServerSession(authOptions());
   if (!session?.sid) return null;
   const h = await headers();

@@ -2,6 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import type { Db } from '@/lib/db/client';
 import { merchantSettings, staffSessions, staffTotp, staffUsers } from '@/lib/db/schema';
+import { zoneSettingsFrom, type ZoneSettings } from '@/lib/time/get-zone-settings';
 import { secondFactorRequired } from './two-factor/two-factor';
 import { SESSION_IDLE_MS, SESSION_TOUCH_INTERVAL_MS } from './session-policy';
 
@@ -22,7 +23,7 @@ export async function validateStaffSession(
 }
 
 /**
- * validateStaffSession plus the second factor: a session of someone who must pass one (admins, every role that
+ * validateStaffSession plus the second factor (and the viewer's time zone settings): a session of someone who must pass one (admins, every role that
  * can charge or refund, viewers when the merchant says so, anyone enrolled) is `verify` or `enroll` until it
  * has. getCurrentActor gives an actor only for `ok`, so such a session can do nothing else.
  */
@@ -30,10 +31,10 @@ export async function resolveStaffSession(
   db: Db,
   sessionId: string,
   context: { ip: string | null; userAgent: string | null; now?: Date },
-): Promise<{ actor: Actor; secondFactor: SecondFactorState } | null> {
+): Promise<{ actor: Actor; secondFactor: SecondFactorState; zone: ZoneSettings } | null> {
   const now = context.now ?? new Date();
   const [row] = await db
-    .select({ session: staffSessions, user: staffUsers, totpConfirmedAt: staffTotp.confirmedAt, viewers: merchantSettings.twoFactorForViewers })
+    .select({ session: staffSessions, user: staffUsers, totpConfirmedAt: staffTotp.confirmedAt, viewers: merchantSettings.twoFactorForViewers, merchantZone: merchantSettings.timeZone })
     .from(staffSessions)
     .innerJoin(staffUsers, eq(staffUsers.id, staffSessions.userId))
     .leftJoin(staffTotp, eq(staffTotp.userId, staffSessions.userId))
@@ -67,5 +68,6 @@ export async function resolveStaffSession(
   const enrolled = row.totpConfirmedAt !== null;
   const secondFactor: SecondFactorState =
     session.secondFactorAt !== null || !secondFactorRequired(user.role, { viewers: row.viewers ?? false, enrolled }) ? 'ok' : enrolled ? 'verify' : 'enroll';
-  return { actor, secondFactor };
+  // The dashboard's time zone rides on the same row: no query of its own on every page.
+  return { actor, secondFactor, zone: zoneSettingsFrom(user.timeZone, row.merchantZone) };
 }

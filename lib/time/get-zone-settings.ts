@@ -11,11 +11,15 @@ export interface ZoneSettings {
   userZone: string | null;
 }
 
-/** The viewer's zone and where it comes from, in one query. */
+/** The viewer's zone and where it comes from (the merchant's, and the user's own when `userId` is given). */
 export async function getZoneSettings(db: Db, userId: string | null): Promise<ZoneSettings> {
   const [merchant] = await db.select({ zone: merchantSettings.timeZone }).from(merchantSettings).where(eq(merchantSettings.id, 1)).limit(1);
   const [user] = userId ? await db.select({ zone: staffUsers.timeZone }).from(staffUsers).where(eq(staffUsers.id, sql`${userId}::uuid`)).limit(1) : [];
-  const merchantZone = merchant?.zone ?? DEFAULT_TIME_ZONE;
-  const userZone = user?.zone ?? null;
-  return { zone: resolveZone(userZone, merchantZone), merchantZone, userZone };
+  return zoneSettingsFrom(user?.zone ?? null, merchant?.zone ?? null);
+}
+
+/** The settings from the two stored zones (either may be missing), for a caller that has already read them. */
+export function zoneSettingsFrom(userZone: string | null, merchantZone: string | null): ZoneSettings {
+  const merchant = merchantZone ?? DEFAULT_TIME_ZONE;
+  return { zone: resolveZone(userZone, merchant), merchantZone: merchant, userZone };
 }

@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/client';
-import { payments, staffUsers } from '@/lib/db/schema';
+import { payments, staffSessions, staffUsers } from '@/lib/db/schema';
 import { exportListCsv } from '@/lib/export/export-list-csv';
 import { parseListFilters } from '@/lib/lists/parse-list-filters';
 import { getOverview } from '@/lib/overview/get-overview';
 import { queryPayments } from '@/lib/payments/list-payments';
+import { resolveStaffSession } from '@/lib/staff/validate-staff-session';
 import { getZoneSettings } from '@/lib/time/get-zone-settings';
 import { setMerchantTimeZone, setOwnTimeZone } from '@/lib/time/update-time-zone';
 import { seedDemoData } from '../../scripts/demo/demo-data';
@@ -55,6 +56,9 @@ describe(`the merchant's day (${testDatabaseKind()})`, () => {
     expect((await setOwnTimeZone(database.db, actor(seoulId, 'viewer'), 'Asia/Seoul')).ok).toBe(true);
     expect((await getZoneSettings(database.db, adminId)).zone).toBe('Asia/Manila');
     expect(await getZoneSettings(database.db, seoulId)).toEqual({ zone: 'Asia/Seoul', merchantZone: 'Asia/Manila', userZone: 'Asia/Seoul' });
+    // Pages take the viewer's zone from the session's own row (no query of its own): the same answer.
+    const [s] = await database.db.insert(staffSessions).values({ id: 'tz-session', userId: seoulId, expiresAt: new Date(Date.now() + 3_600_000) }).returning({ id: staffSessions.id });
+    expect((await resolveStaffSession(database.db, s!.id, { ip: null, userAgent: 'test' }))?.zone).toEqual(await getZoneSettings(database.db, seoulId));
     expect((await setOwnTimeZone(database.db, actor(seoulId, 'viewer'), 'Mars/Base')).ok).toBe(false);
     await expect(setMerchantTimeZone(database.db, actor(seoulId, 'viewer'), 'UTC')).rejects.toThrow();
   });
