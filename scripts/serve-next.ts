@@ -92,8 +92,8 @@ const server = createServer((req, res) => {
     requestFinished();
     const seconds = (performance.now() - started) / 1000;
     const status = res.writableFinished ? res.statusCode : 499;
-    observeRequest(req.method, req.url, status, seconds);
     const route = routeLabel(req.url);
+    observeRequest(req.method, route, status, seconds);
     const line = { ...context, requestId, method: req.method, route, status, ms: Math.round(seconds * 1000) };
     if (QUIET_ROUTE.test(req.url ?? '')) log().debug(line, 'request');
     else log()[status >= 500 ? 'error' : 'info'](line, 'request');

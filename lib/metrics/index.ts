@@ -96,10 +96,9 @@ export function routeLabel(url: string | undefined): string {
   return `/${label.join('/')}`;
 }
 
-/** Records one answered HTTP request. */
-export function observeRequest(method: string | undefined, url: string | undefined, status: number, seconds: number): void {
+/** Records one answered HTTP request under its route label (routeLabel). */
+export function observeRequest(method: string | undefined, route: string, status: number, seconds: number): void {
   const m = metrics();
-  const route = routeLabel(url);
   const verb = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/.test(method ?? '') ? method! : 'OTHER';
   m.httpRequests.inc({ method: verb, route, status: String(status) });
   m.httpDuration.observe({ method: verb, route }, seconds);
