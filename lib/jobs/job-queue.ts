@@ -39,6 +39,38 @@ export interface StartJobQueueOptions {
    */
   maintenanceIntervalSeconds?: number;
   onError?: (error: Error) => void;
+  /** Told of each startup step retried after a race with another process (tests count them). */
+  onStartupRetry?: (error: Error) => void;
+}
+
+/**
+ * PostgreSQL codes of a lost race between processes starting their queues at once: pg-boss's create_queue()
+ * is not serialised, so two of them attaching partitions of pgboss.job while each holds a row of
+ * pgboss.queue deadlock (40P01), and a queue created by the other process in between can surface as a
+ * unique violation (23505). The losing statement was rolled back whole; running it again is safe.
+ */
+const STARTUP_RACE_CODES = new Set(['40P01', '23505', '40001']);
+/** Tries of one startup step before its error is thrown (about 3 s of back-off in all). */
+export const STARTUP_ATTEMPTS = 6;
+
+export function isStartupRace(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? (error as { code: unknown }).code : undefined;
+  return typeof code === 'string' && STARTUP_RACE_CODES.has(code);
+}
+
+/** Runs one idempotent startup step, again (bounded, jittered back-off) when it lost a race with another process. */
+export async function retryStartupRace<T>(step: string, run: () => Promise<T>, onRetry?: (error: Error) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isStartupRace(error) || attempt >= STARTUP_ATTEMPTS) throw error;
+      const delayMs = Math.round(50 * 2 ** (attempt - 1) * (0.5 + Math.random()));
+      log().warn({ step, attempt, code: (error as { code: string }).code, delayMs }, 'job queue startup lost a race with another process; retrying');
+      onRetry?.(error as Error);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 /** pg-boss keeps its tables in their own schema of the same database: one system to run. */
@@ -85,9 +117,11 @@ export async function startJobQueue(database: Database, options: StartJobQueueOp
     };
     // createQueue leaves an existing queue as it was: update it, so a changed definition or
     // ALIPAY_TIMEOUT_MS applies to the jobs sent from now on.
-    await boss.createQueue(job.name, policy);
-    await boss.updateQueue(job.name, policy);
-    if (job.cron && options.work) await boss.schedule(job.name, job.cron, {}, { tz: 'UTC' });
+    // Each step is idempotent and retried when another process starting at the same time wins a race.
+    await retryStartupRace(`create queue ${job.name}`, () => boss.createQueue(job.name, policy), options.onStartupRetry);
+    await retryStartupRace(`update queue ${job.name}`, () => boss.updateQueue(job.name, policy), options.onStartupRetry);
+    const cron = job.cron;
+    if (cron && options.work) await retryStartupRace(`schedule ${job.name}`, () => boss.schedule(job.name, cron, {}, { tz: 'UTC' }), options.onStartupRetry);
   }
 
   let running = 0;
