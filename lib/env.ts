@@ -169,6 +169,8 @@ const schema = z.object({
    */
   JOB_MAINTENANCE_INTERVAL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of seconds').min(1).max(3600).default(120)),
   /** Bearer token for GET /api/metrics (Prometheus); unset = the endpoint answers 404. At least 24 characters. */
+  // The reliability suite's crash switch (lib/faults/fault-point.ts): never set it in production.
+  FAULT_POINT: z.preprocess(emptyAsUndefined, z.string().max(100).optional()),
   METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(24, 'must be at least 24 characters (openssl rand -hex 24)').optional()),
   /** Log level of the JSON logs (pino): fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -337,4 +339,12 @@ export function env(): Env {
 export function logSettings(): { level: z.infer<typeof schema.shape.LOG_LEVEL>; pretty: boolean } {
   const level = schema.shape.LOG_LEVEL.safeParse(process.env.LOG_LEVEL);
   return { level: level.success ? level.data : 'info', pretty: process.env.NODE_ENV === 'development' };
+}
+
+/**
+ * FAULT_POINT alone, read once without validating the rest (lib/faults/fault-point.ts reads it at load, so an
+ * unset variable costs nothing afterwards). undefined when unset or empty.
+ */
+export function faultPointSetting(): string | undefined {
+  return process.env.FAULT_POINT || undefined;
 }

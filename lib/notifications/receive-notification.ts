@@ -1,3 +1,4 @@
+import { faultPoint } from '@/lib/faults/fault-point';
 import { createHash, randomUUID } from 'node:crypto';
 import { log as logger } from '@/lib/log';
 import { correlate, withLogContext } from '@/lib/log/context';
@@ -207,6 +208,7 @@ async function receive(deps: NotificationDeps, channel: NotifyChannel, request: 
 
   if (notification.type === 'PAYMENT_RESULT' && notification.paymentRequestId) correlate(notification.paymentRequestId);
 
+  faultPoint('notify.before-commit');
   let queued: string | undefined;
   try {
     const at = deps.now?.() ?? new Date();
@@ -227,7 +229,10 @@ async function receive(deps: NotificationDeps, channel: NotifyChannel, request: 
 
     // The common case first: a final result for an open payment, in one statement (null: it wrote nothing).
     const paymentResult = notification.type === 'PAYMENT_RESULT' ? finalPaymentResult(notification, at) : null;
-    if (paymentResult && (await applyPaymentResultAtOnce(deps.db, inbox, delivery(), paymentResult))) return answer(200, NOTIFICATION_ACK_BODY);
+    if (paymentResult && (await applyPaymentResultAtOnce(deps.db, inbox, delivery(), paymentResult))) {
+      faultPoint('notify.after-commit');
+      return answer(200, NOTIFICATION_ACK_BODY);
+    }
 
     queued = await deps.db.transaction(async (tx) => {
       const [inserted] = rowsOf<{ id: string }>(
@@ -265,5 +270,6 @@ async function receive(deps: NotificationDeps, channel: NotifyChannel, request: 
     // After commit. If this enqueue is lost (crash, queue down) the pending-work sweep enqueues it again.
     await deps.enqueue(APPLY_AUTH_CODE_JOB, { inboxEventId: queued }, { singletonKey: `inbox:${queued}` }).catch(() => {});
   }
+  faultPoint('notify.after-commit');
   return answer(200, NOTIFICATION_ACK_BODY);
 }

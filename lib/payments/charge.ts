@@ -1,3 +1,4 @@
+import { faultPoint } from '@/lib/faults/fault-point';
 import { createHash, randomUUID } from 'node:crypto';
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { isAlipayError } from '@/lib/alipay';
@@ -188,6 +189,7 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
     return answerExisting(deps, existing, input, description, fingerprint, { checked, attempt });
   }
   const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true });
+  faultPoint('charge.after-commit');
   return {
     ok: true,
     data: { payment, outcome: 'created', replayed: false, intent: { id: intentId, businessKey, status: statusAfterSend(payment) }, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },

@@ -1,3 +1,4 @@
+import { faultPoint } from '@/lib/faults/fault-point';
 import { eq } from 'drizzle-orm';
 import { correlate } from '@/lib/log/context';
 import { type EndpointRequest } from '@/lib/alipay';
@@ -28,6 +29,7 @@ export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first'
   const outcome = await classifyCall(
     deps.alipay.pay(request, { subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash }),
   );
+  if (kind === 'first') faultPoint('charge.before-commit');
   return recordPayOutcome(deps, payment, outcome, kind);
 }
 

@@ -1,3 +1,4 @@
+import { faultPoint } from '@/lib/faults/fault-point';
 import { log } from '@/lib/log';
 import { createHash, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -158,7 +159,9 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
   }
   if (!refund) return (await findByOperationKey(deps, input.operationKey, fingerprint)) ?? refuse('operation_key_reused', 'This form was already used; reload the page.');
 
-  return sendRefund(deps, refund, payment, sha256);
+  const sent = await sendRefund(deps, refund, payment, sha256);
+  faultPoint('refund.after-commit');
+  return sent;
 }
 
 /** The first refund call, outside any transaction, and what its answer means for the row. */
@@ -166,6 +169,7 @@ async function sendRefund(deps: RefundDeps, refund: Refund, payment: Payment, sh
   const outcome = await classifyCall(
     deps.alipay.refund(buildRefundRequest(refund, payment, deps.refundNotifyUrl), { subject: refundSubject(payment.id), expectedBodySha256: sha256 }),
   );
+  faultPoint('refund.before-commit');
   const at = nowOf(deps);
   await recordRefundEvent(deps.db, {
     paymentId: payment.id,

@@ -1,3 +1,4 @@
+import { faultPoint } from '@/lib/faults/fault-point';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
 import { mapRow } from '@/lib/db/map-row';
@@ -85,6 +86,7 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
   for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
     if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
     const claimed = await claimDueWork(deps, options.batchSize ?? 100, stats);
+    if (claimed.length > 0) faultPoint('billing.after-commit');
     if (claimed.length === 0) break;
     await inPool(claimed, options.concurrency ?? 8, (c) => chargeClaimed(deps, settings, c, stats));
   }
@@ -197,6 +199,7 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
       }
     }
     await recordScheduleEvents(tx, events);
+    if (claimed.length > 0) faultPoint('billing.before-commit');
     return claimed;
   });
 }
