@@ -7,7 +7,8 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
     include: ['lib/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts', 'app/**/*.test.ts', 'i18n/**/*.test.ts'],
-    exclude: ['node_modules', '.next', '.data', 'e2e'],
+    // tests/reliability: its own run (npm run test:reliability, vitest.reliability.config.ts).
+    exclude: ['node_modules', '.next', '.data', 'e2e', 'tests/reliability/**'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

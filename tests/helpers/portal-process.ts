@@ -37,8 +37,8 @@ export function worldEnvironment(world: PaymentWorld, extra: Record<string, stri
   };
 }
 
-export function startPortalProcess(script: string, environment: Record<string, string>): PortalProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: environment as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startPortalProcess(script: string, environment: Record<string, string>, args: string[] = []): PortalProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: environment as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) {
     let rest = '';

@@ -40,15 +40,20 @@ export async function startSimulatorHarness(
     timeoutMs?: number;
     /** How long the simulator holds a "lost" answer (debit-then-timeout, refresh-answer-lost; default 20 s). */
     hangMs?: number;
+    /** The simulator's port (default 0: any free one). */
+    port?: number;
+    /** Multiplies the simulator's notification resend intervals (default 1: Antom's real schedule). */
+    timeScale?: number;
   } = {},
 ): Promise<SimulatorHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-sim-'));
   const keys = ensureDevKeys(dir);
   const simulator = await startSimulator({
-    port: 0,
+    port: options.port ?? 0,
     secret: SECRET,
     persist: false,
     ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}),
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,
     clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }],
   });

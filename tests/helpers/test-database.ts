@@ -22,7 +22,10 @@ function serverUrl(): string {
  */
 export async function createTestDatabase(): Promise<Database> {
   if (testDatabaseKind() === 'pglite') return openDatabase({ pgliteDir: 'memory', migrationsFolder: MIGRATIONS });
-  const name = `daikou_test_${randomBytes(6).toString('hex')}`;
+  // TEST_DATABASE_PREFIX: a prefix of one's own on a PostgreSQL server shared with others (default daikou_test).
+  const prefix = process.env.TEST_DATABASE_PREFIX ?? 'daikou_test';
+  if (!/^[a-z][a-z0-9_]{0,30}$/.test(prefix)) throw new Error(`TEST_DATABASE_PREFIX "${prefix}" is not a plain lower-case name`);
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = postgres(serverUrl(), { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
   const url = new URL(serverUrl());
