@@ -7,10 +7,14 @@
 // the database) and nothing doubled (one debit or refund in the simulator's ledger, one row in the database),
 // including when the caller retries with the same Idempotency-Key or order reference.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@/lib/api/api-keys';
+import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { agreements, chargeIntents, inboxEvents, payments, refunds, schedulePeriods } from '@/lib/db/schema';
 import type { FaultPointName } from '@/lib/faults/fault-point';
 import type { JobDefinition } from '@/lib/jobs/define-job';
@@ -19,10 +23,13 @@ import { charge } from '@/lib/payments/charge';
 import { PAYMENT_NOTIFY_PATH } from '@/lib/payments/payment-notify-path';
 import { createSchedule } from '@/lib/schedules/create-schedule';
 import { runBillingJob } from '@/lib/schedules/run-billing.job';
+import { createWebhookEndpoint } from '@/lib/webhooks/webhook-endpoints';
+import { fanOutWebhooksJob } from '@/lib/webhooks/webhook-jobs.job';
 import { startPaymentWorld, type LedgerEntry, type PaymentWorld } from '../helpers/payment-world';
 import { startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
 import { testDatabaseKind } from '../helpers/test-database';
 
+const ROOT = path.resolve(__dirname, '..', '..');
 /** Antom's resend schedule (0 s, 2 min, 10 min, 10 min, 1 h, …) squeezed 200×: 0.6 s, 3 s, 3 s, 18 s, … */
 const TIME_SCALE = 1 / 200;
 
@@ -35,6 +42,13 @@ let apiSecret: string;
 let web: PortalProcess | null = null;
 let worker: PortalProcess | null = null;
 const started: PortalProcess[] = [];
+/** Every secret the run used, by name, for the log check at the end. */
+const secrets = new Map<string, string>();
+/** Every charge of the run (its payment row), for the correlation check at the end. */
+const charges: { paymentId: string; paymentRequestId: string; via: string }[] = [];
+const METRICS_TOKEN = `metrics-${randomUUID()}`;
+let webhookSink: Server;
+let webhooksReceived = 0;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -119,6 +133,14 @@ async function ageIdempotencyClaims(): Promise<void> {
   await world.database.executeSql(`update api_idempotency_keys set locked_at = locked_at - interval '10 minutes' where status_code is null`, []);
 }
 
+/** Remembers an agreement's access and refresh tokens as secrets of this run. */
+async function rememberTokens(agreementId: string): Promise<void> {
+  const [row] = await world.database.db.select().from(agreements).where(eq(agreements.id, agreementId));
+  const version = row!.tokenKeyVersion ?? 1;
+  secrets.set(`access token ${agreementId}`, world.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', version)));
+  if (row!.refreshTokenCiphertext) secrets.set(`refresh token ${agreementId}`, world.vault.open(row!.refreshTokenCiphertext, agreementTokenAad(agreementId, 'refresh_token', version)));
+}
+
 async function ledger(): Promise<LedgerEntry[]> {
   return (await world.sim.control<{ entries: LedgerEntry[] }>('/simulator/ledger')).entries;
 }
@@ -131,13 +153,21 @@ async function attemptsOf(reference: string) {
     .where(eq(chargeIntents.businessKey, reference));
 }
 
+/** How often the payment moved to SUCCEEDED (its timeline's status changes). */
+async function successTransitions(paymentId: string): Promise<number> {
+  const result = await world.database.executeSql(`select count(*)::int as n from payment_events where payment_id = $1 and type = 'status_changed' and detail->>'to' = 'SUCCEEDED'`, [paymentId]);
+  return (result.rows[0] as { n: number }).n;
+}
+
 async function debitsFor(paymentRequestIds: string[]): Promise<LedgerEntry[]> {
   return (await ledger()).filter((e) => e.kind === 'DEBIT' && paymentRequestIds.includes(e.paymentRequestId));
 }
 
 /** An ACTIVE agreement with a fresh buyer account in the simulator (so each scenario's ledger is its own). */
 async function agreement(): Promise<string> {
-  return world.activeAgreement('GCASH');
+  const id = await world.activeAgreement('GCASH');
+  await rememberTokens(id);
+  return id;
 }
 
 /** A charge made in this test process (not a killed one), its result notified to the web process. */
@@ -149,6 +179,7 @@ async function chargeHere(agreementId: string, amountMinor: bigint) {
     initiator: { kind: 'staff', actor: world.admin },
   });
   if (!result.ok) throw new Error(`${result.code}: ${result.error}`);
+  charges.push({ paymentId: result.data.payment.id, paymentRequestId: result.data.payment.paymentRequestId, via: 'this test process' });
   return result.data.payment;
 }
 
@@ -160,6 +191,15 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
     const key = await createApiKey(world.database.db, world.admin, { name: 'fault points', scope: 'read_write', allowedIps: [] }, 'test');
     if (!key.ok) throw new Error(key.error);
     apiSecret = key.data.secret;
+    // A webhook endpoint: the worker signs each event it delivers with the endpoint's secret.
+    webhookSink = createHttpServer((req, res) => {
+      webhooksReceived++;
+      req.resume();
+      req.on('end', () => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((resolve) => webhookSink.listen(Number(process.env.RELIABILITY_WEBHOOK_PORT ?? 0), '127.0.0.1', resolve));
+    const hook = await createWebhookEndpoint(world.database.db, world.vault, world.admin, { url: `http://127.0.0.1:${(webhookSink.address() as { port: number }).port}/hooks`, eventTypes: [] }, false);
+    if (!hook.ok) throw new Error(hook.error);
     environment = worldEnvironment(world, {
       APP_URL: webUrl,
       NEXTAUTH_URL: webUrl,
@@ -167,10 +207,21 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       JOB_MAINTENANCE_INTERVAL_SECONDS: '1',
       SHUTDOWN_GRACE_SECONDS: '5',
       POST_RATE_PER_ADDRESS: '100000',
+      METRICS_TOKEN,
     });
+    secrets.set('API key', apiSecret);
+    secrets.set('webhook secret', hook.data.secret);
+    secrets.set('AUTH_SECRET', environment.AUTH_SECRET!);
+    secrets.set('TOKEN_ENCRYPTION_KEY', environment.TOKEN_ENCRYPTION_KEY!);
+    secrets.set('TOKEN_INDEX_KEY', environment.TOKEN_INDEX_KEY!);
+    secrets.set('METRICS_TOKEN', METRICS_TOKEN);
+    secrets.set('simulator control secret', 'test-simulator-secret');
+    secrets.set('admin password', 'admin-password-123');
+    // The merchant's private key: each line of its base64 body (any one of them would be a leak).
+    world.sim.keys.merchantPrivateKeyPem.split('\n').filter((l) => l.length > 40 && !l.startsWith('-----')).forEach((l, i) => secrets.set(`merchant private key line ${i + 1}`, l));
     queue = await startJobQueue(world.database, {
       work: false,
-      jobs: [runBillingJob] as unknown as JobDefinition<never>[],
+      jobs: [runBillingJob, fanOutWebhooksJob] as unknown as JobDefinition<never>[],
       context: { db: world.database.db, alipay: world.alipay, vault: world.vault, now: () => new Date() },
     });
     worker = await startWorker();
@@ -188,6 +239,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     }
     await queue?.stop(2000);
+    await new Promise((resolve) => webhookSink?.close(resolve));
     await world?.close();
   });
 
@@ -205,6 +257,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       // before-commit: Antom debited, the answer is not stored; after-commit: stored, nobody answered.
       expect(cut!.status).toBe(point === 'charge.before-commit' ? 'CREATED' : 'SUCCEEDED');
       expect(await debitsFor([cut!.paymentRequestId])).toHaveLength(1);
+      charges.push({ paymentId: cut!.id, paymentRequestId: cut!.paymentRequestId, via: `the API (${point})` });
 
       web = await startWeb();
       // Antom's resent PAYMENT_RESULT (or the sweep's inquiry) settles what the killed process left open.
@@ -217,6 +270,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       const attempts = await attemptsOf(reference);
       expect(attempts).toHaveLength(1);
       expect(await debitsFor(attempts.map((a) => a.paymentRequestId))).toEqual([expect.objectContaining({ amountMinor: '12300' })]);
+      expect(await successTransitions(cut!.id)).toBe(1);
     }, 240_000);
   }
 
@@ -260,24 +314,20 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       expect(cut!.status).toBe(point === 'notify.before-commit' ? 'PROCESSING' : 'SUCCEEDED');
 
       web = await startWeb();
-      await until(
-        async () => {
-          const notes = await world.sim.control<{ notifications: { relatedId: string; type: string; status: string }[] }>('/simulator/notifications');
-          return notes.notifications.some((n) => n.relatedId === payment.paymentRequestId && n.status === 'DELIVERED');
-        },
-        120_000,
-        "Antom's resend to be acknowledged",
-      );
+      const note = async () =>
+        (await world.sim.control<{ notifications: { id: string; body: string; status: string; attempts: number }[] }>('/simulator/notifications')).notifications.find((n) =>
+          n.body.includes(payment.paymentRequestId),
+        );
+      await until(async () => (await note())?.status === 'DELIVERED', 120_000, "Antom's resend to be acknowledged");
+      // The first delivery died with the process; a resend was acknowledged.
+      expect((await note())!.attempts).toBeGreaterThanOrEqual(2);
       const [final] = await world.database.db.select().from(payments).where(eq(payments.id, payment.id));
       expect(final!.status).toBe('SUCCEEDED');
       // One inbox row for the notification however many deliveries; one debit.
       const inbox = await world.database.db.select().from(inboxEvents).where(and(eq(inboxEvents.channel, 'payment'), eq(inboxEvents.objectRef, payment.paymentRequestId)));
       expect(inbox).toHaveLength(1);
-      const transitions = await world.database.executeSql(`select count(*)::int as n from payment_events where payment_id = $1 and type = 'status_changed' and detail->>'to' = 'SUCCEEDED'`, [payment.id]);
-      expect((transitions.rows[0] as { n: number }).n).toBeLessThanOrEqual(1);
+      expect(await successTransitions(payment.id)).toBe(1);
       expect(await debitsFor([payment.paymentRequestId])).toHaveLength(1);
-      const deliveries = await world.sim.control<{ deliveries: { acknowledged: boolean }[] }>(`/simulator/deliveries?relatedId=${payment.paymentRequestId}`);
-      expect(deliveries.deliveries.length).toBeGreaterThanOrEqual(1);
     }, 240_000);
   }
 
@@ -316,8 +366,52 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
         .innerJoin(chargeIntents, eq(chargeIntents.id, payments.intentId))
         .where(like(chargeIntents.businessKey, `sch_${scheduleId}_%`));
       expect(attempts.map((a) => a.status)).toEqual(['SUCCEEDED']);
+      const [billed] = await world.database.db.select({ id: payments.id, prid: payments.paymentRequestId }).from(payments).where(eq(payments.paymentRequestId, attempts[0]!.prid));
+      charges.push({ paymentId: billed!.id, paymentRequestId: billed!.prid, via: `the billing run (${point})` });
       expect(await debitsFor(attempts.map((a) => a.prid))).toEqual([expect.objectContaining({ amountMinor: '25000' })]);
     }, 240_000);
   }
 
+
+  it("the combined logs of every process of the run name none of the run's secrets; each charge's lines share one correlation id", async () => {
+    // The worker delivers the run's events to the webhook endpoint (signed with its secret); a scrape uses the metrics token.
+    await queue.enqueue(fanOutWebhooksJob.name, {}, { singletonKey: 'fault-points-fanout' });
+    await until(() => webhooksReceived > 0, 60_000, 'a webhook delivery');
+    web = await startWeb();
+    const scrape = await fetch(`${webUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toContain('daikou_http_requests_total');
+    await stop(web);
+    web = null;
+    await stop(worker);
+
+    const lines = started.flatMap((p) => p.lines());
+    const text = lines.join('\n');
+    // Kept for a person to read after the run (test-results/ is ignored by git).
+    mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'test-results', 'reliability-fault-points.log'), `${text}\n`);
+    console.log(`[fault-points] ${started.length} processes, ${lines.length} log lines, ${secrets.size} secrets checked, ${charges.length} charges, ${webhooksReceived} webhook deliveries`);
+    expect(secrets.size).toBeGreaterThanOrEqual(15);
+    for (const [name, value] of secrets) {
+      expect(value.length, name).toBeGreaterThanOrEqual(12);
+      expect(text.includes(value), `${name} appears in the logs`).toBe(false);
+    }
+
+    const entries = lines.flatMap((line) => {
+      if (!line.startsWith('{')) return [];
+      try {
+        return [{ line, json: JSON.parse(line) as { correlationId?: string; msg?: string; name?: string } }];
+      } catch {
+        return [];
+      }
+    });
+    expect(charges.length).toBeGreaterThanOrEqual(8);
+    for (const c of charges) {
+      // Every line of any process that names the charge (its paymentRequestId or its payment id) …
+      const mine = entries.filter((e) => e.line.includes(c.paymentRequestId) || e.line.includes(c.paymentId) || e.json.correlationId === c.paymentRequestId);
+      expect(mine.length, `${c.via}: no line names the charge`).toBeGreaterThan(0);
+      // … carries the charge's paymentRequestId as its correlation id.
+      expect(mine.filter((e) => e.json.correlationId !== c.paymentRequestId).map((e) => e.line), c.via).toEqual([]);
+    }
+  }, 180_000);
 });
