@@ -1,3 +1,4 @@
+import { correlate } from '@/lib/log/context';
 import { faultPoint } from '@/lib/faults/fault-point';
 import { log } from '@/lib/log';
 import { createHash, randomUUID } from 'node:crypto';
@@ -82,6 +83,8 @@ export async function createRefund(deps: RefundDeps, actor: Actor, input: Create
 
   const [payment] = await db.select().from(payments).where(eq(payments.id, input.paymentId)).limit(1);
   if (!payment) return refuse('not_found', 'No such payment.');
+  // A refund's lines carry its charge's correlation id: correlationId=<paymentRequestId> finds the charge's whole story.
+  correlate(payment.paymentRequestId);
 
   const parsed = parseStaffAmount(input.amount, payment.currency);
   if (!parsed.ok) return refuse('invalid_amount', parsed.error);

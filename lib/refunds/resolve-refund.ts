@@ -1,3 +1,4 @@
+import { correlate } from '@/lib/log/context';
 import { and, eq, inArray } from 'drizzle-orm';
 import { classifyCall, type CallOutcome, type EndpointResponse } from '@/lib/alipay';
 import { payments, refunds } from '@/lib/db/schema';
@@ -36,6 +37,7 @@ export async function resolveRefund(deps: RefundDeps, refundRowId: string): Prom
   if (refund.status === 'SUCCEEDED' || refund.status === 'FAILED') return 'already_final';
   const [payment] = await db.select().from(payments).where(eq(payments.id, refund.paymentId)).limit(1);
   if (!payment) return 'not_found';
+  correlate(payment.paymentRequestId);
 
   const attempt = refund.resolverAttempts;
   const [claimed] = await db

@@ -305,6 +305,10 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
   for (const point of ['notify.before-commit', 'notify.after-commit'] as const) {
     it(`${point}: the web process dies on Antom's PAYMENT_RESULT; the resend is applied once`, async () => {
       const agreementId = await agreement();
+      // Earlier scenarios' notifications (and this agreement's) must not be the one that meets the fault.
+      web = await startWeb();
+      await until(async () => (await world.sim.control<{ notifications: { status: string }[] }>('/simulator/notifications')).notifications.every((n) => n.status !== 'PENDING'), 120_000, 'earlier notifications to be delivered');
+      await stop(web);
       web = await startWeb(point);
       // Amounts ending in 061: PAYMENT_IN_PROCESS, then SUCCESS and its notification a moment later.
       const payment = await chargeHere(agreementId, 30_061n);
