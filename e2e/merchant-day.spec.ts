@@ -137,7 +137,8 @@ async function expectOnDay(page: Page, manila: { paymentRequestId: string }, day
   await expect(page.getByTestId('overview-timezone')).toContainText(zone);
   const dayRow = page.getByTestId('volume-PHP').locator('tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${day}$`) }) });
   await expect(dayRow).toHaveCount(1);
-  const total = Number((await dayRow.locator('td').nth(3).innerText()).replace(/[^\d]/g, ''));
+  // The table sits in a closed <details> (the chart is what shows): read its text, not its rendering.
+  const total = Number(((await dayRow.locator('td').nth(3).textContent()) ?? '').replace(/[^\d]/g, ''));
   expect(total, `the Overview's PHP payments on ${day} (${zone}) match the export`).toBe(rows.length);
 }
 
