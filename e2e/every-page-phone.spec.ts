@@ -5,6 +5,8 @@
 // 王芳 and สมชาย render from the subset files (this machine has no system CJK or Thai font), and a page in
 // English loads no font file at all.
 // Best with the demo rows (lists with rows, detail pages): E2E_DEMO_DATA=1 npx playwright test e2e/every-page-phone.spec.ts
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, expectAxeClean, signInOk } from './helpers';
 
@@ -175,11 +177,13 @@ for (const viewport of WIDTHS) {
 test('王芳 and สมชาย render in the dashboard from its own font subsets; an English page loads no font file', async ({ page }) => {
   test.setTimeout(120_000);
   await signInOk(page, ADMIN.email, ADMIN.password);
+  // Font files the page fetched, weighed by the files the build wrote under public/.
   const fonts: { url: string; bytes: number }[] = [];
-  page.on('response', async (response) => {
-    if (!/\.woff2$/.test(new URL(response.url()).pathname)) return;
-    const body = await response.body().catch(() => Buffer.alloc(0));
-    fonts.push({ url: response.url(), bytes: body.length });
+  page.on('request', (request) => {
+    const pathname = new URL(request.url()).pathname;
+    if (!pathname.endsWith('.woff2')) return;
+    const file = path.join('public', pathname);
+    fonts.push({ url: request.url(), bytes: existsSync(file) ? statSync(file).size : 0 });
   });
   await page.goto('/dashboard/settings/users');
   await page.waitForLoadState('networkidle');
