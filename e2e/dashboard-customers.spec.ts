@@ -119,6 +119,9 @@ test('an admin adds a customer, creates authorization links with URL and QR code
   // Revoke the newer link (24 hours): the older one stays open with its URL and QR code.
   const newest = page.getByTestId('authorization-link').first();
   await newest.getByRole('button', { name: /^Revoke/ }).click();
+  // Asked in words first, naming the customer and the link's expiry.
+  await expect(newest.getByTestId('revoke-link-submit-confirm')).toContainText('expires');
+  await newest.getByTestId('revoke-link-submit-yes').click();
   await expect(page.locator('[data-testid="authorization-link"][data-link-status="REVOKED"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="authorization-link"][data-link-status="OPEN"]')).toHaveCount(1);
   await expect(page.getByLabel('Authorization link URL')).toHaveCount(1);

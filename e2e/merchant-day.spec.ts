@@ -1,8 +1,13 @@
 // The dashboard in the merchant's day, on a phone (issue 26): the header's search, time zone, language and sign-out
 // fit at 390 px and 320 px without overlapping or sideways scroll; the payments list's filters fold into
 // "Filters" so the list starts on the first screen; the zone is named in the header and on the Overview, and a
-// staff member's own zone (Seoul) replaces the merchant's for them. Axe on the header and the list.
+// staff member's own zone (Seoul) replaces the merchant's for them. Axe on the header and the list. With the demo
+// rows (E2E_DEMO_DATA=1): the 07:30 Manila payment is on its Manila day in the Overview, the list and the export,
+// and moving the merchant to UTC moves it to the evening before in all three.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
 import { ADMIN, expectAxeClean, signInOk } from './helpers';
 
 type Box = { name: string; x: number; y: number; width: number; height: number };
@@ -88,4 +93,71 @@ test('a staff member in Seoul sees KST; following the merchant again brings GMT+
   await expect(page.getByTestId('time-zone-form-own').getByText('Time zone saved.')).toBeVisible();
   await page.goto('/dashboard');
   await expect(page.getByTestId('header-time-zone')).toHaveText(/Shanghai \(GMT\+8\)/);
+});
+
+// The demo's payment made at 07:30 Asia/Manila (scripts/demo/demo-data.ts, run with E2E_DEMO_DATA=1).
+const demoManila = (): { paymentRequestId: string; day: string } | null => {
+  const file = path.join(process.env.E2E_DATA_DIR ?? '.data/e2e', 'e2e-demo.json');
+  return existsSync(file) ? ((JSON.parse(readFileSync(file, 'utf8')) as { manila?: { paymentRequestId: string; day: string } }).manila ?? null) : null;
+};
+
+const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+async function setMerchantZone(page: Page, zone: string) {
+  await page.goto('/dashboard/time-zone');
+  await page.waitForLoadState('networkidle');
+  await page.locator('select#merchant-time-zone').selectOption(zone);
+  await page.getByTestId('time-zone-form-merchant').getByRole('button', { name: 'Save time zone' }).click();
+  await expect(page.getByTestId('time-zone-form-merchant').getByText('Time zone saved.')).toBeVisible();
+}
+
+/**
+ * Where the Manila payment lands on `day` in the current zone: one row in the list filtered to that day (and none
+ * the day before), its row in the export with the time in ISO 8601 with the zone's offset, and the Overview's
+ * count of PHP payments that day equal to the export's — so the three agree on where the day starts.
+ */
+async function expectOnDay(page: Page, manila: { paymentRequestId: string }, day: string, zone: string, time: RegExp, iso: RegExp) {
+  await page.goto(`/dashboard/payments?q=${manila.paymentRequestId}&from=${day}&to=${day}`);
+  const row = page.getByTestId('payment-row');
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText(time);
+  await page.goto(`/dashboard/payments?q=${manila.paymentRequestId}&from=${dayBefore(day)}&to=${dayBefore(day)}`);
+  await expect(page.getByTestId('payment-row')).toHaveCount(0);
+
+  const res = await page.request.get(`/api/export/payments?currency=PHP&from=${day}&to=${day}`);
+  expect(res.status()).toBe(200);
+  expect(res.headers()['x-time-zone']).toBe(zone);
+  expect(res.headers()['content-disposition']).toContain(zone.replaceAll('/', '_'));
+  const rows = parse(await res.text(), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const mine = rows.find((r) => r['payment_request_id'] === manila.paymentRequestId);
+  expect(mine, 'the Manila payment is in that day\'s export').toBeTruthy();
+  expect(mine!['created_at']).toMatch(iso);
+
+  await page.goto('/dashboard?range=7d');
+  await expect(page.getByTestId('overview-timezone')).toContainText(zone);
+  const dayRow = page.getByTestId('volume-PHP').locator('tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${day}$`) }) });
+  await expect(dayRow).toHaveCount(1);
+  // The table sits in a closed <details> (the chart is what shows): read its text, not its rendering.
+  const total = Number(((await dayRow.locator('td').nth(3).textContent()) ?? '').replace(/[^\d]/g, ''));
+  expect(total, `the Overview's PHP payments on ${day} (${zone}) match the export`).toBe(rows.length);
+}
+
+test('a payment made at 07:30 in Manila is on that day in the Overview, the list and the export; switching the merchant zone moves it', async ({ page }) => {
+  const manila = demoManila();
+  test.skip(!manila, 'needs the demo rows: run with E2E_DEMO_DATA=1');
+  test.setTimeout(180_000);
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  try {
+    await setMerchantZone(page, 'Asia/Manila');
+    await expect(page.getByTestId('header-time-zone')).toHaveText(/Manila \(GMT\+8\)/);
+    await expectOnDay(page, manila!, manila!.day, 'Asia/Manila', /7:30\s?AM/, new RegExp(`^${manila!.day}T07:30:00\\+08:00$`));
+    // The same instant is 23:30 the evening before in UTC: the merchant's switch moves it there everywhere.
+    await setMerchantZone(page, 'UTC');
+    await expect(page.getByTestId('header-time-zone')).toHaveText(/UTC \(GMT\)/);
+    const before = dayBefore(manila!.day);
+    await expectOnDay(page, manila!, before, 'UTC', /11:30\s?PM/, new RegExp(`^${before}T23:30:00(\\+00:00|Z)$`));
+  } finally {
+    // Back to the default (GMT+8) for the specs after this one.
+    await setMerchantZone(page, 'Asia/Shanghai');
+  }
 });

@@ -2,6 +2,11 @@ import type { ActionResult } from '@/lib/auth/staff-action';
 
 const TONE = { good: 'text-green-800', neutral: 'text-slate-800', alert: 'text-red-700' } as const;
 
+/** The state to show under a form: a `confirm_required` answer is a question (ConfirmSubmit asks it), not an error. */
+export function asked<T>(state: ActionResult<T> | null | undefined): ActionResult<T> | null | undefined {
+  return state && !state.ok && state.code === 'confirm_required' ? null : state;
+}
+
 /**
  * The polite live region under a staff form: the success text (or node) after an ok result, the
  * service's error as an alert after a failed one, nothing before the first submit. An ok result that is

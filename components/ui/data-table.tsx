@@ -1,3 +1,7 @@
+/** Tailwind classes that keep a table's first column in view while the rest scrolls sideways in its own box. */
+export const STICKY_FIRST_COLUMN =
+  '[&_tbody_td:first-child]:sticky [&_tbody_td:first-child]:left-0 [&_tbody_td:first-child]:bg-white [&_thead_th:first-child]:sticky [&_thead_th:first-child]:left-0 [&_thead_th:first-child]:bg-white [&_tbody_th:first-child]:sticky [&_tbody_th:first-child]:left-0 [&_tbody_th:first-child]:bg-white';
+
 /**
  * The dashboard's table shell: horizontal scroll on phones, a screen-reader caption, column headers with
  * scope. Rows are passed as children (`<tr>`s), so each page keeps full control of its cells.

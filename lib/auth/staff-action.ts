@@ -9,7 +9,10 @@ import { can, isForbiddenError, type Permission } from './permissions';
 
 export type ActionResult<T> =
   | { ok: true; data: T }
-  | { ok: false; error: string; code: string; fieldErrors?: Record<string, string[]> };
+  | { ok: false; error: string; code: string; fieldErrors?: Record<string, string[]>; values?: Record<string, string> };
+
+/** The form field that says a destructive action was confirmed in words (the "Yes, …" button sends it). */
+export const CONFIRM_FIELD = 'confirm';
 
 interface StaffActionDefinition<S extends z.ZodType, T> {
   schema: S;
@@ -18,6 +21,13 @@ interface StaffActionDefinition<S extends z.ZodType, T> {
   run: (context: { db: Db; actor: Actor }, input: z.output<S>) => Promise<ServiceResult<T>>;
   /** Page to re-render after a successful change. */
   revalidate?: string;
+  /**
+   * A destructive action (cancel, revoke, refund): it runs only when the form says `confirm=1`, which only the
+   * "Yes, …" button of components/ui/confirm-submit.tsx sends. Without it the answer is `confirm_required` with
+   * the typed values echoed back, and the form shows the question in words rendered by the server — so the
+   * confirmation holds with JavaScript off too (the form posts to the page and the page renders that state).
+   */
+  confirm?: boolean;
 }
 
 /**
@@ -41,6 +51,9 @@ export function staffAction<S extends z.ZodType, T>(definition: StaffActionDefin
       }
       return { ok: false, code: 'invalid_input', error: 'Check the highlighted fields.', fieldErrors };
     }
+    if (definition.confirm && !isConfirmed(raw)) {
+      return { ok: false, code: 'confirm_required', error: 'Confirm this action first.', values: echoedValues(raw) };
+    }
     try {
       const result = await definition.run({ db: await getDb(), actor }, parsed.data);
       if (result.ok && definition.revalidate) revalidatePath(definition.revalidate);
@@ -54,6 +67,21 @@ export function staffAction<S extends z.ZodType, T>(definition: StaffActionDefin
 
 function forbidden(permission: Permission): ActionResult<never> {
   return { ok: false, code: 'forbidden', error: `Your role does not allow this (${permission}).` };
+}
+
+function isConfirmed(raw: unknown): boolean {
+  if (raw instanceof FormData) return raw.get(CONFIRM_FIELD) === '1';
+  return typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[CONFIRM_FIELD] === '1';
+}
+
+/** What the staff member typed, so the page rendered with the question keeps it (one-time codes excepted). */
+function echoedValues(raw: unknown): Record<string, string> {
+  const source = raw instanceof FormData ? formDataToObject(raw) : typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (typeof value === 'string' && key !== CONFIRM_FIELD && key !== 'stepUpCode' && value.length <= 1000) out[key] = value;
+  }
+  return out;
 }
 
 /** Form fields to an object; a name given more than once (a checkbox group) becomes an array. */

@@ -7,6 +7,7 @@ import { recordAudit } from '../../lib/audit/record-audit';
 import type { Db } from '../../lib/db/client';
 import { agreements, customers, paymentEvents, payments, refunds, type AgreementStatus, type PaymentStatus } from '../../lib/db/schema';
 import { withStandaloneIntent } from '@/lib/intents/insert-standalone-intent';
+import { dayKey, startOfDay } from '@/lib/time/zone';
 
 const WALLETS = [
   { code: 'GCASH', currency: 'PHP', country: 'PH', min: 5_000n, max: 500_000n, names: ['Maria Santos', 'Jose Reyes', 'Ana Cruz', 'Paolo Garcia'] },
@@ -42,6 +43,15 @@ export interface DemoSummary {
   refunds: number;
   /** Ids the e2e walk searches for. */
   samples: { paymentRequestId: string; refundRequestId: string; customerReference: string; loginMasked: string };
+  /** The GCash payment made at 07:30 Asia/Manila (the latest such morning before `now`) and its Manila day. */
+  manila: { paymentRequestId: string; day: string } | null;
+}
+
+/** The latest 07:30 Asia/Manila at or before `now` (issue 26: that payment belongs to that Manila day, not "yesterday" in UTC). */
+export function latestManilaMorning(now: Date): Date {
+  const today = startOfDay(dayKey(now, 'Asia/Manila'), 'Asia/Manila');
+  const at = new Date(today.getTime() + 7.5 * 3_600_000);
+  return at <= now ? at : new Date(at.getTime() - 86_400_000);
 }
 
 /**
@@ -60,7 +70,7 @@ export async function seedDemoData(db: Db, actor: Pick<Actor, 'userId' | 'email'
     return min + BigInt(Math.floor(rand() * Number(span))) * step;
   };
 
-  const summary: DemoSummary = { customers: 0, agreements: 0, payments: 0, refunds: 0, samples: { paymentRequestId: '', refundRequestId: '', customerReference: '', loginMasked: '' } };
+  const summary: DemoSummary = { customers: 0, agreements: 0, payments: 0, refunds: 0, samples: { paymentRequestId: '', refundRequestId: '', customerReference: '', loginMasked: '' }, manila: null };
   const live: { id: string; customerId: string; wallet: (typeof WALLETS)[number] }[] = [];
   let n = 0;
   for (const wallet of WALLETS) {
@@ -201,6 +211,33 @@ export async function seedDemoData(db: Db, actor: Pick<Actor, 'userId' | 'email'
         if (!summary.samples.refundRequestId) summary.samples.refundRequestId = refundRequestId;
       }
     }
+  }
+  // A coffee bought at 07:30 in Manila: on that Manila (and GMT+8) day in the Overview, the list and the export.
+  const gcash = live.find((a) => a.wallet.code === 'GCASH');
+  if (gcash) {
+    const createdAt = latestManilaMorning(now);
+    const paymentRequestId = 'demo-pay-manila-0730';
+    await db.insert(payments).values(
+      await withStandaloneIntent(db, {
+        agreementId: gcash.id,
+        customerId: gcash.customerId,
+        paymentMethod: 'GCASH',
+        paymentRequestId,
+        paymentId: '2026073007300730',
+        amountMinor: 73_000n,
+        currency: 'PHP',
+        status: 'SUCCEEDED',
+        referenceOrderId: 'ORDER-MANILA-0730',
+        description: 'Morning coffee in Manila',
+        initiator: 'schedule',
+        resultCode: 'SUCCESS',
+        succeededAt: new Date(createdAt.getTime() + 2_000),
+        createdAt,
+        updatedAt: createdAt,
+      }),
+    );
+    summary.payments++;
+    summary.manila = { paymentRequestId, day: dayKey(createdAt, 'Asia/Manila') };
   }
   return summary;
 }

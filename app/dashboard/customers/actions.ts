@@ -38,6 +38,7 @@ const revokeLinkForm = revokeAuthorizationLinkInput.extend({ customerId: z.uuid(
 export const revokeAuthorizationLinkAction = staffAction({
   schema: revokeLinkForm,
   permission: 'customers.manage',
+  confirm: true,
   run: async ({ db, actor }, input) => {
     const result = await revokeAuthorizationLink(db, actor, { linkId: input.linkId });
     if (result.ok) revalidatePath(customerPage(input.customerId));

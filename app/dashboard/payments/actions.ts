@@ -10,6 +10,7 @@ import { cancelPayment } from '@/lib/payments/cancel-payment';
 export const cancelPaymentAction = staffAction({
   schema: z.object({ paymentId: z.uuid(), reason: z.string().max(600) }),
   permission: 'payments.cancel',
+  confirm: true,
   run: async ({ actor }, input) => {
     const result = await cancelPayment(await getPaymentDeps(), actor, input);
     revalidatePath(`/dashboard/payments/${input.paymentId}`);

@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { Badge } from '@/components/ui/badge';
+import { STICKY_FIRST_COLUMN } from '@/components/ui/data-table';
 import { env } from '@/lib/env';
 import { checkSigningKeys } from '@/lib/notifications/check-signing-keys';
 
@@ -30,7 +31,7 @@ export async function SigningKeysSection() {
       </ul>
       {/* Focusable and named: on a phone this box scrolls sideways (axe scrollable-region-focusable); relative keeps the sr-only caption inside it. */}
       <div className="relative mt-4 overflow-x-auto" tabIndex={0} role="region" aria-label={t('caption')}>
-        <table className="min-w-full text-left text-sm">
+        <table className={`min-w-full text-left text-sm ${STICKY_FIRST_COLUMN}`}>
           <caption className="sr-only">{t('caption')}</caption>
           <thead>
             <tr className="border-b border-slate-200">

@@ -17,6 +17,7 @@ import { checkStepUp } from '@/lib/staff/two-factor/two-factor';
 export const revokeAgreementAction = staffAction({
   schema: z.object({ agreementId: z.uuid() }),
   permission: 'payments.cancel',
+  confirm: true,
   run: async ({ actor }, input) => {
     const result = await revokeAgreement(await getAgreementDeps(), { agreementId: input.agreementId, by: { kind: 'staff', actor } });
     // Revalidate on failure too: a failed revoke still adds a timeline entry.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STICKY_FIRST_COLUMN } from '@/components/ui/data-table';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -115,8 +116,8 @@ export default async function AgreementPage({ params }: { params: Promise<{ id: 
         {agreementPayments.length === 0 ? (
           <p className="mt-2 text-sm text-slate-700">{ct('noPayments')}</p>
         ) : (
-          <div className="mt-2 overflow-x-auto">
-            <table className="min-w-full text-left text-sm" data-testid="agreement-payments">
+          <div className="relative mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={ct('paymentsCaption')}>
+            <table className={`min-w-full text-left text-sm ${STICKY_FIRST_COLUMN}`} data-testid="agreement-payments">
               <caption className="sr-only">{ct('paymentsCaption')}</caption>
               <thead>
                 <tr className="border-b border-slate-300 text-xs uppercase text-slate-700">

@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import type { ActionResult } from '@/lib/auth/staff-action';
 import { revokeAgreementAction } from './actions';
-import { ActionMessage } from '@/components/ui/action-message';
+import { ActionMessage, asked } from '@/components/ui/action-message';
 
 /** "Revoke authorization" for an ACTIVE agreement; shows the service's message when the wallet refuses or cannot be reached. */
 export function RevokeAgreementForm({ agreementId, labels }: { agreementId: string; labels: { submit: string; pending: string; done: string; hint: string; confirm: string; confirmYes: string; back: string } }) {
@@ -15,8 +15,8 @@ export function RevokeAgreementForm({ agreementId, labels }: { agreementId: stri
       <p id="revoke-hint" className="text-sm text-slate-700">
         {labels.hint}
       </p>
-      <ConfirmSubmit label={labels.submit} pendingLabel={labels.pending} pending={pending} question={labels.confirm} confirmLabel={labels.confirmYes} backLabel={labels.back} describedBy="revoke-hint" testId="revoke-submit" />
-      <ActionMessage state={state} success={labels.done} />
+      <ConfirmSubmit label={labels.submit} pendingLabel={labels.pending} pending={pending} question={labels.confirm} confirmLabel={labels.confirmYes} backLabel={labels.back} state={state} describedBy="revoke-hint" testId="revoke-submit" />
+      <ActionMessage state={asked(state)} success={labels.done} />
     </form>
   );
 }

@@ -47,6 +47,8 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const ls = await getTranslations('linkStatus');
   const format = await getFormatter();
   const zone = await getViewerZone();
+  const tc = await getTranslations('confirmAction');
+  const expiresText = (at: Date) => `${format.dateTime(at, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone })} ${gmtLabel(at, zone)}`;
   const canManage = can(actor.role, 'customers.manage');
   const appUrl = env().APP_URL.replace(/\/$/, '');
   const now = new Date();
@@ -129,8 +131,14 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                         <RevokeLinkForm
                           customerId={customer.id}
                           linkId={link.id}
-                          label={t('revoke')}
-                          accessibleLabel={t('revokeAccessible', { expires: `${format.dateTime(link.expiresAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone })} ${gmtLabel(link.expiresAt, zone)}` })}
+                          labels={{
+                            submit: t('revoke'),
+                            accessible: t('revokeAccessible', { expires: expiresText(link.expiresAt) }),
+                            pending: t('revoke'),
+                            confirm: tc('revokeLink', { customer: customer.name, expires: expiresText(link.expiresAt) }),
+                            confirmYes: tc('revokeLinkYes'),
+                            back: tc('back'),
+                          }}
                         />
                       </span>
                     ) : null}

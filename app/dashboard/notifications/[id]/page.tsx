@@ -49,7 +49,7 @@ export default async function NotificationPage({ params }: { params: Promise<{ i
         {fields.map(([label, value]) => (
           <div key={label}>
             <dt className="text-sm font-medium text-slate-700">{label}</dt>
-            <dd className="mt-1 text-sm text-slate-900">{value}</dd>
+            <dd className="mt-1 text-sm text-slate-900 [overflow-wrap:anywhere]">{value}</dd>
           </div>
         ))}
       </dl>
@@ -87,7 +87,7 @@ export default async function NotificationPage({ params }: { params: Promise<{ i
           <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-100 p-3 font-mono text-xs text-slate-900" tabIndex={0}>
             {debug.signedString}
           </pre>
-          <ul className="mt-4 space-y-1 text-sm">
+          <ul className="mt-4 space-y-1 text-sm [overflow-wrap:anywhere]">
             {debug.parts.map((p) => (
               <li key={p.part}>
                 <span className="font-medium">{t(`part.${p.part}`)}</span>: <span className="font-mono break-all">{p.value}</span> —{' '}

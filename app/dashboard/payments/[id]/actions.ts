@@ -19,6 +19,7 @@ import { checkStepUp } from '@/lib/staff/two-factor/two-factor';
 export const createRefundAction = staffAction({
   schema: createRefundInput.extend({ stepUpCode: z.string().trim().max(16).optional() }),
   permission: 'refunds.create',
+  confirm: true,
   run: async ({ db, actor }, input) => {
     const [payment] = await db.select({ currency: payments.currency }).from(payments).where(eq(payments.id, input.paymentId)).limit(1);
     const amount = payment ? parseStaffAmount(input.amount, payment.currency) : null;

@@ -2,7 +2,7 @@
 
 import { useActionState, useState } from 'react';
 import { StepUpField, type StepUpLabels } from '@/components/dashboard/step-up-field';
-import { ActionMessage } from '@/components/ui/action-message';
+import { ActionMessage, asked } from '@/components/ui/action-message';
 import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
@@ -39,7 +39,9 @@ type Result = ActionResult<{ refundId: string; state: 'succeeded' | 'pending'; a
  */
 export function RefundForm({ paymentId, currency, locale, operationKey, defaultAmount, labels }: { paymentId: string; currency: string; locale: string; operationKey: string; defaultAmount?: string; labels: RefundFormLabels }) {
   const [state, action, pending] = useActionState(createRefundAction, null as Result | null);
-  const [typed, setTyped] = useState(defaultAmount ?? '');
+  // Asked by the server (JavaScript off): what was typed before the question comes back with it.
+  const echoed = state && !state.ok ? state.values : undefined;
+  const [typed, setTyped] = useState(echoed?.amount ?? defaultAmount ?? '');
   const parsed = typed.trim() ? parseStaffAmount(typed, currency) : null;
   const fieldErrors = state && !state.ok ? state.fieldErrors : undefined;
   const done =
@@ -65,7 +67,7 @@ export function RefundForm({ paymentId, currency, locale, operationKey, defaultA
       <p aria-live="polite" className="text-sm text-slate-800" data-testid="refund-preview">
         {parsed ? (parsed.ok ? labels.preview.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.previewInvalid) : null}
       </p>
-      <TextField id="refund-reason" name="reason" label={labels.reason} hint={labels.reasonHint} required maxLength={256} autoComplete="off" errors={fieldErrors?.reason} />
+      <TextField id="refund-reason" name="reason" label={labels.reason} hint={labels.reasonHint} required maxLength={256} autoComplete="off" errors={fieldErrors?.reason} defaultValue={echoed?.reason} />
       <StepUpField state={state} labels={labels.stepUp} />
       <ConfirmSubmit
         label={labels.submit}
@@ -75,9 +77,10 @@ export function RefundForm({ paymentId, currency, locale, operationKey, defaultA
         question={parsed?.ok ? labels.confirm.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : null}
         confirmLabel={parsed?.ok ? labels.confirmYes.replace('{amount}', formatAmount(parsed.minor, currency, locale)) : labels.submit}
         backLabel={labels.back}
+        state={state}
         testId="refund-submit"
       />
-      <ActionMessage state={state} success={done} />
+      <ActionMessage state={asked(state)} success={done} />
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { STICKY_FIRST_COLUMN } from '@/components/ui/data-table';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getTranslations } from 'next-intl/server';
@@ -75,8 +76,8 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
         {periods.length === 0 ? (
           <p className="mt-2 text-sm text-slate-700">{t('noPeriods')}</p>
         ) : (
-          <div className="mt-2 overflow-x-auto">
-            <table className="min-w-full text-left text-sm" data-testid="schedule-periods">
+          <div className="relative mt-2 overflow-x-auto" tabIndex={0} role="region" aria-label={t('periodsCaption')}>
+            <table className={`min-w-full text-left text-sm ${STICKY_FIRST_COLUMN}`} data-testid="schedule-periods">
               <caption className="sr-only">{t('periodsCaption')}</caption>
               <thead>
                 <tr className="border-b border-slate-300 text-xs uppercase text-slate-700">
