@@ -208,10 +208,10 @@ describe(`billing schedules acceptance (${testDatabaseKind()})`, () => {
     const keys = new Set(made.map((s) => periodBusinessKey(s.id, 0)));
     await moveTo('2029-03-01T01:00:00Z');
 
-    // Worker A dies after its 300th pay: that request reaches the simulator (the debit happens there), its answer
+    // Worker A dies at its 275th pay: that request reaches the simulator (the debit happens there), its answer
     // never comes back, and A does nothing more — every charge it has in flight hangs, its claimed batch stays.
     let aPays = 0;
-    const KILL_AT = 300;
+    const KILL_AT = 275; // mid-batch (batches of 50), so some of its claimed periods were never sent
     const dead = new Promise<never>(() => {});
     const alipayA: typeof world.alipay = {
       ...world.alipay,
