@@ -50,7 +50,7 @@ test('a schedule due in three days shows in the Overview, and the Schedules list
 
   // The list offers the export of the same view; the export page counts the rows and names the zone.
   await page.goto('/dashboard/schedules?status=ACTIVE');
-  await page.getByRole('link', { name: 'Export CSV' }).click();
+  await page.getByRole('link', { name: 'Export this view as CSV' }).click();
   await expect(page).toHaveURL(/\/dashboard\/export\/schedules\?status=ACTIVE/);
   await expect(page.getByTestId('export-count')).toBeVisible();
   await expect(page.getByText(/GMT[+-]\d/).first()).toBeVisible();

@@ -13,7 +13,21 @@ export async function DunningSection() {
         {t('heading')}
       </h2>
       <p className="mb-4 mt-1 text-sm text-slate-700">{t('intro')}</p>
-      <DunningSettingsForm ladder={settings.ladderDays.join(', ')} afterLadder={settings.afterLadder} />
+      <DunningSettingsForm
+        ladder={settings.ladderDays.join(', ')}
+        afterLadder={settings.afterLadder}
+        labels={{
+          ladder: t('ladder'),
+          ladderHint: t('ladderHint'),
+          afterLadder: t('afterLadder'),
+          after: {
+            PAST_DUE: { name: t('after.PAST_DUE'), hint: t('afterHint.PAST_DUE') },
+            UNPAID: { name: t('after.UNPAID'), hint: t('afterHint.UNPAID') },
+          },
+          save: t('save'),
+          saved: t('saved'),
+        }}
+      />
     </section>
   );
 }
