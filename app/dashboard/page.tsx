@@ -15,6 +15,7 @@ import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
 import { currencyExponent, formatAmount } from '@/lib/money';
 import { EXPIRING_WITHIN_DAYS, getOverview, isOverviewRange, OVERVIEW_RANGES, type OverviewRange } from '@/lib/overview/get-overview';
+import { getScheduleOverview } from '@/lib/schedules/schedule-overview';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -50,7 +51,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const locale = await getLocale();
   const rawRange = (await searchParams).range;
   const range: OverviewRange = isOverviewRange(rawRange) ? rawRange : '7d';
-  const o = await getOverview(await getDb(), range, new Date(), zone);
+  const db = await getDb();
+  const now = new Date();
+  const [o, billing] = await Promise.all([getOverview(db, range, now, zone), getScheduleOverview(db, now)]);
   const number = new Intl.NumberFormat(locale);
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 });
   const since = dayKey(new Date(o.since), zone);
@@ -102,6 +105,32 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           {attention.map((a) => (
             <Tile key={a.key} label={t(`attentionItems.${a.key}`)} value={number.format(a.n)} href={a.href} tone={a.n > 0 ? 'amber' : 'slate'} testId={`attention-${a.key}`} />
           ))}
+        </div>
+      </section>
+
+      <section aria-labelledby="billing-heading" className="mb-8" data-testid="overview-billing">
+        <h2 id="billing-heading" className="mb-3 text-lg font-semibold text-slate-900">
+          {t('billing')}
+        </h2>
+        <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4">
+          <Tile label={t('pastDueSchedules')} value={number.format(billing.pastDue)} href="/dashboard/schedules?status=PAST_DUE" tone={billing.pastDue > 0 ? 'amber' : 'slate'} testId="billing-past-due" />
+          <Tile label={t('unpaidSchedules')} value={number.format(billing.unpaid)} href="/dashboard/schedules?status=UNPAID" tone={billing.unpaid > 0 ? 'amber' : 'slate'} testId="billing-unpaid" />
+          {billing.expected.length === 0 ? (
+            <Tile label={t('expectedNext', { days: billing.windowDays })} value={t('expectedNone')} href="/dashboard/schedules?status=ACTIVE" testId="billing-expected" />
+          ) : (
+            billing.expected.map((e) => (
+              <Link
+                key={e.currency}
+                href="/dashboard/schedules?status=ACTIVE"
+                className="block rounded-lg border border-slate-200 bg-white p-4 hover:border-blue-700 focus-visible:outline-2 focus-visible:outline-blue-700"
+                data-testid={`billing-expected-${e.currency}`}
+              >
+                <span className="block text-sm text-slate-700">{t('expectedNextCurrency', { days: billing.windowDays, currency: e.currency })}</span>
+                <span className="mt-1 block text-2xl font-semibold tabular-nums text-slate-900">{formatAmount(e.amountMinor, e.currency, locale)}</span>
+                <span className="mt-1 block text-xs text-slate-700">{t('expectedDetail', { periods: e.periods, retries: e.retries })}</span>
+              </Link>
+            ))
+          )}
         </div>
       </section>
 

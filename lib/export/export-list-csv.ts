@@ -9,8 +9,9 @@ import { isoInZone } from '@/lib/time/zone';
 import { countPayments } from '@/lib/payments/list-payments';
 import { createPaymentExportReader } from './export-payments-batch';
 import { countRefunds, queryRefunds } from '@/lib/refunds/list-refunds';
+import { countSchedules, querySchedules } from '@/lib/schedules/list-schedules';
 
-export const EXPORT_LISTS = ['payments', 'refunds', 'agreements', 'customers'] as const;
+export const EXPORT_LISTS = ['payments', 'refunds', 'agreements', 'customers', 'schedules'] as const;
 export type ExportList = (typeof EXPORT_LISTS)[number];
 
 export function isExportList(value: unknown): value is ExportList {
@@ -120,6 +121,37 @@ const EXPORTERS: Record<ExportList, Exporter> = {
       };
     }),
     count: countCustomers,
+  },
+  schedules: {
+    // next_due_at and created_at in the viewer's zone with its offset; time_zone is the schedule's own anchor zone.
+    header: ['id', 'created_at', 'status', 'status_reason', 'wallet', 'currency', 'amount_minor', 'amount', 'amount_formatted', 'interval', 'anchor_day', 'time_zone', 'next_due_at', 'description', 'agreement_id', 'customer_reference', 'customer_name'],
+    reader: stateless(async (db, filters) => {
+      const page = await querySchedules(db, filters, EXPORT_BATCH, { maxLimit: EXPORT_BATCH });
+      return {
+        nextCursor: page.nextCursor,
+        lines: () =>
+          page.items.map((s) =>
+            [
+              s.id,
+              csvField(s.createdAt, false, filters.zone),
+              s.status,
+              csvField(s.statusReason),
+              s.paymentMethod,
+              s.currency,
+              ...amountCells(s.amountMinor, s.currency),
+              `${s.intervalCount} ${s.intervalUnit}`,
+              s.anchorDay === null ? '' : String(s.anchorDay),
+              csvField(s.timeZone),
+              csvField(s.nextDueAt, false, filters.zone),
+              csvField(s.description),
+              s.agreementId,
+              csvField(s.customerReference),
+              csvField(s.customerName),
+            ].join(','),
+          ),
+      };
+    }),
+    count: countSchedules,
   },
 };
 

@@ -10,38 +10,60 @@ export const SCHEDULE_STATUSES: readonly ScheduleStatus[] = scheduleStatus.enumV
 export interface ScheduleListItem {
   id: string;
   status: ScheduleStatus;
+  statusReason: string | null;
   amountMinor: bigint;
   currency: string;
   description: string;
+  intervalUnit: string;
+  intervalCount: number;
+  anchorDay: number | null;
+  timeZone: string;
   nextDueAt: Date | null;
+  agreementId: string;
   paymentMethod: string;
   customerId: string;
   customerName: string;
+  customerReference: string;
   createdAt: Date;
 }
 
-/** Schedules filtered by status (and an exact id / customer reference), keyset-paginated on (createdAt, id). */
-export async function querySchedules(db: Db, filters: ListFilters, limit: number): Promise<{ items: ScheduleListItem[]; nextCursor: string | null }> {
-  const size = Math.min(Math.max(limit, 1), 100);
-  const page = keyset({ sort: filters.sort === 'oldest' ? 'oldest' : 'newest', createdAt: billingSchedules.createdAt, id: billingSchedules.id, table: 'billing_schedules', after: filters.after });
+function conditions(filters: ListFilters): SQL[] {
   const where: SQL[] = [];
   if (filters.status) where.push(eq(billingSchedules.status, filters.status as ScheduleStatus));
   if (filters.q) {
     const q = filters.q;
     where.push(isUuid(q) ? sql`(${billingSchedules.id} = ${q.toLowerCase()}::uuid or ${billingSchedules.agreementId} = ${q.toLowerCase()}::uuid)` : eq(customers.reference, q));
   }
+  return where;
+}
+
+/**
+ * Schedules filtered by status (and an exact id / customer reference), keyset-paginated on (createdAt, id). Pages
+ * hold at most 100 rows; the CSV export reads bigger batches (`maxLimit`).
+ */
+export async function querySchedules(db: Db, filters: ListFilters, limit: number, options: { maxLimit?: number } = {}): Promise<{ items: ScheduleListItem[]; nextCursor: string | null }> {
+  const size = Math.min(Math.max(limit, 1), options.maxLimit ?? 100);
+  const page = keyset({ sort: filters.sort === 'oldest' ? 'oldest' : 'newest', createdAt: billingSchedules.createdAt, id: billingSchedules.id, table: 'billing_schedules', after: filters.after });
+  const where = conditions(filters);
   if (page.where) where.push(page.where);
   const rows = await db
     .select({
       id: billingSchedules.id,
       status: billingSchedules.status,
+      statusReason: billingSchedules.statusReason,
       amountMinor: billingSchedules.amountMinor,
       currency: billingSchedules.currency,
       description: billingSchedules.description,
+      intervalUnit: billingSchedules.intervalUnit,
+      intervalCount: billingSchedules.intervalCount,
+      anchorDay: billingSchedules.anchorDay,
+      timeZone: billingSchedules.timeZone,
       nextDueAt: billingSchedules.nextDueAt,
+      agreementId: billingSchedules.agreementId,
       paymentMethod: agreements.paymentMethod,
       customerId: billingSchedules.customerId,
       customerName: customers.name,
+      customerReference: customers.reference,
       createdAt: billingSchedules.createdAt,
     })
     .from(billingSchedules)
@@ -52,6 +74,17 @@ export async function querySchedules(db: Db, filters: ListFilters, limit: number
     .limit(size + 1);
   const items = rows.slice(0, size);
   return { items, nextCursor: rows.length > size ? items[items.length - 1]!.id : null };
+}
+
+/** How many schedules the filters match (the export page says it before the download). */
+export async function countSchedules(db: Db, filters: ListFilters): Promise<number> {
+  const where = conditions(filters);
+  const [row] = await db
+    .select({ n: sql<string>`count(*)` })
+    .from(billingSchedules)
+    .innerJoin(customers, eq(customers.id, billingSchedules.customerId))
+    .where(where.length ? and(...where) : undefined);
+  return Number(row?.n ?? 0);
 }
 
 export interface ScheduleDetail {

@@ -8,6 +8,7 @@ import { DataTable } from '@/components/ui/data-table';
 import { ZonedTime } from '@/components/ui/zoned-time';
 import { requireStaff } from '@/lib/auth/current-actor';
 import { getDb } from '@/lib/db';
+import { getViewerZone } from '@/lib/time/viewer-zone';
 import { parseListFilters } from '@/lib/lists/parse-list-filters';
 import { formatAmount } from '@/lib/money';
 import { querySchedules, SCHEDULE_STATUSES } from '@/lib/schedules/list-schedules';
@@ -21,7 +22,7 @@ export const metadata: Metadata = { title: 'Schedules' };
 export default async function SchedulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requireStaff('dashboard.read');
   const t = await getTranslations('schedules');
-  const parsed = parseListFilters(await searchParams, { statuses: SCHEDULE_STATUSES });
+  const parsed = parseListFilters(await searchParams, { statuses: SCHEDULE_STATUSES, zone: await getViewerZone() });
   const { filters } = parsed;
   const page = await querySchedules(await getDb(), filters, 25);
   return (
@@ -42,7 +43,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
           sorts={['newest', 'oldest']}
         />
       }
-      pagination={<ListPagination path="/dashboard/schedules" filters={filters} nextCursor={page.nextCursor} />}
+      pagination={<ListPagination path="/dashboard/schedules" filters={filters} nextCursor={page.nextCursor} exportList="schedules" />}
     >
       <DataTable caption={t('caption')} columns={[t('customer'), t('wallet'), t('statusColumn'), t('amount'), t('nextCharge')]}>
         {page.items.map((s) => (

@@ -13,10 +13,11 @@ import { countExportRows, isExportList } from '@/lib/export/export-list-csv';
 import { filtersToQuery, parseListFilters } from '@/lib/lists/parse-list-filters';
 import { PAYMENT_STATUSES } from '@/lib/payments/list-payments';
 import { REFUND_STATUSES } from '@/lib/refunds/list-refunds';
+import { SCHEDULE_STATUSES } from '@/lib/schedules/list-schedules';
 
 export const metadata: Metadata = { title: 'Export' };
 
-const STATUSES = { payments: PAYMENT_STATUSES, refunds: REFUND_STATUSES, agreements: AGREEMENT_STATUSES, customers: [] as string[] };
+const STATUSES = { payments: PAYMENT_STATUSES, refunds: REFUND_STATUSES, agreements: AGREEMENT_STATUSES, customers: [] as string[], schedules: SCHEDULE_STATUSES };
 
 // GET /dashboard/export/{list}?<filters> — how many rows the filtered list has, and the streamed CSV download of it.
 export default async function ExportPage({ params, searchParams }: { params: Promise<{ list: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
