@@ -17,6 +17,10 @@ import { can } from '@/lib/auth/permissions';
 import { getCustomer } from '@/lib/customers/get-customer';
 import { listAuthorizationLinks, type AuthorizationLinkListItem } from '@/lib/customers/list-authorization-links';
 import { getDb } from '@/lib/db';
+import { getPaymentMethod, isPaymentMethodCode } from '@/lib/alipay';
+import type { LinkPlan } from '@/lib/db/schema';
+import { formatAmount } from '@/lib/money';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { env } from '@/lib/env';
 import { AgreementStatusBadge } from '../../agreements/agreement-status-badge';
 import { WalletName } from '../../agreements/wallet-name';
@@ -34,6 +38,13 @@ async function qrSvg(url: string, label: string): Promise<string> {
   return svg.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(label)}" focusable="false" `);
 }
 
+/** The plan in staff words: "₱499.00 every 1 month(s) from 2027-05-01 (Monthly box)". */
+function planText(plan: LinkPlan): string {
+  const anchor = plan.anchorDay ? `, day ${plan.anchorDay}` : '';
+  const count = plan.maxPeriods ? `, ${plan.maxPeriods}×` : '';
+  return `${formatAmount(BigInt(plan.amountMinor), plan.currency)} / ${plan.intervalCount} ${plan.intervalUnit}${anchor}, ${plan.startDate}${count} — ${plan.description}`;
+}
+
 // GET /dashboard/customers/[id] — a customer, their authorization links (create, show, revoke) and agreements.
 export default async function CustomerPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requireStaff('dashboard.read');
@@ -48,6 +59,8 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const format = await getFormatter();
   const zone = await getViewerZone();
   const canManage = can(actor.role, 'customers.manage');
+  const settings = await getMerchantSettings(db);
+  const planCurrencies = [...new Set(settings.contractedMethods.filter(isPaymentMethodCode).flatMap((m) => getPaymentMethod(m)?.currency ?? []))].sort();
   const appUrl = env().APP_URL.replace(/\/$/, '');
   const now = new Date();
   const linkState = (l: AuthorizationLinkListItem) => (l.status === 'OPEN' && l.expiresAt <= now ? 'EXPIRED' : l.status);
@@ -88,11 +101,27 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
             <CreateLinkForm
               customerId={customer.id}
+              currencies={planCurrencies}
               labels={{
                 expiresIn: t('expiresIn'),
                 submit: t('createLink'),
                 created: t('linkCreated'),
                 options: ([24, 72, 168] as const).map((hours) => ({ hours, label: t('hours', { hours }) })),
+                plan: {
+                  attach: t('plan.attach'),
+                  hint: t('plan.hint'),
+                  amount: t('plan.amount'),
+                  currency: t('plan.currency'),
+                  description: t('plan.description'),
+                  interval: t('plan.interval'),
+                  every: t('plan.every'),
+                  anchorDay: t('plan.anchorDay'),
+                  anchorHint: t('plan.anchorHint'),
+                  startDate: t('plan.startDate'),
+                  count: t('plan.count'),
+                  countHint: t('plan.countHint'),
+                  units: (['day', 'week', 'month', 'year'] as const).map((value) => ({ value, label: t(`plan.units.${value}`) })),
+                },
               }}
             />
           </div>
@@ -117,6 +146,11 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                     {link.usedAt ? (
                       <span className="text-slate-800">
                         {t('linkUsedAt')} <ZonedTime value={link.usedAt} />
+                      </span>
+                    ) : null}
+                    {link.plan ? (
+                      <span className="text-slate-800" data-testid="link-plan">
+                        {t('plan.shown', { plan: planText(link.plan) })}
                       </span>
                     ) : null}
                     {link.revokedAt ? (
