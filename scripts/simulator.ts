@@ -12,8 +12,8 @@
  *   MERCHANT_CLIENT_ID         client id of the local portal (default DAIKOU_LOCAL)
  *   SIMULATOR_NOTIFY_BASE_URL  where the portal listens (default http://localhost:3000)
  *   SIMULATOR_SFTP_PORT        also serve the report files over SFTP on this port (isftp.alipay.com's stand-in)
- *   SIMULATOR_SMTP_PORT        also run the SMTP sink for buyer emails on this port (listed at /simulator/mail)
  *   SIMULATOR_SFTP_USER        its user (default daikou); the password is SIMULATOR_SFTP_PASSWORD, else the secret
+ *   SIMULATOR_SMTP_PORT        also run the SMTP sink for buyer emails on this port (listed at /simulator/mail)
  * On first start it creates the merchant and simulator key pairs under <DATA_DIR>/keys/ and registers
  * the merchant public key for MERCHANT_CLIENT_ID.
  */
