@@ -24,7 +24,7 @@ export function longDateAt(instant: Date, timeZone: string, locale: string): str
 }
 
 export function planAmount(terms: Pick<PlanTerms, 'amountMinor' | 'currency'>, locale: string): string {
-  return formatAmount(BigInt(terms.amountMinor), terms.currency, locale);
+  return formatAmount(BigInt(terms.amountMinor), terms.currency, locale, { currencyDisplay: 'narrowSymbol' });
 }
 
 /** "₱499.00 every month" in the buyer's language. */

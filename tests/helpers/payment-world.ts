@@ -52,9 +52,9 @@ export interface PaymentWorld {
   close(): Promise<void>;
 }
 
-export async function startPaymentWorld(options: { hangMs?: number } = {}): Promise<PaymentWorld> {
+export async function startPaymentWorld(options: { hangMs?: number; smtp?: boolean } = {}): Promise<PaymentWorld> {
   const database = await createTestDatabase();
-  const sim = await startSimulatorHarness(options.hangMs !== undefined ? { hangMs: options.hangMs } : {});
+  const sim = await startSimulatorHarness({ ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}), ...(options.smtp ? { smtp: true } : {}) });
   const vaultKeys = { encryption: randomBytes(32).toString('base64'), index: randomBytes(32).toString('base64') };
   const vault = TokenVault.fromBase64(vaultKeys.encryption, vaultKeys.index);
   let payCalls = 0;

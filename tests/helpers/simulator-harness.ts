@@ -40,6 +40,8 @@ export async function startSimulatorHarness(
     timeoutMs?: number;
     /** How long the simulator holds a "lost" answer (debit-then-timeout, refresh-answer-lost; default 20 s). */
     hangMs?: number;
+    /** Also run the simulator's SMTP sink (simulator.smtp; its messages at GET /simulator/mail/messages). */
+    smtp?: boolean;
   } = {},
 ): Promise<SimulatorHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-sim-'));
@@ -48,6 +50,7 @@ export async function startSimulatorHarness(
     port: 0,
     secret: SECRET,
     persist: false,
+    ...(options.smtp ? { smtp: { port: 0 } } : {}),
     ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}),
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,
     clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }],
