@@ -4,9 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgreementDeps } from '@/lib/agreements/agreement-deps';
 import { completeAuthorizationReturn } from '@/lib/agreements/complete-authorization-return';
 import { startAuthorization } from '@/lib/agreements/start-authorization';
+import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { createAuthorizationLink } from '@/lib/customers/create-authorization-link';
 import { agreements, auditLog, authorizationLinks, billingSchedules, customers, scheduleEmails, schedulePeriods } from '@/lib/db/schema';
 import { smtpMailer, type Mailer } from '@/lib/mail/mailer';
+import { createSchedule } from '@/lib/schedules/create-schedule';
 import { runBilling, type BillingDeps } from '@/lib/schedules/run-billing';
 import { sendScheduleEmails } from '@/lib/schedules/schedule-emails';
 import { getScheduleEmailSettings, updateScheduleEmailSettings } from '@/lib/schedules/update-email-settings';
@@ -163,6 +165,10 @@ describe(`schedule plans and emails (${testDatabaseKind()})`, () => {
     expect(receipt.subject).toBe('Sari-Sari Online：₱20.00の領収書');
     expect(receipt.text).toContain('「Sari-Sari box」の代金として₱20.00をGCashから請求しました');
 
+    // The simulator's mail page lists them for a person, with JavaScript off.
+    const pageHtml = await (await fetch(`${world.sim.simulator.url}/simulator/mail`)).text();
+    expect(pageHtml).toContain('Sari-Sari Online：₱20.00の領収書');
+
     // Exactly once per (schedule, period, kind), whatever runs again.
     await Promise.all([emails(now), emails(now)]);
     expect(await mail()).toHaveLength(3);
@@ -193,5 +199,27 @@ describe(`schedule plans and emails (${testDatabaseKind()})`, () => {
     // Turned on again: the skipped one stays skipped.
     await updateScheduleEmailSettings(world.database.db, world.admin, { reminder: true, reminderDays: 5, receipt: true, failed: true });
     expect(await emails(now)).toEqual({ sent: 0, skipped: 0, failed: 0 });
+  }, 120_000);
+
+  it('a hard decline: the failed-payment email says to authorize again through a fresh link that carries the rest of the plan', async () => {
+    let now = await simNow();
+    const agreementId = await world.activeAgreement('GCASH');
+    await world.database.db.update(agreements).set({ accessTokenExpiresAt: new Date('2040-01-01T00:00:00Z') }).where(eq(agreements.id, agreementId));
+    const made = await createSchedule(world.database.db, world.admin, { agreementId, amount: '30.00', description: 'Weekly beans', intervalUnit: 'week', intervalCount: 1, startDate: shanghaiDate(now, 2), maxPeriods: 4 }, now);
+    if (!made.ok) throw new Error(made.error);
+    // Revoked in the wallet, unknown to Daikou: the pay answers INVALID_ACCESS_TOKEN, a hard decline.
+    const [row] = await world.database.db.select().from(agreements).where(eq(agreements.id, agreementId));
+    const accessToken = world.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', row!.tokenKeyVersion ?? 1));
+    await world.sim.control('/simulator/authorizations/revoke', { accessToken });
+    await world.sim.control('/simulator/mail/clear', {});
+    now = await advance(made.data.nextDueAt!.getTime() + HOUR - now.getTime());
+    await runBilling(billing(now));
+    await emails(now);
+    const failed = (await mail()).find((m) => m.headers['x-daikou-email'] === 'payment_failed');
+    expect(failed?.text).toContain('GCashの承認は利用できなくなりました');
+    const token = new RegExp(`${APP_URL}/authorize/([A-Za-z0-9_-]+)\\?lang=ja`).exec(failed!.text)?.[1];
+    expect(token).toBeTruthy();
+    const [fresh] = await world.database.db.select().from(authorizationLinks).where(eq(authorizationLinks.token, token!));
+    expect(fresh).toMatchObject({ status: 'OPEN', customerId: world.customerId, plan: { amountMinor: '3000', intervalUnit: 'week', maxPeriods: 3, description: 'Weekly beans' } });
   }, 120_000);
 });
