@@ -131,6 +131,7 @@ const ACTIONS: { name: string; path: string; allowed: Role[]; payload: () => unk
   { name: 'unlockStaffUserAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID() }) },
   { name: 'resetSecondFactorAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID() }) },
   { name: 'updateTwoFactorSettingsAction', path: '/dashboard/settings', allowed: ['admin'], payload: () => ({ stepUpThresholds: '' }) },
+  { name: 'updateScheduleEmailSettingsAction', path: '/dashboard/settings', allowed: ['admin'], payload: () => ({ reminderDays: '0' }) },
 ];
 
 test('role × action × Origin: only permitted roles from our own origin get past the action wrapper; nothing answers 5xx', async ({ browser, page, baseURL }) => {
