@@ -34,9 +34,14 @@ export function buyerLocale(preferred: string | null | undefined): Locale {
   return isLocale(preferred) ? preferred : DEFAULT_LOCALE;
 }
 
-/** A translator of the `buyer` namespace in `locale`. */
-export function buyerTranslator(locale: Locale): BuyerTranslate {
+/** A translator of the `buyer` namespace in `locale` (`strict`: a missing or malformed message throws; tests). */
+export function buyerTranslator(locale: Locale, options: { strict?: boolean } = {}): BuyerTranslate {
   const messages = locale === 'en' ? BUYER.en : merge(BUYER.en, BUYER[locale]);
-  const t = createTranslator({ locale, messages: messages as Messages, timeZone: 'UTC' }) as unknown as BuyerTranslate;
+  const onError = options.strict
+    ? (error: Error) => {
+        throw error;
+      }
+    : undefined;
+  const t = createTranslator({ locale, messages: messages as Messages, timeZone: 'UTC', ...(onError ? { onError } : {}) }) as unknown as BuyerTranslate;
   return (key, values) => t(`buyer.${key}`, values);
 }
