@@ -1,6 +1,5 @@
 'use client';
 
-import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
 import { ActionMessage } from '@/components/ui/action-message';
 import { Button } from '@/components/ui/button';
@@ -9,8 +8,11 @@ import type { ActionResult } from '@/lib/auth/staff-action';
 import type { ScheduleEmailSettings } from '@/lib/schedules/update-email-settings';
 import { updateScheduleEmailSettingsAction } from './schedule-email-actions';
 
-export function ScheduleEmailsForm({ current }: { current: ScheduleEmailSettings }) {
-  const t = useTranslations('scheduleEmails');
+export type ScheduleEmailsLabels = Record<'reminder' | 'reminderDays' | 'receipt' | 'failed' | 'save' | 'saved', string>;
+
+/** The labels come from the server section (the client provider carries only some namespaces). */
+export function ScheduleEmailsForm({ current, labels }: { current: ScheduleEmailSettings; labels: ScheduleEmailsLabels }) {
+  const t = (key: keyof ScheduleEmailsLabels) => labels[key];
   const [state, action, pending] = useActionState(updateScheduleEmailSettingsAction, null as ActionResult<unknown> | null);
   const box = (name: 'reminder' | 'receipt' | 'failed', checked: boolean) => (
     <div className="flex items-start gap-2">

@@ -18,7 +18,7 @@ export async function ScheduleEmailsSection() {
       </h2>
       <p className="mt-1 text-sm text-slate-700">{t('intro')}</p>
       <p className="mb-4 mt-1 text-sm text-slate-700">{where ? t('smtp', { host: where }) : t('noSmtp')}</p>
-      <ScheduleEmailsForm current={current} />
+      <ScheduleEmailsForm current={current} labels={{ reminder: t('reminder'), reminderDays: t('reminderDays'), receipt: t('receipt'), failed: t('failed'), save: t('save'), saved: t('saved') }} />
     </section>
   );
 }
