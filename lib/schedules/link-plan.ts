@@ -4,7 +4,7 @@ import type { Db } from '@/lib/db/client';
 import { billingSchedules, type Agreement, type LinkPlan } from '@/lib/db/schema';
 import { checkAmount, formatAmount, isCurrencyCode, parseStaffAmount } from '@/lib/money';
 import type { ServiceResult } from '@/lib/service-result';
-import { compareLocalDates, formatLocalDate, localDateAt, periodDueAt, previewDates } from './period-calendar';
+import { compareLocalDates, formatLocalDate, localDateAt, periodDueAt, previewDates, startOfLocalDate } from './period-calendar';
 import { recordScheduleEvents } from './schedule-events';
 import { parseCalendarInput, specOf, type CalendarInput } from './schedule-spec';
 
@@ -65,9 +65,19 @@ export function checkLinkPlan(input: PlanInput, now: Date): ServiceResult<LinkPl
   };
 }
 
-/** The plan's first charge date (local YYYY-MM-DD) as of `now`: the start, or the first period after it. */
+/** The plan as it starts when agreed at `now`: a start date that passed while the link was open becomes today. */
+export function effectivePlan(plan: LinkPlan, now: Date): LinkPlan {
+  const today = localDateAt(now, plan.timeZone);
+  return compareLocalDates(specOf(plan).startDate, today) < 0 ? { ...plan, startDate: formatLocalDate(today) } : plan;
+}
+
+/**
+ * The plan's first charge date (local YYYY-MM-DD) if the buyer agrees at `now` — what the wallet picker shows. A
+ * period due earlier today counts: the billing run charges it as soon as the schedule exists.
+ */
 export function planFirstDate(plan: LinkPlan, now: Date): string | null {
-  return previewDates(specOf(plan), new Date(now.getTime() - 1), 1)[0]?.date ?? null;
+  const startOfToday = startOfLocalDate(localDateAt(now, plan.timeZone), plan.timeZone);
+  return previewDates(specOf(effectivePlan(plan, now)), new Date(startOfToday.getTime() - 1), 1)[0]?.date ?? null;
 }
 
 export type PlanOutcome = { kind: 'created'; scheduleId: string } | { kind: 'exists' } | { kind: 'not_applicable'; reason: string };
@@ -85,9 +95,7 @@ export async function createScheduleFromLinkPlan(tx: Db, agreement: Pick<Agreeme
   const amountMinor = BigInt(plan.amountMinor);
   const issues = checkPaymentMethodAmount(method.code, amountMinor, plan.currency as never);
   if (issues.length > 0) return { kind: 'not_applicable', reason: `${formatAmount(amountMinor, plan.currency)}: ${issues.map((i) => i.message).join(' ')}` };
-  const today = localDateAt(now, plan.timeZone);
-  const spec0 = specOf(plan);
-  const startDate = compareLocalDates(spec0.startDate, today) < 0 ? formatLocalDate(today) : plan.startDate;
+  const { startDate } = effectivePlan(plan, now);
   const spec = specOf({ ...plan, startDate });
   const first = periodDueAt(spec, 0);
   if (!first) return { kind: 'not_applicable', reason: 'The plan has no charge left.' };
