@@ -15,7 +15,7 @@ function shanghaiDate(days: number): string {
   return new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-test('a buyer sees the plan before agreeing and cancels it from the manage page (phone, JavaScript off, Filipino)', async ({ page, browser }) => {
+test('a buyer sees the plan before agreeing and cancels it from the manage page, revoking the wallet only when asked (phone, JavaScript off, Filipino)', async ({ page, browser }) => {
   await signInOk(page, ADMIN.email, ADMIN.password);
   await page.goto('/dashboard/customers');
   await page.getByLabel('Reference').fill(REFERENCE);
@@ -41,6 +41,16 @@ test('a buyer sees the plan before agreeing and cancels it from the manage page 
   await expectAxeClean(page);
   const url = await link.getByLabel('Authorization link URL').inputValue();
   const token = /\/authorize\/([A-Za-z0-9_-]+)$/.exec(url)![1]!;
+  // A second plan on another link (weekly), to cancel later together with its wallet authorization.
+  await page.getByLabel('Attach a billing plan').check();
+  await page.getByLabel('Amount per charge').fill('99.00');
+  await page.getByLabel('Currency', { exact: true }).selectOption('PHP');
+  await page.getByLabel('Plan description (shown to the buyer)').fill('Weekly pastries');
+  await page.getByLabel('Every', { exact: true }).selectOption('week');
+  await page.getByLabel('First charge on').fill(start);
+  await page.getByRole('button', { name: 'Create authorization link' }).click();
+  await expect(page.getByTestId('link-plan')).toHaveCount(2);
+  const secondUrl = await page.getByTestId('authorization-link').first().getByLabel('Authorization link URL').inputValue();
 
   // The buyer: a phone, no JavaScript, Filipino (the customer's language, kept in the URL).
   const buyer = await browser.newContext({ javaScriptEnabled: false, ...devices['iPhone 13'] });
@@ -62,22 +72,41 @@ test('a buyer sees the plan before agreeing and cancels it from the manage page 
   await phone.locator('button.primary').click();
   await expect(phone).toHaveURL(/\/authorize\/result\/[0-9a-f-]{36}/);
 
-  // The manage page lists the plan with its next date and a way to cancel it.
+  // The second plan's link, agreed the same way.
+  await phone.goto(`${secondUrl}?lang=fil`);
+  await expect(phone.getByTestId('plan')).toContainText('₱99.00 bawat linggo');
+  await phone.locator('button[data-wallet="GCASH"]').click();
+  await phone.locator('button.primary').click();
+  await expect(phone).toHaveURL(/\/authorize\/result\/[0-9a-f-]{36}/);
+
+  // The manage page lists both plans with their next date and a way to cancel each.
   await phone.goto(`/authorize/${token}/manage?lang=fil`);
   const plans = phone.getByTestId('buyer-plan');
-  await expect(plans).toHaveCount(1);
-  await expect(plans).toContainText('₱499.00 bawat buwan');
-  await expect(plans).toContainText(`Susunod na singil: ${new Intl.DateTimeFormat('fil', { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(new Date(`${start}T00:00:00+08:00`))}`);
-  await expect(plans.getByLabel(/Bawiin din ang awtorisasyon ng GCash/)).not.toBeChecked();
+  await expect(plans).toHaveCount(2);
+  const monthly = plans.filter({ hasText: 'Coffee of the month' });
+  await expect(monthly).toContainText('₱499.00 bawat buwan');
+  await expect(monthly).toContainText(`Susunod na singil: ${new Intl.DateTimeFormat('fil', { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(new Date(`${start}T00:00:00+08:00`))}`);
+  await expect(monthly.getByLabel(/Bawiin din ang awtorisasyon ng GCash/)).not.toBeChecked();
+  const revokeButtons = phone.getByRole('button', { name: 'I-cancel ang pahintulot sa GCash' });
+  await expect(revokeButtons).toHaveCount(2);
   await phone.screenshot({ path: 'test-results/schedule-plans-manage.png', fullPage: true });
-  await plans.getByRole('button', { name: 'Kanselahin ang planong ito' }).click();
+
+  // Cancel the monthly plan only: the box is not ticked, so both wallet authorizations stay.
+  await monthly.getByRole('button', { name: 'Kanselahin ang planong ito' }).click();
   await expect(phone.getByRole('status')).toHaveText('Kinansela ang plano. Wala nang sisingilin para dito.');
+  await expect(phone.getByTestId('buyer-plan')).toHaveCount(1);
+  await expect(revokeButtons).toHaveCount(2);
+
+  // Cancel the weekly plan and tick the box: its authorization is revoked too.
+  const weekly = phone.getByTestId('buyer-plan').filter({ hasText: 'Weekly pastries' });
+  await weekly.getByLabel(/Bawiin din ang awtorisasyon ng GCash/).check();
+  await weekly.getByRole('button', { name: 'Kanselahin ang planong ito' }).click();
+  await expect(phone.getByRole('status')).toHaveText('Kinansela ang plano at binawi ang awtorisasyon ng wallet.');
   await expect(phone.getByTestId('buyer-plan')).toHaveCount(0);
-  // The box was not ticked: the wallet's authorization stays.
-  await expect(phone.getByRole('button', { name: /GCash/ })).toBeVisible();
+  await expect(revokeButtons).toHaveCount(1);
   await buyer.close();
 
-  // Staff see the schedule canceled by the buyer.
+  // Staff see both schedules canceled by the buyer.
   await page.goto('/dashboard/schedules?status=CANCELED');
-  await expect(page.getByText('Jose Rizal').first()).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Jose Rizal' })).toHaveCount(2);
 });
