@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, ne, sql } from 'drizzle-orm';
 import { getPaymentMethod, isPaymentMethodCode } from '@/lib/alipay';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
-import { agreements, authorizationLinks, billingSchedules, customers, payments, scheduleEmails, schedulePeriods, type BillingSchedule, type LinkPlan, type SchedulePeriod } from '@/lib/db/schema';
+import { agreements, authorizationLinks, billingSchedules, customers, payments, scheduleEmails, schedulePeriods, type BillingSchedule, type LinkPlan, type ScheduleEmail, type SchedulePeriod } from '@/lib/db/schema';
 import { errorLine, log } from '@/lib/log';
 import type { Mailer } from '@/lib/mail/mailer';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
@@ -223,4 +223,9 @@ async function freshLinkFor(deps: ScheduleEmailDeps, schedule: BillingSchedule):
   const token = randomBytes(24).toString('base64url');
   await deps.db.insert(authorizationLinks).values({ token, customerId: schedule.customerId, expiresAt: new Date(deps.now.getTime() + FRESH_LINK_HOURS * 3_600_000), plan, createdAt: deps.now });
   return token;
+}
+
+/** A schedule's buyer emails, oldest first (the schedule page). */
+export async function listScheduleEmails(db: Db, scheduleId: string, limit = 200): Promise<ScheduleEmail[]> {
+  return db.select().from(scheduleEmails).where(eq(scheduleEmails.scheduleId, scheduleId)).orderBy(asc(scheduleEmails.createdAt)).limit(limit);
 }

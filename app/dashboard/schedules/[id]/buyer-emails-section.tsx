@@ -1,14 +1,13 @@
-import { asc, eq } from 'drizzle-orm';
 import { getTranslations } from 'next-intl/server';
 import { Badge } from '@/components/ui/badge';
 import { ZonedTime } from '@/components/ui/zoned-time';
 import { getDb } from '@/lib/db';
-import { scheduleEmails } from '@/lib/db/schema';
+import { listScheduleEmails } from '@/lib/schedules/schedule-emails';
 
 /** The schedule's buyer emails (lib/schedules/schedule-emails.ts): which went out, which were skipped and why. */
 export async function BuyerEmailsSection({ scheduleId }: { scheduleId: string }) {
   const t = await getTranslations('scheduleEmails');
-  const rows = await (await getDb()).select().from(scheduleEmails).where(eq(scheduleEmails.scheduleId, scheduleId)).orderBy(asc(scheduleEmails.createdAt)).limit(200);
+  const rows = await listScheduleEmails(await getDb(), scheduleId);
   return (
     <section aria-labelledby="buyer-emails-heading" className="mt-8">
       <h2 id="buyer-emails-heading" className="text-lg font-semibold">
