@@ -38,11 +38,11 @@ async function qrSvg(url: string, label: string): Promise<string> {
   return svg.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(label)}" focusable="false" `);
 }
 
-/** The plan in staff words: "₱499.00 every 1 month(s) from 2027-05-01 (Monthly box)". */
-function planText(plan: LinkPlan): string {
-  const anchor = plan.anchorDay ? `, day ${plan.anchorDay}` : '';
+/** The plan in staff words: "₱499.00 / 1 month (31), 2027-05-01, 12× — Monthly box". */
+function planText(plan: LinkPlan, unit: string): string {
+  const anchor = plan.anchorDay ? ` (${plan.anchorDay})` : '';
   const count = plan.maxPeriods ? `, ${plan.maxPeriods}×` : '';
-  return `${formatAmount(BigInt(plan.amountMinor), plan.currency)} / ${plan.intervalCount} ${plan.intervalUnit}${anchor}, ${plan.startDate}${count} — ${plan.description}`;
+  return `${formatAmount(BigInt(plan.amountMinor), plan.currency)} / ${plan.intervalCount} ${unit}${anchor}, ${plan.startDate}${count} — ${plan.description}`;
 }
 
 // GET /dashboard/customers/[id] — a customer, their authorization links (create, show, revoke) and agreements.
@@ -150,7 +150,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                     ) : null}
                     {link.plan ? (
                       <span className="text-slate-800" data-testid="link-plan">
-                        {t('plan.shown', { plan: planText(link.plan) })}
+                        {t('plan.shown', { plan: planText(link.plan, t(`plan.units.${link.plan.intervalUnit}`)) })}
                       </span>
                     ) : null}
                     {link.revokedAt ? (
