@@ -18,9 +18,20 @@ export interface Mailer {
   close(): void;
 }
 
-/** A mailer on SMTP_URL (smtp:// or smtps://, credentials in the URL) with SMTP_FROM as sender. */
+/** A mailer on SMTP_URL (smtp:// or smtps://, credentials in the URL, port default 587 / 465) with SMTP_FROM as sender. */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url);
+  const parsed = new URL(url);
+  const secure = parsed.protocol === 'smtps:';
+  const transport = nodemailer.createTransport({
+    host: parsed.hostname.replace(/^\[|\]$/g, ''),
+    port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
+    secure,
+    ...(parsed.username ? { auth: { user: decodeURIComponent(parsed.username), pass: decodeURIComponent(parsed.password) } } : {}),
+    // Short timeouts: a hung SMTP server must not hold the job past its lease (nodemailer's socket default is 10 min).
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 30_000,
+  });
   return {
     async send(mail) {
       const info = await transport.sendMail({

@@ -18,7 +18,7 @@ export const sendScheduleEmailsJob = defineJob({
     const config = env();
     const mailer = config.SMTP_URL ? smtpMailer(config.SMTP_URL, config.SMTP_FROM) : null;
     try {
-      await sendScheduleEmails({ db: context.db, mailer, now: context.now(), appUrl: config.APP_URL });
+      await sendScheduleEmails({ db: context.db, mailer, now: context.now(), appUrl: config.APP_URL, budgetMs: 60_000 });
     } finally {
       mailer?.close();
     }

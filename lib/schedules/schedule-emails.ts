@@ -32,6 +32,8 @@ export interface ScheduleEmailDeps {
   now: Date;
   /** The portal's public URL (links to the manage page and fresh authorization links). */
   appUrl: string;
+  /** Stop taking new messages after this many milliseconds (the job's lease); the next run goes on. */
+  budgetMs?: number;
 }
 
 export interface ScheduleEmailStats {
@@ -82,7 +84,9 @@ export async function sendScheduleEmails(deps: ScheduleEmailDeps): Promise<Sched
   for (const p of settled) candidates.push({ scheduleId: p.schedule_id, periodNumber: Number(p.period_number), kind: p.status === 'paid' ? 'receipt' : 'payment_failed' });
 
   const enabled: Record<EmailKind, boolean> = { reminder: settings.emailReminderEnabled, receipt: settings.emailReceiptEnabled, payment_failed: settings.emailFailedEnabled };
+  const started = Date.now();
   for (const c of candidates) {
+    if (deps.budgetMs !== undefined && Date.now() - started > deps.budgetMs) break;
     try {
       const outcome = await sendOne(deps, c, enabled[c.kind], settings.merchantName);
       if (outcome) stats[outcome]++;
