@@ -42,6 +42,8 @@ export async function startSmtpSink(options: { port?: number; host?: string } = 
     secure: false,
     disabledCommands: ['STARTTLS'],
     authOptional: true,
+    // Local only: a login (SMTP_URL with credentials) is accepted over plain TCP and not checked.
+    allowInsecureAuth: true,
     size: MAX_SIZE,
     banner: 'Daikou simulator SMTP sink',
     logger: false,
