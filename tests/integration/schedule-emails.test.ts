@@ -101,6 +101,9 @@ describe(`schedule plans and emails (${testDatabaseKind()})`, () => {
     const link = await createAuthorizationLink(world.database.db, world.admin, { customerId: world.customerId, expiresInHours: 1, plan: base }, now);
     if (!link.ok) throw new Error(link.error);
     expect(link.data.plan).toMatchObject({ amountMinor: '2000', currency: 'PHP', intervalUnit: 'month', startDate: base.startDate, timeZone: 'Asia/Shanghai' });
+    // Only the wallets of the plan's currency may start (KakaoPay pays in KRW).
+    const kakao = await startAuthorization(agreementDeps(), { linkToken: link.data.token, paymentMethod: 'KAKAOPAY', buyerBinding: 'b', terminal: { terminalType: 'WEB' } });
+    expect(kakao).toMatchObject({ ok: false, code: 'method_not_offered' });
     const { agreementId, replay } = await agreeThroughLink(link.data.token, 'low-balance');
     await replay();
     const made = await world.database.db.select().from(billingSchedules).where(eq(billingSchedules.linkId, link.data.id));
