@@ -132,6 +132,7 @@ const ACTIONS: { name: string; path: string; allowed: Role[]; payload: () => unk
   { name: 'resetSecondFactorAction', path: '/dashboard/settings/users', allowed: ['admin'], payload: () => ({ userId: randomUUID() }) },
   { name: 'updateTwoFactorSettingsAction', path: '/dashboard/settings', allowed: ['admin'], payload: () => ({ stepUpThresholds: '' }) },
   { name: 'updateDunningSettingsAction', path: '/dashboard/settings', allowed: ['admin'], payload: () => ({ ladder: '1, 3, 5, 7', afterLadder: 'PAST_DUE' }) },
+  { name: 'updateScheduleEmailSettingsAction', path: '/dashboard/settings', allowed: ['admin'], payload: () => ({ reminderDays: '0' }) },
 ];
 
 test('role × action × Origin: only permitted roles from our own origin get past the action wrapper; nothing answers 5xx', async ({ browser, page, baseURL }) => {

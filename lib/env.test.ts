@@ -77,6 +77,16 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...valid, SIMULATOR_SFTP_USER: 'a b' })).toThrow(/SIMULATOR_SFTP_USER must be 1–64 letters/);
   });
 
+  it("defaults the simulator's SMTP sink port and, in simulator mode only, SMTP_URL to it (an explicit SMTP_URL wins)", () => {
+    const local = { ...valid, DAIKOU_GATEWAY_MODE: 'simulator', SIMULATOR_PORT: '4210' };
+    expect(parseEnv(local)).toMatchObject({ SIMULATOR_SMTP_PORT: 4213, SMTP_URL: 'smtp://127.0.0.1:4213', SMTP_FROM: 'Daikou <no-reply@daikou.local>' });
+    expect(parseEnv({ ...local, SIMULATOR_SMTP_PORT: '2525' }).SMTP_URL).toBe('smtp://127.0.0.1:2525');
+    expect(parseEnv({ ...local, SMTP_URL: 'smtps://u:p@mail.example:465' }).SMTP_URL).toBe('smtps://u:p@mail.example:465');
+    expect(parseEnv({ ...local, DAIKOU_GATEWAY_MODE: 'antom' }).SMTP_URL).toBeUndefined();
+    expect(() => parseEnv({ ...valid, SMTP_URL: 'http://mail.example' })).toThrow(/SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
+    expect(() => parseEnv({ ...valid, SIMULATOR_PORT: '4010', SIMULATOR_SMTP_PORT: '4010' })).toThrow(/SIMULATOR_SMTP_PORT must differ from SIMULATOR_PORT/);
+  });
+
   it('a configured gateway needs its client id and both keys (the simulator defaults would look live)', () => {
     expect(liveGatewayProblems({ ...valid, ALIPAY_GATEWAY_URL: 'https://open-sea-global.alipay.com', ALIPAY_PUBLIC_KEY: 'k' })).toEqual([
       expect.stringMatching(/^ALIPAY_CLIENT_ID is required when ALIPAY_GATEWAY_URL is set/),

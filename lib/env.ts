@@ -138,6 +138,19 @@ const schema = z.object({
   /** Default: SIMULATOR_SECRET. */
   SIMULATOR_SFTP_PASSWORD: optionalString,
   /**
+   * The local simulator's SMTP sink (buyer emails land there, listed at /simulator/mail; nothing leaves the
+   * machine), started beside it by `npm run dev` / `npm start`. Default: SIMULATOR_PORT + 3.
+   */
+  SIMULATOR_SMTP_PORT: z.preprocess(emptyAsUndefined, port('').optional()),
+  /**
+   * Where buyer emails (schedule reminders, receipts, failed payments) are sent: smtp://user:pass@host:587 or
+   * smtps://… (nodemailer). Unset: in simulator mode the simulator's SMTP sink; against a real gateway no email
+   * is sent (each one is recorded as skipped).
+   */
+  SMTP_URL: z.preprocess(emptyAsUndefined, z.url().refine((u) => /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://').optional()),
+  /** The From of buyer emails. */
+  SMTP_FROM: z.preprocess(emptyAsUndefined, z.string().min(3).max(200).default('Daikou <no-reply@daikou.local>')),
+  /**
    * POST requests one client address may make per second, sustained, to anything but Antom's notify URLs
    * (a token bucket in front of every form, action and buyer route, before any work; the burst is 20 times
    * this). Sized for carrier-grade NAT: 500 buyers behind one address starting an authorization in the same
@@ -183,7 +196,7 @@ const schema = z.object({
 export const ENV_VARIABLES = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
 
 /** The validated configuration, with derived values resolved. */
-export type Env = Omit<z.infer<typeof schema>, 'WORKER_IN_PROCESS' | 'SIMULATOR_SFTP_PORT'> & { WORKER_IN_PROCESS: boolean; SIMULATOR_SFTP_PORT: number };
+export type Env = Omit<z.infer<typeof schema>, 'WORKER_IN_PROCESS' | 'SIMULATOR_SFTP_PORT' | 'SIMULATOR_SMTP_PORT'> & { WORKER_IN_PROCESS: boolean; SIMULATOR_SFTP_PORT: number; SIMULATOR_SMTP_PORT: number };
 
 /** Thrown when the environment does not validate; `lines` holds one human-readable line per problem. */
 export class EnvError extends Error {
@@ -244,8 +257,9 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     if (data.ANTOM_SFTP_HOST && !data.ANTOM_SFTP_USER) problems.push('ANTOM_SFTP_USER is required with ANTOM_SFTP_HOST (the SFTP user Antom support gave you)');
     if (data.ANTOM_SFTP_HOST && !data.ANTOM_SFTP_PASSWORD && !data.ANTOM_SFTP_PRIVATE_KEY) problems.push('ANTOM_SFTP_PASSWORD or ANTOM_SFTP_PRIVATE_KEY is required with ANTOM_SFTP_HOST');
     const sftp = simulatorSftp(data, raw, problems);
+    const smtp = simulatorSmtp(data, problems);
     if (problems.length > 0) throw new EnvError(problems);
-    return { ...data, ...sftp, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
+    return { ...data, ...sftp, ...smtp, WORKER_IN_PROCESS: data.WORKER_IN_PROCESS ? data.WORKER_IN_PROCESS === 'true' : !data.DATABASE_URL };
   }
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
@@ -276,6 +290,18 @@ function simulatorSftp(data: z.infer<typeof schema>, raw: Record<string, string 
     if (!data.ANTOM_SFTP_PRIVATE_KEY) out.ANTOM_SFTP_PASSWORD = data.ANTOM_SFTP_PASSWORD ?? password;
   }
   return out;
+}
+
+/**
+ * The simulator's SMTP sink port (SIMULATOR_SMTP_PORT, default SIMULATOR_PORT + 3) and, in simulator mode with
+ * SMTP_URL unset, SMTP_URL pointing at it, so buyer emails land in the local sink out of the box.
+ */
+function simulatorSmtp(data: z.infer<typeof schema>, problems: string[]): Pick<Env, 'SIMULATOR_SMTP_PORT' | 'SMTP_URL'> {
+  const smtpPort = data.SIMULATOR_SMTP_PORT ?? data.SIMULATOR_PORT + 3;
+  if (smtpPort > 65535) problems.push(`SIMULATOR_SMTP_PORT defaults to SIMULATOR_PORT + 3 = ${smtpPort}, which is no port: set SIMULATOR_SMTP_PORT`);
+  if (smtpPort === data.SIMULATOR_PORT) problems.push(`SIMULATOR_SMTP_PORT must differ from SIMULATOR_PORT (${data.SIMULATOR_PORT}): the simulator's HTTP server listens there`);
+  const url = data.SMTP_URL ?? (data.DAIKOU_GATEWAY_MODE === 'simulator' ? `smtp://127.0.0.1:${smtpPort}` : undefined);
+  return { SIMULATOR_SMTP_PORT: smtpPort, SMTP_URL: url };
 }
 
 /** One encryption key setting: the keyring, or the single key (version 1); a keyring must parse. */

@@ -22,6 +22,9 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
     log().warn(`simulator SFTP: port ${config.SIMULATOR_SFTP_PORT} is in use, so report files are not served over SFTP (set SIMULATOR_SFTP_PORT); the drop folder still reads them.`);
     sftpPassword = undefined;
   }
+  // Buyer emails land in the simulator's SMTP sink (SMTP_URL defaults to it in simulator mode, lib/env.ts).
+  const smtpFree = await portFree(config.SIMULATOR_SMTP_PORT);
+  if (!smtpFree) log().warn(`simulator SMTP sink: port ${config.SIMULATOR_SMTP_PORT} is in use, so buyer emails are not received locally (set SIMULATOR_SMTP_PORT).`);
   const simulator = await startSimulator({
     port: config.SIMULATOR_PORT,
     host: '127.0.0.1',
@@ -32,6 +35,7 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,
     // isftp.alipay.com's stand-in: the report files over SFTP, where ANTOM_SFTP_* point by default (lib/env.ts).
     ...(sftpPassword ? { sftp: { port: config.SIMULATOR_SFTP_PORT, user: config.SIMULATOR_SFTP_USER, password: sftpPassword } } : {}),
+    ...(smtpFree ? { smtp: { port: config.SIMULATOR_SMTP_PORT } } : {}),
     clients: [
       {
         clientId: config.ALIPAY_CLIENT_ID,
@@ -48,6 +52,7 @@ export async function startLocalSimulator(config: Env): Promise<{ close: () => P
   });
   log().info({ url: simulator.url }, `local Antom simulator: ${simulator.url} (wallet pages, control API, report files)`);
   if (simulator.sftpPort) log().info({ sftpPort: simulator.sftpPort }, `simulator SFTP (report files): sftp://${config.SIMULATOR_SFTP_USER}@127.0.0.1:${simulator.sftpPort}/v1/settlements/`);
+  if (simulator.smtp) log().info({ smtpPort: simulator.smtp.port }, `simulator SMTP sink (buyer emails): smtp://127.0.0.1:${simulator.smtp.port}, listed at ${simulator.url}/simulator/mail`);
   return { url: simulator.url, close: () => simulator.close() };
 }
 

@@ -13,6 +13,7 @@
  *   SIMULATOR_NOTIFY_BASE_URL  where the portal listens (default http://localhost:3000)
  *   SIMULATOR_SFTP_PORT        also serve the report files over SFTP on this port (isftp.alipay.com's stand-in)
  *   SIMULATOR_SFTP_USER        its user (default daikou); the password is SIMULATOR_SFTP_PASSWORD, else the secret
+ *   SIMULATOR_SMTP_PORT        also run the SMTP sink for buyer emails on this port (listed at /simulator/mail)
  * On first start it creates the merchant and simulator key pairs under <DATA_DIR>/keys/ and registers
  * the merchant public key for MERCHANT_CLIENT_ID.
  */
@@ -69,6 +70,7 @@ const sim = await startSimulator({
   ...(env['SIMULATOR_SFTP_PORT']
     ? { sftp: { port: Number(env['SIMULATOR_SFTP_PORT']), user: env['SIMULATOR_SFTP_USER'] || 'daikou', password: env['SIMULATOR_SFTP_PASSWORD'] || secret() } }
     : {}),
+  ...(env['SIMULATOR_SMTP_PORT'] ? { smtp: { port: Number(env['SIMULATOR_SMTP_PORT']) } } : {}),
 });
 
 log().info(
@@ -78,6 +80,7 @@ log().info(
     clientId,
     timeScale,
     sftp: sim.sftpPort ? `sftp://127.0.0.1:${sim.sftpPort}/v1/settlements/` : undefined,
+    smtp: sim.smtp ? `smtp://127.0.0.1:${sim.smtp.port} (mail at ${sim.url}/simulator/mail)` : undefined,
     publicKey: `${sim.url}/simulator/public-key`,
     keys: keys.dir,
     controlSecretFile: path.join(dataDir, 'simulator', 'secret'),

@@ -17,6 +17,8 @@ export interface WalletPickerData {
   primary: PaymentMethod[];
   other: PaymentMethod[];
   error?: { key: string; wallet: string };
+  /** The link's billing plan, shown before the buyer agrees: "₱499.00 every month from 1 May 2027". */
+  plan?: { line: string; description: string; currency: string };
 }
 
 /** The wallet picker: region's wallets first, others folded, each a POST form (no JavaScript needed). */
@@ -75,6 +77,15 @@ ${languageForm(t, d.locale, `/authorize/${d.token}`, { app: d.app, region: d.exp
 <h1 class="mt-1 text-2xl font-semibold text-slate-900">${t('heading', { merchant: d.merchant })}</h1>
 <p class="mt-2 text-slate-800">${t('intro', { merchant: d.merchant })}</p>
 </header>
+${d.plan
+  ? html`<section aria-labelledby="plan" data-testid="plan" class="rounded-xl border-2 border-blue-700 bg-white p-4">
+<h2 id="plan" class="font-semibold text-slate-900">${t('plan.title')}</h2>
+<p class="mt-1 text-lg font-semibold text-slate-900">${d.plan.line}</p>
+<p class="mt-1 text-slate-800">${d.plan.description}</p>
+<p class="mt-2 text-sm text-slate-700">${t('plan.note', { merchant: d.merchant })}</p>
+<p class="mt-1 text-sm text-slate-700">${t('plan.walletsFor', { currency: d.plan.currency })}</p>
+</section>`
+  : null}
 ${d.error ? html`<p role="alert" class="rounded-lg border border-red-300 bg-red-50 px-4 py-3 text-red-900">${t(`errors.${d.error.key}`, { wallet: d.error.wallet })}</p>` : null}
 <section aria-labelledby="agreeing" class="rounded-xl bg-white p-4 ring-1 ring-slate-200">
 <h2 id="agreeing" class="font-semibold text-slate-900">${t('agreeingTitle')}</h2>

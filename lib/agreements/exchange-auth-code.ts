@@ -1,8 +1,10 @@
 import { and, eq, lt, or } from 'drizzle-orm';
 import { classifyCall } from '@/lib/alipay';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
+import { log } from '@/lib/log';
 import { claimAuthorizationLink } from '@/lib/customers/claim-authorization-link';
-import { agreements, type Agreement } from '@/lib/db/schema';
+import { agreements, authorizationLinks, type Agreement } from '@/lib/db/schema';
+import { createScheduleFromLinkPlan, type PlanOutcome } from '@/lib/schedules/link-plan';
 import { nextRefreshDueAt } from './refresh-schedule';
 import { APPLY_WAIT_MS, maskLoginId, nowOf, recordAgreementEvent, type AgreementDeps } from './agreement-deps';
 
@@ -100,6 +102,7 @@ export async function exchangeAuthCode(
   if (call.kind === 'succeeded' && response.accessToken) {
     const accessToken = response.accessToken;
     const version = deps.vault.keyVersion;
+    let planOutcome: PlanOutcome | undefined;
     const activated = await deps.db.transaction(async (tx) => {
       const [row] = await tx
         .update(agreements)
@@ -122,7 +125,12 @@ export async function exchangeAuthCode(
       // One link, one agreement: the first activation claims the OPEN link; a later one (second tab or
       // browser) or a link revoked while the buyer was at the wallet activates nothing and keeps no token.
       const claim = await claimAuthorizationLink(tx, row.linkId, done);
-      if (claim.ok) return row;
+      if (claim.ok) {
+        // The link's plan becomes the agreement's schedule in the same transaction (once: link_id is unique).
+        const [link] = await tx.select({ id: authorizationLinks.id, plan: authorizationLinks.plan }).from(authorizationLinks).where(eq(authorizationLinks.id, row.linkId));
+        if (link?.plan) planOutcome = await createScheduleFromLinkPlan(tx, row, { id: link.id, plan: link.plan }, done);
+        return row;
+      }
       const [lost] = await tx
         .update(agreements)
         .set({ ...NO_TOKENS, status: 'FAILED', failureCode: claim.problem === 'link_revoked' ? 'LINK_REVOKED' : 'LINK_USED', failureMessage: 'The authorization link was already used or revoked.', activatedAt: null })
@@ -130,7 +138,10 @@ export async function exchangeAuthCode(
         .returning();
       return lost;
     });
-    if (activated?.status === 'ACTIVE') return { kind: 'active', agreement: activated };
+    if (activated?.status === 'ACTIVE') {
+      if (planOutcome?.kind === 'not_applicable') log().warn({ agreementId, reason: planOutcome.reason }, 'authorization link plan not applied');
+      return { kind: 'active', agreement: activated };
+    }
     if (activated) {
       // The wallet granted a token we will not use: revoke it at Antom, outside the transaction.
       const revoked = await classifyCall(deps.alipay.revoke({ accessToken }, { subject: `agreement:${agreementId}` }));

@@ -63,6 +63,8 @@ export async function startAuthorization(
   }
   const method = getPaymentMethod(input.paymentMethod);
   if (!method) return fail('method_not_offered', 'This wallet is not offered by the merchant.');
+  // A link with a plan charges one currency: only its wallets may start (the picker offers no other).
+  if (resolved.link.plan && resolved.link.plan.currency !== method.currency) return fail('method_not_offered', `This plan is charged in ${resolved.link.plan.currency}; ${method.nameEn} does not pay in it.`);
   if (!method.terminalTypes.includes(input.terminal.terminalType)) {
     return fail('terminal_unsupported', `${method.nameEn} cannot be authorized from this device.`);
   }

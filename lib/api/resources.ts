@@ -17,7 +17,7 @@ import type { ApiContext } from './context';
 import { apiFailure, notFound, type ApiFailure } from './errors';
 import { operationKeyFor } from './idempotency';
 import type { ApiCall } from './route';
-import type { agreementObject, authorizationLinkObject, chargeAttemptObject, chargeObject, customerObject, eventObject, listQuery, refundObject } from './schemas';
+import type { agreementObject, authorizationLinkCreate, authorizationLinkObject, chargeAttemptObject, chargeObject, customerObject, eventObject, listQuery, refundObject } from './schemas';
 
 type Out<T extends z.ZodType> = z.input<T>;
 const iso = (d: Date) => d.toISOString();
@@ -29,7 +29,22 @@ export function customerOut(c: Pick<Customer, 'id' | 'reference' | 'name' | 'ema
 }
 
 export function linkOut(link: AuthorizationLink, appUrl: string): Out<typeof authorizationLinkObject> {
-  return { id: link.id, object: 'authorization_link', customer_id: link.customerId, status: link.status, url: new URL(`/authorize/${link.token}`, appUrl).toString(), expires_at: iso(link.expiresAt), created_at: iso(link.createdAt) };
+  const p = link.plan;
+  const plan = p
+    ? {
+        amount: p.amountMinor,
+        currency: p.currency,
+        description: p.description,
+        interval: p.intervalUnit,
+        interval_count: p.intervalCount,
+        ...(p.anchorDay !== null ? { anchor_day: p.anchorDay } : {}),
+        start_date: p.startDate,
+        ...(p.endDate ? { end_date: p.endDate } : {}),
+        ...(p.maxPeriods !== null ? { count: p.maxPeriods } : {}),
+        time_zone: p.timeZone,
+      }
+    : null;
+  return { id: link.id, object: 'authorization_link', customer_id: link.customerId, status: link.status, url: new URL(`/authorize/${link.token}`, appUrl).toString(), plan, expires_at: iso(link.expiresAt), created_at: iso(link.createdAt) };
 }
 
 export function agreementOut(a: Agreement): Out<typeof agreementObject> {
@@ -160,9 +175,19 @@ export async function listCustomersHandler(ctx: ApiContext, query: ListQuery) {
 }
 
 // ── Authorization links ─────────────────────────────────────────────────────────────────────────────────
-export async function createLinkHandler(ctx: ApiContext, call: ApiCall<unknown, unknown, { customer_id: string; expires_in_hours?: number }>) {
+const PLAN_PARAMS: Record<string, string> = { amount: 'amount', currency: 'currency', description: 'description', intervalUnit: 'interval', intervalCount: 'interval_count', anchorDay: 'anchor_day', startDate: 'start_date', endDate: 'end_date', maxPeriods: 'count', timeZone: 'time_zone' };
+
+export async function createLinkHandler(ctx: ApiContext, call: ApiCall<unknown, unknown, z.output<typeof authorizationLinkCreate>>) {
   const input = createAuthorizationLinkInput.parse({ customerId: call.body.customer_id, expiresInHours: call.body.expires_in_hours });
-  const link = await createAuthorizationLink(ctx.db, call.actor, input, ctx.now?.());
+  const p = call.body.plan;
+  const plan = p
+    ? { amount: p.amount, amountIsMinor: true, currency: p.currency, description: p.description, intervalUnit: p.interval, intervalCount: p.interval_count ?? 1, anchorDay: p.anchor_day ?? null, startDate: p.start_date, endDate: p.end_date ?? null, maxPeriods: p.count ?? null, timeZone: p.time_zone ?? null }
+    : null;
+  const link = await createAuthorizationLink(ctx.db, call.actor, { ...input, plan }, ctx.now?.());
+  if (!link.ok && link.code === 'plan_invalid') {
+    const field = Object.keys(link.fieldErrors ?? {})[0] ?? '';
+    return apiFailure(400, 'invalid_request_error', 'parameter_invalid', `plan.${PLAN_PARAMS[field] ?? field}: ${link.error}`, `plan.${PLAN_PARAMS[field] ?? field}`);
+  }
   if (!link.ok) return notFound('customer', 'customer_id');
   return linkOut(link.data, ctx.appUrl);
 }

@@ -30,6 +30,21 @@ export const customerObject = z
   })
   .meta({ id: 'Customer' });
 
+export const linkPlan = z
+  .strictObject({
+    amount: minorAmount,
+    currency,
+    description: z.string().min(1).max(256).describe('What the buyer pays for, shown before they agree and on each charge'),
+    interval: z.enum(['day', 'week', 'month', 'year']),
+    interval_count: z.number().int().min(1).max(3650).optional().describe('Bill every N intervals (default 1)'),
+    anchor_day: z.number().int().min(1).max(31).optional().describe('Day of month for month / year plans (29–31 bill on the last day of shorter months)'),
+    start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').describe('First billing date (local to time_zone)'),
+    end_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD').optional(),
+    count: z.number().int().min(1).max(10_000).optional().describe('Number of charges (instead of end_date)'),
+    time_zone: z.string().max(64).optional().describe('IANA zone of the billing dates (default Asia/Shanghai)'),
+  })
+  .meta({ id: 'LinkPlan' });
+
 export const authorizationLinkObject = z
   .object({
     id,
@@ -37,6 +52,7 @@ export const authorizationLinkObject = z
     customer_id: id,
     status: z.enum(authorizationLinkStatus.enumValues),
     url: z.url().describe('Send the buyer here to choose a wallet and agree to Auto Debit'),
+    plan: linkPlan.nullable(),
     expires_at: timestamp,
     created_at: timestamp,
   })
@@ -151,6 +167,7 @@ export const authorizationLinkCreate = z
   .strictObject({
     customer_id: id,
     expires_in_hours: z.number().int('must be a whole number of hours').min(1).max(720).optional(),
+    plan: linkPlan.optional().describe('A billing plan shown to the buyer before they agree; agreeing creates its schedule once'),
   })
   .meta({ id: 'AuthorizationLinkCreate' });
 

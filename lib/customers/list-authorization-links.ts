@@ -1,3 +1,4 @@
+import type { LinkPlan } from '@/lib/db/schema';
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan, can } from '@/lib/auth/permissions';
@@ -12,6 +13,8 @@ export interface AuthorizationLinkListItem {
    * only for roles that may manage customers: an open link is a bearer credential, so viewers never get it.
    */
   token: string | null;
+  /** The billing plan the buyer sees before agreeing, if any. */
+  plan: LinkPlan | null;
   expiresAt: Date;
   usedAt: Date | null;
   revokedAt: Date | null;
@@ -31,6 +34,7 @@ export async function listAuthorizationLinks(db: Db, actor: Pick<Actor, 'role'>,
       usedAt: authorizationLinks.usedAt,
       revokedAt: authorizationLinks.revokedAt,
       createdAt: authorizationLinks.createdAt,
+      plan: authorizationLinks.plan,
     })
     .from(authorizationLinks)
     .where(eq(authorizationLinks.customerId, customerId))

@@ -17,6 +17,7 @@ import { importReportsJob } from '@/lib/reconciliation/import-reports.job';
 import { resolveRefundJob } from '@/lib/refunds/resolve-refund.job';
 import { sweepUnsettledRefundsJob } from '@/lib/refunds/sweep-unsettled-refunds.job';
 import { runBillingJob } from '@/lib/schedules/run-billing.job';
+import { sendScheduleEmailsJob } from '@/lib/schedules/schedule-emails.job';
 
 /** Every job the worker runs. A domain adds its job here (one line), next to its handler file. */
 export const JOBS: readonly JobDefinition<never>[] = [
@@ -37,6 +38,7 @@ export const JOBS: readonly JobDefinition<never>[] = [
   resealSecretsJob,
   pruneIdempotencyKeysJob,
   runBillingJob,
+  sendScheduleEmailsJob,
   fanOutWebhooksJob,
   deliverWebhookJob,
 ] as JobDefinition<never>[];

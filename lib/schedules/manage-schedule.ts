@@ -6,7 +6,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import type { Db } from '@/lib/db/client';
 import { guardedTransition } from '@/lib/db/guarded-transition';
 import { isUuid } from '@/lib/db/is-uuid';
-import { agreements, billingSchedules, type BillingSchedule, type ScheduleStatus } from '@/lib/db/schema';
+import { agreements, billingSchedules, schedulePeriods, type BillingSchedule, type ScheduleStatus } from '@/lib/db/schema';
 import { formatAmount, parseStaffAmount } from '@/lib/money';
 import type { ServiceResult } from '@/lib/service-result';
 import { firstPeriodAfter, periodDueAt } from './period-calendar';
@@ -152,4 +152,32 @@ export async function pauseSchedulesForAgreement(tx: Db, agreementId: string, re
     .returning({ id: billingSchedules.id });
   await recordScheduleEvents(tx, rows.map((r) => ({ scheduleId: r.id, type: 'agreement_ended' as const, message: reason, at })));
   return rows.length;
+}
+
+/** A buyer's schedules that still bill or may bill again (the manage page), newest first, with their wallet. */
+export async function listBuyerSchedules(db: Db, customerId: string): Promise<(BillingSchedule & { paymentMethod: string })[]> {
+  const rows = await db
+    .select({ schedule: billingSchedules, paymentMethod: agreements.paymentMethod })
+    .from(billingSchedules)
+    .innerJoin(agreements, eq(agreements.id, billingSchedules.agreementId))
+    .where(and(eq(billingSchedules.customerId, customerId), inArray(billingSchedules.status, ['ACTIVE', 'PAUSED', 'PAST_DUE', 'UNPAID'])))
+    .orderBy(sql`${billingSchedules.createdAt} desc`);
+  return rows.map((r) => ({ ...r.schedule, paymentMethod: r.paymentMethod }));
+}
+
+/**
+ * The buyer cancels one of their own schedules from the manage page: now, nothing more is charged (a period
+ * already charging finishes; no retry or new period starts). Audited without a staff actor.
+ */
+export async function cancelScheduleByBuyer(db: Db, input: { scheduleId: string; customerId: string }, now = new Date()): Promise<Result> {
+  const schedule = await load(db, input.scheduleId);
+  if (!schedule || schedule.customerId !== input.customerId) return { ok: false, code: 'not_found', error: 'No such schedule.' };
+  return db.transaction(async (tx) => {
+    const row = await guardedTransition(tx, billingSchedules, { id: schedule.id, from: ['ACTIVE', 'PAUSED', 'PAST_DUE', 'UNPAID'], to: 'CANCELED', set: { statusReason: 'Canceled by the buyer.', nextDueAt: null, updatedAt: now } });
+    if (!row) return refuse(schedule, 'canceled');
+    await recordScheduleEvents(tx, [{ scheduleId: schedule.id, type: 'canceled', message: 'Canceled by the buyer on their manage page; nothing more is charged.', at: now }]);
+    await tx.update(schedulePeriods).set({ status: 'failed', nextRetryAt: null, lastFailureMessage: 'The buyer canceled the schedule.', updatedAt: now }).where(and(eq(schedulePeriods.scheduleId, schedule.id), eq(schedulePeriods.status, 'retrying')));
+    await recordAudit(tx, null, { action: 'schedule.cancel_by_buyer', objectType: 'schedule', objectId: schedule.id, at: now, before: { status: schedule.status }, after: { status: 'CANCELED', customerId: input.customerId } });
+    return { ok: true, data: row };
+  });
 }

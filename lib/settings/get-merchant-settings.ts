@@ -22,6 +22,10 @@ const DEFAULTS: MerchantSettingsView = {
   resealProgress: null,
   dunningLadderDays: [1, 3, 5, 7],
   dunningAfterLadder: 'PAST_DUE',
+  emailReminderEnabled: true,
+  emailReminderDays: 3,
+  emailReceiptEnabled: true,
+  emailFailedEnabled: true,
   timeZone: 'Asia/Shanghai',
 };
 

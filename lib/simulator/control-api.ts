@@ -23,6 +23,7 @@
  *   GET  /simulator/reports                    files on the SFTP tree (v1/settlements/<merchantId>/<day>/<name>)
  *   GET  /simulator/reports/files/<path|name>  download one file
  */
+import { mailPage, type RunningSmtpSink } from './smtp-sink';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadPublicKey } from '../alipay/keys';
@@ -42,6 +43,8 @@ export interface ControlDeps {
   reports: ReportWriter;
   /** Runs one scheduler pass (after a clock jump, so due work happens before the answer). */
   tick: () => void;
+  /** The SMTP sink, when one runs (GET /simulator/mail). */
+  smtp?: RunningSmtpSink;
 }
 
 export function jsonText(value: unknown): string {
@@ -134,6 +137,11 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
     res.end(deps.publicKeyPem);
     return;
   }
+  if (route === 'GET /simulator/mail') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(mailPage(deps.smtp?.messages() ?? [], deps.smtp?.port));
+    return;
+  }
   if (route === 'GET /simulator/scenarios') return sendJson(res, 200, { scenarios: SCENARIOS, testAccounts: TEST_ACCOUNTS });
   if (!authorized(req, deps.secret)) return sendJson(res, 401, { error: 'The simulator secret is missing or wrong (Authorization: Bearer <secret>).' });
 
@@ -195,6 +203,11 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
         ctx.store.markDirty();
         return sendJson(res, 200, { wallet, account, balanceMinor: ctx.store.balanceOf(wallet, account, holder.balanceMinor).toString() });
       }
+      case 'GET /simulator/mail/messages':
+        return sendJson(res, 200, { smtpPort: deps.smtp?.port ?? null, messages: deps.smtp?.messages() ?? [] });
+      case 'POST /simulator/mail/clear':
+        deps.smtp?.clear();
+        return sendJson(res, 200, { cleared: true });
       case 'GET /simulator/clock':
         return sendJson(res, 200, { now: ctx.clock.now(), iso: isoTime(ctx.clock.now()), offsetMs: ctx.clock.offset });
       case 'POST /simulator/clock/advance': {

@@ -25,6 +25,7 @@ import { Notifier } from './notifier';
 import { finalizeDuePayments } from './payment-api';
 import { finalizeDueRefunds } from './refund-api';
 import { startSftpServer, type RunningSftpServer } from './sftp-server';
+import { startSmtpSink, type RunningSmtpSink } from './smtp-sink';
 import { ReportWriter } from './reports';
 import { SimStore } from './store';
 import { selfSignedCertificate } from './tls';
@@ -68,6 +69,8 @@ export interface StartSimulatorOptions {
    * user and password (the simulator's secrets).
    */
   sftp?: { port?: number; user: string; password: string };
+  /** An SMTP sink for buyer emails (port 0 = free), listed at /simulator/mail. */
+  smtp?: { port?: number };
   /** Write state.json (default true when dataDir is set). */
   persist?: boolean;
 }
@@ -78,6 +81,8 @@ export interface RunningSimulator {
   httpsUrl?: string;
   /** The SFTP port, when `sftp` was asked for. */
   sftpPort?: number;
+  /** The SMTP sink, when `smtp` was asked for. */
+  smtp?: RunningSmtpSink;
   publicKeyPem: string;
   ctx: SimContext;
   store: SimStore;
@@ -147,6 +152,9 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     }
   };
 
+  // Started before the HTTP server so /simulator/mail can list it from the first request.
+  const smtpSink = opts.smtp ? await startSmtpSink({ port: opts.smtp.port ?? 0, host }) : undefined;
+
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     let url: URL;
     try {
@@ -158,7 +166,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     const route = async (): Promise<void> => {
       if (isAmsPath(url.pathname)) return handleAms(req, res, url.pathname, { ctx, privateKey, keyVersion, calls });
       if (url.pathname === '/simulator' || url.pathname.startsWith('/simulator/')) {
-        return handleControl(req, res, url, { ctx, secret: opts.secret, publicKeyPem, reports, tick });
+        return handleControl(req, res, url, { ctx, secret: opts.secret, publicKeyPem, reports, tick, ...(smtpSink ? { smtp: smtpSink } : {}) });
       }
       if (await handleWallet(req, res, url, ctx)) return;
       if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -213,6 +221,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
     port,
     ...(httpsUrl ? { httpsUrl } : {}),
     ...(sftpServer ? { sftpPort: sftpServer.port } : {}),
+    ...(smtpSink ? { smtp: smtpSink } : {}),
     publicKeyPem,
     ctx,
     store,
@@ -228,7 +237,7 @@ export async function startSimulator(opts: StartSimulatorOptions): Promise<Runni
             s.closeAllConnections();
           }),
       );
-      await Promise.all([...closing, sftpServer?.close()]);
+      await Promise.all([...closing, sftpServer?.close(), smtpSink?.close()]);
       store.state.clockOffsetMs = clock.offset;
       store.flush();
     },

@@ -52,12 +52,13 @@ export interface PaymentWorld {
   close(): Promise<void>;
 }
 
-export async function startPaymentWorld(options: { hangMs?: number; simulatorPort?: number; timeScale?: number } = {}): Promise<PaymentWorld> {
+export async function startPaymentWorld(options: { hangMs?: number; simulatorPort?: number; timeScale?: number; smtp?: boolean } = {}): Promise<PaymentWorld> {
   const database = await createTestDatabase();
   const sim = await startSimulatorHarness({
     ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}),
     ...(options.simulatorPort !== undefined ? { port: options.simulatorPort } : {}),
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
+    ...(options.smtp ? { smtp: true } : {}),
   });
   const vaultKeys = { encryption: randomBytes(32).toString('base64'), index: randomBytes(32).toString('base64') };
   const vault = TokenVault.fromBase64(vaultKeys.encryption, vaultKeys.index);

@@ -44,6 +44,8 @@ export async function startSimulatorHarness(
     port?: number;
     /** Multiplies the simulator's notification resend intervals (default 1: Antom's real schedule). */
     timeScale?: number;
+    /** Also run the simulator's SMTP sink (simulator.smtp; its messages at GET /simulator/mail/messages). */
+    smtp?: boolean;
   } = {},
 ): Promise<SimulatorHarness> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'daikou-sim-'));
@@ -52,6 +54,7 @@ export async function startSimulatorHarness(
     port: options.port ?? 0,
     secret: SECRET,
     persist: false,
+    ...(options.smtp ? { smtp: { port: 0 } } : {}),
     ...(options.hangMs !== undefined ? { hangMs: options.hangMs } : {}),
     ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {}),
     simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem,

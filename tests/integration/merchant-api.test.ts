@@ -195,6 +195,22 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     expect((await api('listCustomers', { query: `starting_after=${randomUUID()}` })).json.data).toEqual([]);
   });
 
+  it('an authorization link with a plan: checked, stored and echoed; a bad plan is a 400 naming the field', async () => {
+    const customer = await api('createCustomer', { body: { reference: `plan-${randomUUID().slice(0, 8)}`, name: 'Juan Cruz', country: 'PH' } });
+    const start = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const plan = { amount: '49900', currency: 'PHP', description: 'Monthly box', interval: 'month', anchor_day: 1, start_date: start, count: 12 };
+    const link = await api('createAuthorizationLink', { body: { customer_id: customer.json.id, plan } });
+    expect(link.status).toBe(201);
+    expect(link.json.plan).toEqual({ ...plan, interval_count: 1, time_zone: 'Asia/Shanghai' });
+    expect((await api('getAuthorizationLink', { params: { id: link.json.id } })).json.plan).toEqual(link.json.plan);
+    expect((await api('createAuthorizationLink', { body: { customer_id: customer.json.id } })).json.plan).toBeNull();
+    const bad = await api('createAuthorizationLink', { body: { customer_id: customer.json.id, plan: { ...plan, start_date: '2020-01-01' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 'parameter_invalid', param: 'plan.start_date' });
+    const decimals = await api('createAuthorizationLink', { body: { customer_id: customer.json.id, plan: { ...plan, amount: '499.00' } } });
+    expect(decimals.status).toBe(400);
+  });
+
   it('end to end against the simulator: link URL, charge (10 concurrent replays = one debit, identical answers), partial refund, events, revoke', async () => {
     const customer = await api('createCustomer', { body: { reference: `e2e-${randomUUID().slice(0, 8)}`, name: 'Maria Santos', country: 'PH' } });
     const link = await api('createAuthorizationLink', { body: { customer_id: customer.json.id } });

@@ -8,6 +8,9 @@ import { orderWalletsForRegion, resolveBuyerRegion } from '@/lib/buyer/buyer-reg
 import { resolveAuthorizationLink } from '@/lib/customers/resolve-authorization-link';
 import { getDb } from '@/lib/db';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+import { getPaymentMethod, isPaymentMethodCode } from '@/lib/alipay';
+import { planFirstDate } from '@/lib/schedules/link-plan';
+import { planLine } from '@/lib/schedules/plan-words';
 
 export const dynamic = 'force-dynamic';
 const ERROR_KEYS = ['consult_failed', 'consult_unavailable', 'method_not_offered', 'terminal_unsupported', 'too_many_attempts'];
@@ -38,7 +41,10 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     geoCountry: request.headers.get('cf-ipcountry') ?? request.headers.get('x-vercel-ip-country'),
     acceptLanguage: request.headers.get('accept-language'),
   });
-  const { primary, other } = orderWalletsForRegion(settings.contractedMethods, region);
+  const plan = resolved.link.plan;
+  // A plan charges one currency: only the wallets that pay in it are offered.
+  const offered = plan ? settings.contractedMethods.filter((code) => isPaymentMethodCode(code) && getPaymentMethod(code)?.currency === plan.currency) : settings.contractedMethods;
+  const { primary, other } = orderWalletsForRegion(offered, region);
   const error = q.get('error');
   const errorWallet = [...primary, ...other].find((m) => m.code === q.get('wallet'));
   return buyerResponse({
@@ -54,6 +60,9 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
       region,
       primary,
       other,
+      plan: plan
+        ? { line: planLine(t, plan, planFirstDate(plan, new Date()) ?? plan.startDate, locale), description: plan.description, currency: plan.currency }
+        : undefined,
       error: error ? { key: ERROR_KEYS.includes(error) ? error : 'generic', wallet: errorWallet?.nameEn ?? '' } : undefined,
     }),
   });

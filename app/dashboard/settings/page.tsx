@@ -16,6 +16,7 @@ import { MerchantSettingsForm } from './merchant-settings-form';
 import { SigningKeysSection } from './signing-keys-section';
 import { TokenKeysSection } from './token-keys-section';
 import { TwoFactorSection } from './two-factor-section';
+import { ScheduleEmailsSection } from './schedule-emails-section';
 import { ApiKeysLinkSection } from './api-keys-link-section';
 import { DunningSection } from './dunning-section';
 import { METHOD_FIELD_PREFIX, refundLimitsToText } from './settings-form-input';
@@ -102,6 +103,7 @@ export default async function SettingsPage() {
       <TokenKeysSection canManage={can(actor.role, 'settings.manage')} />
       <TwoFactorSection />
       {can(actor.role, 'settings.manage') ? <DunningSection /> : null}
+      <ScheduleEmailsSection />
       {can(actor.role, 'keys.manage') ? <ApiKeysLinkSection /> : null}
       {can(actor.role, 'settings.manage') ? (
         <section className="mt-8 rounded-lg border border-slate-200 bg-white p-6">

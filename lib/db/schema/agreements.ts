@@ -24,9 +24,31 @@ export const authorizationLinks = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdBy: uuid('created_by').references(() => staffUsers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * A billing plan the buyer sees before agreeing (lib/schedules/link-plan.ts); when the link's agreement
+     * activates, a schedule is created from it once (billing_schedules.link_id is unique). Null: no plan.
+     */
+    plan: jsonb('plan').$type<LinkPlan>(),
   },
   (t) => [index('authorization_links_customer_idx').on(t.customerId)],
 );
+
+/**
+ * A plan on an authorization link: amount in minor units as a string (exact in JSON) and its currency, the
+ * calendar fields of a schedule (lib/schedules/schedule-spec.ts), and the description the buyer sees.
+ */
+export interface LinkPlan {
+  amountMinor: string;
+  currency: string;
+  description: string;
+  intervalUnit: 'day' | 'week' | 'month' | 'year';
+  intervalCount: number;
+  anchorDay: number | null;
+  startDate: string;
+  endDate: string | null;
+  maxPeriods: number | null;
+  timeZone: string;
+}
 
 /**
  * PENDING: consult done, buyer sent to the wallet with a single-use authState.

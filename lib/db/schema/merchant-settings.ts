@@ -39,6 +39,12 @@ export const merchantSettings = pgTable('merchant_settings', {
   dunningLadderDays: integer('dunning_ladder_days').array().notNull().default([1, 3, 5, 7]),
   /** What a schedule becomes when a period's ladder runs out: PAST_DUE (keeps billing) or UNPAID (stops). */
   dunningAfterLadder: text('dunning_after_ladder').notNull().default('PAST_DUE'),
+  /** Buyer emails about billing schedules (lib/schedules/schedule-emails.ts): each kind can be turned off. */
+  emailReminderEnabled: boolean('email_reminder_enabled').notNull().default(true),
+  /** Days before a period's due date that the upcoming-charge reminder goes out. */
+  emailReminderDays: integer('email_reminder_days').notNull().default(3),
+  emailReceiptEnabled: boolean('email_receipt_enabled').notNull().default(true),
+  emailFailedEnabled: boolean('email_failed_enabled').notNull().default(true),
   /** IANA zone of the merchant's day for every date in the dashboard (default: Antom's GMT+8 report day). */
   timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, check, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { agreements } from './agreements';
+import { agreements, authorizationLinks } from './agreements';
 import { customers } from './customers';
 import { chargeIntents } from './payments';
 import { staffUsers } from './staff';
@@ -49,6 +49,10 @@ export const billingSchedules = pgTable(
     nextPeriod: integer('next_period').notNull().default(0),
     nextDueAt: timestamp('next_due_at', { withTimezone: true }),
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    /** The authorization link whose plan made this schedule: unique, so one link makes at most one schedule. */
+    linkId: uuid('link_id')
+      .unique()
+      .references(() => authorizationLinks.id),
     createdBy: uuid('created_by').references(() => staffUsers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -117,6 +121,35 @@ export const scheduleEvents = pgTable(
   (t) => [index('schedule_events_schedule_idx').on(t.scheduleId, t.seq)],
 );
 
+export const scheduleEmailKind = pgEnum('schedule_email_kind', ['reminder', 'receipt', 'payment_failed']);
+
+/**
+ * Buyer emails about a schedule: one row per (schedule, period, kind), claimed before sending, so each message
+ * goes out at most once whoever runs the job (lib/schedules/schedule-emails.ts). status: sending → sent, or
+ * skipped (turned off, no address, no SMTP) / failed (the SMTP server refused; the reason is kept).
+ */
+export const scheduleEmails = pgTable(
+  'schedule_emails',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    scheduleId: uuid('schedule_id')
+      .notNull()
+      .references(() => billingSchedules.id),
+    periodNumber: integer('period_number').notNull(),
+    kind: scheduleEmailKind('kind').notNull(),
+    status: text('status').notNull().default('sending'),
+    toAddress: text('to_address'),
+    locale: text('locale').notNull(),
+    subject: text('subject'),
+    error: text('error'),
+    messageId: text('message_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('schedule_emails_once').on(t.scheduleId, t.periodNumber, t.kind)],
+);
+
+export type ScheduleEmail = typeof scheduleEmails.$inferSelect;
 export type BillingSchedule = typeof billingSchedules.$inferSelect;
 export type SchedulePeriod = typeof schedulePeriods.$inferSelect;
 export type ScheduleEvent = typeof scheduleEvents.$inferSelect;

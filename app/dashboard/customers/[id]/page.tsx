@@ -17,6 +17,10 @@ import { can } from '@/lib/auth/permissions';
 import { getCustomer } from '@/lib/customers/get-customer';
 import { listAuthorizationLinks, type AuthorizationLinkListItem } from '@/lib/customers/list-authorization-links';
 import { getDb } from '@/lib/db';
+import { getPaymentMethod, isPaymentMethodCode } from '@/lib/alipay';
+import type { LinkPlan } from '@/lib/db/schema';
+import { formatAmount } from '@/lib/money';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { env } from '@/lib/env';
 import { AgreementStatusBadge } from '../../agreements/agreement-status-badge';
 import { WalletName } from '../../agreements/wallet-name';
@@ -32,6 +36,13 @@ const escapeAttribute = (value: string) => value.replace(/&/g, '&amp;').replace(
 async function qrSvg(url: string, label: string): Promise<string> {
   const svg = await QRCode.toString(url, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   return svg.replace('<svg ', `<svg role="img" aria-label="${escapeAttribute(label)}" focusable="false" `);
+}
+
+/** The plan in staff words: "₱499.00 / 1 month (31), 2027-05-01, 12× — Monthly box". */
+function planText(plan: LinkPlan, unit: string): string {
+  const anchor = plan.anchorDay ? ` (${plan.anchorDay})` : '';
+  const count = plan.maxPeriods ? `, ${plan.maxPeriods}×` : '';
+  return `${formatAmount(BigInt(plan.amountMinor), plan.currency)} / ${plan.intervalCount} ${unit}${anchor}, ${plan.startDate}${count} — ${plan.description}`;
 }
 
 // GET /dashboard/customers/[id] — a customer, their authorization links (create, show, revoke) and agreements.
@@ -50,6 +61,8 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const tc = await getTranslations('confirmAction');
   const expiresText = (at: Date) => `${format.dateTime(at, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone })} ${gmtLabel(at, zone)}`;
   const canManage = can(actor.role, 'customers.manage');
+  const settings = await getMerchantSettings(db);
+  const planCurrencies = [...new Set(settings.contractedMethods.filter(isPaymentMethodCode).flatMap((m) => getPaymentMethod(m)?.currency ?? []))].sort();
   const appUrl = env().APP_URL.replace(/\/$/, '');
   const now = new Date();
   const linkState = (l: AuthorizationLinkListItem) => (l.status === 'OPEN' && l.expiresAt <= now ? 'EXPIRED' : l.status);
@@ -90,11 +103,27 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <div className="mt-4 rounded-lg border border-slate-200 bg-white p-4">
             <CreateLinkForm
               customerId={customer.id}
+              currencies={planCurrencies}
               labels={{
                 expiresIn: t('expiresIn'),
                 submit: t('createLink'),
                 created: t('linkCreated'),
                 options: ([24, 72, 168] as const).map((hours) => ({ hours, label: t('hours', { hours }) })),
+                plan: {
+                  attach: t('plan.attach'),
+                  hint: t('plan.hint'),
+                  amount: t('plan.amount'),
+                  currency: t('plan.currency'),
+                  description: t('plan.description'),
+                  interval: t('plan.interval'),
+                  every: t('plan.every'),
+                  anchorDay: t('plan.anchorDay'),
+                  anchorHint: t('plan.anchorHint'),
+                  startDate: t('plan.startDate'),
+                  count: t('plan.count'),
+                  countHint: t('plan.countHint'),
+                  units: (['day', 'week', 'month', 'year'] as const).map((value) => ({ value, label: t(`plan.units.${value}`) })),
+                },
               }}
             />
           </div>
@@ -119,6 +148,11 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                     {link.usedAt ? (
                       <span className="text-slate-800">
                         {t('linkUsedAt')} <ZonedTime value={link.usedAt} />
+                      </span>
+                    ) : null}
+                    {link.plan ? (
+                      <span className="text-slate-800" data-testid="link-plan">
+                        {t('plan.shown', { plan: planText(link.plan, t(`plan.units.${link.plan.intervalUnit}`)) })}
                       </span>
                     ) : null}
                     {link.revokedAt ? (

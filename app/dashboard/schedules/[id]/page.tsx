@@ -16,6 +16,7 @@ import { formatLocalDate, localDateAt } from '@/lib/schedules/period-calendar';
 import { WalletName } from '../../agreements/wallet-name';
 import { ScheduleStatusBadge } from '../schedule-status-badge';
 import { ScheduleActions } from './schedule-actions';
+import { BuyerEmailsSection } from './buyer-emails-section';
 
 export const metadata: Metadata = { title: 'Schedule' };
 
@@ -120,6 +121,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
           </div>
         )}
       </section>
+      <BuyerEmailsSection scheduleId={schedule.id} />
       <section aria-labelledby="schedule-timeline-heading" className="mt-8">
         <h2 id="schedule-timeline-heading" className="text-lg font-semibold">
           {t('timeline')}
