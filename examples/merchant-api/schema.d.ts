@@ -500,9 +500,9 @@ export interface components {
             /** Format: uuid */
             object_id: string;
             /** @enum {string} */
-            object_type: "agreement" | "charge_attempt";
+            object_type: "agreement" | "charge_attempt" | "schedule";
             refund_id: string | null;
-            /** @description agreement.<step> or charge_attempt.<step> / refund.<step>: the timeline entry */
+            /** @description agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>: the timeline entry */
             type: string;
         };
         EventList: {

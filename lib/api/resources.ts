@@ -18,6 +18,7 @@ import { createRefund, type CreateRefundCode } from '@/lib/refunds/create-refund
 import { createSchedule, type ScheduleDraftError } from '@/lib/schedules/create-schedule';
 import { cancelSchedule, pauseSchedule, resumeSchedule, type ManageError } from '@/lib/schedules/manage-schedule';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+import { EVENT_KEYS_TABLE, EVENT_SOURCE, eventTypeOf, type EventRow } from '@/lib/webhooks/event-source';
 import type { ApiContext } from './context';
 import { apiFailure, notFound, type ApiFailure } from './errors';
 import { operationKeyFor } from './idempotency';
@@ -331,26 +332,17 @@ export async function listRefundsHandler(ctx: ApiContext, query: ListQuery & { c
   return list('/api/v1/refunds', { data: page.data.map((r) => refundOut(r, intents.get(r.paymentId)!)), has_more: page.has_more });
 }
 
-// ── Events: the agreement and payment timelines, for catching up ──────────────────────────────────────
-const EVENTS_TABLE = '(select id, created_at from agreement_events union all select id, created_at from payment_events)';
-type EventRow = { id: string; object_type: 'agreement' | 'charge_attempt'; object_id: string; refund_id: string | null; type: string; detail: Record<string, unknown> | string | null; created_at: Date | string };
-
+// ── Events: the agreement, payment and schedule timelines, for catching up ────────────────────────────
 export async function listEventsHandler(ctx: ApiContext, query: ListQuery) {
   const e = (column: string) => sql.raw(`e.${column}`) as unknown as AnyColumn;
-  const page = await pageOf<EventRow>(query, { table: EVENTS_TABLE, createdAt: e('created_at'), id: e('id') }, async (where, orderBy, limit) =>
-    rowsOf<EventRow>(
-      await ctx.db.execute(sql`select e.* from (
-        select id, 'agreement' as object_type, agreement_id as object_id, null::uuid as refund_id, type, detail, created_at from agreement_events
-        union all
-        select id, 'charge_attempt' as object_type, payment_id as object_id, refund_id, type, detail, created_at from payment_events
-      ) e ${where ? sql`where ${where}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${limit}`),
-    ),
+  const page = await pageOf<EventRow>(query, { table: EVENT_KEYS_TABLE, createdAt: e('created_at'), id: e('id') }, async (where, orderBy, limit) =>
+    rowsOf<EventRow>(await ctx.db.execute(sql`select e.* from ${EVENT_SOURCE} e ${where ? sql`where ${where}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${limit}`)),
   );
   if (!('data' in page)) return page;
   const data: Out<typeof eventObject>[] = page.data.map((row) => ({
     id: row.id,
     object: 'event',
-    type: `${row.refund_id ? 'refund' : row.object_type}.${row.type}`,
+    type: eventTypeOf(row),
     object_type: row.object_type,
     object_id: row.object_id,
     refund_id: row.refund_id,

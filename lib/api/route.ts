@@ -153,8 +153,9 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
     const deadline = Date.now() + (ctx.idempotencyWaitMs ?? IDEMPOTENCY_WAIT_MS);
     for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
       const claim = await claimIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: idempotencyKey, fingerprint, now: ctx.now?.() ?? new Date() });
-      if (claim.kind !== 'in_flight' || Date.now() + pause > deadline) return claim;
-      await new Promise((resolve) => setTimeout(resolve, pause));
+      const left = deadline - Date.now();
+      if (claim.kind !== 'in_flight' || left <= 0) return claim;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
     }
   }
 

@@ -114,8 +114,8 @@ export const eventObject = z
   .object({
     id,
     object: z.literal('event'),
-    type: z.string().describe('agreement.<step> or charge_attempt.<step> / refund.<step>: the timeline entry'),
-    object_type: z.enum(['agreement', 'charge_attempt']),
+    type: z.string().describe('agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>: the timeline entry'),
+    object_type: z.enum(['agreement', 'charge_attempt', 'schedule']),
     object_id: id,
     refund_id: id.nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),

@@ -79,6 +79,10 @@ export const webhookEndpoints = pgTable(
       .references(() => staffUsers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** Why it was disabled in words, when the worker did it (failing for WEBHOOK_DISABLE_AFTER_MS); shown as an alert. */
+    disabledReason: text('disabled_reason'),
+    /** The first failed attempt since the last success (null while healthy). */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
   },
   (t) => [index('webhook_endpoints_created_idx').on(t.createdAt, t.id)],
 );
@@ -94,6 +98,10 @@ export const webhookDeliveries = pgTable(
     /** The timeline entry (agreement_events / payment_events id) it reports. */
     eventId: uuid('event_id').notNull(),
     eventType: text('event_type').notNull(),
+    /** The object the event is about (`agreement:<id>`, `charge_attempt:<id>`, `schedule:<id>`): delivered in order per object. */
+    objectKey: text('object_key').notNull().default(''),
+    /** The event's own time; with event_id it orders an object's deliveries. */
+    eventAt: timestamp('event_at', { withTimezone: true }).notNull().defaultNow(),
     payload: text('payload').notNull(),
     /** pending (to send or retry), succeeded, failed (retries used up). */
     status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),
@@ -111,6 +119,8 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_endpoint_event_unique').on(t.endpointId, t.eventId),
     index('webhook_deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    // "Is an earlier event for this object still pending?" before each attempt.
+    index('webhook_deliveries_object_pending_idx').on(t.endpointId, t.objectKey, t.eventAt, t.eventId).where(sql`${t.status} = 'pending'`),
   ],
 );
 

@@ -21,6 +21,15 @@ export default async function WebhooksPage() {
   return (
     <div className="min-w-0 [overflow-wrap:anywhere]">
       <PageHeader title={t('title')} intro={t('intro')} />
+      {endpoints
+        .filter((e) => e.disabledReason)
+        .map((e) => (
+          <div key={e.id} role="alert" className="mb-4 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900" data-testid="webhook-disabled-alert">
+            <p className="font-semibold">{t('autoDisabledTitle', { url: e.url })}</p>
+            <p className="mt-1">{t('autoDisabledBody', { at: utc(e.disabledAt) })}</p>
+            <p className="mt-1 font-mono text-xs">{e.disabledReason}</p>
+          </div>
+        ))}
       {endpoints.length === 0 ? <p className="text-sm text-slate-700">{t('none')}</p> : null}
       {endpoints.map((endpoint, i) => (
         <section key={endpoint.id} aria-labelledby={`endpoint-${endpoint.id}`} className="mb-8 rounded-lg border border-slate-200 bg-white p-4" data-testid="webhook-endpoint">
