@@ -7,7 +7,7 @@ import { apiErrorSchema } from '@/lib/api/errors';
 import { pruneIdempotencyKeys, requestFingerprint } from '@/lib/api/idempotency';
 import { handleApiRequest, type ApiRoute } from '@/lib/api/route';
 import { API_ROUTES, type ApiOperationId } from '@/lib/api/routes';
-import type { Db } from '@/lib/db/client';
+import { openDatabase, type Db } from '@/lib/db/client';
 import { apiIdempotencyKeys, apiKeys, auditLog, customers } from '@/lib/db/schema';
 import type { RefundDeps } from '@/lib/refunds/refund-deps';
 import { startPaymentWorld, type PaymentWorld } from '../helpers/payment-world';
@@ -279,6 +279,24 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     const refused = await api('listCustomers', { key: key.secret });
     expect(refused.status).toBe(401);
     expect(refused.json.error.code).toBe('revoked_key');
+  });
+
+  it('a leaked key revoked on one instance is refused within one second on every instance (keys are looked up per request, never cached)', async () => {
+    const key = await keyFor('read_write');
+    // A second instance: its own connection pool to the same PostgreSQL database (PGlite has one opener: one instance).
+    const second = world.database.url ? await openDatabase({ url: world.database.url, maxConnections: 2 }) : null;
+    const instances: ApiContext[] = [ctx, ...(second ? [{ ...ctx, db: second.db }] : [])];
+    try {
+      for (const instance of instances) expect((await api('listCustomers', { key: key.secret, context: instance })).status).toBe(200);
+      const revokedAt = Date.now();
+      expect((await revokeApiKey(world.database.db, world.admin, key.id)).ok).toBe(true);
+      const answers = await Promise.all(instances.map((instance) => api('createCustomer', { key: key.secret, context: instance, body: { reference: `leak-${randomUUID().slice(0, 8)}`, name: 'Leak' } })));
+      expect(Date.now() - revokedAt).toBeLessThan(1000);
+      for (const answer of answers) expect(answer.json.error).toMatchObject({ type: 'authentication_error', code: 'revoked_key' });
+      expect(await world.database.db.select().from(customers).where(sql`${customers.reference} like 'leak-%'`)).toHaveLength(0);
+    } finally {
+      await second?.close();
+    }
   });
 
   it('rate limit per key: 429 with Retry-After, other keys unaffected', async () => {
