@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
-import { webhookDeliveries, webhookEndpoints, webhookFanoutCursor, type WebhookEndpoint } from '@/lib/db/schema';
+import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from '@/lib/db/schema';
 import type { Enqueue } from '@/lib/jobs/define-job';
 import { EVENT_SOURCE, eventTypeOf, type EventRow } from './event-source';
 import { webhookHeaders } from './standard-webhooks';
@@ -12,58 +12,58 @@ import { isPrivateAddress, resolveHost, signingSecrets, WEBHOOK_DELIVER_JOB, typ
 
 /** Seconds to wait before each retry (Standard Webhooks' usual schedule, ~3 days in all); then the delivery is failed. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000] as const;
-/** Events newer than this are left for the next run, so a transaction committing late is not skipped. */
-const SETTLE_MS = 2_000;
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
 
 function wants(endpoint: Pick<WebhookEndpoint, 'eventTypes'>, type: string): boolean {
   return endpoint.eventTypes.length === 0 || endpoint.eventTypes.some((t) => (t.endsWith('.') ? type.startsWith(t) : type === t));
 }
 
 /**
- * Turns new timeline entries (agreement_events, payment_events — the same events GET /api/v1/events lists)
- * into one delivery per matching endpoint, oldest first, and queues them. The cursor starts at the first run
- * (history is not sent). Unique (endpoint, event) makes a repeated run harmless.
+ * Turns outbox rows (one per timeline event, written by a trigger in the same statement as the event: see
+ * lib/db/schema/merchant-api.ts) into one delivery per matching endpoint and queues them. Rows are taken with
+ * DELETE … FOR UPDATE SKIP LOCKED in the transaction that writes the deliveries, so two runs never take the same
+ * row, a failed run gives its rows back, and an event committed late is taken by a later run. Unique (endpoint,
+ * event) makes a repeated event harmless. Up to `batches` × `batch` events per call.
  */
-export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue, now: Date, batch = 500): Promise<number> {
-  let [cursor] = await db.select().from(webhookFanoutCursor).where(eq(webhookFanoutCursor.id, 1));
-  if (!cursor) {
-    await db.insert(webhookFanoutCursor).values({ id: 1, afterCreatedAt: new Date(now.getTime() - SETTLE_MS), afterId: NIL_UUID }).onConflictDoNothing();
-    [cursor] = await db.select().from(webhookFanoutCursor).where(eq(webhookFanoutCursor.id, 1));
-  }
-  const endpoints = await db.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
-  const until = new Date(now.getTime() - SETTLE_MS);
-  const events = rowsOf<EventRow>(
-    await db.execute(sql`select e.* from ${EVENT_SOURCE} e
-    where (e.created_at, e.id) > (${cursor!.afterCreatedAt.toISOString()}::timestamptz, ${cursor!.afterId}::uuid) and e.created_at < ${until.toISOString()}::timestamptz
-    order by e.created_at, e.id limit ${batch}`),
-  );
-  if (events.length === 0) return 0;
-  const queued: string[] = [];
-  for (const event of events) {
-    const type = eventTypeOf(event);
-    const createdAt = new Date(event.created_at);
-    const payload = JSON.stringify({
-      id: event.id,
-      type,
-      timestamp: createdAt.toISOString(),
-      data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
+export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue, now: Date, batch = 500, batches = 20): Promise<number> {
+  let total = 0;
+  for (let round = 0; round < batches; round++) {
+    const { taken, queued } = await db.transaction(async (tx) => {
+      const rows = rowsOf<{ event_id: string }>(
+        await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning event_id`),
+      );
+      if (rows.length === 0) return { taken: 0, queued: [] as string[] };
+      const endpoints = await tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
+      const ids = [...new Set(rows.map((r) => r.event_id))];
+      const events = endpoints.length
+        ? rowsOf<EventRow>(await tx.execute(sql`select e.* from ${EVENT_SOURCE} e where e.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by e.created_at, e.id`))
+        : [];
+      const made: string[] = [];
+      for (const event of events) {
+        const type = eventTypeOf(event);
+        const createdAt = new Date(event.created_at);
+        const payload = JSON.stringify({
+          id: event.id,
+          type,
+          timestamp: createdAt.toISOString(),
+          data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
+        });
+        for (const endpoint of endpoints) {
+          if (!wants(endpoint, type)) continue;
+          const [row] = await tx
+            .insert(webhookDeliveries)
+            .values({ endpointId: endpoint.id, eventId: event.id, eventType: type, objectKey: `${event.object_type}:${event.object_id}`, eventAt: createdAt, payload, nextAttemptAt: now })
+            .onConflictDoNothing()
+            .returning({ id: webhookDeliveries.id });
+          if (row) made.push(row.id);
+        }
+      }
+      return { taken: rows.length, queued: made };
     });
-    for (const endpoint of endpoints) {
-      if (!wants(endpoint, type)) continue;
-      const [row] = await db
-        .insert(webhookDeliveries)
-        .values({ endpointId: endpoint.id, eventId: event.id, eventType: type, objectKey: `${event.object_type}:${event.object_id}`, eventAt: createdAt, payload, nextAttemptAt: now })
-        .onConflictDoNothing()
-        .returning({ id: webhookDeliveries.id });
-      if (row) queued.push(row.id);
-    }
+    for (const id of queued) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: id }, { singletonKey: `webhook:${id}` });
+    total += queued.length;
+    if (taken < batch) break;
   }
-  const last = events[events.length - 1]!;
-  await db.update(webhookFanoutCursor).set({ afterCreatedAt: new Date(last.created_at), afterId: last.id }).where(eq(webhookFanoutCursor.id, 1));
-  for (const id of queued) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: id }, { singletonKey: `webhook:${id}` });
-  return queued.length;
+  return total;
 }
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{ status: number; text(): Promise<string> }>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import type { Database } from '@/lib/db/client';
-import { agreementEvents, auditLog, paymentEvents, webhookDeliveries, webhookEndpoints, webhookFanoutCursor } from '@/lib/db/schema';
+import { agreementEvents, auditLog, paymentEvents, webhookDeliveries, webhookEndpoints, webhookOutbox } from '@/lib/db/schema';
 import type { Enqueue } from '@/lib/jobs/define-job';
 import { deliverWebhook, fanOutWebhookEvents, WEBHOOK_DISABLE_AFTER_MS } from '@/lib/webhooks/deliver-webhooks';
 import { verifyWebhook } from '@/lib/webhooks/standard-webhooks';
@@ -75,7 +75,6 @@ describe(`webhook ordering, retries, rotation and disabling (${testDatabaseKind(
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
-    await database.db.insert(webhookFanoutCursor).values({ id: 1, afterCreatedAt: new Date(0), afterId: '00000000-0000-0000-0000-000000000000' });
   });
   afterAll(async () => {
     await new Promise<void>((r) => server?.close(() => r()));
@@ -133,6 +132,27 @@ describe(`webhook ordering, retries, rotation and disabling (${testDatabaseKind(
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
     // Six failed requests in all (3 before, 3 after the rotation), each retried; no event sent after success.
     expect(receiver.requests).toBe(15 + 6);
+  });
+
+  it('the outbox row is written with the event (a rolled-back change writes neither) and an event that commits late is still delivered', async () => {
+    const made = await createWebhookEndpoint(database.db, vault, admin, { url, eventTypes: [] }, false);
+    if (!made.ok) throw new Error(made.error);
+    receiver.secrets = [made.data.secret];
+    const p = await seedSucceededPayment(database.db, { amountMinor: 1000n });
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.insert(agreementEvents).values({ agreementId: p.agreementId, type: 'rolled_back' });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await database.db.select().from(webhookOutbox)).toEqual([]);
+    await fanOutWebhookEvents(database.db, enqueue, new Date());
+    // Stamped an hour ago (a transaction that began then and commits only now): a time cursor would have passed it.
+    await database.db.insert(agreementEvents).values({ agreementId: p.agreementId, type: 'late_commit', createdAt: new Date(Date.now() - 3600_000) });
+    expect(await fanOutWebhookEvents(database.db, enqueue, new Date())).toBe(1);
+    expect(await database.db.select().from(webhookOutbox)).toEqual([]);
+    await drain({ vault, enqueue });
+    expect(receiver.applied.map((e) => e.type)).toEqual(['agreement.late_commit']);
   });
 
   it('a later event for an object waits while an earlier one is being retried', async () => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 /**
@@ -124,11 +124,16 @@ export const webhookDeliveries = pgTable(
   ],
 );
 
-/** Where the fan-out has got to in the event timelines (one row). */
-export const webhookFanoutCursor = pgTable('webhook_fanout_cursor', {
-  id: integer('id').primaryKey(),
-  afterCreatedAt: timestamp('after_created_at', { withTimezone: true }).notNull(),
-  afterId: uuid('after_id').notNull(),
+/**
+ * The webhook outbox: one row per timeline event (agreement_events, payment_events, schedule_events), written by an
+ * AFTER INSERT trigger on each timeline table, so in the same statement (and transaction) as the change it reports.
+ * The fan-out takes rows with DELETE … FOR UPDATE SKIP LOCKED: a transaction committing late is simply picked up
+ * on a later run, nothing is skipped.
+ */
+export const webhookOutbox = pgTable('webhook_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
