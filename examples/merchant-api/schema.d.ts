@@ -502,7 +502,9 @@ export interface components {
             /** @enum {string} */
             object_type: "agreement" | "charge_attempt" | "schedule";
             refund_id: string | null;
-            /** @description agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>: the timeline entry */
+            /** @description The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step> */
+            step: string;
+            /** @description The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …), else the step */
             type: string;
         };
         EventList: {

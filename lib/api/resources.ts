@@ -18,7 +18,7 @@ import { createRefund, type CreateRefundCode } from '@/lib/refunds/create-refund
 import { createSchedule, type ScheduleDraftError } from '@/lib/schedules/create-schedule';
 import { cancelSchedule, pauseSchedule, resumeSchedule, type ManageError } from '@/lib/schedules/manage-schedule';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
-import { EVENT_KEYS_TABLE, EVENT_SOURCE, eventTypeOf, type EventRow } from '@/lib/webhooks/event-source';
+import { EVENT_KEYS_TABLE, EVENT_SOURCE, eventStepOf, eventTypeOf, type EventRow } from '@/lib/webhooks/event-source';
 import type { ApiContext } from './context';
 import { apiFailure, notFound, type ApiFailure } from './errors';
 import { operationKeyFor } from './idempotency';
@@ -343,6 +343,7 @@ export async function listEventsHandler(ctx: ApiContext, query: ListQuery) {
     id: row.id,
     object: 'event',
     type: eventTypeOf(row),
+    step: eventStepOf(row),
     object_type: row.object_type,
     object_id: row.object_id,
     refund_id: row.refund_id,

@@ -114,7 +114,12 @@ export const eventObject = z
   .object({
     id,
     object: z.literal('event'),
-    type: z.string().describe('agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>: the timeline entry'),
+    type: z
+      .string()
+      .describe(
+        'The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …), else the step',
+      ),
+    step: z.string().describe('The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>'),
     object_type: z.enum(['agreement', 'charge_attempt', 'schedule']),
     object_id: id,
     refund_id: id.nullable(),

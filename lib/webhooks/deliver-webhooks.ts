@@ -6,7 +6,7 @@ import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
 import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from '@/lib/db/schema';
 import type { Enqueue } from '@/lib/jobs/define-job';
-import { EVENT_SOURCE, eventTypeOf, type EventRow } from './event-source';
+import { EVENT_SOURCE, eventStepOf, eventTypeOf, type EventRow } from './event-source';
 import { webhookHeaders } from './standard-webhooks';
 import { isPrivateAddress, resolveHost, signingSecrets, WEBHOOK_DELIVER_JOB, type ResolveHost } from './webhook-endpoints';
 
@@ -45,7 +45,7 @@ export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue, now: Date, b
           id: event.id,
           type,
           timestamp: createdAt.toISOString(),
-          data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
+          data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, step: eventStepOf(event), detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
         });
         for (const endpoint of endpoints) {
           if (!wants(endpoint, type)) continue;

@@ -97,7 +97,7 @@ export const createWebhookEndpointInput = z.object({
     .max(2000)
     .default('')
     .transform((text) => [...new Set(text.split(/[\s,]+/).filter(Boolean))])
-    .refine((types) => types.every((t) => /^[a-z_]+\.[a-z_.]*$/.test(t)), 'Event types look like charge_attempt.succeeded or agreement. (a prefix).'),
+    .refine((types) => types.every((t) => /^[a-z_]+\.[a-z_.]*$/.test(t)), 'Event types look like charge.succeeded or agreement. (a prefix).'),
 });
 
 export async function createWebhookEndpoint(

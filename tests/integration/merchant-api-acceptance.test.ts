@@ -141,5 +141,12 @@ describe(`merchant API acceptance through the generated client (${testDatabaseKi
     expect(await db.select().from(chargeIntents).where(eq(chargeIntents.businessKey, request.json.reference as string))).toHaveLength(1);
     // Nothing more reached the wallet than the one charge.
     expect(world.payCalls() - payBefore).toBe(1);
+
+    // Catching up: the events name the business steps (what webhooks send too).
+    const events = await api.GET('/v1/events', { params: { query: { limit: 100 } } });
+    const types = new Set(events.data?.data.map((e) => e.type));
+    for (const type of ['agreement.activated', 'charge.succeeded', 'refund.succeeded', 'schedule.paused', 'schedule.canceled']) expect(types, type).toContain(type);
+    const succeeded = events.data!.data.find((e) => e.type === 'charge.succeeded')!;
+    expect(succeeded).toMatchObject({ object_type: 'charge_attempt', step: 'charge_attempt.status_changed', data: { to: 'SUCCEEDED' } });
   }, 180_000);
 });

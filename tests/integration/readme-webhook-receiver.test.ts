@@ -20,7 +20,7 @@ describe('README webhook receiver', () => {
     writeFileSync(file, block!);
     const { verify } = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { verify: (secret: string, headers: Record<string, string>, body: string, now?: number) => boolean };
     const [older, newer] = [newWebhookSecret(), newWebhookSecret()];
-    const body = JSON.stringify({ id: 'e1', type: 'charge_attempt.succeeded', data: { object_id: randomBytes(4).toString('hex') } });
+    const body = JSON.stringify({ id: 'e1', type: 'charge.succeeded', data: { object_id: randomBytes(4).toString('hex') } });
     const now = Math.floor(Date.now() / 1000);
     const headers = webhookHeaders([newer, older], 'msg_1', now, body);
     expect(verify(newer, headers, body)).toBe(true);
