@@ -48,7 +48,19 @@ export default async function WebhooksPage() {
           <DataTable caption={t('logFor', { url: endpoint.url })} columns={[t('event'), t('status'), t('attempts'), t('answer'), t('latency'), t('at'), t('actions')]}>
             {logs[i]!.map((d) => (
               <tr key={d.id} data-testid="webhook-delivery">
-                <td className="px-4 py-2 font-mono text-xs">{d.eventType}</td>
+                <td className="px-4 py-2 font-mono text-xs">
+                  <details>
+                    <summary className="cursor-pointer">{d.eventType}</summary>
+                    <p className="mt-1 font-sans font-semibold">{t('request')}</p>
+                    <pre className="max-w-md overflow-x-auto whitespace-pre-wrap" data-testid="webhook-request">{d.payload}</pre>
+                    {d.lastResponse ? (
+                      <>
+                        <p className="mt-1 font-sans font-semibold">{t('answerBody')}</p>
+                        <pre className="max-w-md overflow-x-auto whitespace-pre-wrap">{d.lastResponse}</pre>
+                      </>
+                    ) : null}
+                  </details>
+                </td>
                 <td className="px-4 py-2">{t(`statuses.${d.status}`)}</td>
                 <td className="px-4 py-2">{d.attempts}</td>
                 <td className="px-4 py-2 text-xs">{d.lastStatusCode ?? d.lastError ?? '—'}</td>
