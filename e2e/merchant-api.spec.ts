@@ -30,7 +30,27 @@ test('an admin creates an API key (shown once), uses it over HTTP, revokes it, a
   const got = await request.get(`/api/v1/customers/${customer.id}`, { headers: { authorization: `Bearer ${secret}` } });
   expect(got.status()).toBe(200);
   const spec = await request.get('/api/v1/openapi.json');
-  expect(((await spec.json()) as { openapi: string }).openapi).toBe('3.1.0');
+  const doc = (await spec.json()) as { openapi: string; paths: Record<string, unknown> };
+  expect(doc.openapi).toBe('3.1.0');
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/schedules', '/v1/schedules/{id}/pause', '/v1/schedules/{id}/resume', '/v1/schedules/{id}/cancel', '/v1/payment_requests']));
+
+  // Ten identical requests at once with one Idempotency-Key through the real server: one customer, ten identical bodies.
+  const replayHeaders = { ...headers, 'idempotency-key': `e2e-replay-${Date.now()}` };
+  const replayBody = { reference: `e2e-replay-${Date.now()}`, name: 'Replay Customer', country: 'PH' };
+  const replays = await Promise.all(Array.from({ length: 10 }, () => request.post('/api/v1/customers', { headers: replayHeaders, data: replayBody })));
+  expect(replays.map((r) => r.status())).toEqual(Array(10).fill(201));
+  expect(new Set(await Promise.all(replays.map((r) => r.text()))).size).toBe(1);
+
+  // Schedules are served: a schedule on an unknown agreement is a typed 404 naming the field; the list pages.
+  const noAgreement = await request.post('/api/v1/schedules', {
+    headers: { ...headers, 'idempotency-key': `e2e-schedule-${Date.now()}` },
+    data: { agreement_id: '00000000-0000-4000-8000-000000000000', amount: '49900', description: 'Monthly box', interval: 'month', start_date: '2030-01-01' },
+  });
+  expect(noAgreement.status()).toBe(404);
+  expect(((await noAgreement.json()) as { error: { code: string; param: string } }).error).toMatchObject({ code: 'resource_missing', param: 'agreement_id' });
+  const schedules = await request.get('/api/v1/schedules?limit=5', { headers: { authorization: `Bearer ${secret}` } });
+  expect(schedules.status()).toBe(200);
+  expect(((await schedules.json()) as { object: string }).object).toBe('list');
 
   // The secret is never shown again; the row shows its prefix and last use.
   await page.reload();

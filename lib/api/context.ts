@@ -20,6 +20,8 @@ export interface ApiContext {
   /** Reverse proxies in front that append to X-Forwarded-For (TRUSTED_PROXY_HOPS). */
   trustedProxyHops: number;
   now?: () => Date;
+  /** How long a replay waits for a running request with its Idempotency-Key (default IDEMPOTENCY_WAIT_MS). */
+  idempotencyWaitMs?: number;
 }
 
 export function apiRateLimiter(perSecond: number, burst: number): TokenBuckets {

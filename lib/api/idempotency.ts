@@ -8,6 +8,8 @@ export const IDEMPOTENCY_TTL_HOURS = 24;
 /** A request still marked running after this long lost its process; the next one with the key takes it over. */
 export const IDEMPOTENCY_STALE_MS = 120_000;
 export const IDEMPOTENCY_KEY_MAX = 255;
+/** How long a request waits for a concurrent one with the same key to finish before answering 409 (Retry-After). */
+export const IDEMPOTENCY_WAIT_MS = 10_000;
 
 export function requestFingerprint(method: string, path: string, body: string): string {
   return createHash('sha256').update(`${method}\n${path}\n`).update(body).digest('hex');

@@ -109,7 +109,7 @@ export function buildOpenApiDocument(serverUrl = '/api'): Json {
       title: 'Daikou merchant API',
       version: '1',
       description:
-        'Customers, authorization links, agreements, charges, refunds and events of the Daikou Auto Debit portal. Authenticate with `Authorization: Bearer <API key>` (Settings → API keys). Amounts are strings of minor units with their currency; timestamps ISO 8601 UTC. Every POST accepts an Idempotency-Key. Lists page with starting_after / ending_before / limit. Errors: `{ "error": { "type", "code", "message", "param", "request_id" } }`. Billing schedules are not available yet.',
+        'Customers, authorization links, agreements, charges, payment requests, refunds, billing schedules and events of the Daikou Auto Debit portal. Authenticate with `Authorization: Bearer <API key>` (Settings → API keys). Amounts are strings of minor units with their currency; timestamps ISO 8601 UTC. Every POST accepts an Idempotency-Key. Lists page with starting_after / ending_before / limit. Errors: `{ "error": { "type", "code", "message", "param", "request_id" } }`.',
     },
     servers: [{ url: serverUrl }],
     security: [{ apiKey: [] }],

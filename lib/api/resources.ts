@@ -1,23 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
+import { getPaymentMethod, isPaymentMethodCode } from '@/lib/alipay';
 import { revokeAgreement } from '@/lib/agreements/revoke-agreement';
 import { createAuthorizationLink, createAuthorizationLinkInput } from '@/lib/customers/create-authorization-link';
 import { createCustomer, createCustomerInput } from '@/lib/customers/create-customer';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
-import { agreements, authorizationLinks, chargeIntents, customers, payments, refunds, type Agreement, type AuthorizationLink, type ChargeIntent, type Customer, type Payment, type Refund } from '@/lib/db/schema';
+import { agreements, authorizationLinks, billingSchedules, chargeIntents, customers, payments, refunds, type Agreement, type AuthorizationLink, type BillingSchedule, type ChargeIntent, type Customer, type Payment, type Refund, type ScheduleStatus } from '@/lib/db/schema';
 import { findIntentById, type IntentWithAttempts } from '@/lib/intents/find-intent';
 import { intentStatusOf } from '@/lib/intents/intent-rules';
 import { keyset } from '@/lib/lists/keyset';
 import { toMajorString } from '@/lib/money';
 import { charge, type ChargeErrorCode } from '@/lib/payments/charge';
+import { CONFIRM_TTL_HOURS, createPaymentRequest } from '@/lib/payments/create-payment-request';
 import { createRefund, type CreateRefundCode } from '@/lib/refunds/create-refund';
+import { createSchedule, type ScheduleDraftError } from '@/lib/schedules/create-schedule';
+import { cancelSchedule, pauseSchedule, resumeSchedule, type ManageError } from '@/lib/schedules/manage-schedule';
+import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
+import { EVENT_KEYS_TABLE, EVENT_SOURCE, eventStepOf, eventTypeOf, type EventRow } from '@/lib/webhooks/event-source';
 import type { ApiContext } from './context';
 import { apiFailure, notFound, type ApiFailure } from './errors';
 import { operationKeyFor } from './idempotency';
 import type { ApiCall } from './route';
-import type { agreementObject, authorizationLinkCreate, authorizationLinkObject, chargeAttemptObject, chargeObject, customerObject, eventObject, listQuery, refundObject } from './schemas';
+import type { agreementObject, authorizationLinkCreate, authorizationLinkObject, chargeAttemptObject, chargeObject, customerObject, eventObject, listQuery, paymentRequestCreate, refundObject, scheduleCancel, scheduleCreate, scheduleObject, schedulePause, scheduleResume } from './schemas';
 
 type Out<T extends z.ZodType> = z.input<T>;
 const iso = (d: Date) => d.toISOString();
@@ -351,26 +357,18 @@ export async function listRefundsHandler(ctx: ApiContext, query: ListQuery & { c
   return list('/api/v1/refunds', { data: page.data.map((r) => refundOut(r, intents.get(r.paymentId)!)), has_more: page.has_more });
 }
 
-// ── Events: the agreement and payment timelines, for catching up ──────────────────────────────────────
-const EVENTS_TABLE = '(select id, created_at from agreement_events union all select id, created_at from payment_events)';
-type EventRow = { id: string; object_type: 'agreement' | 'charge_attempt'; object_id: string; refund_id: string | null; type: string; detail: Record<string, unknown> | string | null; created_at: Date | string };
-
+// ── Events: the agreement, payment and schedule timelines, for catching up ────────────────────────────
 export async function listEventsHandler(ctx: ApiContext, query: ListQuery) {
   const e = (column: string) => sql.raw(`e.${column}`) as unknown as AnyColumn;
-  const page = await pageOf<EventRow>(query, { table: EVENTS_TABLE, createdAt: e('created_at'), id: e('id') }, async (where, orderBy, limit) =>
-    rowsOf<EventRow>(
-      await ctx.db.execute(sql`select e.* from (
-        select id, 'agreement' as object_type, agreement_id as object_id, null::uuid as refund_id, type, detail, created_at from agreement_events
-        union all
-        select id, 'charge_attempt' as object_type, payment_id as object_id, refund_id, type, detail, created_at from payment_events
-      ) e ${where ? sql`where ${where}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${limit}`),
-    ),
+  const page = await pageOf<EventRow>(query, { table: EVENT_KEYS_TABLE, createdAt: e('created_at'), id: e('id') }, async (where, orderBy, limit) =>
+    rowsOf<EventRow>(await ctx.db.execute(sql`select e.* from ${EVENT_SOURCE} e ${where ? sql`where ${where}` : sql``} order by ${sql.join(orderBy, sql`, `)} limit ${limit}`)),
   );
   if (!('data' in page)) return page;
   const data: Out<typeof eventObject>[] = page.data.map((row) => ({
     id: row.id,
     object: 'event',
-    type: `${row.refund_id ? 'refund' : row.object_type}.${row.type}`,
+    type: eventTypeOf(row),
+    step: eventStepOf(row),
     object_type: row.object_type,
     object_id: row.object_id,
     refund_id: row.refund_id,
@@ -378,4 +376,155 @@ export async function listEventsHandler(ctx: ApiContext, query: ListQuery) {
     created_at: new Date(row.created_at).toISOString(),
   }));
   return list('/api/v1/events', { data, has_more: page.has_more });
+}
+
+// ── Payment requests (the buyer confirms one payment on /pay/<token>) ─────────────────────────────────
+const PAYMENT_REQUEST_FAILURES: Record<string, { status: number; param: string | null }> = {
+  ...CHARGE_FAILURES,
+  reference_in_use: { status: 409, param: 'reference' },
+};
+
+export async function createPaymentRequestHandler(ctx: ApiContext, call: ApiCall<unknown, unknown, z.output<typeof paymentRequestCreate>>) {
+  const b = call.body;
+  const result = await createPaymentRequest(ctx.payment, call.actor, {
+    agreementId: b.agreement_id,
+    amountMinor: BigInt(b.amount),
+    currency: b.currency,
+    description: b.description,
+    referenceOrderId: b.reference ?? null,
+  });
+  if (!result.ok) {
+    const mapped = PAYMENT_REQUEST_FAILURES[result.code] ?? { status: 400, param: null };
+    return apiFailure(mapped.status, mapped.status === 403 ? 'permission_error' : 'invalid_request_error', result.code, result.error, mapped.param);
+  }
+  const [attempt] = await ctx.db.select().from(payments).where(eq(payments.id, result.data.paymentId)).limit(1);
+  if (!attempt) throw new Error(`payment request ${result.data.paymentId} vanished`);
+  return {
+    id: attempt.id,
+    object: 'payment_request' as const,
+    charge_id: attempt.intentId,
+    attempt_id: attempt.id,
+    reference: result.data.orderReference,
+    amount: attempt.amountMinor.toString(),
+    currency: attempt.currency,
+    description: attempt.description,
+    url: new URL(result.data.path, ctx.appUrl).toString(),
+    expires_at: iso(attempt.confirmExpiresAt ?? new Date(attempt.createdAt.getTime() + CONFIRM_TTL_HOURS * 3600_000)),
+  };
+}
+
+// ── Schedules ───────────────────────────────────────────────────────────────────────────────────────────
+export function scheduleOut(s: BillingSchedule): Out<typeof scheduleObject> {
+  return {
+    id: s.id,
+    object: 'schedule',
+    agreement_id: s.agreementId,
+    customer_id: s.customerId,
+    status: s.status,
+    status_reason: s.statusReason,
+    amount: s.amountMinor.toString(),
+    currency: s.currency,
+    description: s.description,
+    interval: s.intervalUnit,
+    interval_count: s.intervalCount,
+    anchor_day: s.anchorDay,
+    time_zone: s.timeZone,
+    start_date: s.startDate,
+    end_date: s.endDate,
+    max_periods: s.maxPeriods,
+    catch_up: s.catchUp,
+    cancel_at_period_end: s.cancelAtPeriodEnd,
+    next_charge_at: isoOrNull(s.nextDueAt),
+    created_at: iso(s.createdAt),
+  };
+}
+
+/** The domain's field names (the dashboard form's) as the API names them. */
+const SCHEDULE_FIELDS: Record<string, string> = { intervalUnit: 'interval', intervalCount: 'interval_count', anchorDay: 'anchor_day', startDate: 'start_date', endDate: 'end_date', maxPeriods: 'max_periods', timeZone: 'time_zone' };
+const SCHEDULE_FAILURES: Record<ScheduleDraftError, { status: number; param: string | null }> = {
+  agreement_not_found: { status: 404, param: 'agreement_id' },
+  agreement_not_active: { status: 409, param: 'agreement_id' },
+  wallet_not_supported: { status: 409, param: 'agreement_id' },
+  currency_mismatch: { status: 400, param: 'currency' },
+  amount_invalid: { status: 400, param: 'amount' },
+  description_invalid: { status: 400, param: 'description' },
+  calendar_invalid: { status: 400, param: null },
+  no_periods: { status: 400, param: 'start_date' },
+};
+
+export async function createScheduleHandler(ctx: ApiContext, call: ApiCall<unknown, unknown, z.output<typeof scheduleCreate>>) {
+  const b = call.body;
+  const [agreement] = await ctx.db.select({ paymentMethod: agreements.paymentMethod }).from(agreements).where(eq(agreements.id, b.agreement_id)).limit(1);
+  if (!agreement) return notFound('agreement', 'agreement_id');
+  // The domain takes the amount as staff type it (major units): the minor units say it exactly in the wallet's currency.
+  const currency = b.currency ?? walletCurrency(agreement.paymentMethod);
+  if (!currency) return apiFailure(409, 'invalid_request_error', 'wallet_not_supported', `${agreement.paymentMethod} is not a wallet Daikou can charge.`, 'agreement_id');
+  const timeZone = b.time_zone ?? (await getMerchantSettings(ctx.db)).timeZone;
+  const created = await createSchedule(
+    ctx.db,
+    call.actor,
+    {
+      agreementId: b.agreement_id,
+      amount: toMajorString(BigInt(b.amount), currency),
+      currency: b.currency ?? null,
+      description: b.description,
+      intervalUnit: b.interval,
+      intervalCount: b.interval_count ?? 1,
+      anchorDay: b.anchor_day ?? null,
+      startDate: b.start_date,
+      endDate: b.end_date ?? null,
+      maxPeriods: b.max_periods ?? null,
+      timeZone,
+      catchUp: b.catch_up ?? false,
+    },
+    ctx.now?.(),
+  );
+  if (!created.ok) {
+    const mapped = SCHEDULE_FAILURES[created.code];
+    const field = Object.keys(created.fieldErrors ?? {})[0];
+    const param = mapped.param ?? (field ? (SCHEDULE_FIELDS[field] ?? field) : null);
+    return apiFailure(mapped.status, 'invalid_request_error', created.code, created.error, param);
+  }
+  return scheduleOut(created.data);
+}
+
+function walletCurrency(paymentMethod: string): string | null {
+  return isPaymentMethodCode(paymentMethod) ? (getPaymentMethod(paymentMethod)?.currency ?? null) : null;
+}
+
+const MANAGE_FAILURES: Record<ManageError, number> = { not_found: 404, not_allowed: 409, agreement_not_active: 409, amount_invalid: 400, conflict: 409 };
+
+function managed(result: Awaited<ReturnType<typeof pauseSchedule>>) {
+  if (result.ok) return scheduleOut(result.data);
+  if (result.code === 'not_found') return notFound('schedule', 'id');
+  return apiFailure(MANAGE_FAILURES[result.code], 'invalid_request_error', result.code === 'not_allowed' ? 'schedule_state_invalid' : result.code, result.error, result.code === 'agreement_not_active' ? 'agreement_id' : null);
+}
+
+export async function pauseScheduleHandler(ctx: ApiContext, call: ApiCall<{ id: string }, unknown, z.output<typeof schedulePause>>) {
+  return managed(await pauseSchedule(ctx.db, call.actor, call.params.id, call.body.reason ?? null, ctx.now?.()));
+}
+
+export async function resumeScheduleHandler(ctx: ApiContext, call: ApiCall<{ id: string }, unknown, z.output<typeof scheduleResume>>) {
+  return managed(await resumeSchedule(ctx.db, call.actor, call.params.id, { backBill: call.body.back_bill ?? false }, ctx.now?.()));
+}
+
+export async function cancelScheduleHandler(ctx: ApiContext, call: ApiCall<{ id: string }, unknown, z.output<typeof scheduleCancel>>) {
+  return managed(await cancelSchedule(ctx.db, call.actor, call.params.id, call.body.at ?? 'now', ctx.now?.()));
+}
+
+export async function getScheduleHandler(ctx: ApiContext, id: string) {
+  const [row] = await ctx.db.select().from(billingSchedules).where(eq(billingSchedules.id, id)).limit(1);
+  return row ? scheduleOut(row) : notFound('schedule', 'id');
+}
+
+export async function listSchedulesHandler(ctx: ApiContext, query: ListQuery & { agreement_id?: string; status?: ScheduleStatus }) {
+  const page = await pageOf(query, { table: 'billing_schedules', createdAt: billingSchedules.createdAt, id: billingSchedules.id }, (where, orderBy, limit) =>
+    ctx.db
+      .select()
+      .from(billingSchedules)
+      .where(all(where, query.agreement_id ? eq(billingSchedules.agreementId, query.agreement_id) : null, query.status ? eq(billingSchedules.status, query.status) : null))
+      .orderBy(...orderBy)
+      .limit(limit),
+  );
+  return 'data' in page ? list('/api/v1/schedules', { data: page.data.map(scheduleOut), has_more: page.has_more }) : page;
 }

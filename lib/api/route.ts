@@ -5,7 +5,7 @@ import { resolveClientIp, SOCKET_IP_HEADER } from '@/lib/auth/client-ip';
 import { apiKeyActor, authenticateApiKey, recordApiKeyUse, secretFromAuthorization, type ApiKeyAuthFailure, type AuthenticatedKey } from './api-keys';
 import type { ApiContext } from './context';
 import { apiFailure, errorBody, fromZodError, isApiFailure, isDatabaseUnavailable, type ApiFailure } from './errors';
-import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_KEY_MAX, releaseIdempotencyKey, requestFingerprint } from './idempotency';
+import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_WAIT_MS, releaseIdempotencyKey, requestFingerprint } from './idempotency';
 
 /** Largest JSON body the API reads. */
 export const API_BODY_LIMIT = 64 * 1024;
@@ -144,6 +144,21 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
       : failureResponse(apiFailure(500, 'api_error', 'internal_error', 'Something went wrong on our side; retry with the same Idempotency-Key.'), requestId);
   }
 
+  /**
+   * Claims the Idempotency-Key; while another request with it is still running, waits for its answer (polling,
+   * up to IDEMPOTENCY_WAIT_MS) so that concurrent replays all answer the one stored response byte for byte.
+   * Only a request that runs longer than that answers 409 with Retry-After.
+   */
+  async function claimOrWait(idempotencyKey: string, fingerprint: string) {
+    const deadline = Date.now() + (ctx.idempotencyWaitMs ?? IDEMPOTENCY_WAIT_MS);
+    for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
+      const claim = await claimIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: idempotencyKey, fingerprint, now: ctx.now?.() ?? new Date() });
+      const left = deadline - Date.now();
+      if (claim.kind !== 'in_flight' || left <= 0) return claim;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+    }
+  }
+
   async function run(): Promise<Response> {
     if (route.access === 'write' && key!.scope !== 'read_write') {
       return failureResponse(apiFailure(403, 'permission_error', 'read_only_key', 'This API key is read-only.'), requestId);
@@ -169,7 +184,7 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
       if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX || !/^[\x21-\x7e]+$/.test(idempotencyKey)) {
         return failureResponse(apiFailure(400, 'invalid_request_error', 'idempotency_key_invalid', `The Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters.`, 'Idempotency-Key'), requestId);
       }
-      const claim = await claimIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: idempotencyKey, fingerprint: requestFingerprint(route.method, url.pathname, bodyText), now });
+      const claim = await claimOrWait(idempotencyKey, requestFingerprint(route.method, url.pathname, bodyText));
       if (claim.kind === 'replay') return json(claim.status, claim.body, requestId, { 'idempotent-replayed': 'true' });
       if (claim.kind === 'conflict') {
         return failureResponse(apiFailure(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used with another request; use a new key for a new request.', 'Idempotency-Key'), requestId);

@@ -14,19 +14,30 @@ import {
   idParams,
   listOf,
   listQuery,
+  paymentRequestCreate,
+  paymentRequestObject,
   refundCreate,
   refundObject,
+  scheduleCancel,
+  scheduleCreate,
+  scheduleObject,
+  schedulePause,
+  scheduleResume,
 } from './schemas';
+import { scheduleStatus } from '@/lib/db/schema';
 
 const byCustomer = listQuery.extend({ customer_id: z.uuid({ error: 'must be an id (UUID)' }).optional().describe('Only this customer’s agreements') });
 const byAgreement = listQuery.extend({ agreement_id: z.uuid({ error: 'must be an id (UUID)' }).optional().describe('Only this agreement’s charges') });
+const bySchedule = listQuery.extend({
+  agreement_id: z.uuid({ error: 'must be an id (UUID)' }).optional().describe('Only this agreement’s schedules'),
+  status: z.enum(scheduleStatus.enumValues).optional().describe('Only schedules in this status'),
+});
 const byCharge = listQuery.extend({ charge_id: z.uuid({ error: 'must be an id (UUID)' }).optional().describe('Only this charge’s refunds') });
 
 /**
  * Every merchant-API operation. The route handlers under app/api/v1 serve exactly these (by operationId),
  * and lib/api/openapi.ts generates the OpenAPI document from the same entries, so a schema used to validate
  * a request is the schema the document shows (tests/integration/merchant-api-openapi.test.ts checks both ways).
- * Schedules are not here yet: billing schedules are a later issue.
  */
 export const API_ROUTES = {
   createCustomer: defineRoute({ method: 'POST', path: '/v1/customers', operationId: 'createCustomer', summary: 'Create a customer', tag: 'Customers', access: 'write', body: customerCreate, status: 201, response: customerObject, run: (ctx, call) => r.createCustomerHandler(ctx, call) }),
@@ -47,6 +58,15 @@ export const API_ROUTES = {
   createRefund: defineRoute({ method: 'POST', path: '/v1/refunds', operationId: 'createRefund', summary: 'Refund a succeeded charge, fully or partly', tag: 'Refunds', access: 'write', body: refundCreate, status: 201, response: refundObject, run: (ctx, call) => r.createRefundHandler(ctx, call) }),
   listRefunds: defineRoute({ method: 'GET', path: '/v1/refunds', operationId: 'listRefunds', summary: 'List refunds, newest first', tag: 'Refunds', access: 'read', query: byCharge, status: 200, response: listOf(refundObject, 'Refund'), run: (ctx, call) => r.listRefundsHandler(ctx, call.query) }),
   getRefund: defineRoute({ method: 'GET', path: '/v1/refunds/{id}', operationId: 'getRefund', summary: 'Get a refund', tag: 'Refunds', access: 'read', params: idParams, status: 200, response: refundObject, run: (ctx, call) => r.getRefundHandler(ctx, call.params.id) }),
+
+  createPaymentRequest: defineRoute({ method: 'POST', path: '/v1/payment_requests', operationId: 'createPaymentRequest', summary: 'Ask the buyer to confirm one payment (the response carries the confirm URL)', tag: 'Charges', access: 'write', body: paymentRequestCreate, status: 201, response: paymentRequestObject, run: (ctx, call) => r.createPaymentRequestHandler(ctx, call) }),
+
+  createSchedule: defineRoute({ method: 'POST', path: '/v1/schedules', operationId: 'createSchedule', summary: 'Create a billing schedule on an active agreement', tag: 'Schedules', access: 'write', body: scheduleCreate, status: 201, response: scheduleObject, run: (ctx, call) => r.createScheduleHandler(ctx, call) }),
+  listSchedules: defineRoute({ method: 'GET', path: '/v1/schedules', operationId: 'listSchedules', summary: 'List billing schedules, newest first', tag: 'Schedules', access: 'read', query: bySchedule, status: 200, response: listOf(scheduleObject, 'Schedule'), run: (ctx, call) => r.listSchedulesHandler(ctx, call.query) }),
+  getSchedule: defineRoute({ method: 'GET', path: '/v1/schedules/{id}', operationId: 'getSchedule', summary: 'Get a billing schedule', tag: 'Schedules', access: 'read', params: idParams, status: 200, response: scheduleObject, run: (ctx, call) => r.getScheduleHandler(ctx, call.params.id) }),
+  pauseSchedule: defineRoute({ method: 'POST', path: '/v1/schedules/{id}/pause', operationId: 'pauseSchedule', summary: 'Pause a schedule (no period starts, no retry runs)', tag: 'Schedules', access: 'write', params: idParams, body: schedulePause, status: 200, response: scheduleObject, run: (ctx, call) => r.pauseScheduleHandler(ctx, call) }),
+  resumeSchedule: defineRoute({ method: 'POST', path: '/v1/schedules/{id}/resume', operationId: 'resumeSchedule', summary: 'Resume a paused schedule (skipped periods are not billed unless back_bill)', tag: 'Schedules', access: 'write', params: idParams, body: scheduleResume, status: 200, response: scheduleObject, run: (ctx, call) => r.resumeScheduleHandler(ctx, call) }),
+  cancelSchedule: defineRoute({ method: 'POST', path: '/v1/schedules/{id}/cancel', operationId: 'cancelSchedule', summary: 'Cancel a schedule now or at the end of the current period', tag: 'Schedules', access: 'write', params: idParams, body: scheduleCancel, status: 200, response: scheduleObject, run: (ctx, call) => r.cancelScheduleHandler(ctx, call) }),
 
   listEvents: defineRoute({ method: 'GET', path: '/v1/events', operationId: 'listEvents', summary: 'List events (agreement and payment timelines), newest first, for catching up', tag: 'Events', access: 'read', query: listQuery, status: 200, response: listOf(eventObject, 'Event'), run: (ctx, call) => r.listEventsHandler(ctx, call.query) }),
 } satisfies Record<string, ApiRoute>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agreementStatus, authorizationLinkStatus, paymentStatus, refundStatus } from '@/lib/db/schema';
+import { agreementStatus, authorizationLinkStatus, paymentStatus, refundStatus, scheduleIntervalUnit, scheduleStatus } from '@/lib/db/schema';
 
 /**
  * The merchant API's wire schemas (snake_case, like Stripe). Inputs are strict (an unknown field is a 400
@@ -130,14 +130,61 @@ export const eventObject = z
   .object({
     id,
     object: z.literal('event'),
-    type: z.string().describe('agreement.<step> or charge_attempt.<step> / refund.<step>: the timeline entry'),
-    object_type: z.enum(['agreement', 'charge_attempt']),
+    type: z
+      .string()
+      .describe(
+        'The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …), else the step',
+      ),
+    step: z.string().describe('The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>'),
+    object_type: z.enum(['agreement', 'charge_attempt', 'schedule']),
     object_id: id,
     refund_id: id.nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
     created_at: timestamp,
   })
   .meta({ id: 'Event' });
+
+export const paymentRequestObject = z
+  .object({
+    id,
+    object: z.literal('payment_request'),
+    charge_id: id,
+    attempt_id: id,
+    reference: z.string(),
+    amount: z.string(),
+    currency,
+    description: z.string(),
+    url: z.url().describe('Send the buyer here to confirm this one payment (shown once: only a hash of the token is stored)'),
+    expires_at: timestamp,
+  })
+  .meta({ id: 'PaymentRequest' });
+
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD');
+
+export const scheduleObject = z
+  .object({
+    id,
+    object: z.literal('schedule'),
+    agreement_id: id,
+    customer_id: id,
+    status: z.enum(scheduleStatus.enumValues),
+    status_reason: z.string().nullable(),
+    amount: z.string(),
+    currency,
+    description: z.string(),
+    interval: z.enum(scheduleIntervalUnit.enumValues),
+    interval_count: z.number().int(),
+    anchor_day: z.number().int().nullable(),
+    time_zone: z.string(),
+    start_date: z.string().describe('YYYY-MM-DD in time_zone'),
+    end_date: z.string().nullable(),
+    max_periods: z.number().int().nullable(),
+    catch_up: z.boolean(),
+    cancel_at_period_end: z.boolean(),
+    next_charge_at: nullableTimestamp.describe('When the next period is due (null when none is left)'),
+    created_at: timestamp,
+  })
+  .meta({ id: 'Schedule' });
 
 export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ object: z.literal('list'), data: z.array(item), has_more: z.boolean(), url: z.string() }).meta({ id: `${name}List` });
@@ -190,3 +237,34 @@ export const refundCreate = z
   .meta({ id: 'RefundCreate' });
 
 export const emptyBody = z.strictObject({});
+
+export const paymentRequestCreate = z
+  .strictObject({
+    agreement_id: id,
+    amount: minorAmount,
+    currency,
+    description: z.string().min(1).max(256).describe('Shown to the buyer on the confirm page and in the wallet'),
+    reference: z.string().max(64).optional().describe('Your order reference (unique; default: a new one)'),
+  })
+  .meta({ id: 'PaymentRequestCreate' });
+
+export const scheduleCreate = z
+  .strictObject({
+    agreement_id: id,
+    amount: minorAmount,
+    currency: currency.optional().describe('The wallet’s currency (checked when given)'),
+    description: z.string().min(1).max(256).describe('Shown to the buyer'),
+    interval: z.enum(scheduleIntervalUnit.enumValues),
+    interval_count: z.number().int('must be a whole number').min(1).max(3650).optional().describe('Every N intervals (default 1)'),
+    anchor_day: z.number().int('must be a whole number').min(1).max(31).optional().describe('Day of month (month / year intervals); the 31st bills on the last day of shorter months'),
+    start_date: localDate.describe('First period, YYYY-MM-DD in time_zone'),
+    end_date: localDate.optional(),
+    max_periods: z.number().int('must be a whole number').min(1).max(10_000).optional(),
+    time_zone: z.string().max(64).optional().describe('IANA zone of the anchor (default: the merchant’s)'),
+    catch_up: z.boolean().optional().describe('After downtime charge every missed period (default: only the latest)'),
+  })
+  .meta({ id: 'ScheduleCreate' });
+
+export const schedulePause = z.strictObject({ reason: z.string().max(200).optional() }).meta({ id: 'SchedulePause' });
+export const scheduleResume = z.strictObject({ back_bill: z.boolean().optional().describe('Charge the periods skipped while paused (default: no)') }).meta({ id: 'ScheduleResume' });
+export const scheduleCancel = z.strictObject({ at: z.enum(['now', 'period_end']).optional().describe('now (default) or at the end of the current period') }).meta({ id: 'ScheduleCancel' });

@@ -1,81 +1,98 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { isIP } from 'node:net';
+import { and, asc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { recordAudit } from '@/lib/audit/record-audit';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
-import { webhookDeliveries, webhookEndpoints, webhookFanoutCursor, type WebhookEndpoint } from '@/lib/db/schema';
+import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from '@/lib/db/schema';
 import type { Enqueue } from '@/lib/jobs/define-job';
+import { EVENT_SOURCE, eventStepOf, eventTypeOf, type EventRow } from './event-source';
 import { webhookHeaders } from './standard-webhooks';
-import { signingSecrets, WEBHOOK_DELIVER_JOB } from './webhook-endpoints';
+import { isPrivateAddress, resolveHost, signingSecrets, WEBHOOK_DELIVER_JOB, type ResolveHost } from './webhook-endpoints';
 
 /** Seconds to wait before each retry (Standard Webhooks' usual schedule, ~3 days in all); then the delivery is failed. */
 export const RETRY_DELAYS_SECONDS = [5, 300, 1800, 7200, 18_000, 36_000, 36_000, 36_000, 36_000, 36_000, 36_000] as const;
-/** Events newer than this are left for the next run, so a transaction committing late is not skipped. */
-const SETTLE_MS = 2_000;
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
-type EventRow = { id: string; object_type: string; object_id: string; refund_id: string | null; type: string; detail: unknown; created_at: Date | string };
 
 function wants(endpoint: Pick<WebhookEndpoint, 'eventTypes'>, type: string): boolean {
   return endpoint.eventTypes.length === 0 || endpoint.eventTypes.some((t) => (t.endsWith('.') ? type.startsWith(t) : type === t));
 }
 
 /**
- * Turns new timeline entries (agreement_events, payment_events — the same events GET /api/v1/events lists)
- * into one delivery per matching endpoint, oldest first, and queues them. The cursor starts at the first run
- * (history is not sent). Unique (endpoint, event) makes a repeated run harmless.
+ * Turns outbox rows (one per timeline event, written by a trigger in the same statement as the event: see
+ * lib/db/schema/merchant-api.ts) into one delivery per matching endpoint and queues them. Rows are taken with
+ * DELETE … FOR UPDATE SKIP LOCKED in the transaction that writes the deliveries, so two runs never take the same
+ * row, a failed run gives its rows back, and an event committed late is taken by a later run. Unique (endpoint,
+ * event) makes a repeated event harmless. Up to `batches` × `batch` events per call.
  */
-export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue, now: Date, batch = 500): Promise<number> {
-  let [cursor] = await db.select().from(webhookFanoutCursor).where(eq(webhookFanoutCursor.id, 1));
-  if (!cursor) {
-    await db.insert(webhookFanoutCursor).values({ id: 1, afterCreatedAt: new Date(now.getTime() - SETTLE_MS), afterId: NIL_UUID }).onConflictDoNothing();
-    [cursor] = await db.select().from(webhookFanoutCursor).where(eq(webhookFanoutCursor.id, 1));
-  }
-  const endpoints = await db.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
-  const until = new Date(now.getTime() - SETTLE_MS);
-  const events = rowsOf<EventRow>(
-    await db.execute(sql`select e.* from (
-      select id, 'agreement' as object_type, agreement_id as object_id, null::uuid as refund_id, type, detail, created_at from agreement_events
-      union all
-      select id, 'charge_attempt' as object_type, payment_id as object_id, refund_id, type, detail, created_at from payment_events
-    ) e where (e.created_at, e.id) > (${cursor!.afterCreatedAt.toISOString()}::timestamptz, ${cursor!.afterId}::uuid) and e.created_at < ${until.toISOString()}::timestamptz
-    order by e.created_at, e.id limit ${batch}`),
-  );
-  if (events.length === 0) return 0;
-  const queued: string[] = [];
-  for (const event of events) {
-    const type = `${event.refund_id ? 'refund' : event.object_type}.${event.type}`;
-    const createdAt = new Date(event.created_at);
-    const payload = JSON.stringify({
-      id: event.id,
-      type,
-      timestamp: createdAt.toISOString(),
-      data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
+export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue, now: Date, batch = 500, batches = 20): Promise<number> {
+  let total = 0;
+  for (let round = 0; round < batches; round++) {
+    const { taken, queued } = await db.transaction(async (tx) => {
+      const rows = rowsOf<{ event_id: string }>(
+        await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning event_id`),
+      );
+      if (rows.length === 0) return { taken: 0, queued: [] as string[] };
+      const endpoints = await tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
+      const ids = [...new Set(rows.map((r) => r.event_id))];
+      const events = endpoints.length
+        ? rowsOf<EventRow>(await tx.execute(sql`select e.* from ${EVENT_SOURCE} e where e.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by e.created_at, e.id`))
+        : [];
+      const made: string[] = [];
+      for (const event of events) {
+        const type = eventTypeOf(event);
+        const createdAt = new Date(event.created_at);
+        const payload = JSON.stringify({
+          id: event.id,
+          type,
+          timestamp: createdAt.toISOString(),
+          data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, step: eventStepOf(event), detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
+        });
+        for (const endpoint of endpoints) {
+          if (!wants(endpoint, type)) continue;
+          const [row] = await tx
+            .insert(webhookDeliveries)
+            .values({ endpointId: endpoint.id, eventId: event.id, eventType: type, objectKey: `${event.object_type}:${event.object_id}`, eventAt: createdAt, payload, nextAttemptAt: now })
+            .onConflictDoNothing()
+            .returning({ id: webhookDeliveries.id });
+          if (row) made.push(row.id);
+        }
+      }
+      return { taken: rows.length, queued: made };
     });
-    for (const endpoint of endpoints) {
-      if (!wants(endpoint, type)) continue;
-      const [row] = await db
-        .insert(webhookDeliveries)
-        .values({ endpointId: endpoint.id, eventId: event.id, eventType: type, payload, nextAttemptAt: now })
-        .onConflictDoNothing()
-        .returning({ id: webhookDeliveries.id });
-      if (row) queued.push(row.id);
-    }
+    for (const id of queued) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: id }, { singletonKey: `webhook:${id}` });
+    total += queued.length;
+    if (taken < batch) break;
   }
-  const last = events[events.length - 1]!;
-  await db.update(webhookFanoutCursor).set({ afterCreatedAt: new Date(last.created_at), afterId: last.id }).where(eq(webhookFanoutCursor.id, 1));
-  for (const id of queued) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: id }, { singletonKey: `webhook:${id}` });
-  return queued.length;
+  return total;
 }
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{ status: number; text(): Promise<string> }>;
 
+/** An endpoint failing without a single success for this long is disabled (the retry window: ~3 days). */
+export const WEBHOOK_DISABLE_AFTER_MS = 3 * 24 * 3600_000;
+/** A delivery waiting for an earlier event of its object looks again after at most this long. */
+const WAIT_RECHECK_SECONDS = 60;
+
+export interface DeliverDeps {
+  vault: Pick<TokenVault, 'index'>;
+  enqueue: Enqueue;
+  fetch?: FetchLike;
+  now?: () => Date;
+  /** Live mode (Antom): the host is resolved before each attempt and a private address refused (DNS rebinding). */
+  live?: boolean;
+  resolve?: ResolveHost;
+}
+
 /**
  * One attempt of one delivery: POST the stored payload signed per Standard Webhooks (webhook-id = msg_<event>,
- * the same on every retry), 10 s timeout, no redirects. 2xx → succeeded; else the answer is logged and the next
- * attempt scheduled, until RETRY_DELAYS_SECONDS is used up (failed). A pending delivery only moves forward by
- * a guarded UPDATE on its attempt count, so two workers never both record one attempt.
+ * the same on every retry), 10 s timeout, no redirects. In order per object: while an earlier event of the same
+ * object is still pending for this endpoint, the delivery waits ('waiting') and is sent when that one settles.
+ * 2xx → succeeded (and the object's next event is queued at once); else the answer is logged and the next attempt
+ * scheduled, until RETRY_DELAYS_SECONDS is used up (failed). An endpoint failing with no success for
+ * WEBHOOK_DISABLE_AFTER_MS is disabled, with an audit row and the reason shown on the Webhooks page. A pending
+ * delivery only moves forward by a guarded UPDATE on its attempt count, so two workers never both record one attempt.
  */
-export async function deliverWebhook(db: Db, deps: { vault: Pick<TokenVault, 'index'>; enqueue: Enqueue; fetch?: FetchLike; now?: () => Date }, deliveryId: string): Promise<'succeeded' | 'retry' | 'failed' | 'skipped'> {
+export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: string): Promise<'succeeded' | 'retry' | 'failed' | 'skipped' | 'waiting'> {
   const now = deps.now ?? (() => new Date());
   const [row] = await db
     .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints })
@@ -84,39 +101,107 @@ export async function deliverWebhook(db: Db, deps: { vault: Pick<TokenVault, 'in
     .where(eq(webhookDeliveries.id, deliveryId));
   if (!row || row.delivery.status !== 'pending' || row.endpoint.disabledAt) return 'skipped';
   const { delivery, endpoint } = row;
+  const [earlier] = await db
+    .select({ id: webhookDeliveries.id, nextAttemptAt: webhookDeliveries.nextAttemptAt })
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.endpointId, endpoint.id),
+        eq(webhookDeliveries.objectKey, delivery.objectKey),
+        eq(webhookDeliveries.status, 'pending'),
+        or(lt(webhookDeliveries.eventAt, delivery.eventAt), and(eq(webhookDeliveries.eventAt, delivery.eventAt), lt(webhookDeliveries.eventId, delivery.eventId))),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.eventId))
+    .limit(1);
+  if (earlier) {
+    // The earlier one queues this one when it settles; the recheck only covers a worker lost in between.
+    const wait = Math.min(WAIT_RECHECK_SECONDS, Math.max(1, Math.ceil((earlier.nextAttemptAt.getTime() - now().getTime()) / 1000) + 1));
+    await deps.enqueue(WEBHOOK_DELIVER_JOB, { deliveryId }, { startAfterSeconds: wait, singletonKey: `webhook:${deliveryId}` });
+    return 'waiting';
+  }
   const started = now();
   const timestamp = Math.floor(started.getTime() / 1000);
   const headers = { 'content-type': 'application/json', 'user-agent': 'Daikou-Webhooks/1', ...webhookHeaders(signingSecrets(deps.vault, endpoint, started), `msg_${delivery.eventId.replaceAll('-', '')}`, timestamp, delivery.payload) };
   let status: number | null = null;
   let answer = '';
-  let error: string | null = null;
-  try {
-    const response = await (deps.fetch ?? (fetch as unknown as FetchLike))(endpoint.url, { method: 'POST', headers, body: delivery.payload, signal: AbortSignal.timeout(10_000), redirect: 'manual' });
-    status = response.status;
-    answer = (await response.text()).slice(0, 2000);
-  } catch (e) {
-    error = ((e as Error)?.message ?? String(e)).slice(0, 500);
+  let error: string | null = deps.live ? await refusedTarget(endpoint.url, deps.resolve ?? resolveHost) : null;
+  if (!error) {
+    try {
+      const response = await (deps.fetch ?? (fetch as unknown as FetchLike))(endpoint.url, { method: 'POST', headers, body: delivery.payload, signal: AbortSignal.timeout(10_000), redirect: 'manual' });
+      status = response.status;
+      answer = (await response.text()).slice(0, 2000);
+    } catch (e) {
+      error = ((e as Error)?.message ?? String(e)).slice(0, 500);
+    }
   }
-  const latency = Math.max(0, now().getTime() - started.getTime());
+  const finished = now();
+  const latency = Math.max(0, finished.getTime() - started.getTime());
   const succeeded = status !== null && status >= 200 && status < 300;
   const attempts = delivery.attempts + 1;
   const delay = RETRY_DELAYS_SECONDS[attempts - 1];
   const outcome = succeeded ? 'succeeded' : delay === undefined ? 'failed' : 'retry';
-  const [moved] = await db
-    .update(webhookDeliveries)
-    .set({
-      attempts,
-      status: outcome === 'retry' ? 'pending' : outcome,
-      lastStatusCode: status,
-      lastError: error ?? (succeeded ? null : `HTTP ${status}`),
-      lastResponse: answer,
-      lastLatencyMs: latency,
-      ...(succeeded ? { deliveredAt: now() } : {}),
-      nextAttemptAt: outcome === 'retry' ? new Date(now().getTime() + delay! * 1000) : now(),
-    })
-    .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attempts, delivery.attempts), eq(webhookDeliveries.status, 'pending')))
-    .returning({ id: webhookDeliveries.id });
+  const moved = await db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(webhookDeliveries)
+      .set({
+        attempts,
+        status: outcome === 'retry' ? 'pending' : outcome,
+        lastStatusCode: status,
+        lastError: error ?? (succeeded ? null : `HTTP ${status}`),
+        lastResponse: answer,
+        lastLatencyMs: latency,
+        ...(succeeded ? { deliveredAt: finished } : {}),
+        nextAttemptAt: outcome === 'retry' ? new Date(finished.getTime() + delay! * 1000) : finished,
+      })
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attempts, delivery.attempts), eq(webhookDeliveries.status, 'pending')))
+      .returning({ id: webhookDeliveries.id });
+    if (!updated) return false;
+    if (succeeded) {
+      await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
+      return true;
+    }
+    const [health] = await tx
+      .update(webhookEndpoints)
+      .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${started.toISOString()}::timestamptz)` })
+      .where(eq(webhookEndpoints.id, endpoint.id))
+      .returning({ failingSince: webhookEndpoints.failingSince });
+    if (health?.failingSince && finished.getTime() - health.failingSince.getTime() >= WEBHOOK_DISABLE_AFTER_MS) {
+      const reason = `Disabled automatically: every delivery since ${health.failingSince.toISOString()} failed (last: ${error ?? `HTTP ${status}`}).`.slice(0, 500);
+      const [disabled] = await tx
+        .update(webhookEndpoints)
+        .set({ disabledAt: finished, disabledReason: reason })
+        .where(and(eq(webhookEndpoints.id, endpoint.id), isNull(webhookEndpoints.disabledAt)))
+        .returning({ id: webhookEndpoints.id });
+      if (disabled) await recordAudit(tx, null, { action: 'webhook_endpoint.auto_disable', objectType: 'webhook_endpoint', objectId: endpoint.id, at: finished, after: { reason } });
+    }
+    return true;
+  });
   if (!moved) return 'skipped';
   if (outcome === 'retry') await deps.enqueue(WEBHOOK_DELIVER_JOB, { deliveryId }, { startAfterSeconds: delay!, singletonKey: `webhook:${deliveryId}` });
+  else await queueNextOfObject(db, deps.enqueue, endpoint.id, delivery.objectKey);
   return outcome;
+}
+
+/** The object's next pending delivery goes now that the one before it has settled. */
+async function queueNextOfObject(db: Db, enqueue: Enqueue, endpointId: string, objectKey: string): Promise<void> {
+  const [next] = await db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.objectKey, objectKey), eq(webhookDeliveries.status, 'pending')))
+    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.eventId))
+    .limit(1);
+  if (next) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: next.id }, { singletonKey: `webhook:${next.id}` });
+}
+
+/** Live mode: the endpoint's host must not resolve to a private address now (no request is sent if it does). */
+async function refusedTarget(url: string, resolve: ResolveHost): Promise<string | null> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  let addresses: string[];
+  try {
+    addresses = isIP(host) ? [host] : await resolve(host);
+  } catch (e) {
+    return `DNS: ${((e as Error)?.message ?? String(e)).slice(0, 200)}`;
+  }
+  return addresses.some(isPrivateAddress) ? `Refused: ${host} resolves to a private or loopback address.` : null;
 }

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -30,13 +31,13 @@ export function signingSecrets(vault: Pick<TokenVault, 'index'>, endpoint: Pick<
   return previousValid ? [current, webhookSecret(vault, endpoint.id, endpoint.secretGeneration - 1)] : [current];
 }
 
-function isPrivateAddress(host: string): boolean {
+export function isPrivateAddress(host: string): boolean {
   const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
   if (bare === 'localhost' || bare.endsWith('.localhost') || bare.endsWith('.local') || bare.endsWith('.internal')) return true;
   const version = isIP(bare);
   if (version === 4) {
     const [a, b] = bare.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return a === 10 || a === 127 || a === 0 || a >= 224 || (a === 169 && b === 254) || (a === 198 && (b === 18 || b === 19)) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
   }
   if (version === 6) return bare === '::1' || bare === '::' || bare.startsWith('fc') || bare.startsWith('fd') || bare.startsWith('fe80') || bare.startsWith('::ffff:');
   return false;
@@ -45,7 +46,7 @@ function isPrivateAddress(host: string): boolean {
 /**
  * Where deliveries may go. Live mode (Antom): https only, and never a loopback, private or link-local
  * address written as such (SSRF); simulator mode also allows http and local addresses for testing.
- * A host name that resolves to a private address is not caught here (no DNS lookup): see ARCHITECTURE.md.
+ * A host name that resolves to a private address is caught by checkWebhookTarget (DNS), not here.
  */
 export function checkWebhookUrl(raw: string, live: boolean): string | null {
   let url: URL;
@@ -64,6 +65,31 @@ export function checkWebhookUrl(raw: string, live: boolean): string | null {
   return null;
 }
 
+/** Every address a host name resolves to (A and AAAA). */
+export type ResolveHost = (host: string) => Promise<string[]>;
+export const resolveHost: ResolveHost = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * checkWebhookUrl, and in live mode also where the host name points: a name resolving to any loopback, private or
+ * link-local address is refused (SSRF through DNS). The worker repeats this before every live delivery, so a
+ * name re-pointed later (DNS rebinding) is refused then too.
+ */
+export async function checkWebhookTarget(raw: string, live: boolean, resolve: ResolveHost = resolveHost): Promise<string | null> {
+  const problem = checkWebhookUrl(raw, live);
+  if (problem || !live) return problem;
+  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return null;
+  let addresses: string[];
+  try {
+    addresses = await resolve(host);
+  } catch {
+    return `The host name ${host} does not resolve.`;
+  }
+  if (addresses.length === 0) return `The host name ${host} does not resolve.`;
+  if (addresses.some(isPrivateAddress)) return 'In live mode webhook URLs may not point at loopback or private addresses (this host name resolves to one).';
+  return null;
+}
+
 export const createWebhookEndpointInput = z.object({
   url: z.string().trim().min(1, 'Enter the URL.').max(2000, 'Keep the URL under 2,000 characters.'),
   eventTypes: z
@@ -71,7 +97,7 @@ export const createWebhookEndpointInput = z.object({
     .max(2000)
     .default('')
     .transform((text) => [...new Set(text.split(/[\s,]+/).filter(Boolean))])
-    .refine((types) => types.every((t) => /^[a-z_]+\.[a-z_.]*$/.test(t)), 'Event types look like charge_attempt.succeeded or agreement. (a prefix).'),
+    .refine((types) => types.every((t) => /^[a-z_]+\.[a-z_.]*$/.test(t)), 'Event types look like charge.succeeded or agreement. (a prefix).'),
 });
 
 export async function createWebhookEndpoint(
@@ -80,9 +106,10 @@ export async function createWebhookEndpoint(
   actor: Actor,
   input: z.output<typeof createWebhookEndpointInput>,
   live: boolean,
+  resolve: ResolveHost = resolveHost,
 ): Promise<ServiceResult<{ endpoint: WebhookEndpoint; secret: string }>> {
   assertCan(actor, 'settings.manage');
-  const problem = checkWebhookUrl(input.url, live);
+  const problem = await checkWebhookTarget(input.url, live, resolve);
   if (problem) return fail('url_invalid', problem, { url: [problem] });
   return db.transaction(async (tx) => {
     const [endpoint] = await tx.insert(webhookEndpoints).values({ url: input.url, eventTypes: input.eventTypes, createdBy: actor.userId }).returning();

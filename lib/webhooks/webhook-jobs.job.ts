@@ -1,3 +1,4 @@
+import { env, gatewayMode } from '@/lib/env';
 import { defineJob } from '@/lib/jobs/define-job';
 import { deliverWebhook, fanOutWebhookEvents } from './deliver-webhooks';
 import { WEBHOOK_DELIVER_JOB } from './webhook-endpoints';
@@ -20,6 +21,6 @@ export const deliverWebhookJob = defineJob<{ deliveryId: string }>({
   calls: [],
   workSeconds: 30,
   run: async ({ deliveryId }, { db, vault, enqueue, now }) => {
-    await deliverWebhook(db, { vault, enqueue, now }, deliveryId);
+    await deliverWebhook(db, { vault, enqueue, now, live: gatewayMode(env()) === 'antom' }, deliveryId);
   },
 });

@@ -7,8 +7,8 @@ import { apiErrorSchema } from '@/lib/api/errors';
 import { pruneIdempotencyKeys, requestFingerprint } from '@/lib/api/idempotency';
 import { handleApiRequest, type ApiRoute } from '@/lib/api/route';
 import { API_ROUTES, type ApiOperationId } from '@/lib/api/routes';
-import type { Db } from '@/lib/db/client';
-import { apiIdempotencyKeys, apiKeys, auditLog, customers } from '@/lib/db/schema';
+import { openDatabase, type Db } from '@/lib/db/client';
+import { apiIdempotencyKeys, apiKeys, auditLog, billingSchedules, customers } from '@/lib/db/schema';
 import type { RefundDeps } from '@/lib/refunds/refund-deps';
 import { startPaymentWorld, type PaymentWorld } from '../helpers/payment-world';
 import { testDatabaseKind } from '../helpers/test-database';
@@ -171,7 +171,10 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     expect(other.json.error).toMatchObject({ type: 'idempotency_error', code: 'idempotency_key_reused' });
     // A request still running (claimed, no answer yet).
     await world.database.db.insert(apiIdempotencyKeys).values({ apiKeyId: writeKey.id, idempotencyKey: 'running-1', requestHash: requestFingerprint('POST', '/api/v1/customers', JSON.stringify(body)), lockedAt: new Date() });
-    const running = await api('createCustomer', { body, headers: { 'idempotency-key': 'running-1' } });
+    // It waits briefly for that request's answer (so concurrent replays all answer the stored response), then 409.
+    const startedAt = Date.now();
+    const running = await api('createCustomer', { body, headers: { 'idempotency-key': 'running-1' }, context: { ...ctx, idempotencyWaitMs: 300 } });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(200);
     expect(running.status).toBe(409);
     expect(running.json.error.code).toBe('idempotency_key_in_use');
     expect(Number(running.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -229,8 +232,8 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     const payBefore = world.payCalls();
     const answers = await Promise.all(Array.from({ length: 10 }, () => api('createCharge', { body, headers: { 'idempotency-key': idem } })));
     const done = answers.filter((a) => a.status === 201);
-    // Replays either answer the stored result or say it is still running; never a second charge.
-    expect(answers.every((a) => a.status === 201 || (a.status === 409 && a.json.error.code === 'idempotency_key_in_use'))).toBe(true);
+    // Concurrent replays wait for the one running request and answer its stored result: ten identical answers.
+    expect(done).toHaveLength(10);
     expect(new Set(done.map((a) => a.text)).size).toBe(1);
     const charged = await api('createCharge', { body, headers: { 'idempotency-key': idem } });
     expect(charged.status).toBe(201);
@@ -252,7 +255,7 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     const refundBody = { charge_id: charged.json.id, amount: '10000', reason: 'Item out of stock' };
     const refunds = await Promise.all(Array.from({ length: 10 }, () => api('createRefund', { body: refundBody, headers: { 'idempotency-key': refundIdem } })));
     const refunded = refunds.filter((r) => r.status === 201);
-    expect(refunded.length).toBeGreaterThanOrEqual(1);
+    expect(refunded).toHaveLength(10);
     expect(new Set(refunded.map((r) => r.text)).size).toBe(1);
     expect(refunded[0]!.json).toMatchObject({ object: 'refund', status: 'SUCCEEDED', amount: '10000', currency: 'PHP', charge_id: charged.json.id });
     expect((await world.ledgerFor(attempt.payment_request_id)).filter((e) => e.kind === 'REFUND')).toHaveLength(1);
@@ -278,6 +281,65 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     expect(afterRevoke.json.error).toMatchObject({ code: 'agreement_not_active', param: 'agreement_id' });
   }, 120_000);
 
+  it('schedules over the API: bad input is a clear 4xx naming the field and creates nothing; pause / resume / cancel follow the states', async () => {
+    const db = world.database.db;
+    const agreementId = await world.activeAgreement('GCASH');
+    const start = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const good = { agreement_id: agreementId, amount: '49900', description: 'Monthly box', interval: 'month', start_date: start };
+    const refused = async (body: Record<string, unknown>, status: number, param: string | null, code?: string) => {
+      const answer = await api('createSchedule', { body });
+      expect(answer.status, answer.text).toBe(status);
+      expect(answer.json.error.param).toBe(param);
+      if (code) expect(answer.json.error.code).toBe(code);
+    };
+    await refused({ ...good, amount: '49.90' }, 400, 'amount');
+    await refused({ ...good, amount: '1' }, 400, 'amount', 'amount_invalid');
+    await refused({ ...good, currency: 'KRW' }, 400, 'currency', 'currency_mismatch');
+    await refused({ ...good, interval: 'fortnight' }, 400, 'interval');
+    await refused({ ...good, anchor_day: 32 }, 400, 'anchor_day');
+    await refused({ ...good, start_date: '2020-01-01' }, 400, 'start_date', 'calendar_invalid');
+    await refused({ ...good, start_date: '2030-02-30' }, 400, 'start_date', 'calendar_invalid');
+    await refused({ ...good, end_date: '2029-01-01', start_date: '2030-01-01' }, 400, 'end_date', 'calendar_invalid');
+    await refused({ ...good, time_zone: 'Mars/Olympus' }, 400, 'time_zone', 'calendar_invalid');
+    await refused({ ...good, agreement_id: randomUUID() }, 404, 'agreement_id', 'resource_missing');
+    await refused({ ...good, colour: 'red' }, 400, 'colour', 'parameter_unknown');
+    expect(await db.select().from(billingSchedules).where(eq(billingSchedules.agreementId, agreementId))).toHaveLength(0);
+
+    const made = await api('createSchedule', { body: good });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ status: 'ACTIVE', amount: '49900', currency: 'PHP', interval_count: 1, cancel_at_period_end: false });
+    expect((await api('getSchedule', { params: { id: made.json.id } })).json.id).toBe(made.json.id);
+    expect((await api('resumeSchedule', { params: { id: made.json.id }, body: {} })).json.error).toMatchObject({ code: 'schedule_state_invalid' });
+    expect((await api('pauseSchedule', { params: { id: made.json.id }, body: { reason: 'holiday' } })).json.status).toBe('PAUSED');
+    expect((await api('listSchedules', { query: `status=PAUSED&agreement_id=${agreementId}` })).json.data).toHaveLength(1);
+    expect((await api('resumeSchedule', { params: { id: made.json.id }, body: {} })).json.status).toBe('ACTIVE');
+    expect((await api('cancelSchedule', { params: { id: made.json.id }, body: { at: 'period_end' } })).json).toMatchObject({ status: 'ACTIVE', cancel_at_period_end: true });
+    expect((await api('cancelSchedule', { params: { id: made.json.id }, body: {} })).json.status).toBe('CANCELED');
+    const pauseCanceled = await api('pauseSchedule', { params: { id: made.json.id }, body: {} });
+    expect(pauseCanceled.status).toBe(409);
+    expect(pauseCanceled.json.error.message).toMatch(/canceled schedule cannot be paused/);
+    expect((await api('pauseSchedule', { params: { id: randomUUID() }, body: {} })).status).toBe(404);
+    expect((await api('pauseSchedule', { key: readKey.secret, params: { id: made.json.id }, body: {} })).status).toBe(403);
+
+    // A revoked agreement takes no schedule.
+    expect((await api('revokeAgreement', { params: { id: agreementId }, body: {} })).json.status).toBe('REVOKED');
+    await refused(good, 409, 'agreement_id', 'agreement_not_active');
+  }, 60_000);
+
+  it('payment requests over the API: a confirm URL for the buyer, nothing sent to the wallet yet', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    const before = world.payCalls();
+    const made = await api('createPaymentRequest', { body: { agreement_id: agreementId, amount: '15000', currency: 'PHP', description: 'Add-on', reference: `pr-${randomUUID().slice(0, 8)}` } });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ object: 'payment_request', amount: '15000', currency: 'PHP' });
+    expect(made.json.url).toMatch(/^http:\/\/localhost:3300\/pay\/[A-Za-z0-9_-]{32}$/);
+    expect((await api('getCharge', { params: { id: made.json.charge_id } })).json.attempts[0].status).toBe('REQUIRES_CONFIRMATION');
+    const again = await api('createPaymentRequest', { body: { agreement_id: agreementId, amount: '15000', currency: 'PHP', description: 'Add-on', reference: made.json.reference } });
+    expect(again.json.error).toMatchObject({ code: 'reference_in_use', param: 'reference' });
+    expect((await api('createPaymentRequest', { body: { agreement_id: agreementId, amount: '15000', currency: 'USD', description: 'Add-on' } })).json.error.param).toBe('currency');
+    expect(world.payCalls()).toBe(before);
+  });
+
   it('every use is audited by key id and stamps last use; a revoked key is refused on its very next request', async () => {
     const key = await keyFor('read_write');
     expect((await api('listCustomers', { key: key.secret, ip: '192.0.2.44' })).status).toBe(200);
@@ -292,6 +354,24 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     const refused = await api('listCustomers', { key: key.secret });
     expect(refused.status).toBe(401);
     expect(refused.json.error.code).toBe('revoked_key');
+  });
+
+  it('a leaked key revoked on one instance is refused within one second on every instance (keys are looked up per request, never cached)', async () => {
+    const key = await keyFor('read_write');
+    // A second instance: its own connection pool to the same PostgreSQL database (PGlite has one opener: one instance).
+    const second = world.database.url ? await openDatabase({ url: world.database.url, maxConnections: 2 }) : null;
+    const instances: ApiContext[] = [ctx, ...(second ? [{ ...ctx, db: second.db }] : [])];
+    try {
+      for (const instance of instances) expect((await api('listCustomers', { key: key.secret, context: instance })).status).toBe(200);
+      const revokedAt = Date.now();
+      expect((await revokeApiKey(world.database.db, world.admin, key.id)).ok).toBe(true);
+      const answers = await Promise.all(instances.map((instance) => api('createCustomer', { key: key.secret, context: instance, body: { reference: `leak-${randomUUID().slice(0, 8)}`, name: 'Leak' } })));
+      expect(Date.now() - revokedAt).toBeLessThan(1000);
+      for (const answer of answers) expect(answer.json.error).toMatchObject({ type: 'authentication_error', code: 'revoked_key' });
+      expect(await world.database.db.select().from(customers).where(sql`${customers.reference} like 'leak-%'`)).toHaveLength(0);
+    } finally {
+      await second?.close();
+    }
   });
 
   it('rate limit per key: 429 with Retry-After, other keys unaffected', async () => {

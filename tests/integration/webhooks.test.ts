@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import type { Database } from '@/lib/db/client';
-import { agreementEvents, webhookDeliveries, webhookFanoutCursor } from '@/lib/db/schema';
+import { agreementEvents, webhookDeliveries } from '@/lib/db/schema';
 import type { Enqueue } from '@/lib/jobs/define-job';
 import { deliverWebhook, fanOutWebhookEvents } from '@/lib/webhooks/deliver-webhooks';
 import { verifyWebhook } from '@/lib/webhooks/standard-webhooks';
@@ -66,7 +66,6 @@ describe(`outbound webhooks (${testDatabaseKind()})`, () => {
     if (!made.ok) throw new Error(made.error);
     const firstSecret = made.data.secret;
     expect(firstSecret).toMatch(/^whsec_/);
-    await database.db.insert(webhookFanoutCursor).values({ id: 1, afterCreatedAt: new Date(0), afterId: '00000000-0000-0000-0000-000000000000' });
     const payment = await seedSucceededPayment(database.db, { amountMinor: 1000n });
     const base = Date.now() - 60_000;
     for (let i = 0; i < 3; i++) await database.db.insert(agreementEvents).values({ agreementId: payment.agreementId, type: `step_${i}`, detail: { n: i }, createdAt: new Date(base + i * 1000) });

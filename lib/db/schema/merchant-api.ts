@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 /**
@@ -79,6 +79,10 @@ export const webhookEndpoints = pgTable(
       .references(() => staffUsers.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** Why it was disabled in words, when the worker did it (failing for WEBHOOK_DISABLE_AFTER_MS); shown as an alert. */
+    disabledReason: text('disabled_reason'),
+    /** The first failed attempt since the last success (null while healthy). */
+    failingSince: timestamp('failing_since', { withTimezone: true }),
   },
   (t) => [index('webhook_endpoints_created_idx').on(t.createdAt, t.id)],
 );
@@ -94,6 +98,10 @@ export const webhookDeliveries = pgTable(
     /** The timeline entry (agreement_events / payment_events id) it reports. */
     eventId: uuid('event_id').notNull(),
     eventType: text('event_type').notNull(),
+    /** The object the event is about (`agreement:<id>`, `charge_attempt:<id>`, `schedule:<id>`): delivered in order per object. */
+    objectKey: text('object_key').notNull().default(''),
+    /** The event's own time; with event_id it orders an object's deliveries. */
+    eventAt: timestamp('event_at', { withTimezone: true }).notNull().defaultNow(),
     payload: text('payload').notNull(),
     /** pending (to send or retry), succeeded, failed (retries used up). */
     status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),
@@ -111,14 +119,21 @@ export const webhookDeliveries = pgTable(
     uniqueIndex('webhook_deliveries_endpoint_event_unique').on(t.endpointId, t.eventId),
     index('webhook_deliveries_endpoint_created_idx').on(t.endpointId, t.createdAt),
     index('webhook_deliveries_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    // "Is an earlier event for this object still pending?" before each attempt.
+    index('webhook_deliveries_object_pending_idx').on(t.endpointId, t.objectKey, t.eventAt, t.eventId).where(sql`${t.status} = 'pending'`),
   ],
 );
 
-/** Where the fan-out has got to in the event timelines (one row). */
-export const webhookFanoutCursor = pgTable('webhook_fanout_cursor', {
-  id: integer('id').primaryKey(),
-  afterCreatedAt: timestamp('after_created_at', { withTimezone: true }).notNull(),
-  afterId: uuid('after_id').notNull(),
+/**
+ * The webhook outbox: one row per timeline event (agreement_events, payment_events, schedule_events), written by an
+ * AFTER INSERT trigger on each timeline table, so in the same statement (and transaction) as the change it reports.
+ * The fan-out takes rows with DELETE … FOR UPDATE SKIP LOCKED: a transaction committing late is simply picked up
+ * on a later run, nothing is skipped.
+ */
+export const webhookOutbox = pgTable('webhook_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  eventId: uuid('event_id').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;

@@ -21,6 +21,15 @@ export default async function WebhooksPage() {
   return (
     <div className="min-w-0 [overflow-wrap:anywhere]">
       <PageHeader title={t('title')} intro={t('intro')} />
+      {endpoints
+        .filter((e) => e.disabledReason)
+        .map((e) => (
+          <div key={e.id} role="alert" className="mb-4 rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900" data-testid="webhook-disabled-alert">
+            <p className="font-semibold">{t('autoDisabledTitle', { url: e.url })}</p>
+            <p className="mt-1">{t('autoDisabledBody', { at: utc(e.disabledAt) })}</p>
+            <p className="mt-1 font-mono text-xs">{e.disabledReason}</p>
+          </div>
+        ))}
       {endpoints.length === 0 ? <p className="text-sm text-slate-700">{t('none')}</p> : null}
       {endpoints.map((endpoint, i) => (
         <section key={endpoint.id} aria-labelledby={`endpoint-${endpoint.id}`} className="mb-8 rounded-lg border border-slate-200 bg-white p-4" data-testid="webhook-endpoint">
@@ -39,7 +48,19 @@ export default async function WebhooksPage() {
           <DataTable caption={t('logFor', { url: endpoint.url })} columns={[t('event'), t('status'), t('attempts'), t('answer'), t('latency'), t('at'), t('actions')]}>
             {logs[i]!.map((d) => (
               <tr key={d.id} data-testid="webhook-delivery">
-                <td className="px-4 py-2 font-mono text-xs">{d.eventType}</td>
+                <td className="px-4 py-2 font-mono text-xs">
+                  <details>
+                    <summary className="cursor-pointer">{d.eventType}</summary>
+                    <p className="mt-1 font-sans font-semibold">{t('request')}</p>
+                    <pre className="max-w-md overflow-x-auto whitespace-pre-wrap" data-testid="webhook-request">{d.payload}</pre>
+                    {d.lastResponse ? (
+                      <>
+                        <p className="mt-1 font-sans font-semibold">{t('answerBody')}</p>
+                        <pre className="max-w-md overflow-x-auto whitespace-pre-wrap">{d.lastResponse}</pre>
+                      </>
+                    ) : null}
+                  </details>
+                </td>
                 <td className="px-4 py-2">{t(`statuses.${d.status}`)}</td>
                 <td className="px-4 py-2">{d.attempts}</td>
                 <td className="px-4 py-2 text-xs">{d.lastStatusCode ?? d.lastError ?? '—'}</td>

@@ -1,0 +1,4 @@
+import { nextApiHandler } from '@/lib/api/next-handler';
+
+export const dynamic = 'force-dynamic';
+export const POST = nextApiHandler('resumeSchedule');

@@ -1,0 +1,5 @@
+import { nextApiHandler } from '@/lib/api/next-handler';
+
+export const dynamic = 'force-dynamic';
+export const POST = nextApiHandler('createSchedule');
+export const GET = nextApiHandler('listSchedules');
