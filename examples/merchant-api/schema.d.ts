@@ -359,6 +359,7 @@ export interface components {
             id: string;
             /** @constant */
             object: "authorization_link";
+            plan: components["schemas"]["LinkPlan"] | null;
             /** @enum {string} */
             status: "OPEN" | "USED" | "REVOKED";
             /**
@@ -371,6 +372,8 @@ export interface components {
             /** Format: uuid */
             customer_id: string;
             expires_in_hours?: number;
+            /** @description A billing plan shown to the buyer before they agree; agreeing creates its schedule once */
+            plan?: components["schemas"]["LinkPlan"];
         };
         Charge: {
             /** Format: uuid */
@@ -513,6 +516,27 @@ export interface components {
             /** @constant */
             object: "list";
             url: string;
+        };
+        LinkPlan: {
+            /** @description Amount in minor units of the currency, as a string */
+            amount: string;
+            /** @description Day of month for month / year plans (29–31 bill on the last day of shorter months) */
+            anchor_day?: number;
+            /** @description Number of charges (instead of end_date) */
+            count?: number;
+            /** @description ISO 4217 currency code */
+            currency: string;
+            /** @description What the buyer pays for, shown before they agree and on each charge */
+            description: string;
+            end_date?: string;
+            /** @enum {string} */
+            interval: "day" | "week" | "month" | "year";
+            /** @description Bill every N intervals (default 1) */
+            interval_count?: number;
+            /** @description First billing date (local to time_zone) */
+            start_date: string;
+            /** @description IANA zone of the billing dates (default Asia/Shanghai) */
+            time_zone?: string;
         };
         PaymentRequest: {
             amount: string;
