@@ -17,7 +17,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { completeAuthorizationReturn } from '../lib/agreements/complete-authorization-return';
 import { startAuthorization } from '../lib/agreements/start-authorization';
 import { createAlipayClient, type AlipayClient } from '../lib/alipay';
@@ -32,6 +31,7 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
+import { throwAwayBenchDatabase } from './throwaway-database';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { eq } from 'drizzle-orm';
@@ -72,16 +72,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'daikou-bench-billing-'));
   const keys = ensureDevKeys(dir);
   const sim = await startSimulator({ port: 0, secret: SECRET, persist: false, simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem, clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }] });
-  const serverUrl = process.env.BENCH_DATABASE_URL;
-  const dbName = `daikou_bench_${randomBytes(5).toString('hex')}`;
-  const pgAdmin = serverUrl ? postgres(serverUrl, { max: 1, onnotice: () => {} }) : null;
-  let dbUrl: string | undefined;
-  if (pgAdmin && serverUrl) {
-    await pgAdmin.unsafe(`create database ${dbName}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${dbName}`;
-    dbUrl = url.toString();
-  }
+  const benchDatabase = await throwAwayBenchDatabase();
+  const dbUrl = benchDatabase.url;
   console.log(`database: ${dbUrl ? 'PostgreSQL (throw-away database)' : 'embedded PGlite (in memory)'}; ${PERIODS} due periods on ${AGREEMENTS} agreements, concurrency ${CONCURRENCY}, batches of ${BATCH}`);
   const database = await openDatabase(dbUrl ? { url: dbUrl, migrationsFolder: path.join(root, 'drizzle') } : { pgliteDir: 'memory', migrationsFolder: path.join(root, 'drizzle') });
   try {
@@ -190,10 +182,7 @@ async function main(): Promise<void> {
   } finally {
     await sim.close();
     await database.close();
-    if (pgAdmin) {
-      await pgAdmin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
-      await pgAdmin.end({ timeout: 5 });
-    }
+    await benchDatabase.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

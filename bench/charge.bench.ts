@@ -28,11 +28,11 @@ import { updateMerchantSettings } from '../lib/settings/update-merchant-settings
 import { ensureDevKeys } from '../lib/simulator/keys';
 import { startSimulator } from '../lib/simulator/server';
 import { authenticateStaff } from '../lib/staff/authenticate-staff';
+import { throwAwayBenchDatabase } from './throwaway-database';
 import { seedFirstAdmin } from '../lib/staff/seed-first-admin';
 import { validateStaffSession } from '../lib/staff/validate-staff-session';
 import { eq, sql } from 'drizzle-orm';
 import { executePrepared } from '../lib/db/execute-prepared';
-import postgres from 'postgres';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200);
 const CHARGES = Number(process.env.BENCH_CHARGES ?? 1_000);
@@ -71,17 +71,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'daikou-bench-charge-'));
   const keys = ensureDevKeys(dir);
   const sim = await startSimulator({ port: 0, secret: SECRET, persist: false, simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem, clients: [{ clientId: CLIENT_ID, publicKeyPem: keys.merchantPublicKeyPem, keyVersion: '1', notifyUrls: {} }] });
-  // On PostgreSQL a throw-away database (created here, dropped at the end), so runs never see each other's rows.
-  const serverUrl = process.env.BENCH_DATABASE_URL;
-  const dbName = `daikou_bench_${randomBytes(5).toString('hex')}`;
-  const admin = serverUrl ? postgres(serverUrl, { max: 1, onnotice: () => {} }) : null;
-  let dbUrl: string | undefined;
-  if (admin && serverUrl) {
-    await admin.unsafe(`create database ${dbName}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${dbName}`;
-    dbUrl = url.toString();
-  }
+  const benchDatabase = await throwAwayBenchDatabase();
+  const dbUrl = benchDatabase.url;
   console.log(`database: ${dbUrl ? 'PostgreSQL (throw-away database)' : 'embedded PGlite (in memory)'}`);
   const database = await openDatabase(dbUrl ? { url: dbUrl, migrationsFolder: path.join(root, 'drizzle') } : { pgliteDir: 'memory', migrationsFolder: path.join(root, 'drizzle') });
   try {
@@ -176,10 +167,7 @@ async function main(): Promise<void> {
   } finally {
     await sim.close();
     await database.close();
-    if (admin) {
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`).catch(() => {});
-      await admin.end({ timeout: 5 });
-    }
+    await benchDatabase.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
