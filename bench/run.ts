@@ -3,7 +3,7 @@
  * clean heap and JIT per benchmark), and exits non-zero if any of them did.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildReport, machineFacts, type BenchRun } from './report';
@@ -31,6 +31,19 @@ function runOne(file: string): Promise<BenchRun> {
     });
     child.on('close', (code) => resolve({ file, status: code ?? 1, seconds: (Date.now() - started) / 1000, output }));
   });
+}
+
+/** Benches that start the production server: a clean clone has no `.next` yet, so build it once first. */
+const needsBuild = files.filter((f) => /scripts\/start\.ts|serve-next/.test(readFileSync(path.join(benchDir, f), 'utf8')));
+const repoRoot = path.resolve(benchDir, '..');
+if (needsBuild.length > 0 && !existsSync(path.join(repoRoot, '.next', 'BUILD_ID'))) {
+  console.log(`no production build yet (${needsBuild.join(', ')} need one): npm run build`);
+  const code = await new Promise<number>((resolve) => {
+    spawn('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'inherit', env: process.env }).on('close', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) {
+    console.error('npm run build failed; the benches that need it will fail too');
+  }
 }
 
 const runs: BenchRun[] = [];
