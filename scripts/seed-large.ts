@@ -1,5 +1,6 @@
 // npm run db:seed-large — bulk-inserts a benchmark-sized data set into PostgreSQL with generate_series:
-// 20,000 customers, 50,000 agreements, 1,000,000 payments over the last 365 days and ~40,000 refunds.
+// 20,000 customers (named from a list of 20 real names — Maria Santos, 王芳, สมชาย ใจดี … — with emails and phones),
+// 50,000 agreements, 1,000,000 payments over the last 365 days and ~40,000 refunds.
 // GCash carries 40 % of the payments so a status + wallet + date filter still has > 250,000 rows (10,000 pages
 // of 25) for bench/dashboard-lists.bench.ts. Rows are marked `large-` and the script refuses to run twice.
 // PostgreSQL only (DATABASE_URL or SEED_LARGE_DATABASE_URL): PGlite is not the place for a million rows.
@@ -30,6 +31,15 @@ const SLOTS: [string, string, string][] = [
   ['ALIPAY_HK', 'HKD', 'HK'],
 ];
 const arr = (i: number) => `array[${SLOTS.map((s) => `'${s[i]}'`).join(',')}]`;
+// [name, ASCII spelling for the email]: Filipino, Spanish-accented, Chinese, Thai, Indonesian, Korean and Malay names.
+const NAMES: [string, string][] = [
+  ['Maria Santos', 'maria.santos'], ['Jose Reyes', 'jose.reyes'], ['José María Núñez', 'jose.nunez'], ['Ana Cruz', 'ana.cruz'],
+  ['Juan dela Cruz', 'juan.delacruz'], ['Mariano Santos', 'mariano.santos'], ['Rosa Bautista', 'rosa.bautista'], ['Marites Garcia', 'marites.garcia'],
+  ['王芳', 'wang.fang'], ['李娜', 'li.na'], ['王伟', 'wang.wei'], ['张敏', 'zhang.min'], ['陈静', 'chen.jing'],
+  ['สมชาย ใจดี', 'somchai.jaidee'], ['สมศรี มีสุข', 'somsri.meesuk'], ['วิชัย ศรีสุข', 'wichai.srisuk'],
+  ['Budi Santoso', 'budi.santoso'], ['Siti Rahayu', 'siti.rahayu'], ['김민준', 'kim.minjun'], ['Nurul Aisyah', 'nurul.aisyah'],
+];
+const sqlTextArray = (xs: string[]) => `array[${xs.map((x) => `'${x.replaceAll("'", "''")}'`).join(',')}]::text[]`;
 
 const database = await openDatabase({ url, maxConnections: 2 });
 const run = (label: string, text: string) => {
@@ -46,12 +56,16 @@ try {
     process.exit(0);
   }
   const t0 = Date.now();
+  // Names as staff would type them: customer g is NAMES[g % NAMES.length] (so ~1,000 share each name, e.g. every
+  // 20th is a Santos), with an email built from its Latin spelling and the number, and a +63 phone.
   await run(
     'customers',
-    `insert into customers (id, reference, name, country, created_at, updated_at)
-     select md5('large-c' || g)::uuid, 'large-c-' || g, 'Customer ' || g, (${arr(2)})[1 + g % 10],
-            now() - interval '400 days' + g * interval '1 minute', now()
-     from generate_series(1, ${CUSTOMERS}) g`,
+    `insert into customers (id, reference, name, email, phone, country, created_at, updated_at)
+     select md5('large-c' || g)::uuid, 'large-c-' || g, n.name, n.login || '.' || g || '@example.ph', '+63917' || lpad(g::text, 7, '0'),
+            (${arr(2)})[1 + g % 10], now() - interval '400 days' + g * interval '1 minute', now()
+     from generate_series(1, ${CUSTOMERS}) g
+     join (select name, login, i - 1 as i from unnest(${sqlTextArray(NAMES.map((n) => n[0]))}, ${sqlTextArray(NAMES.map((n) => n[1]))}) with ordinality as t(name, login, i)) n
+       on n.i = g % ${NAMES.length}`,
   );
   // Agreement a belongs to customer (a % CUSTOMERS) + 1 and uses wallet slot a % 10.
   await run(
@@ -107,6 +121,14 @@ try {
        from generate_series(1, ${PAYMENTS}) g
      ) p`,
   );
+  // Three 125.50 PHP payments (the search's amount example; g % 10 = 1 → GCash, PHP); every amount above is whole
+  // units, so no other payment has it. Their intents follow.
+  for (const table of ['payments', 'charge_intents']) {
+    await run(
+      `125.50 PHP ${table}`,
+      `update ${table} set amount_minor = 12550 where id in (select md5('large-p' || g)::uuid from unnest(array[1, 500001, 999991]) g) and currency = 'PHP'`,
+    );
+  }
   await run('attempt guard on', 'alter table payments enable trigger payments_attempt_guard');
   await run(
     'refunds',
