@@ -73,7 +73,7 @@ describe('staffAction({ confirm: true })', () => {
 
   it('still checks the session first, confirmed or not', async () => {
     session.actor = null;
-    for (const fields of [{ paymentId: PAYMENT, reason: 'x' }, { paymentId: PAYMENT, reason: 'x', [CONFIRM_FIELD]: '1' }]) {
+    for (const fields of [{ paymentId: PAYMENT, reason: 'x' }, { paymentId: PAYMENT, reason: 'x', [CONFIRM_FIELD]: '1' }] as Record<string, string>[]) {
       expect(await cancel(null, form(fields))).toMatchObject({ ok: false, code: 'unauthenticated' });
     }
     expect(run).not.toHaveBeenCalled();
@@ -101,11 +101,11 @@ describe('staffAction({ confirm: true })', () => {
       permission: 'payments.cancel',
       confirm: true,
       run: async () => {
-        throw new ForbiddenError('payments.refund');
+        throw new ForbiddenError('refunds.create');
       },
     });
     const result = await thrower(null, form({ id: 'a', [CONFIRM_FIELD]: '1' }));
-    expect(result).toEqual({ ok: false, code: 'forbidden', error: 'Your role does not allow this (payments.refund).' });
+    expect(result).toEqual({ ok: false, code: 'forbidden', error: 'Your role does not allow this (refunds.create).' });
   });
 });
 
