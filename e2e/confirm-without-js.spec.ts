@@ -1,5 +1,6 @@
-// Destructive actions ask in words before they act (issue 26): cancel, refund, revoke and link revoke name the
-// amount and the customer, and the question holds with JavaScript off — the first press posts the form, the server
+// Destructive actions ask in words before they act (issue 26): cancel, refund, revoke, link revoke, schedule cancel
+// and API-key revoke name what they act on (the amount and the customer; a key by its name and prefix), and the
+// question holds with JavaScript off — the first press posts the form, the server
 // action (lib/auth/staff-action.ts, `confirm: true`) answers `confirm_required`, and the page it renders asks;
 // only "Yes" (confirm=1) acts. Buttons that cannot be used look disabled and say why beside them; axe-clean in
 // both states. Agreements come from the real buyer authorization flow (links from the middle of the PH pool).
@@ -148,6 +149,112 @@ test('an authorization link is revoked only after the question naming the custom
   await noJs.getByTestId('revoke-link-submit-yes').click();
   await noJs.goto(customerUrl);
   await expect(noJs.locator('[data-testid="authorization-link"][data-link-status="REVOKED"]')).toHaveCount(1);
+  await expectAxeCleanAsRendered(browser, noJs);
+  await noJs.context().close();
+});
+
+test('a schedule is cancelled (at period end or now) only after the question naming its amount and customer, with JavaScript off', async ({ page, browser, context }) => {
+  const agreementId = await authorizeGcash(browser, phLinks);
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await page.goto(`/dashboard/agreements/${agreementId}`);
+  const section = page.locator('section[aria-labelledby="schedules-heading"]');
+  await section.getByText('Create schedule', { exact: true }).first().click();
+  await section.getByLabel('Amount (PHP)').fill('45.00');
+  await section.getByLabel('Description').fill('No-JS cancel plan');
+  await section.getByLabel('Start date').fill(new Date(Date.now() + 8 * 3_600_000 + 3 * 86_400_000).toISOString().slice(0, 10));
+  await section.getByRole('button', { name: 'Create schedule' }).click();
+  await expect(section.getByText('Schedule created: ₱45.00. Next charges:')).toBeVisible();
+  await page.reload();
+  const scheduleUrl = (await page.locator('a[href^="/dashboard/schedules/"]').first().getAttribute('href'))!;
+
+  const noJs = await noJsContext(browser, context);
+  await noJs.goto(scheduleUrl);
+  // At period end: the first press only asks; "Go back" sends nothing.
+  await noJs.getByRole('button', { name: 'Cancel at period end' }).click();
+  await expect(noJs.getByTestId('schedule-cancel-end-confirm')).toContainText(/Cancel .+'s schedule of ₱45\.00 at the end of this period\?/);
+  await expect(noJs.getByRole('button', { name: 'Cancel now' })).toBeEnabled();
+  await expectAxeCleanAsRendered(browser, noJs);
+  await noJs.getByTestId('schedule-cancel-end-back').click();
+  await expect(noJs.getByTestId('schedule-cancel-end-confirm')).toHaveCount(0);
+  await expect(noJs.getByTestId('schedule-event')).toHaveCount(1);
+  // Now: asked, then "Yes" cancels.
+  await noJs.getByRole('button', { name: 'Cancel now' }).click();
+  await expect(noJs.getByTestId('schedule-cancel-now-confirm')).toContainText(/Cancel .+'s schedule of ₱45\.00 now\?/);
+  await expectAxeCleanAsRendered(browser, noJs);
+  await noJs.getByTestId('schedule-cancel-now-yes').click();
+  await noJs.goto(scheduleUrl);
+  await expect(noJs.getByRole('button', { name: 'Cancel now' })).toHaveCount(0);
+  await expect(noJs.getByRole('main')).toContainText('Canceled');
+  await noJs.context().close();
+});
+
+test('an API key is revoked only after the question naming it and its prefix, with JavaScript off', async ({ page, browser, context }) => {
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  const name = `No-JS key ${Date.now()}`;
+  await page.goto('/dashboard/settings/api-keys');
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await expect(page.getByTestId('api-key-secret')).toHaveValue(/^dk_/);
+  const secret = await page.getByTestId('api-key-secret').inputValue();
+
+  const noJs = await noJsContext(browser, context);
+  await noJs.goto('/dashboard/settings/api-keys');
+  const row = noJs.getByTestId('api-key-row').filter({ hasText: name });
+  await row.getByRole('button', { name: `Revoke the key ${name}` }).click();
+  const question = noJs.getByTestId('api-key-row').filter({ hasText: name }).getByTestId('api-key-revoke-confirm');
+  await expect(question).toContainText(`Revoke the API key “${name}” (${secret.slice(0, 16)}…)?`);
+  await expect(row.getByTestId('api-key-status')).toHaveText('Active');
+  // Only this row asks.
+  await expect(noJs.getByTestId('api-key-revoke-confirm')).toHaveCount(1);
+  await expectAxeCleanAsRendered(browser, noJs);
+  await row.getByTestId('api-key-revoke-yes').click();
+  await noJs.goto('/dashboard/settings/api-keys');
+  await expect(noJs.getByTestId('api-key-row').filter({ hasText: name }).getByTestId('api-key-status')).toContainText('Revoked');
+  await noJs.context().close();
+});
+
+test('Refund and Cancel are axe-clean in both states: enabled on a succeeded payment, disabled with the reason on a failed one', async ({ page, browser, context }) => {
+  const agreementId = await authorizeGcash(browser, phLinks);
+  await signInOk(page, ADMIN.email, ADMIN.password);
+  await charge(page, agreementId, '23.00');
+  const succeededUrl = (await page.getByTestId('agreement-payments').getByRole('link', { name: '₱23.00' }).getAttribute('href'))!;
+  await page.goto(succeededUrl);
+  await expect(page.getByRole('button', { name: 'Cancel payment' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Refund', exact: true })).toBeEnabled();
+  await expect(page.getByTestId('cancel-blocked')).toHaveCount(0);
+  await expect(page.getByTestId('refund-blocked')).toHaveCount(0);
+  await expectAxeClean(page);
+  // With JavaScript the question is asked in the page itself: axe-clean too, and "Go back" leaves it as it was.
+  await page.getByLabel('Reason for cancelling').fill('Axe check');
+  await page.getByRole('button', { name: 'Cancel payment' }).click();
+  await expect(page.getByTestId('cancel-submit-confirm')).toContainText(/Cancel .+'s payment of ₱23\.00\?/);
+  await expectAxeClean(page);
+  await page.getByTestId('cancel-submit-back').click();
+  await expect(page.getByRole('button', { name: 'Cancel payment' })).toBeEnabled();
+
+  const noJs = await noJsContext(browser, context);
+  await noJs.goto(succeededUrl);
+  await expect(noJs.getByRole('button', { name: 'Cancel payment' })).toBeEnabled();
+  await expectAxeCleanAsRendered(browser, noJs);
+
+  // A declined charge (the simulator's low-balance account): both buttons disabled, each saying why.
+  const lowBalance = await authorizeGcash(browser, phLinks, 'low-balance');
+  await page.goto(`/dashboard/agreements/${lowBalance}`);
+  const form = page.locator('section[aria-labelledby="charge-heading"]');
+  await form.getByLabel('Amount (PHP)').fill('50.00');
+  await form.getByLabel('Description').fill('Declined for axe');
+  await form.getByRole('button', { name: 'Review charge' }).click();
+  await page.getByRole('button', { name: 'Confirm charge of ₱50.00' }).click();
+  await expect(page.getByText(/Declined: .*balance/i)).toBeVisible({ timeout: 30_000 });
+  await page.reload();
+  const failedUrl = (await page.getByTestId('agreement-payments').getByRole('link', { name: '₱50.00' }).first().getAttribute('href'))!;
+  await page.goto(failedUrl);
+  await expectDisabledWithReason(page, 'cancel-blocked');
+  await expectDisabledWithReason(page, 'refund-blocked');
+  await expectAxeClean(page);
+  await noJs.goto(failedUrl);
+  await expectDisabledWithReason(noJs, 'cancel-blocked');
+  await expectDisabledWithReason(noJs, 'refund-blocked');
   await expectAxeCleanAsRendered(browser, noJs);
   await noJs.context().close();
 });

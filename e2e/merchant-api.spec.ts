@@ -60,7 +60,11 @@ test('an admin creates an API key (shown once), uses it over HTTP, revokes it, a
   await expect(row.getByTestId('api-key-last-used')).not.toHaveText('Never used');
   expect(await page.content()).not.toContain(secret);
 
+  // Revoking asks first, naming the key and its prefix; only "Yes" revokes.
   await row.getByRole('button', { name: 'Revoke the key Order service' }).click();
+  await expect(row.getByTestId('api-key-revoke-confirm')).toContainText(`Revoke the API key “Order service” (${secret.slice(0, 16)}`);
+  await expect(row.getByTestId('api-key-status')).toHaveText('Active');
+  await row.getByTestId('api-key-revoke-yes').click();
   await expect(row.getByTestId('api-key-status')).toContainText('Revoked');
   const refused = await request.get(`/api/v1/customers/${customer.id}`, { headers: { authorization: `Bearer ${secret}` } });
   expect(refused.status()).toBe(401);

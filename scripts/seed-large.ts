@@ -1,10 +1,13 @@
 // npm run db:seed-large — bulk-inserts a benchmark-sized data set into PostgreSQL with generate_series:
-// 20,000 customers, 50,000 agreements, 1,000,000 payments over the last 365 days and ~40,000 refunds.
+// 20,000 customers (named from a list of 20 real names — Maria Santos, 王芳, สมชาย ใจดี … — with emails and phones),
+// 50,000 agreements, 1,000,000 payments over the last 365 days and ~40,000 refunds.
 // GCash carries 40 % of the payments so a status + wallet + date filter still has > 250,000 rows (10,000 pages
 // of 25) for bench/dashboard-lists.bench.ts. Rows are marked `large-` and the script refuses to run twice.
-// PostgreSQL only (DATABASE_URL or SEED_LARGE_DATABASE_URL): PGlite is not the place for a million rows.
+// PostgreSQL only (DATABASE_URL or SEED_LARGE_DATABASE_URL): PGlite is not the place for a million rows. The SQL is
+// in seed-large-data.ts (bench/staff-search.bench.ts also loads a smaller set of it into PGlite).
 import { existsSync } from 'node:fs';
 import { openDatabase } from '../lib/db/client';
+import { seedLarge } from './seed-large-data';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const url = process.env.SEED_LARGE_DATABASE_URL || process.env.DATABASE_URL;
@@ -12,111 +15,9 @@ if (!url) {
   console.error('db:seed-large needs PostgreSQL: set DATABASE_URL (or SEED_LARGE_DATABASE_URL) to a postgres:// URL.');
   process.exit(1);
 }
-const PAYMENTS = Number(process.env.SEED_LARGE_PAYMENTS || 1_000_000);
-const CUSTOMERS = 20_000;
-const AGREEMENTS = 50_000;
-
-// Ten slots: GCash four times (40 %), then six other wallets with their own currency.
-const SLOTS: [string, string, string][] = [
-  ['GCASH', 'PHP', 'PH'],
-  ['GCASH', 'PHP', 'PH'],
-  ['GCASH', 'PHP', 'PH'],
-  ['GCASH', 'PHP', 'PH'],
-  ['KAKAOPAY', 'KRW', 'KR'],
-  ['ALIPAY_CN', 'CNY', 'CN'],
-  ['TRUEMONEY', 'THB', 'TH'],
-  ['DANA', 'IDR', 'ID'],
-  ['TNG', 'MYR', 'MY'],
-  ['ALIPAY_HK', 'HKD', 'HK'],
-];
-const arr = (i: number) => `array[${SLOTS.map((s) => `'${s[i]}'`).join(',')}]`;
-
 const database = await openDatabase({ url, maxConnections: 2 });
-const run = (label: string, text: string) => {
-  const started = Date.now();
-  return database.executeSql(text).then((r) => {
-    console.log(`${label.padEnd(34)} ${String(r.rowCount).padStart(9)} rows  ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    return r;
-  });
-};
 try {
-  const existing = await database.executeSql(`select count(*)::int as n from payments where payment_request_id like 'large-%'`);
-  if ((existing.rows[0] as { n: number }).n > 0) {
-    console.log('db:seed-large: large-* rows already exist; nothing to do.');
-    process.exit(0);
-  }
-  const t0 = Date.now();
-  await run(
-    'customers',
-    `insert into customers (id, reference, name, country, created_at, updated_at)
-     select md5('large-c' || g)::uuid, 'large-c-' || g, 'Customer ' || g, (${arr(2)})[1 + g % 10],
-            now() - interval '400 days' + g * interval '1 minute', now()
-     from generate_series(1, ${CUSTOMERS}) g`,
-  );
-  // Agreement a belongs to customer (a % CUSTOMERS) + 1 and uses wallet slot a % 10.
-  await run(
-    'agreements',
-    `insert into agreements (id, customer_id, payment_method, status, terminal_type, auth_state_index, auth_state_expires_at,
-                             buyer_binding_index, user_login_id_masked, access_token_expires_at, refresh_token_expires_at,
-                             activated_at, revoked_at, created_at, updated_at)
-     select md5('large-a' || a)::uuid, md5('large-c' || (a % ${CUSTOMERS} + 1))::uuid, (${arr(0)})[1 + a % 10],
-            (case when a % 25 = 0 then 'REVOKED' when a % 40 = 1 then 'EXPIRED' else 'ACTIVE' end)::agreement_status,
-            'WEB', 'large-as-' || a, now() - interval '380 days', 'large', '63****' || lpad((a % 10000)::text, 4, '0'),
-            now() + (a % 60) * interval '1 day', now() + (a % 700) * interval '1 day',
-            now() - interval '380 days', case when a % 25 = 0 then now() - (a % 300) * interval '1 day' end,
-            now() - interval '390 days' + a * interval '1 minute', now()
-     from generate_series(1, ${AGREEMENTS}) a`,
-  );
-  // Payment g uses agreement (g % AGREEMENTS) + 1, so its wallet, currency and customer follow that agreement.
-  // Status mix: 80 % succeeded, 10 % failed, 4 % cancelled, 3 % processing, 2 % unknown, 1 % created.
-  // Each payment is the single attempt of an intent of its own (id = the payment's id), as the 0012 migration does
-  // for payments that existed before intents. The attempt guard trigger is off for the bulk insert: these rows are
-  // history, one attempt per intent by construction, and the per-row check would add minutes to a million rows.
-  await run(
-    'charge intents',
-    `insert into charge_intents (id, business_key, agreement_id, customer_id, amount_minor, currency, description, source, retry_policy, max_attempts, created_at)
-     select md5('large-p' || g)::uuid, 'order-' || g, md5('large-a' || a)::uuid, md5('large-c' || (a % ${CUSTOMERS} + 1))::uuid,
-            amount, (${arr(1)})[1 + a % 10], 'Monthly plan', (case when g % 3 = 0 then 'staff' else 'schedule' end)::payment_initiator, 'none', 1, ts
-     from (
-       select g, g % ${AGREEMENTS} + 1 as a, (g::bigint * 7919) % 100 as s,
-              ((g::bigint * 104729) % 5000 + 10) * 100 as amount,
-              now() - interval '365 days' + (g::float8 / ${PAYMENTS}) * interval '365 days' as ts
-       from generate_series(1, ${PAYMENTS}) g
-     ) p`,
-  );
-  await run('attempt guard off', 'alter table payments disable trigger payments_attempt_guard');
-  await run(
-    'payments',
-    `insert into payments (id, intent_id, agreement_id, customer_id, payment_method, payment_request_id, payment_id, amount_minor, currency,
-                           refunded_minor, status, reference_order_id, description, initiator, result_code, failure_code,
-                           succeeded_at, failed_at, created_at, updated_at)
-     select md5('large-p' || g)::uuid, md5('large-p' || g)::uuid, md5('large-a' || a)::uuid, md5('large-c' || (a % ${CUSTOMERS} + 1))::uuid,
-            (${arr(0)})[1 + a % 10], 'large-p-' || g, case when s >= 99 then null else 'LP' || g end,
-            amount, (${arr(1)})[1 + a % 10],
-            case when s < 80 and g % 20 = 0 then amount / 2 else 0 end,
-            (case when s < 80 then 'SUCCEEDED' when s < 90 then 'FAILED' when s < 94 then 'CANCELLED'
-                  when s < 97 then 'PROCESSING' when s < 99 then 'UNKNOWN' else 'CREATED' end)::payment_status,
-            'order-' || g, 'Monthly plan', (case when g % 3 = 0 then 'staff' else 'schedule' end)::payment_initiator,
-            case when s < 80 then 'SUCCESS' when s < 90 then (array['USER_BALANCE_NOT_ENOUGH','RISK_REJECT','USER_PAYMENT_VERIFICATION_FAILED','ACCESS_TOKEN_IS_EXPIRED'])[1 + g % 4] end,
-            case when s >= 80 and s < 90 then (array['USER_BALANCE_NOT_ENOUGH','RISK_REJECT','USER_PAYMENT_VERIFICATION_FAILED','ACCESS_TOKEN_IS_EXPIRED'])[1 + g % 4] end,
-            case when s < 80 then ts end, case when s >= 80 and s < 90 then ts end, ts, ts
-     from (
-       select g, g % ${AGREEMENTS} + 1 as a, (g::bigint * 7919) % 100 as s,
-              ((g::bigint * 104729) % 5000 + 10) * 100 as amount,
-              now() - interval '365 days' + (g::float8 / ${PAYMENTS}) * interval '365 days' as ts
-       from generate_series(1, ${PAYMENTS}) g
-     ) p`,
-  );
-  await run('attempt guard on', 'alter table payments enable trigger payments_attempt_guard');
-  await run(
-    'refunds',
-    `insert into refunds (id, payment_id, refund_request_id, refund_id, amount_minor, currency, status, reason, settled_at, created_at, updated_at)
-     select md5('large-r' || p.payment_request_id)::uuid, p.id, 'large-r-' || substr(p.payment_request_id, 9), 'LR' || substr(p.payment_request_id, 9),
-            p.refunded_minor, p.currency, 'SUCCEEDED', 'Partial refund', p.created_at + interval '1 day', p.created_at + interval '1 day', p.created_at + interval '1 day'
-     from payments p where p.payment_request_id like 'large-%' and p.refunded_minor > 0`,
-  );
-  await run('analyze', 'analyze customers, agreements, payments, refunds');
-  console.log(`db:seed-large: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (!(await seedLarge(database, { payments: Number(process.env.SEED_LARGE_PAYMENTS || 1_000_000) }))) console.log('db:seed-large: large-* rows already exist; nothing to do.');
 } finally {
   await database.close();
 }

@@ -89,9 +89,11 @@ export const resumeScheduleAction = staffAction({
   },
 });
 
+/** Cancel now or at the period's end: destructive, so it acts only on the "Yes, …" of the question (confirm=1). */
 export const cancelScheduleAction = staffAction({
   schema: z.object({ scheduleId: z.uuid(), when: z.enum(['now', 'period_end']) }),
   permission: 'schedules.manage',
+  confirm: true,
   run: async ({ actor }, input) => {
     const result = await cancelSchedule(await getDb(), actor, input.scheduleId, input.when);
     revalidatePath(`/dashboard/schedules/${input.scheduleId}`);

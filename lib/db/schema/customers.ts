@@ -27,6 +27,9 @@ export const customers = pgTable('customers', {
   index('customers_created_idx').on(t.createdAt, t.id),
   index('customers_email_idx').on(t.email),
   index('customers_search_trgm_idx').using('gin', t.searchText.op('gin_trgm_ops')),
+  // Header search orders customers by name: a common part ("santos", "maria") walks this in order and stops at the
+  // tenth match instead of sorting thousands (31 → 5 ms on 20,000 customers; bench/staff-search.bench.ts).
+  index('customers_name_idx').on(t.name, t.id),
 ]);
 
 export type Customer = typeof customers.$inferSelect;

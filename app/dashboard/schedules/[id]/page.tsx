@@ -67,7 +67,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
           <h2 id="schedule-actions-heading" className="mb-2 text-base font-semibold">
             {t('actions.heading')}
           </h2>
-          <ScheduleActions scheduleId={schedule.id} status={schedule.status} />
+          <ScheduleActions scheduleId={schedule.id} status={schedule.status} amount={formatAmount(schedule.amountMinor, schedule.currency)} customer={customer.name} />
         </section>
       ) : null}
       <section aria-labelledby="periods-heading" className="mt-6">

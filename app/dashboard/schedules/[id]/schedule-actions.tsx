@@ -2,7 +2,8 @@
 
 import { useTranslations } from 'next-intl';
 import { useActionState } from 'react';
-import { ActionMessage } from '@/components/ui/action-message';
+import { ActionMessage, asked } from '@/components/ui/action-message';
+import { ConfirmSubmit } from '@/components/ui/confirm-submit';
 import { Button } from '@/components/ui/button';
 import { TextField } from '@/components/ui/field';
 import type { ActionResult } from '@/lib/auth/staff-action';
@@ -11,12 +12,17 @@ import { cancelScheduleAction, pauseScheduleAction, resumeScheduleAction } from 
 
 type State = ActionResult<{ status: string }> | null;
 
-/** The buttons the role and the status allow: pause, resume (optionally billing missed periods), cancel. */
-export function ScheduleActions({ scheduleId, status }: { scheduleId: string; status: ScheduleStatus }) {
+/**
+ * The buttons the role and the status allow: pause, resume (optionally billing missed periods), cancel. Each cancel
+ * is its own form that asks first in words naming the amount and the customer (ConfirmSubmit; the action is
+ * `confirm: true`, so the question holds with JavaScript off).
+ */
+export function ScheduleActions({ scheduleId, status, amount, customer }: { scheduleId: string; status: ScheduleStatus; amount: string; customer: string }) {
   const t = useTranslations('schedules');
   const [pauseState, pause, pausing] = useActionState(pauseScheduleAction, null as State);
   const [resumeState, resume, resuming] = useActionState(resumeScheduleAction, null as State);
-  const [cancelState, cancel, canceling] = useActionState(cancelScheduleAction, null as State);
+  const [endState, cancelAtEnd, endPending] = useActionState(cancelScheduleAction, null as State);
+  const [nowState, cancelNow, nowPending] = useActionState(cancelScheduleAction, null as State);
   const open = status !== 'CANCELED' && status !== 'COMPLETED';
   return (
     <div className="space-y-4">
@@ -46,16 +52,38 @@ export function ScheduleActions({ scheduleId, status }: { scheduleId: string; st
         </form>
       ) : null}
       {open ? (
-        <form action={cancel} className="flex flex-wrap items-center gap-2">
-          <input type="hidden" name="scheduleId" value={scheduleId} />
-          <Button type="submit" name="when" value="period_end" variant="secondary" disabled={canceling}>
-            {t('actions.cancelAtPeriodEnd')}
-          </Button>
-          <Button type="submit" name="when" value="now" variant="danger" disabled={canceling}>
-            {t('actions.cancelNow')}
-          </Button>
-          <ActionMessage state={cancelState} success={t('actions.canceled')} />
-        </form>
+        <div className="flex flex-wrap items-start gap-2">
+          <form action={cancelAtEnd} className="space-y-2">
+            <input type="hidden" name="scheduleId" value={scheduleId} />
+            <input type="hidden" name="when" value="period_end" />
+            <ConfirmSubmit
+              label={t('actions.cancelAtPeriodEnd')}
+              pendingLabel={t('actions.canceling')}
+              pending={endPending}
+              question={t('actions.confirmCancelAtPeriodEnd', { customer, amount })}
+              confirmLabel={t('actions.confirmCancelAtPeriodEndYes')}
+              backLabel={t('actions.back')}
+              state={endState}
+              testId="schedule-cancel-end"
+            />
+            <ActionMessage state={asked(endState)} success={t('actions.canceled')} />
+          </form>
+          <form action={cancelNow} className="space-y-2">
+            <input type="hidden" name="scheduleId" value={scheduleId} />
+            <input type="hidden" name="when" value="now" />
+            <ConfirmSubmit
+              label={t('actions.cancelNow')}
+              pendingLabel={t('actions.canceling')}
+              pending={nowPending}
+              question={t('actions.confirmCancelNow', { customer, amount })}
+              confirmLabel={t('actions.confirmCancelNowYes')}
+              backLabel={t('actions.back')}
+              state={nowState}
+              testId="schedule-cancel-now"
+            />
+            <ActionMessage state={asked(nowState)} success={t('actions.canceled')} />
+          </form>
+        </div>
       ) : null}
     </div>
   );

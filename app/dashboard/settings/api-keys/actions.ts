@@ -13,9 +13,11 @@ export const createApiKeyAction = staffAction({
   revalidate: '/dashboard/settings/api-keys',
 });
 
+/** Revoking is final: it acts only on the "Yes, …" of the question naming the key (confirm=1). */
 export const revokeApiKeyAction = staffAction({
   schema: z.object({ keyId: z.uuid('Not an API key id.') }),
   permission: 'keys.manage',
+  confirm: true,
   run: ({ db, actor }, input) => revokeApiKey(db, actor, input.keyId),
   revalidate: '/dashboard/settings/api-keys',
 });

@@ -48,7 +48,7 @@ export default async function ApiKeysPage() {
             <td className="px-4 py-3" data-testid="api-key-status">
               {key.revokedAt ? t('revokedAt', { at: utc(key.revokedAt)! }) : t('active')}
             </td>
-            <td className="px-4 py-3">{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} />}</td>
+            <td className="px-4 py-3">{key.revokedAt ? null : <RevokeApiKeyButton keyId={key.id} name={key.name} prefix={key.prefix} />}</td>
           </tr>
         ))}
       </DataTable>
