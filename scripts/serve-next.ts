@@ -80,7 +80,10 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
 
 const QUIET_ROUTE = /^\/(_next|buyer)\/|^\/api\/health|^\/favicon/;
 
-const server = createServer((req, res) => {
+// Slow-loris: a request (headers and body) must arrive whole within REQUEST_TIMEOUT_SECONDS, checked every
+// second; a later one is cut off by node:http, which hands it to the clientError handler below (a typed 408).
+const requestTimeoutMs = env().REQUEST_TIMEOUT_SECONDS * 1000;
+const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 60_000), connectionsCheckingInterval: 1000 }, (req, res) => {
   // A correlation id per request (the caller's X-Request-Id when it looks like one), on every log line the
   // request writes and in the answer; a charge made by it switches to the charge's id (lib/log/context.ts).
   const requestId = acceptCorrelationId(req.headers['x-request-id']) ?? newCorrelationId();
@@ -128,6 +131,25 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   }
   toNext(req, res);
 }
+/** What node:http could not parse or did not receive in time: a typed JSON answer and the connection closed. */
+function clientErrorAnswer(code: string | undefined): { status: number; reason: string; body: string } {
+  const typed = (status: number, reason: string, errorCode: string, message: string) => ({ status, reason, body: JSON.stringify({ error: { type: 'invalid_request_error', code: errorCode, message } }) });
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return typed(408, 'Request Timeout', 'request_timeout', `The request was not received whole within ${requestTimeoutMs / 1000} s.`);
+  if (code === 'HPE_HEADER_OVERFLOW') return typed(431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large.');
+  return typed(400, 'Bad Request', 'malformed_request', 'The request is not valid HTTP/1.1.');
+}
+
+server.on('clientError', (error: Error & { code?: string }, socket) => {
+  // Answered already, or gone: nothing to say on it.
+  const answering = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const answer = clientErrorAnswer(error.code);
+  log().info({ status: answer.status, code: error.code ?? error.name }, 'client error');
+  socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`);
+});
 server.listen(port, () => log().info({ port }, 'next listening'));
 
 // SIGTERM (a rolling restart): readiness answers 503, no new connections, in-flight requests and the

@@ -36,6 +36,9 @@ export async function serveNotificationOverNode(deps: NotificationDeps, channel:
       readBody: (limit) => readBody(req, limit),
     });
   } catch (error) {
+    // The connection died while its body was read (the client went away, or the request deadline cut it off
+    // and the server's clientError handler answered 408): nobody to answer.
+    if (!req.complete && (req.destroyed || req.socket.destroyed)) return;
     log().error(`${channel} notification failed: ${(error as { code?: string }).code ?? (error as Error).name}`);
     result = { status: 500, body: JSON.stringify({ error: { code: 'INTERNAL', message: 'The notification could not be handled; please resend.' } }) };
   }
