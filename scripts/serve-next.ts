@@ -177,5 +177,15 @@ const stop = async (signal: string) => {
   log().flush();
   process.exit(code);
 };
+// Reliability suite only: a process started with --expose-gc (never in production) forces a full garbage
+// collection on SIGUSR2 and logs the heap left, so a test can bound its growth (tests/reliability/route-fuzz.test.ts).
+const forceGc = (globalThis as { gc?: () => void }).gc;
+if (typeof forceGc === 'function') {
+  process.on('SIGUSR2', () => {
+    forceGc();
+    const { heapUsed, rss } = process.memoryUsage();
+    log().info({ heapUsedBytes: heapUsed, rssBytes: rss }, 'heap after gc');
+  });
+}
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));

@@ -89,7 +89,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres' || !binaries)('scenario 15: Po
         APP_URL: webUrl,
         NEXTAUTH_URL: webUrl,
         WORKER_IN_PROCESS: 'false',
-        POST_RATE_PER_ADDRESS: '1000000',
+        POST_RATE_PER_ADDRESS: '100000',
         SHUTDOWN_GRACE_SECONDS: '5',
         LOG_LEVEL: 'warn',
       },
