@@ -18,7 +18,7 @@ import { acceptCorrelationId, newCorrelationId, runInLogContext, type LogContext
 import { observeRequest, routeLabel } from '../lib/metrics';
 import { readAndReplay } from '../lib/http/replay-node-body';
 import { TokenBuckets } from '../lib/http/token-buckets';
-import { guardActionBody, guardRequest, isActionPost, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
+import { guardActionBody, guardRequest, isActionPost, isJsonApiPath, jsonRefusal, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
 import { configuredNotificationDeps } from '../lib/notifications/app-deps';
 import type { NotificationDeps } from '../lib/notifications/notification-deps';
 import { fastPathChannel, serveNotificationOverNode } from '../lib/notifications/serve-notification-node';
@@ -45,7 +45,25 @@ const port = Number(process.argv[2] ?? '3000');
 const app = (next as unknown as typeof import('next').default)({ dev: false, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-const notify = await notificationFastPath();
+let notify = await notificationFastPath();
+
+// A notification not handled within NOTIFICATION_DEADLINE_MS is answered 503 (Antom resends) and the fast path's
+// pool is presumed wedged and replaced: after PostgreSQL crashes, postgres.js 3.4.9 can leave queued queries and
+// transactions pending forever while the server is back (porsager/postgres#1186, #1193, #1195) — found by the
+// database-restart scenario (tests/reliability/database-restart.test.ts), where every later notification hung.
+const NOTIFICATION_DEADLINE_MS = 15_000;
+let replacingSince = 0;
+function replaceWedgedPool(): void {
+  if (Date.now() - replacingSince < NOTIFICATION_DEADLINE_MS) return;
+  replacingSince = Date.now();
+  const old = fastPathDatabase;
+  log().warn({ deadlineMs: NOTIFICATION_DEADLINE_MS }, 'notification past its deadline: replacing the fast path database pool');
+  void notificationFastPath().then((fresh) => {
+    if (fresh) notify = fresh;
+    // Its pending queries may never settle (so neither may its end): closed in the background, not awaited.
+    void old?.close().catch(() => {});
+  });
+}
 
 // Every POST but Antom's notifications (signature-gated, with their own per-address bucket) and the merchant
 // API (/api/v1: limited per API key, lib/api/route.ts) takes a token from its address's bucket before any
@@ -62,13 +80,15 @@ function postAllowed(req: IncomingMessage): number | null {
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, refused: GuardAnswer | { status: 429; message: string; retryAfter: number }): void {
+  // The JSON routes get a typed JSON error (as their handlers answer); pages and buyer routes plain text.
+  const json = isJsonApiPath((req.url ?? '/').split('?')[0]!);
   res.writeHead(refused.status, {
-    'content-type': 'text/plain; charset=utf-8',
+    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
     ...('allow' in refused && refused.allow ? { allow: refused.allow } : {}),
     ...('retryAfter' in refused ? { 'retry-after': String(refused.retryAfter) } : {}),
     connection: 'close',
   });
-  res.end(refused.message);
+  res.end(json ? jsonRefusal(refused.status, refused.message) : refused.message);
   req.resume();
 }
 
@@ -113,7 +133,7 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   if (retryAfter !== null) return refuse(req, res, { status: 429, message: 'Too many requests from this address; try again shortly.', retryAfter });
   const channel = notify ? fastPathChannel(req.method, req.url) : null;
   if (notify && channel) {
-    void serveNotificationOverNode(notify, channel, req, res);
+    void serveNotificationOverNode(notify, channel, req, res, { deadlineMs: NOTIFICATION_DEADLINE_MS, onDeadline: replaceWedgedPool });
     return;
   }
   // A server action's body is vetted first (≤ 1 MB, declared): Next answers a cut or malformed one with a 500.

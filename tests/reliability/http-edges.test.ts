@@ -68,7 +68,18 @@ function rawRequest(head: string, body: Buffer, byteEveryMs: number | null, time
       resolve({ text, ms: Date.now() - started, closed: false });
     }, timeoutMs);
     socket.setEncoding('utf8');
-    socket.on('data', (d: string) => (text += d));
+    socket.on('data', (d: string) => {
+      text += d;
+      // A whole answer (headers and its content-length of body) is enough: keep-alive may leave the socket open.
+      const end = text.indexOf('\r\n\r\n');
+      const length = Number(/\r\ncontent-length: *(\d+)/i.exec(text)?.[1] ?? NaN);
+      if (end >= 0 && Number.isFinite(length) && Buffer.byteLength(text.slice(end + 4)) >= length) {
+        clearTimeout(give);
+        clearInterval(timer);
+        socket.destroy();
+        resolve({ text, ms: Date.now() - started, closed: true });
+      }
+    });
     socket.on('error', () => {});
     socket.on('close', () => {
       clearTimeout(give);
