@@ -59,7 +59,13 @@ function replaceWedgedPool(): void {
   const old = fastPathDatabase;
   log().warn({ deadlineMs: NOTIFICATION_DEADLINE_MS }, 'notification past its deadline: replacing the fast path database pool');
   void notificationFastPath().then((fresh) => {
-    if (fresh) notify = fresh;
+    // The database still down: keep the old pool (closing it would leave nothing) and retry at the next deadline.
+    if (!fresh) {
+      fastPathDatabase = old;
+      replacingSince = 0;
+      return;
+    }
+    notify = fresh;
     // Its pending queries may never settle (so neither may its end): closed in the background, not awaited.
     void old?.close().catch(() => {});
   });

@@ -64,13 +64,13 @@ if (!args.has('--skip-e2e')) {
 }
 
 // The fast part of the reliability suite (npm run test:reliability has the rest): oversized and trickled bodies
-// and 2,000 generated requests against the production build on PostgreSQL, plus 100,000 Signature headers into
-// the parser; ~1–3 minutes. After the build (its globalSetup builds when there is none).
+// and 2,000 generated requests against the production build on PostgreSQL, plus 20,000 Signature headers into
+// the parser; ~1.5–4 minutes. After the build (its globalSetup builds when there is none).
 if (pgUrl && !args.has('--e2e-only')) {
   steps.push({
     name: 'reliability, fast part (PostgreSQL, production build)',
     command: ['npx', 'vitest', 'run', '--config', 'vitest.reliability.config.ts', 'tests/reliability/http-edges.test.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reliability-fast.json'],
-    env: { TEST_DATABASE_URL: pgUrl, ROUTE_FUZZ_TOTAL: '2000' },
+    env: { TEST_DATABASE_URL: pgUrl, ROUTE_FUZZ_TOTAL: '2000', SIGNATURE_FUZZ_TOTAL: '20000' },
     report: { file: 'test-results/reliability-fast.json', kind: 'vitest' },
   });
 }

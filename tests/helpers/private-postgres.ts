@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,8 +12,8 @@ export interface PrivatePostgres {
   url: string;
   port: number;
   /** Stops it (`immediate`: no checkpoint, the next start runs crash recovery — a power cut for the database). */
-  stop(mode?: 'fast' | 'immediate'): void;
-  start(): void;
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
   /** Stops it and removes its data directory. */
   destroy(): void;
 }
@@ -35,6 +35,15 @@ function runAsOwner(bin: string, args: string[]): void {
   if (result.status !== 0) throw new Error(`${path.basename(bin)} ${args[0]} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
 
+/** The same without blocking the event loop (a test's own servers keep running meanwhile). */
+function runAsOwnerAsync(bin: string, args: string[]): Promise<void> {
+  const root = process.getuid?.() === 0;
+  const [command, argv] = root ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, args];
+  return new Promise((resolve, reject) => {
+    execFile(command, argv, { encoding: 'utf8' }, (error, stdout, stderr) => (error ? reject(new Error(`${path.basename(bin)} ${args[0]} failed: ${stderr || stdout}`)) : resolve()));
+  });
+}
+
 export function startPrivatePostgres(port: number): PrivatePostgres {
   const bin = postgresBinaries();
   if (!bin) throw new Error('no PostgreSQL server binaries under /usr/lib/postgresql/*/bin');
@@ -48,15 +57,15 @@ export function startPrivatePostgres(port: number): PrivatePostgres {
   chmodSync(dir, 0o700);
   runAsOwner(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=100 -c shared_buffers=64MB`;
-  const start = () => runAsOwner(path.join(bin, 'pg_ctl'), ['start', '-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'), '-o', options]);
-  start();
+  const startArgs = ['start', '-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'), '-o', options];
+  runAsOwner(path.join(bin, 'pg_ctl'), startArgs);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     stop(mode = 'fast') {
-      runAsOwner(path.join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', mode, '-w', '-t', '60']);
+      return runAsOwnerAsync(path.join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', mode, '-w', '-t', '60']);
     },
-    start,
+    start: () => runAsOwnerAsync(path.join(bin, 'pg_ctl'), startArgs),
     destroy() {
       try {
         runAsOwner(path.join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'immediate', '-w', '-t', '30']);

@@ -161,10 +161,10 @@ describe.skipIf(testDatabaseKind() !== 'postgres' || !binaries)('scenario 15: Po
       await new Promise((r) => setTimeout(r, CRASH_AT_MS));
       ackedBeforeCrash = ids.filter((id) => store.state.notifications[id]?.status === 'DELIVERED').map((id) => store.state.notifications[id]!.relatedId);
       const t0 = Date.now();
-      pg.stop('immediate');
+      await pg.stop('immediate');
       crashed = true;
       await new Promise((r) => setTimeout(r, DOWN_SECONDS * 1000));
-      pg.start();
+      await pg.start();
       downMs = Date.now() - t0;
     })();
     await Promise.all([feed, crash]);
