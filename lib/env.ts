@@ -174,6 +174,8 @@ const schema = z.object({
    * orchestrator's kill timeout (Kubernetes: terminationGracePeriodSeconds, 30).
    */
   SHUTDOWN_GRACE_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of seconds').min(1).max(600).default(25)),
+  /** The production server's deadline for a whole request, headers and body (slow-loris): later, a typed 408. */
+  REQUEST_TIMEOUT_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number of seconds').min(1).max(600).default(30)),
   /** Jobs of one queue a worker runs at once (1–50). */
   JOB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int('must be a whole number').min(1).max(50).default(1)),
   /**

@@ -18,7 +18,7 @@ import { acceptCorrelationId, newCorrelationId, runInLogContext, type LogContext
 import { observeRequest, routeLabel } from '../lib/metrics';
 import { readAndReplay } from '../lib/http/replay-node-body';
 import { TokenBuckets } from '../lib/http/token-buckets';
-import { guardActionBody, guardRequest, isActionPost, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
+import { guardActionBody, guardRequest, isActionPost, isJsonApiPath, jsonRefusal, SERVER_ACTION_BODY_LIMIT, type GuardAnswer } from '../lib/http/request-guard';
 import { configuredNotificationDeps } from '../lib/notifications/app-deps';
 import type { NotificationDeps } from '../lib/notifications/notification-deps';
 import { fastPathChannel, serveNotificationOverNode } from '../lib/notifications/serve-notification-node';
@@ -45,7 +45,31 @@ const port = Number(process.argv[2] ?? '3000');
 const app = (next as unknown as typeof import('next').default)({ dev: false, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-const notify = await notificationFastPath();
+let notify = await notificationFastPath();
+
+// A notification not handled within NOTIFICATION_DEADLINE_MS is answered 503 (Antom resends) and the fast path's
+// pool is presumed wedged and replaced: after PostgreSQL crashes, postgres.js 3.4.9 can leave queued queries and
+// transactions pending forever while the server is back (porsager/postgres#1186, #1193, #1195) — found by the
+// database-restart scenario (tests/reliability/database-restart.test.ts), where every later notification hung.
+const NOTIFICATION_DEADLINE_MS = 15_000;
+let replacingSince = 0;
+function replaceWedgedPool(): void {
+  if (Date.now() - replacingSince < NOTIFICATION_DEADLINE_MS) return;
+  replacingSince = Date.now();
+  const old = fastPathDatabase;
+  log().warn({ deadlineMs: NOTIFICATION_DEADLINE_MS }, 'notification past its deadline: replacing the fast path database pool');
+  void notificationFastPath().then((fresh) => {
+    // The database still down: keep the old pool (closing it would leave nothing) and retry at the next deadline.
+    if (!fresh) {
+      fastPathDatabase = old;
+      replacingSince = 0;
+      return;
+    }
+    notify = fresh;
+    // Its pending queries may never settle (so neither may its end): closed in the background, not awaited.
+    void old?.close().catch(() => {});
+  });
+}
 
 // Every POST but Antom's notifications (signature-gated, with their own per-address bucket) and the merchant
 // API (/api/v1: limited per API key, lib/api/route.ts) takes a token from its address's bucket before any
@@ -62,13 +86,15 @@ function postAllowed(req: IncomingMessage): number | null {
 }
 
 function refuse(req: IncomingMessage, res: ServerResponse, refused: GuardAnswer | { status: 429; message: string; retryAfter: number }): void {
+  // The JSON routes get a typed JSON error (as their handlers answer); pages and buyer routes plain text.
+  const json = isJsonApiPath((req.url ?? '/').split('?')[0]!);
   res.writeHead(refused.status, {
-    'content-type': 'text/plain; charset=utf-8',
+    'content-type': json ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8',
     ...('allow' in refused && refused.allow ? { allow: refused.allow } : {}),
     ...('retryAfter' in refused ? { 'retry-after': String(refused.retryAfter) } : {}),
     connection: 'close',
   });
-  res.end(refused.message);
+  res.end(json ? jsonRefusal(refused.status, refused.message) : refused.message);
   req.resume();
 }
 
@@ -80,7 +106,10 @@ function toNext(req: IncomingMessage, res: ServerResponse): void {
 
 const QUIET_ROUTE = /^\/(_next|buyer)\/|^\/api\/health|^\/favicon/;
 
-const server = createServer((req, res) => {
+// Slow-loris: a request (headers and body) must arrive whole within REQUEST_TIMEOUT_SECONDS, checked every
+// second; a later one is cut off by node:http, which hands it to the clientError handler below (a typed 408).
+const requestTimeoutMs = env().REQUEST_TIMEOUT_SECONDS * 1000;
+const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 60_000), connectionsCheckingInterval: 1000 }, (req, res) => {
   // A correlation id per request (the caller's X-Request-Id when it looks like one), on every log line the
   // request writes and in the answer; a charge made by it switches to the charge's id (lib/log/context.ts).
   const requestId = acceptCorrelationId(req.headers['x-request-id']) ?? newCorrelationId();
@@ -110,7 +139,7 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   if (retryAfter !== null) return refuse(req, res, { status: 429, message: 'Too many requests from this address; try again shortly.', retryAfter });
   const channel = notify ? fastPathChannel(req.method, req.url) : null;
   if (notify && channel) {
-    void serveNotificationOverNode(notify, channel, req, res);
+    void serveNotificationOverNode(notify, channel, req, res, { deadlineMs: NOTIFICATION_DEADLINE_MS, onDeadline: replaceWedgedPool });
     return;
   }
   // A server action's body is vetted first (≤ 1 MB, declared): Next answers a cut or malformed one with a 500.
@@ -128,6 +157,25 @@ function serve(req: IncomingMessage, res: ServerResponse): void {
   }
   toNext(req, res);
 }
+/** What node:http could not parse or did not receive in time: a typed JSON answer and the connection closed. */
+function clientErrorAnswer(code: string | undefined): { status: number; reason: string; body: string } {
+  const typed = (status: number, reason: string, errorCode: string, message: string) => ({ status, reason, body: JSON.stringify({ error: { type: 'invalid_request_error', code: errorCode, message } }) });
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return typed(408, 'Request Timeout', 'request_timeout', `The request was not received whole within ${requestTimeoutMs / 1000} s.`);
+  if (code === 'HPE_HEADER_OVERFLOW') return typed(431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large.');
+  return typed(400, 'Bad Request', 'malformed_request', 'The request is not valid HTTP/1.1.');
+}
+
+server.on('clientError', (error: Error & { code?: string }, socket) => {
+  // Answered already, or gone: nothing to say on it.
+  const answering = (socket as unknown as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const answer = clientErrorAnswer(error.code);
+  log().info({ status: answer.status, code: error.code ?? error.name }, 'client error');
+  socket.end(`HTTP/1.1 ${answer.status} ${answer.reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(answer.body)}\r\nconnection: close\r\n\r\n${answer.body}`);
+});
 server.listen(port, () => log().info({ port }, 'next listening'));
 
 // SIGTERM (a rolling restart): readiness answers 503, no new connections, in-flight requests and the
@@ -155,5 +203,15 @@ const stop = async (signal: string) => {
   log().flush();
   process.exit(code);
 };
+// Reliability suite only: a process started with --expose-gc (never in production) forces a full garbage
+// collection on SIGUSR2 and logs the heap left, so a test can bound its growth (tests/reliability/route-fuzz.test.ts).
+const forceGc = (globalThis as { gc?: () => void }).gc;
+if (typeof forceGc === 'function') {
+  process.on('SIGUSR2', () => {
+    forceGc();
+    const { heapUsed, rss } = process.memoryUsage();
+    log().info({ heapUsedBytes: heapUsed, rssBytes: rss }, 'heap after gc');
+  });
+}
 process.on('SIGTERM', () => void stop('SIGTERM'));
 process.on('SIGINT', () => void stop('SIGINT'));

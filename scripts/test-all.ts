@@ -1,5 +1,6 @@
 // npm test — every suite: unit + integration on PGlite; integration again on PostgreSQL when
-// TEST_DATABASE_URL (or DATABASE_URL) is set; then a production build and the Playwright suite in Chromium.
+// TEST_DATABASE_URL (or DATABASE_URL) is set; then a production build and the Playwright suite in Chromium;
+// then the fast part of the reliability suite on PostgreSQL (tests/reliability/http-edges.test.ts, 2,000 inputs).
 // Flags: --skip-e2e, --skip-build, --e2e-only. Ends with one line `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -59,6 +60,18 @@ if (!args.has('--skip-e2e')) {
       if (process.env.E2E_DATABASE_URL) await recreateDatabase(process.env.E2E_DATABASE_URL);
     },
     report: { file: 'test-results/e2e-walk.json', kind: 'playwright' },
+  });
+}
+
+// The fast part of the reliability suite (npm run test:reliability has the rest): oversized and trickled bodies
+// and 2,000 generated requests against the production build on PostgreSQL, plus 20,000 Signature headers into
+// the parser; ~1.5–4 minutes. After the build (its globalSetup builds when there is none).
+if (pgUrl && !args.has('--e2e-only')) {
+  steps.push({
+    name: 'reliability, fast part (PostgreSQL, production build)',
+    command: ['npx', 'vitest', 'run', '--config', 'vitest.reliability.config.ts', 'tests/reliability/http-edges.test.ts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/reliability-fast.json'],
+    env: { TEST_DATABASE_URL: pgUrl, ROUTE_FUZZ_TOTAL: '2000', SIGNATURE_FUZZ_TOTAL: '20000' },
+    report: { file: 'test-results/reliability-fast.json', kind: 'vitest' },
   });
 }
 

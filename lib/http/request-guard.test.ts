@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { guardActionBody, guardRequest, isActionPost, multipartBoundary, SERVER_ACTION_BODY_LIMIT } from './request-guard';
+import { guardActionBody, guardRequest, isActionPost, jsonRefusal, multipartBoundary, SERVER_ACTION_BODY_LIMIT } from './request-guard';
 
 const MULTIPART = 'multipart/form-data; boundary=----x';
 const action = (headers: Record<string, string>) => guardRequest({ method: 'POST', url: '/dashboard/customers', headers: { host: 'portal.example', 'next-action': 'abc123', 'content-type': MULTIPART, ...headers } });
 
 describe('guardRequest: a 4xx where Next answered 500', () => {
+  it('refuses PUT, PATCH, DELETE and OPTIONS on the JSON routes with 405 (Next answers them with an empty one), not on pages', () => {
+    expect(guardRequest({ method: 'POST', url: '/api/v1/openapi.json', headers: {} })).toMatchObject({ status: 405, allow: 'GET, HEAD' });
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+      for (const url of ['/api/v1/customers', '/api/v1/charges/abc?x=1', '/api/alipay/notify/payment', '/api/health/ready', '/api/metrics']) expect(guardRequest({ method, url, headers: {} })).toMatchObject({ status: 405 });
+      expect(guardRequest({ method, url: '/dashboard', headers: {} })).toBeNull();
+    }
+    expect(JSON.parse(jsonRefusal(405, 'Method not allowed.'))).toEqual({ error: { type: 'invalid_request_error', code: 'method_not_allowed', message: 'Method not allowed.' } });
+  });
+
   it('refuses TRACE, TRACK and CONNECT with 405', () => {
     for (const method of ['TRACE', 'TRACK', 'CONNECT', 'PROPFIND']) expect(guardRequest({ method, url: '/', headers: {} })).toMatchObject({ status: 405 });
   });

@@ -29,6 +29,18 @@ function isNotifyPath(path: string): boolean {
   return path.startsWith('/api/alipay/notify/');
 }
 
+/** The routes that answer JSON (their refusals are typed JSON errors too: see jsonRefusal). */
+export function isJsonApiPath(path: string): boolean {
+  return path.startsWith('/api/v1/') || path === '/api/v1' || isNotifyPath(path) || path === '/api/health' || path.startsWith('/api/health/') || path === '/api/metrics';
+}
+
+const REFUSAL_CODES: Record<number, string> = { 400: 'bad_request', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 408: 'request_timeout', 411: 'length_required', 413: 'body_too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+
+/** A guard refusal as the JSON routes answer errors: `{ error: { type, code, message } }`. */
+export function jsonRefusal(status: number, message: string): string {
+  return JSON.stringify({ error: { type: 'invalid_request_error', code: REFUSAL_CODES[status] ?? 'invalid_request', message } });
+}
+
 /** Pages (not route handlers): where Next runs server actions, with or without JavaScript. */
 function isPagePath(path: string): boolean {
   return !path.startsWith('/api/') && !path.startsWith('/authorize/') && !path.startsWith('/pay/') && !path.startsWith('/_next/') && path !== '/dashboard/reconciliation/upload' && path !== '/dashboard/reconciliation/export';
@@ -67,6 +79,12 @@ export function guardRequest(input: GuardInput): GuardAnswer | null {
     return { status: 400, message: 'Malformed URL encoding.' };
   }
   // A NUL is never part of an id, a filter or a path; PostgreSQL refuses text holding one (a 500).
+  // The JSON routes (the merchant API, notifications, health, metrics) take GET, HEAD and POST only;
+  // Next would answer any other method there with an empty 405, this answers a typed one.
+  // (No CORS: OPTIONS too.) The OpenAPI document is GET only.
+  if (isJsonApiPath(path) && (!['GET', 'HEAD', 'POST'].includes(method) || (method === 'POST' && path === '/api/v1/openapi.json'))) {
+    return { status: 405, message: 'Method not allowed.', allow: path === '/api/v1/openapi.json' ? 'GET, HEAD' : 'GET, HEAD, POST' };
+  }
   if (/%00/i.test(url) || url.includes('\0')) return { status: 400, message: 'The address contains a NUL character.' };
   // Next's own error page, reachable by its path, answers 500 by design.
   if (path === '/_global-error' || path.startsWith('/_global-error/')) return { status: 404, message: 'Not found.' };

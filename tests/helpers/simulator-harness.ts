@@ -14,7 +14,7 @@ export interface SimulatorHarness {
   simulator: RunningSimulator;
   /** The client id and key pairs (PEM), for a portal process started by a test. */
   clientId: string;
-  keys: { merchantPrivateKeyPem: string; simulatorPublicKeyPem: string };
+  keys: { merchantPrivateKeyPem: string; simulatorPublicKeyPem: string; simulatorPrivateKeyPem: string };
   alipay: AlipayClient;
   /** How many applyToken calls the portal side made. */
   applyTokenCalls(): number;
@@ -79,7 +79,7 @@ export async function startSimulatorHarness(
   return {
     simulator,
     clientId: CLIENT_ID,
-    keys: { merchantPrivateKeyPem: keys.merchantPrivateKeyPem, simulatorPublicKeyPem: keys.simulatorPublicKeyPem },
+    keys: { merchantPrivateKeyPem: keys.merchantPrivateKeyPem, simulatorPublicKeyPem: keys.simulatorPublicKeyPem, simulatorPrivateKeyPem: keys.simulatorPrivateKeyPem },
     alipay,
     applyTokenCalls: () => applyTokenCalls,
     calls: (endpoint) => callCounts.get(endpoint) ?? 0,

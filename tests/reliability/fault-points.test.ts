@@ -341,7 +341,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       await world.database.db.update(agreements).set({ accessTokenExpiresAt: new Date('2040-01-01T00:00:00Z') }).where(eq(agreements.id, agreementId));
       // A monthly schedule whose first period fell due yesterday.
       const yesterday = new Date(Date.now() - 36 * 3600_000);
-      const made = await createSchedule(world.database.db, world.admin, { agreementId, amount: '250.00', description: 'Fault-point box', intervalUnit: 'month', intervalCount: 1, startDate: yesterday.toISOString().slice(0, 10) }, yesterday);
+      const made = await createSchedule(world.database.db, world.admin, { agreementId, amount: '250.00', description: 'Fault-point box', intervalUnit: 'month', intervalCount: 1, startDate: yesterday.toISOString().slice(0, 10), timeZone: 'UTC' }, yesterday);
       if (!made.ok) throw new Error(made.error);
       const scheduleId = made.data.id;
       await stop(worker);
