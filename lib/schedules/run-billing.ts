@@ -1,7 +1,6 @@
 import { faultPoint } from '@/lib/faults/fault-point';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
-import { executePrepared } from '@/lib/db/execute-prepared';
 import { jsonText } from '@/lib/db/json-text';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
@@ -92,6 +91,7 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
   // round of charges, the next batch is claimed beside them (one claim at a time), so charging never waits for a
   // claim except at the start. Whatever is claimed is charged by this run (a claimed period is `charging` in the
   // database; if this process dies, settleStalePeriods takes it over), so prefetching never loses or doubles a period.
+  const settler = new PaidSettler(deps, settings, stats);
   const queue: Claimed[] = [];
   let batches = 0;
   let exhausted = false;
@@ -125,7 +125,7 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
       if (queue.length <= width) void claimNext();
       const next = queue.shift();
       if (next) {
-        await chargeClaimed(deps, settings, next, stats);
+        await chargeClaimed(deps, settings, next, stats, settler.settle);
         continue;
       }
       const pending = claimNext();
@@ -134,6 +134,7 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
     }
   };
   await Promise.all(Array.from({ length: width }, lane));
+  await settler.drain();
   if (failure) throw failure;
   return stats;
 }
@@ -297,8 +298,10 @@ async function applyScheduleChanges(tx: Db, changes: readonly ScheduleChange[], 
     where s.id = v.id`);
 }
 
-/** Charges one claimed period through the charge operation and settles it. */
-async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claimed: Claimed, stats: BillingRunStats): Promise<void> {
+type Settle = (period: SchedulePeriod, intentId: string, attempt: Payment) => Promise<void>;
+
+/** Charges one claimed period through the charge operation and settles it (by `settle` when given). */
+async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claimed: Claimed, stats: BillingRunStats, settle?: Settle): Promise<void> {
   const { period } = claimed;
   const result = await charge(deps, {
     agreementId: claimed.agreementId,
@@ -311,7 +314,7 @@ async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claim
   });
   stats.charged++;
   if (result.ok) {
-    await settlePeriod(deps, settings, period, result.data.intent.id, result.data.payment, stats);
+    await (settle ? settle(period, result.data.intent.id, result.data.payment) : settlePeriod(deps, settings, period, result.data.intent.id, result.data.payment, stats));
     return;
   }
   // Refused before anything was sent. An intent that exists answers for itself (e.g. declined for good earlier).
@@ -355,13 +358,6 @@ export async function settlePeriod(deps: BillingDeps, settings: DunningSettings,
     return;
   }
   const now = billingNow(deps);
-  if (attempt.status === 'SUCCEEDED') {
-    const plainly = await settlePaidPlainly(deps, period, intentId, attempt, now);
-    if (plainly !== 'not_plain') {
-      if (plainly === 'paid' && stats) stats.paid++;
-      return;
-    }
-  }
   const guard = and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'charging'));
   await deps.db.transaction(async (tx) => {
     const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('update');
@@ -426,35 +422,101 @@ export async function settlePeriod(deps: BillingDeps, settings: DunningSettings,
   });
 }
 
+interface PaidPeriod {
+  period: SchedulePeriod;
+  intentId: string;
+  attempt: Payment;
+}
+
 /**
- * The common case of a paid period in one statement: its schedule is ACTIVE with a next period ahead, so paying it
- * changes nothing on the schedule (no recovery, no completion) and the schedule row need not be locked. The
- * period moves charging → paid (guarded, so a second settler writes nothing) with its timeline entry. Returns
- * 'not_plain' when the schedule is in any other state: the transaction of settlePeriod then decides, under the
- * lock. 'settled' when the guard found the period settled already (someone else wrote its one outcome).
+ * Paid periods settled several at once: the common case, a period paid while its schedule is ACTIVE with a next
+ * period ahead, changes nothing on the schedule (no recovery, no completion), so it needs no lock on the schedule
+ * and many such periods are moved charging → paid, with their timeline entries, in one statement (guarded on
+ * status = charging, so a second settler writes nothing). A period whose schedule is in any other state goes
+ * through settlePeriod's transaction. Until its flush a paid period stays `charging`: if the process dies first,
+ * settleStalePeriods finds its final attempt and settles it (nothing is charged twice).
  */
-async function settlePaidPlainly(deps: BillingDeps, period: SchedulePeriod, intentId: string, attempt: Payment, now: Date): Promise<'paid' | 'settled' | 'not_plain'> {
+class PaidSettler {
+  private buffer: PaidPeriod[] = [];
+  private running: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(
+    private readonly deps: BillingDeps,
+    private readonly settings: DunningSettings,
+    private readonly stats: BillingRunStats,
+  ) {}
+
+  /**
+   * Group commit: one settling statement at a time; what is paid meanwhile goes into the next one. So a paid
+   * period waits at most one statement, and the busier the run, the more periods each statement settles.
+   */
+  readonly settle: Settle = async (period, intentId, attempt) => {
+    if (attempt.status !== 'SUCCEEDED') return settlePeriod(this.deps, this.settings, period, intentId, attempt, this.stats);
+    this.buffer.push({ period, intentId, attempt });
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+    });
+  };
+
+  /** Waits for every paid period handed over to be settled; throws what a settling statement threw. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const paid = this.buffer.splice(0, 200);
+      try {
+        const outcome = await settlePaidPlainly(this.deps, paid, billingNow(this.deps));
+        for (const p of paid) {
+          const o = outcome.get(p.period.id);
+          if (o === 'paid') this.stats.paid++;
+          else if (o !== 'settled') await settlePeriod(this.deps, this.settings, p.period, p.intentId, p.attempt, this.stats);
+        }
+      } catch (error) {
+        // Those periods stay charging; settleStalePeriods settles them from their final attempts later.
+        this.failure ??= error;
+      }
+    }
+  }
+}
+
+/**
+ * The plain paid periods of `paid` settled in one statement; answers per period: 'paid' (moved here), 'settled'
+ * (someone else wrote its one outcome) or absent (its schedule is not plainly ACTIVE: settlePeriod decides).
+ */
+async function settlePaidPlainly(deps: BillingDeps, paid: readonly PaidPeriod[], now: Date): Promise<Map<string, 'paid' | 'settled'>> {
   const at = now.toISOString();
-  const paid = `Period ${period.periodNumber + 1}: ${formatAmount(period.amountMinor, period.currency)} paid`;
-  const [row] = rowsOf<{ plain: boolean; moved: boolean }>(
-    await executePrepared(deps.db, sql`
-      with plain as (
-        select 1 from billing_schedules where id = ${period.scheduleId}::uuid and status = 'ACTIVE' and next_due_at is not null
+  const rows = sql.join(
+    paid.map(
+      ({ period, intentId, attempt }) =>
+        sql`(${period.id}::uuid, ${period.scheduleId}::uuid, ${period.periodNumber}::int, ${intentId}::uuid, ${`Period ${period.periodNumber + 1}: ${formatAmount(period.amountMinor, period.currency)} paid`}::text, ${jsonText({ paymentId: attempt.id })}::jsonb)`,
+    ),
+    sql`, `,
+  );
+  const answers = rowsOf<{ id: string; moved: boolean }>(
+    await deps.db.execute(sql`
+      with v(id, schedule_id, period_number, intent_id, paid, detail) as (values ${rows}),
+      plain as (
+        select v.* from v join billing_schedules s on s.id = v.schedule_id and s.status = 'ACTIVE' and s.next_due_at is not null
       ), moved as (
-        update schedule_periods
-        set status = 'paid', intent_id = ${intentId}::uuid, next_retry_at = null, updated_at = ${at}::timestamptz
-        where id = ${period.id}::uuid and status = 'charging' and exists (select 1 from plain)
-        returning tries
+        update schedule_periods p
+        set status = 'paid', intent_id = plain.intent_id, next_retry_at = null, updated_at = ${at}::timestamptz
+        from plain
+        where p.id = plain.id and p.status = 'charging'
+        returning p.id, p.tries
       ), entry as (
         insert into schedule_events (schedule_id, period_number, type, message, detail, at)
-        select ${period.scheduleId}::uuid, ${period.periodNumber}::int, 'period_paid',
-          ${paid}::text || case when tries > 1 then ' on try ' || tries::text else '' end || '.',
-          ${jsonText({ paymentId: attempt.id })}::jsonb, ${at}::timestamptz
-        from moved
+        select plain.schedule_id, plain.period_number, 'period_paid',
+          plain.paid || case when moved.tries > 1 then ' on try ' || moved.tries::text else '' end || '.', plain.detail, ${at}::timestamptz
+        from moved join plain on plain.id = moved.id
+        order by plain.schedule_id, plain.period_number
       )
-      select exists (select 1 from plain) as plain, exists (select 1 from moved) as moved`),
+      select plain.id, exists (select 1 from moved where moved.id = plain.id) as moved from plain`),
   );
-  return !row?.plain ? 'not_plain' : row.moved ? 'paid' : 'settled';
+  return new Map(answers.map((a) => [String(a.id), a.moved ? 'paid' : 'settled']));
 }
 
 async function completeIfDone(tx: Db, schedule: BillingSchedule, now: Date, events: ScheduleEventInput[]): Promise<void> {
