@@ -95,6 +95,9 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
   const queue: Claimed[] = [];
   let batches = 0;
   let exhausted = false;
+  let inFlight = 0;
+  /** A claim came back empty while charges were in flight (a row it wanted may have been busy): look once more. */
+  let emptyWhileBusy = false;
   let claiming: Promise<void> | null = null;
   let failure: unknown = null;
   const claimNext = (): Promise<void> | null => {
@@ -107,7 +110,10 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
     claiming = claimDueWork(deps, batchSize, stats)
       .then((claimed) => {
         if (claimed.length > 0) faultPoint('billing.after-commit');
-        if (claimed.length === 0) exhausted = true;
+        if (claimed.length === 0) {
+          exhausted = true;
+          if (inFlight > 0 || settler.busy) emptyWhileBusy = true;
+        }
         queue.push(...claimed);
       })
       .catch((error: unknown) => {
@@ -125,7 +131,12 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
       if (queue.length <= width) void claimNext();
       const next = queue.shift();
       if (next) {
-        await chargeClaimed(deps, settings, next, stats, settler.settle);
+        inFlight++;
+        try {
+          await chargeClaimed(deps, settings, next, stats, settler.settle);
+        } finally {
+          inFlight--;
+        }
         continue;
       }
       const pending = claimNext();
@@ -133,8 +144,14 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
       await pending;
     }
   };
-  await Promise.all(Array.from({ length: width }, lane));
-  await settler.drain();
+  for (;;) {
+    await Promise.all(Array.from({ length: width }, lane));
+    await settler.drain();
+    if (failure || !emptyWhileBusy) break;
+    // Everything claimed is settled now; claim again unless the batch or time budget is used up.
+    emptyWhileBusy = false;
+    exhausted = false;
+  }
   if (failure) throw failure;
   return stats;
 }
@@ -180,7 +197,7 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
         where s.status in ${BILLING} and s.next_due_at is not null and s.next_due_at <= ${now.toISOString()}::timestamptz
         order by s.next_due_at
         limit ${batchSize}
-        for update of s skip locked`),
+        for no key update of s skip locked`),
     );
     const changes: ScheduleChange[] = [];
     const starts: { schedule: BillingSchedule; timeZone: string; values: typeof schedulePeriods.$inferInsert }[] = [];
@@ -360,7 +377,7 @@ export async function settlePeriod(deps: BillingDeps, settings: DunningSettings,
   const now = billingNow(deps);
   const guard = and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'charging'));
   await deps.db.transaction(async (tx) => {
-    const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('update');
+    const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('no key update');
     if (!schedule) return;
     const money = formatAmount(period.amountMinor, period.currency);
     if (attempt.status === 'SUCCEEDED') {
@@ -432,7 +449,9 @@ interface PaidPeriod {
  * Paid periods settled several at once: the common case, a period paid while its schedule is ACTIVE with a next
  * period ahead, changes nothing on the schedule (no recovery, no completion), so it needs no lock on the schedule
  * and many such periods are moved charging → paid, with their timeline entries, in one statement (guarded on
- * status = charging, so a second settler writes nothing). A period whose schedule is in any other state goes
+ * status = charging, so a second settler writes nothing). The schedules are read FOR SHARE: a claim or a settlement
+ * changing one at the same moment (a catch-up schedule's next period, its last one ending it) is waited for and
+ * the state re-read, so "plainly ACTIVE" is never decided on a stale row. A period whose schedule is in any other state goes
  * through settlePeriod's transaction. Until its flush a paid period stays `charging`: if the process dies first,
  * settleStalePeriods finds its final attempt and settles it (nothing is charged twice).
  */
@@ -458,6 +477,10 @@ class PaidSettler {
       this.running = null;
     });
   };
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
 
   /** Waits for every paid period handed over to be settled; throws what a settling statement threw. */
   async drain(): Promise<void> {
@@ -501,6 +524,7 @@ async function settlePaidPlainly(deps: BillingDeps, paid: readonly PaidPeriod[],
       with v(id, schedule_id, period_number, intent_id, paid, detail) as (values ${rows}),
       plain as (
         select v.* from v join billing_schedules s on s.id = v.schedule_id and s.status = 'ACTIVE' and s.next_due_at is not null
+        for share of s
       ), moved as (
         update schedule_periods p
         set status = 'paid', intent_id = plain.intent_id, next_retry_at = null, updated_at = ${at}::timestamptz
