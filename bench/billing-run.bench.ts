@@ -1,14 +1,18 @@
 /**
  * The billing run (issue 22): N due periods charged by lib/schedules/run-billing.ts against the local simulator —
- * each one claimed (SKIP LOCKED batch), its period row and timeline written, charged through THE charge operation
- * (a new intent and its attempt, signed pay, answer recorded) and settled — beside the simulator's raw signed pay
- * rate measured in the same run at the same concurrency, before and after the run (their mean is the baseline).
- * Prints the ratio, the p95 per charge (from the charge's first write to the period's settlement, read off the
- * rows' own timestamps) and where a charge's time goes. Target: ≥ 0.5× the raw rate.
- * Embedded PGlite by default (BENCH_DATABASE_URL for PostgreSQL).
+ * claimed in batches (a few set-based statements per batch, the next batch claimed while the current one charges),
+ * each period charged through THE charge operation (its intent and attempt written, signed pay, answer recorded)
+ * and settled (paid periods by group commit) — beside the simulator's raw signed-pay rate (signed pay requests
+ * straight to the simulator, same client, same concurrency) measured in the same run. The two are interleaved:
+ * raw slice, billing slice (maxBatches), …, raw slice, so load from other processes on a shared machine falls on
+ * both sides of the ratio alike. Prints the ratio (total periods / total billing time over total raw pays / total
+ * raw time, with each slice's rate), the p95 per charge (from the attempt's first write to the period's
+ * settlement, read off the rows' own timestamps) and what a claim costs. Target: ≥ 0.5× the raw rate.
+ * Embedded PGlite by default (BENCH_DATABASE_URL for PostgreSQL: a throw-away database is created and dropped).
  *
  *   npx tsx bench/billing-run.bench.ts          (or npm run bench -- billing-run)
  *   BENCH_PERIODS=10000 (default) BENCH_CONCURRENCY=8 BENCH_BATCH=100 BENCH_AGREEMENTS=20   optional knobs
+ *   BENCH_ROUNDS (billing slices; default one per 1,000 periods, 2–10) BENCH_RAW (raw pays in all; default 4,000)
  *   BENCH_PERIODS=1000 for a quick run
  */
 import { randomBytes } from 'node:crypto';
