@@ -17,13 +17,15 @@ import { periodBusinessKey, specOf } from './schedule-spec';
 
 /**
  * The billing run (architecture.md §4 "Billing schedules"). Each pass:
- *   1. claims a batch of due work in one transaction, rows locked FOR UPDATE SKIP LOCKED (two workers take
+ *   1. claims a batch of due work in one transaction, rows locked FOR NO KEY UPDATE SKIP LOCKED (two workers take
  *      different rows): due schedules start their period (a schedule_periods row, status charging, tries 1) and
  *      move on to the next one; due retries become charging with one more try;
  *   2. after commit, charges each claimed period through THE charge operation (lib/payments/charge.ts) with the
  *      period's business key `sch_<schedule>_<period>` as the order reference — the intent's unique key, so a
  *      period is one intent and at most one debit whoever charges it, however often;
  *   3. settles each period from its intent: paid, retry on the ladder, or failed (PAST_DUE / UNPAID / stop).
+ * The passes overlap: the next batch is claimed while the current one charges, and paid periods are settled by
+ * group commit (see runBilling and PaidSettler).
  * A period left charging (a worker died between claim and charge, or the payment was still open) is picked up by
  * `settleStalePeriods`: no intent attempt for its current try → charge (idempotent by the key); a final attempt →
  * settle; an open one → leave it to the payment resolver.
@@ -181,7 +183,7 @@ interface ScheduleChange {
 
 /**
  * Claims due periods and due retries and returns what to charge. One transaction of a few set-based statements
- * whatever the batch size: the due schedules locked FOR UPDATE SKIP LOCKED (two workers take different rows),
+ * whatever the batch size: the due schedules locked FOR NO KEY UPDATE SKIP LOCKED (two workers take different rows),
  * their periods inserted in one statement, the schedules moved on in one, the due retries locked and moved to
  * charging in one, the timeline appended in one.
  */
