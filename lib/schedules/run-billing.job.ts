@@ -18,6 +18,6 @@ export const runBillingJob = defineJob({
   calls: [{ operation: 'pay' }],
   workSeconds: RUN_BUDGET_MS / 1000 + 60,
   run: async (_data, context) => {
-    await runBilling({ ...context, notifyUrl: new URL(PAYMENT_NOTIFY_PATH, env().APP_URL).toString() }, { budgetMs: RUN_BUDGET_MS });
+    await runBilling({ ...context, notifyUrl: new URL(PAYMENT_NOTIFY_PATH, env().APP_URL).toString() }, { budgetMs: RUN_BUDGET_MS, concurrency: env().BILLING_CONCURRENCY });
   },
 });

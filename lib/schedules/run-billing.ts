@@ -1,6 +1,7 @@
 import { faultPoint } from '@/lib/faults/fault-point';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { jsonText } from '@/lib/db/json-text';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
 import { billingSchedules, merchantSettings, schedulePeriods, type BillingSchedule, type Payment, type SchedulePeriod } from '@/lib/db/schema';
@@ -16,13 +17,15 @@ import { periodBusinessKey, specOf } from './schedule-spec';
 
 /**
  * The billing run (architecture.md §4 "Billing schedules"). Each pass:
- *   1. claims a batch of due work in one transaction, rows locked FOR UPDATE SKIP LOCKED (two workers take
+ *   1. claims a batch of due work in one transaction, rows locked FOR NO KEY UPDATE SKIP LOCKED (two workers take
  *      different rows): due schedules start their period (a schedule_periods row, status charging, tries 1) and
  *      move on to the next one; due retries become charging with one more try;
  *   2. after commit, charges each claimed period through THE charge operation (lib/payments/charge.ts) with the
  *      period's business key `sch_<schedule>_<period>` as the order reference — the intent's unique key, so a
  *      period is one intent and at most one debit whoever charges it, however often;
  *   3. settles each period from its intent: paid, retry on the ladder, or failed (PAST_DUE / UNPAID / stop).
+ * The passes overlap: the next batch is claimed while the current one charges, and paid periods are settled by
+ * group commit (see runBilling and PaidSettler).
  * A period left charging (a worker died between claim and charge, or the payment was still open) is picked up by
  * `settleStalePeriods`: no intent attempt for its current try → charge (idempotent by the key); a final attempt →
  * settle; an open one → leave it to the payment resolver.
@@ -43,9 +46,9 @@ function billingNow(deps: BillingDeps): Date {
 }
 
 export interface BillingRunOptions {
-  /** Rows claimed per transaction (default 100). */
+  /** Rows claimed per transaction (default 100). The next batch is claimed while the current one is charging. */
   batchSize?: number;
-  /** Charges in flight at once (default 8). */
+  /** Charges in flight at once (default 8; the job passes BILLING_CONCURRENCY). */
   concurrency?: number;
   /** Stop claiming new work after this many milliseconds (default: until nothing is due). */
   budgetMs?: number;
@@ -83,15 +86,82 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
   const started = Date.now();
   const settings = await loadSettings(deps.db);
   await settleStalePeriods(deps, settings, stats, options);
-  for (let batch = 0; batch < (options.maxBatches ?? Number.MAX_SAFE_INTEGER); batch++) {
-    if (options.budgetMs !== undefined && Date.now() - started > options.budgetMs) break;
-    const claimed = await claimDueWork(deps, options.batchSize ?? 100, stats);
-    if (claimed.length > 0) faultPoint('billing.after-commit');
-    if (claimed.length === 0) break;
-    await inPool(claimed, options.concurrency ?? 8, (c) => chargeClaimed(deps, settings, c, stats));
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const width = Math.max(1, options.concurrency ?? DEFAULT_CONCURRENCY);
+  const maxBatches = options.maxBatches ?? Number.MAX_SAFE_INTEGER;
+  // A pipeline: `width` charges in flight, fed from a queue of claimed periods; when the queue is down to one
+  // round of charges, the next batch is claimed beside them (one claim at a time), so charging never waits for a
+  // claim except at the start. Whatever is claimed is charged by this run (a claimed period is `charging` in the
+  // database; if this process dies, settleStalePeriods takes it over), so prefetching never loses or doubles a period.
+  const settler = new PaidSettler(deps, settings, stats);
+  const queue: Claimed[] = [];
+  let batches = 0;
+  let exhausted = false;
+  let inFlight = 0;
+  /** A claim came back empty while charges were in flight (a row it wanted may have been busy): look once more. */
+  let emptyWhileBusy = false;
+  let claiming: Promise<void> | null = null;
+  let failure: unknown = null;
+  const claimNext = (): Promise<void> | null => {
+    if (claiming || exhausted) return claiming;
+    if (batches >= maxBatches || (options.budgetMs !== undefined && Date.now() - started > options.budgetMs)) {
+      exhausted = true;
+      return null;
+    }
+    batches++;
+    claiming = claimDueWork(deps, batchSize, stats)
+      .then((claimed) => {
+        if (claimed.length > 0) faultPoint('billing.after-commit');
+        if (claimed.length === 0) {
+          exhausted = true;
+          if (inFlight > 0 || settler.busy) emptyWhileBusy = true;
+        }
+        queue.push(...claimed);
+      })
+      .catch((error: unknown) => {
+        // No further claims; what is queued is still charged (it is claimed), then the run fails with this.
+        failure ??= error;
+        exhausted = true;
+      })
+      .finally(() => {
+        claiming = null;
+      });
+    return claiming;
+  };
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      if (queue.length <= width) void claimNext();
+      const next = queue.shift();
+      if (next) {
+        inFlight++;
+        try {
+          await chargeClaimed(deps, settings, next, stats, settler.settle);
+        } finally {
+          inFlight--;
+        }
+        continue;
+      }
+      const pending = claimNext();
+      if (!pending) return;
+      await pending;
+    }
+  };
+  for (;;) {
+    await Promise.all(Array.from({ length: width }, lane));
+    await settler.drain();
+    if (failure || !emptyWhileBusy) break;
+    // Everything claimed is settled now; claim again unless the batch or time budget is used up.
+    emptyWhileBusy = false;
+    exhausted = false;
   }
+  if (failure) throw failure;
   return stats;
 }
+
+/** Rows claimed per transaction. */
+export const DEFAULT_BATCH_SIZE = 100;
+/** Charges in flight at once per worker (the job passes BILLING_CONCURRENCY). */
+export const DEFAULT_CONCURRENCY = 8;
 
 async function inPool<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -102,7 +172,21 @@ async function inPool<T>(items: readonly T[], width: number, each: (item: T) => 
   );
 }
 
-/** Claims due periods and due retries (one transaction, SKIP LOCKED) and returns what to charge. */
+interface ScheduleChange {
+  id: string;
+  status: BillingSchedule['status'] | null;
+  statusReason: string | null;
+  /** Set with nextDueAt when a period started (nextDueAt null then means no period is left). */
+  nextPeriod: number | null;
+  nextDueAt: Date | null;
+}
+
+/**
+ * Claims due periods and due retries and returns what to charge. One transaction of a few set-based statements
+ * whatever the batch size: the due schedules locked FOR NO KEY UPDATE SKIP LOCKED (two workers take different rows),
+ * their periods inserted in one statement, the schedules moved on in one, the due retries locked and moved to
+ * charging in one, the timeline appended in one.
+ */
 export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?: BillingRunStats): Promise<Claimed[]> {
   const now = billingNow(deps);
   return deps.db.transaction(async (tx) => {
@@ -115,19 +199,21 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
         where s.status in ${BILLING} and s.next_due_at is not null and s.next_due_at <= ${now.toISOString()}::timestamptz
         order by s.next_due_at
         limit ${batchSize}
-        for update of s skip locked`),
+        for no key update of s skip locked`),
     );
+    const changes: ScheduleChange[] = [];
+    const starts: { schedule: BillingSchedule; timeZone: string; values: typeof schedulePeriods.$inferInsert }[] = [];
     for (const raw of due) {
       const schedule = mapRow(billingSchedules, raw);
       if (raw.agreement_status !== 'ACTIVE') {
         const reason = `Paused: the agreement is ${String(raw.agreement_status).toLowerCase()}; nothing was charged.`;
-        await tx.update(billingSchedules).set({ status: 'PAUSED', statusReason: reason, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        changes.push({ id: schedule.id, status: 'PAUSED', statusReason: reason, nextPeriod: null, nextDueAt: null });
         events.push({ scheduleId: schedule.id, type: 'agreement_ended', message: reason, at: now });
         if (stats) stats.paused++;
         continue;
       }
       if (schedule.cancelAtPeriodEnd) {
-        await tx.update(billingSchedules).set({ status: 'CANCELED', statusReason: 'Canceled at the end of the period, as asked.', nextDueAt: null, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        changes.push({ id: schedule.id, status: 'CANCELED', statusReason: 'Canceled at the end of the period, as asked.', nextPeriod: null, nextDueAt: null });
         events.push({ scheduleId: schedule.id, type: 'canceled', message: 'Canceled at the end of the period, as asked; no new period starts.', at: now });
         continue;
       }
@@ -145,10 +231,11 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
         if (stats) stats.skippedPeriods += skipped;
       }
       const dueAt = periodDueAt(spec, period)!;
-      const nextDueAt = periodDueAt(spec, period + 1);
-      const [row] = await tx
-        .insert(schedulePeriods)
-        .values({
+      changes.push({ id: schedule.id, status: null, statusReason: null, nextPeriod: period + 1, nextDueAt: periodDueAt(spec, period + 1) });
+      starts.push({
+        schedule,
+        timeZone: spec.timeZone,
+        values: {
           scheduleId: schedule.id,
           periodNumber: period,
           dueAt,
@@ -160,41 +247,46 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
           lastTriedAt: now,
           createdAt: now,
           updatedAt: now,
-        })
-        .onConflictDoNothing()
-        .returning();
-      await tx.update(billingSchedules).set({ nextPeriod: period + 1, nextDueAt, updatedAt: now }).where(eq(billingSchedules.id, schedule.id));
+        },
+      });
+    }
+    // A period already there (another run started it) is not charged again here; its schedule still moves on.
+    const inserted = starts.length > 0 ? await tx.insert(schedulePeriods).values(starts.map((s) => s.values)).onConflictDoNothing().returning() : [];
+    const byKey = new Map(inserted.map((row) => [row.businessKey, row]));
+    for (const start of starts) {
+      const row = byKey.get(start.values.businessKey);
       if (!row) continue;
       events.push({
-        scheduleId: schedule.id,
-        periodNumber: period,
+        scheduleId: row.scheduleId,
+        periodNumber: row.periodNumber,
         type: 'period_started',
-        message: `Period ${period + 1} (${formatLocalDate(localDateAt(dueAt, spec.timeZone))}): charging ${formatAmount(row.amountMinor, row.currency)}.`,
+        message: `Period ${row.periodNumber + 1} (${formatLocalDate(localDateAt(row.dueAt, start.timeZone))}): charging ${formatAmount(row.amountMinor, row.currency)}.`,
         at: now,
       });
-      claimed.push({ period: row, agreementId: schedule.agreementId, description: schedule.description });
+      claimed.push({ period: row, agreementId: start.schedule.agreementId, description: start.schedule.description });
       if (stats) stats.started++;
     }
+    await applyScheduleChanges(tx, changes, now);
     const room = batchSize - claimed.length;
     if (room > 0) {
       const retries = rowsOf<Record<string, unknown>>(
         await tx.execute(sql`
-          select p.*, s.agreement_id as s_agreement_id, s.description as s_description
-          from schedule_periods p join billing_schedules s on s.id = p.schedule_id
-          where p.status = 'retrying' and p.next_retry_at <= ${now.toISOString()}::timestamptz and s.status in ${BILLING}
-          order by p.next_retry_at
-          limit ${room}
-          for update of p skip locked`),
+          with due as (
+            select p.id, s.agreement_id as s_agreement_id, s.description as s_description
+            from schedule_periods p join billing_schedules s on s.id = p.schedule_id
+            where p.status = 'retrying' and p.next_retry_at <= ${now.toISOString()}::timestamptz and s.status in ${BILLING}
+            order by p.next_retry_at
+            limit ${room}
+            for update of p skip locked
+          )
+          update schedule_periods p
+          set status = 'charging', tries = p.tries + 1, last_tried_at = ${now.toISOString()}::timestamptz, next_retry_at = null, updated_at = ${now.toISOString()}::timestamptz
+          from due
+          where p.id = due.id and p.status = 'retrying'
+          returning p.*, due.s_agreement_id, due.s_description`),
       );
       for (const raw of retries) {
-        const period = mapRow(schedulePeriods, raw);
-        const [row] = await tx
-          .update(schedulePeriods)
-          .set({ status: 'charging', tries: sql`${schedulePeriods.tries} + 1`, lastTriedAt: now, nextRetryAt: null, updatedAt: now })
-          .where(and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'retrying')))
-          .returning();
-        if (!row) continue;
-        claimed.push({ period: row, agreementId: String(raw.s_agreement_id), description: String(raw.s_description) });
+        claimed.push({ period: mapRow(schedulePeriods, raw), agreementId: String(raw.s_agreement_id), description: String(raw.s_description) });
         if (stats) stats.retried++;
       }
     }
@@ -204,8 +296,31 @@ export async function claimDueWork(deps: BillingDeps, batchSize: number, stats?:
   });
 }
 
-/** Charges one claimed period through the charge operation and settles it. */
-async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claimed: Claimed, stats: BillingRunStats): Promise<void> {
+/** The claimed schedules' new state in one UPDATE … FROM (VALUES …). */
+async function applyScheduleChanges(tx: Db, changes: readonly ScheduleChange[], now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = sql.join(
+    changes.map(
+      (c) =>
+        sql`(${c.id}::uuid, ${c.status}::schedule_status, ${c.statusReason}::text, ${c.nextPeriod}::int, ${c.nextDueAt?.toISOString() ?? null}::timestamptz, ${c.status === 'CANCELED'}::boolean)`,
+    ),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update billing_schedules s
+    set status = coalesce(v.status, s.status),
+        status_reason = case when v.status is null then s.status_reason else v.status_reason end,
+        next_period = coalesce(v.next_period, s.next_period),
+        next_due_at = case when v.next_period is not null then v.next_due_at when v.clear_due then null else s.next_due_at end,
+        updated_at = ${now.toISOString()}::timestamptz
+    from (values ${rows}) as v(id, status, status_reason, next_period, next_due_at, clear_due)
+    where s.id = v.id`);
+}
+
+type Settle = (period: SchedulePeriod, intentId: string, attempt: Payment) => Promise<void>;
+
+/** Charges one claimed period through the charge operation and settles it (by `settle` when given). */
+async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claimed: Claimed, stats: BillingRunStats, settle?: Settle): Promise<void> {
   const { period } = claimed;
   const result = await charge(deps, {
     agreementId: claimed.agreementId,
@@ -218,7 +333,7 @@ async function chargeClaimed(deps: BillingDeps, settings: DunningSettings, claim
   });
   stats.charged++;
   if (result.ok) {
-    await settlePeriod(deps, settings, period, result.data.intent.id, result.data.payment, stats);
+    await (settle ? settle(period, result.data.intent.id, result.data.payment) : settlePeriod(deps, settings, period, result.data.intent.id, result.data.payment, stats));
     return;
   }
   // Refused before anything was sent. An intent that exists answers for itself (e.g. declined for good earlier).
@@ -264,7 +379,7 @@ export async function settlePeriod(deps: BillingDeps, settings: DunningSettings,
   const now = billingNow(deps);
   const guard = and(eq(schedulePeriods.id, period.id), eq(schedulePeriods.status, 'charging'));
   await deps.db.transaction(async (tx) => {
-    const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('update');
+    const [schedule] = await tx.select().from(billingSchedules).where(eq(billingSchedules.id, period.scheduleId)).for('no key update');
     if (!schedule) return;
     const money = formatAmount(period.amountMinor, period.currency);
     if (attempt.status === 'SUCCEEDED') {
@@ -326,6 +441,110 @@ export async function settlePeriod(deps: BillingDeps, settings: DunningSettings,
   });
 }
 
+interface PaidPeriod {
+  period: SchedulePeriod;
+  intentId: string;
+  attempt: Payment;
+}
+
+/**
+ * Paid periods settled several at once: the common case, a period paid while its schedule is ACTIVE with a next
+ * period ahead, changes nothing on the schedule (no recovery, no completion), so it needs no lock on the schedule
+ * and many such periods are moved charging → paid, with their timeline entries, in one statement (guarded on
+ * status = charging, so a second settler writes nothing). The schedules are read FOR SHARE: a claim or a settlement
+ * changing one at the same moment (a catch-up schedule's next period, its last one ending it) is waited for and
+ * the state re-read, so "plainly ACTIVE" is never decided on a stale row. A period whose schedule is in any other state goes
+ * through settlePeriod's transaction. Until its flush a paid period stays `charging`: if the process dies first,
+ * settleStalePeriods finds its final attempt and settles it (nothing is charged twice).
+ */
+class PaidSettler {
+  private buffer: PaidPeriod[] = [];
+  private running: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(
+    private readonly deps: BillingDeps,
+    private readonly settings: DunningSettings,
+    private readonly stats: BillingRunStats,
+  ) {}
+
+  /**
+   * Group commit: one settling statement at a time; what is paid meanwhile goes into the next one. So a paid
+   * period waits at most one statement, and the busier the run, the more periods each statement settles.
+   */
+  readonly settle: Settle = async (period, intentId, attempt) => {
+    if (attempt.status !== 'SUCCEEDED') return settlePeriod(this.deps, this.settings, period, intentId, attempt, this.stats);
+    this.buffer.push({ period, intentId, attempt });
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+    });
+  };
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Waits for every paid period handed over to be settled; throws what a settling statement threw. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+    if (this.failure) throw this.failure;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const paid = this.buffer.splice(0, 200);
+      try {
+        const outcome = await settlePaidPlainly(this.deps, paid, billingNow(this.deps));
+        for (const p of paid) {
+          const o = outcome.get(p.period.id);
+          if (o === 'paid') this.stats.paid++;
+          else if (o !== 'settled') await settlePeriod(this.deps, this.settings, p.period, p.intentId, p.attempt, this.stats);
+        }
+      } catch (error) {
+        // Those periods stay charging; settleStalePeriods settles them from their final attempts later.
+        this.failure ??= error;
+      }
+    }
+  }
+}
+
+/**
+ * The plain paid periods of `paid` settled in one statement; answers per period: 'paid' (moved here), 'settled'
+ * (someone else wrote its one outcome) or absent (its schedule is not plainly ACTIVE: settlePeriod decides).
+ */
+async function settlePaidPlainly(deps: BillingDeps, paid: readonly PaidPeriod[], now: Date): Promise<Map<string, 'paid' | 'settled'>> {
+  const at = now.toISOString();
+  const rows = sql.join(
+    paid.map(
+      ({ period, intentId, attempt }) =>
+        sql`(${period.id}::uuid, ${period.scheduleId}::uuid, ${period.periodNumber}::int, ${intentId}::uuid, ${`Period ${period.periodNumber + 1}: ${formatAmount(period.amountMinor, period.currency)} paid`}::text, ${jsonText({ paymentId: attempt.id })}::jsonb)`,
+    ),
+    sql`, `,
+  );
+  const answers = rowsOf<{ id: string; moved: boolean }>(
+    await deps.db.execute(sql`
+      with v(id, schedule_id, period_number, intent_id, paid, detail) as (values ${rows}),
+      plain as (
+        select v.* from v join billing_schedules s on s.id = v.schedule_id and s.status = 'ACTIVE' and s.next_due_at is not null
+        for share of s
+      ), moved as (
+        update schedule_periods p
+        set status = 'paid', intent_id = plain.intent_id, next_retry_at = null, updated_at = ${at}::timestamptz
+        from plain
+        where p.id = plain.id and p.status = 'charging'
+        returning p.id, p.tries
+      ), entry as (
+        insert into schedule_events (schedule_id, period_number, type, message, detail, at)
+        select plain.schedule_id, plain.period_number, 'period_paid',
+          plain.paid || case when moved.tries > 1 then ' on try ' || moved.tries::text else '' end || '.', plain.detail, ${at}::timestamptz
+        from moved join plain on plain.id = moved.id
+        order by plain.schedule_id, plain.period_number
+      )
+      select plain.id, exists (select 1 from moved where moved.id = plain.id) as moved from plain`),
+  );
+  return new Map(answers.map((a) => [String(a.id), a.moved ? 'paid' : 'settled']));
+}
+
 async function completeIfDone(tx: Db, schedule: BillingSchedule, now: Date, events: ScheduleEventInput[]): Promise<void> {
   const [open] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from schedule_periods where schedule_id = ${schedule.id} and status in ('charging', 'retrying')`));
   if ((open?.n ?? 0) > 1) return; // the one being settled is still counted as charging
@@ -341,22 +560,25 @@ export async function settleStalePeriods(deps: BillingDeps, settings: DunningSet
   const now = billingNow(deps);
   const before = new Date(now.getTime() - (options.staleAfterMs ?? 120_000));
   for (;;) {
-    const claimed = await deps.db.transaction(async (tx) => {
-      const rows = rowsOf<Record<string, unknown>>(
-        await tx.execute(sql`
-          select p.*, s.agreement_id as s_agreement_id, s.description as s_description
+    // Touched (updated_at = now) as they are taken, so a concurrent run does not take them again meanwhile.
+    const rows = rowsOf<Record<string, unknown>>(
+      await deps.db.execute(sql`
+        with stale as (
+          select p.id, s.agreement_id as s_agreement_id, s.description as s_description
           from schedule_periods p join billing_schedules s on s.id = p.schedule_id
           where p.status = 'charging' and p.updated_at <= ${before.toISOString()}::timestamptz
           order by p.updated_at
-          limit ${options.batchSize ?? 100}
-          for update of p skip locked`),
-      );
-      // Touch them so a concurrent run does not take them again while this one works on them.
-      for (const raw of rows) await tx.update(schedulePeriods).set({ updatedAt: now }).where(eq(schedulePeriods.id, String(raw.id)));
-      return rows.map((raw) => ({ period: { ...mapRow(schedulePeriods, raw), updatedAt: now }, agreementId: String(raw.s_agreement_id), description: String(raw.s_description) }));
-    });
+          limit ${options.batchSize ?? DEFAULT_BATCH_SIZE}
+          for update of p skip locked
+        )
+        update schedule_periods p set updated_at = ${now.toISOString()}::timestamptz
+        from stale
+        where p.id = stale.id
+        returning p.*, stale.s_agreement_id, stale.s_description`),
+    );
+    const claimed = rows.map((raw) => ({ period: mapRow(schedulePeriods, raw), agreementId: String(raw.s_agreement_id), description: String(raw.s_description) }));
     if (claimed.length === 0) return;
-    await inPool(claimed, options.concurrency ?? 8, async (c) => {
+    await inPool(claimed, options.concurrency ?? DEFAULT_CONCURRENCY, async (c) => {
       const found = await findIntentByKey(deps.db, c.period.businessKey);
       const latest = found?.attempts.at(-1);
       if (!found || !latest || found.attempts.length < c.period.tries) {
@@ -365,6 +587,6 @@ export async function settleStalePeriods(deps: BillingDeps, settings: DunningSet
       }
       await settlePeriod(deps, settings, c.period, found.intent.id, latest, stats);
     });
-    if (claimed.length < (options.batchSize ?? 100)) return;
+    if (claimed.length < (options.batchSize ?? DEFAULT_BATCH_SIZE)) return;
   }
 }

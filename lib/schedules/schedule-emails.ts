@@ -9,6 +9,7 @@ import type { Mailer } from '@/lib/mail/mailer';
 import { getMerchantSettings } from '@/lib/settings/get-merchant-settings';
 import { buyerLocale, buyerTranslator } from './buyer-messages';
 import { declineKind, DAY_MS } from './dunning';
+import { recordScheduleEvents, type ScheduleEventInput } from './schedule-events';
 import { formatLocalDate, localDateAt } from './period-calendar';
 import { longDateAt, planAmount, type BuyerTranslate } from './plan-words';
 
@@ -111,12 +112,16 @@ async function sendOne(deps: ScheduleEmailDeps, c: Candidate, enabled: boolean, 
   const locale = buyerLocale(row.customer.preferredLanguage);
   const address = row.customer.email?.trim() || null;
   const skipReason = !enabled ? 'turned off in Settings' : !address ? 'the customer has no email address' : !deps.mailer ? 'no SMTP server is configured (SMTP_URL)' : null;
-  // The claim: one row per (schedule, period, kind), whoever gets here first.
-  const [claim] = await db
-    .insert(scheduleEmails)
-    .values({ scheduleId: c.scheduleId, periodNumber: c.periodNumber, kind: c.kind, status: skipReason ? 'skipped' : 'sending', toAddress: address, locale, error: skipReason, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ id: scheduleEmails.id });
+  // The claim: one row per (schedule, period, kind), whoever gets here first; a skip is on the timeline with it.
+  const claim = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(scheduleEmails)
+      .values({ scheduleId: c.scheduleId, periodNumber: c.periodNumber, kind: c.kind, status: skipReason ? 'skipped' : 'sending', toAddress: address, locale, error: skipReason, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ id: scheduleEmails.id });
+    if (row && skipReason) await recordScheduleEvents(tx, [emailEvent(c, 'email_skipped', `${EMAIL_WORDS[c.kind]} for period ${c.periodNumber + 1} not emailed: ${skipReason}.`, now)]);
+    return row;
+  });
   if (!claim) return null;
   if (skipReason || !address || !deps.mailer) return 'skipped';
 
@@ -134,12 +139,26 @@ async function sendOne(deps: ScheduleEmailDeps, c: Candidate, enabled: boolean, 
       messageId: `<${c.scheduleId}.${c.periodNumber}.${c.kind}@daikou.local>`,
       headers: { 'X-Daikou-Email': c.kind, 'X-Daikou-Schedule': c.scheduleId },
     });
-    await db.update(scheduleEmails).set({ status: 'sent', subject: content.subject, messageId: sent.messageId, sentAt: now }).where(eq(scheduleEmails.id, claim.id));
+    await db.transaction(async (tx) => {
+      await tx.update(scheduleEmails).set({ status: 'sent', subject: content.subject, messageId: sent.messageId, sentAt: now }).where(eq(scheduleEmails.id, claim.id));
+      await recordScheduleEvents(tx, [emailEvent(c, 'email_sent', `${EMAIL_WORDS[c.kind]} for period ${c.periodNumber + 1} emailed to the buyer.`, now)]);
+    });
     return 'sent';
   } catch (error) {
-    await db.update(scheduleEmails).set({ status: 'failed', subject: content.subject, error: errorLine(error).slice(0, 500) }).where(eq(scheduleEmails.id, claim.id));
+    const why = errorLine(error).slice(0, 500);
+    await db.transaction(async (tx) => {
+      await tx.update(scheduleEmails).set({ status: 'failed', subject: content.subject, error: why }).where(eq(scheduleEmails.id, claim.id));
+      await recordScheduleEvents(tx, [emailEvent(c, 'email_failed', `${EMAIL_WORDS[c.kind]} for period ${c.periodNumber + 1} could not be emailed: the mail server refused it (${why.slice(0, 200)}). It is not sent again.`, now)]);
+    });
     return 'failed';
   }
+}
+
+/** What each kind of message is, in the timeline's words. */
+const EMAIL_WORDS: Record<EmailKind, string> = { reminder: 'Upcoming-charge reminder', receipt: 'Receipt', payment_failed: 'Failed-payment email' };
+
+function emailEvent(c: Candidate, type: 'email_sent' | 'email_skipped' | 'email_failed', message: string, at: Date): ScheduleEventInput {
+  return { scheduleId: c.scheduleId, periodNumber: c.periodNumber, type, message, detail: { kind: c.kind }, at };
 }
 
 /** A link the buyer can open the manage page with: the schedule's own link, else the customer's newest one. */

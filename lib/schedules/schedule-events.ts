@@ -20,11 +20,15 @@ export type ScheduleEventType =
   | 'agreement_ended'
   | 'past_due'
   | 'unpaid'
-  | 'recovered';
+  | 'recovered'
+  | 'email_sent'
+  | 'email_skipped'
+  | 'email_failed';
 
 export const SCHEDULE_EVENT_TYPES: readonly ScheduleEventType[] = [
   'created', 'paused', 'resumed', 'canceled', 'cancel_scheduled', 'completed', 'amount_changed', 'period_started', 'periods_skipped',
   'period_paid', 'period_declined', 'retry_scheduled', 'ladder_exhausted', 'hard_declined', 'agreement_ended', 'past_due', 'unpaid', 'recovered',
+  'email_sent', 'email_skipped', 'email_failed',
 ];
 
 export interface ScheduleEventInput {

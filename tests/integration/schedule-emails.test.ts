@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgreementDeps } from '@/lib/agreements/agreement-deps';
 import { completeAuthorizationReturn } from '@/lib/agreements/complete-authorization-return';
 import { startAuthorization } from '@/lib/agreements/start-authorization';
 import { agreementTokenAad } from '@/lib/crypto/token-vault';
 import { createAuthorizationLink } from '@/lib/customers/create-authorization-link';
-import { agreements, auditLog, authorizationLinks, billingSchedules, customers, scheduleEmails, schedulePeriods } from '@/lib/db/schema';
+import { agreements, auditLog, authorizationLinks, billingSchedules, customers, scheduleEmails, scheduleEvents, schedulePeriods } from '@/lib/db/schema';
 import { smtpMailer, type Mailer } from '@/lib/mail/mailer';
 import { createSchedule } from '@/lib/schedules/create-schedule';
 import { runBilling, type BillingDeps } from '@/lib/schedules/run-billing';
@@ -181,6 +181,13 @@ describe(`schedule plans and emails (${testDatabaseKind()})`, () => {
       [0, 'payment_failed', 'sent', 'ja'],
       [0, 'receipt', 'sent', 'ja'],
     ]);
+    // Each message is a step on the schedule's timeline, saying which and why, once.
+    const timeline = await world.database.db.select().from(scheduleEvents).where(and(eq(scheduleEvents.scheduleId, schedule.id), like(scheduleEvents.type, 'email_%'))).orderBy(asc(scheduleEvents.seq));
+    expect(timeline.map((e) => [e.type, e.periodNumber, e.message, e.detail])).toEqual([
+      ['email_sent', 0, 'Upcoming-charge reminder for period 1 emailed to the buyer.', { kind: 'reminder' }],
+      ['email_sent', 0, 'Failed-payment email for period 1 emailed to the buyer.', { kind: 'payment_failed' }],
+      ['email_sent', 0, 'Receipt for period 1 emailed to the buyer.', { kind: 'receipt' }],
+    ]);
   }, 180_000);
 
   it('merchants turn each message off (admins, audited): a turned-off kind is recorded as skipped and never sent', async () => {
@@ -199,6 +206,8 @@ describe(`schedule plans and emails (${testDatabaseKind()})`, () => {
     expect(await mail()).toHaveLength(before);
     const [row] = await world.database.db.select().from(scheduleEmails).where(and(eq(scheduleEmails.scheduleId, schedule!.id), eq(scheduleEmails.periodNumber, 1)));
     expect(row).toMatchObject({ kind: 'reminder', status: 'skipped', error: 'turned off in Settings' });
+    const [skipped] = await world.database.db.select().from(scheduleEvents).where(and(eq(scheduleEvents.scheduleId, schedule!.id), eq(scheduleEvents.type, 'email_skipped')));
+    expect(skipped).toMatchObject({ periodNumber: 1, message: 'Upcoming-charge reminder for period 2 not emailed: turned off in Settings.', detail: { kind: 'reminder' } });
     // Turned on again: the skipped one stays skipped.
     await updateScheduleEmailSettings(world.database.db, world.admin, { reminder: true, reminderDays: 5, receipt: true, failed: true });
     expect(await emails(now)).toEqual({ sent: 0, skipped: 0, failed: 0 });
