@@ -38,17 +38,21 @@ export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue | null, now: 
 
 /** One fan-out transaction: up to `batch` outbox rows become deliveries (one multi-row INSERT); their ids. */
 export async function fanOutOnce(db: Db, now: Date, batch: number): Promise<{ taken: number; queued: string[] }> {
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => fanOutIn(tx, now, batch));
+}
+
+/** fanOutOnce's work inside a transaction the caller holds (the dispatcher claims in the same one). */
+export async function fanOutIn(tx: Db, now: Date, batch: number): Promise<{ taken: number; queued: string[] }> {
+  {
     const rows = rowsOf<{ event_id: string }>(
       await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning event_id`),
     );
     if (rows.length === 0) return { taken: 0, queued: [] as string[] };
     const endpoints = await tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
     const ids = [...new Set(rows.map((r) => r.event_id))];
-    const events = endpoints.length
-      ? rowsOf<EventRow>(await tx.execute(sql`select e.* from ${EVENT_SOURCE} e where e.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by e.created_at, e.id`))
-      : [];
-    const values: (typeof webhookDeliveries.$inferInsert)[] = [];
+    // One array parameter each, not a parameter per row: the statements stay cheap to build at any batch size.
+    const events = endpoints.length ? rowsOf<EventRow>(await tx.execute(sql`select e.* from ${EVENT_SOURCE} e where e.id = any(${`{${ids.join(',')}}`}::uuid[]) order by e.created_at, e.id`)) : [];
+    const values: { endpoint_id: string; event_id: string; event_type: string; object_key: string; event_at: string; payload: string }[] = [];
     for (const event of events) {
       const type = eventTypeOf(event);
       const createdAt = new Date(event.created_at);
@@ -60,17 +64,20 @@ export async function fanOutOnce(db: Db, now: Date, batch: number): Promise<{ ta
       });
       for (const endpoint of endpoints) {
         if (!wants(endpoint, type)) continue;
-        values.push({ endpointId: endpoint.id, eventId: event.id, eventType: type, objectKey: `${event.object_type}:${event.object_id}`, eventAt: createdAt, payload, nextAttemptAt: now });
+        values.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: type, object_key: `${event.object_type}:${event.object_id}`, event_at: typeof event.created_at === 'string' ? event.created_at : createdAt.toISOString(), payload });
       }
     }
-    const made: string[] = [];
-    // Chunks keep one statement's parameters well under PostgreSQL's 65,535.
-    for (let i = 0; i < values.length; i += 1000) {
-      const inserted = await tx.insert(webhookDeliveries).values(values.slice(i, i + 1000)).onConflictDoNothing().returning({ id: webhookDeliveries.id });
-      made.push(...inserted.map((r) => r.id));
-    }
+    if (values.length === 0) return { taken: rows.length, queued: [] as string[] };
+    const made = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        insert into webhook_deliveries (endpoint_id, event_id, event_type, object_key, event_at, payload, next_attempt_at)
+        select r.endpoint_id, r.event_id, r.event_type, r.object_key, r.event_at, r.payload, ${now.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(values)}::json) as r(endpoint_id uuid, event_id uuid, event_type text, object_key text, event_at timestamptz, payload text)
+        on conflict do nothing
+        returning id`),
+    ).map((r) => r.id);
     return { taken: rows.length, queued: made };
-  });
+  }
 }
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{ status: number; text(): Promise<string> }>;

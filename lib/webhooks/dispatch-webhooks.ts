@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Database, Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
-import type { WebhookDelivery, WebhookEndpoint } from '@/lib/db/schema';
-import { attemptSucceeded, fanOutOnce, recordAttempt, refusedTarget, sendAttempt, type Attempt, type FetchLike } from './deliver-webhooks';
+import type { WebhookEndpoint } from '@/lib/db/schema';
+import { attemptSucceeded, fanOutIn, recordAttempt, refusedTarget, sendAttempt, type Attempt, type FetchLike } from './deliver-webhooks';
 import { keepAlivePost } from './keep-alive-post';
 import { resolveHost, signingSecrets, type ResolveHost } from './webhook-endpoints';
 
@@ -33,6 +33,9 @@ export interface DispatchOptions {
 
 interface ClaimedRow {
   id: string;
+  url: string;
+  secret_generation: number;
+  previous_secret_until: string | Date | null;
   endpoint_id: string;
   event_id: string;
   object_key: string;
@@ -46,11 +49,12 @@ interface ClaimedRow {
  * (being retried later, or claimed by another round: the lease pushes next_attempt_at ahead). Ordered by event
  * time, so when the limit cuts an object's events it keeps the earliest. Claimed rows get a lease.
  */
-async function claimDue(db: Db, now: Date, batch: number): Promise<ClaimedRow[]> {
+async function fanOutAndClaim(db: Db, now: Date, batch: number): Promise<{ fannedOut: number; claimed: ClaimedRow[] }> {
   const lease = new Date(now.getTime() + CLAIM_LEASE_MS);
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
-    return rowsOf<ClaimedRow>(
+    const fanned = await fanOutIn(tx, now, batch);
+    const claimed = rowsOf<ClaimedRow>(
       await tx.execute(sql`
         with claimed as (
         update webhook_deliveries w set next_attempt_at = ${lease.toISOString()}::timestamptz
@@ -70,28 +74,30 @@ async function claimDue(db: Db, now: Date, batch: number): Promise<ClaimedRow[]>
         where w.id = c.id
         returning w.id, w.endpoint_id, w.event_id, w.object_key, w.payload, w.attempts, w.event_at
         )
-        select id, endpoint_id, event_id, object_key, payload, attempts from claimed order by event_at, event_id`),
+        select c.id, c.endpoint_id, c.event_id, c.object_key, c.payload, c.attempts, ep.url, ep.secret_generation, ep.previous_secret_until
+        from claimed c join webhook_endpoints ep on ep.id = c.endpoint_id
+        order by c.event_at, c.event_id`),
     );
+    return { fannedOut: fanned.queued.length, claimed };
   });
 }
 
 /** Successful attempts in one UPDATE (and their endpoints marked healthy in one more). */
 async function recordSuccesses(db: Db, done: { row: ClaimedRow; attempt: Attempt }[]): Promise<void> {
   if (done.length === 0) return;
-  const values = sql.join(
-    done.map(
-      ({ row, attempt }) =>
-        sql`(${row.id}::uuid, ${row.attempts}::int, ${attempt.status}::int, ${attempt.answer}, ${Math.max(0, attempt.finished.getTime() - attempt.started.getTime())}::int, ${attempt.finished.toISOString()}::timestamptz)`,
-    ),
-    sql`, `,
-  );
+  const rows = done.map(({ row, attempt }) => ({ id: row.id, attempts: row.attempts, status: attempt.status, answer: attempt.answer, latency: Math.max(0, attempt.finished.getTime() - attempt.started.getTime()), at: attempt.finished.toISOString() }));
   await db.execute(sql`
     update webhook_deliveries d set status = 'succeeded', attempts = v.attempts + 1, last_status_code = v.status, last_error = null,
       last_response = v.answer, last_latency_ms = v.latency, delivered_at = v.at, next_attempt_at = v.at
-    from (values ${values}) as v(id, attempts, status, answer, latency, at)
+    from json_to_recordset(${JSON.stringify(rows)}::json) as v(id uuid, attempts int, status int, answer text, latency int, at timestamptz)
     where d.id = v.id and d.attempts = v.attempts and d.status = 'pending'`);
   const endpoints = [...new Set(done.map((d) => d.row.endpoint_id))];
-  await db.execute(sql`update webhook_endpoints set failing_since = null where failing_since is not null and id in (${sql.join(endpoints.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  await db.execute(sql`update webhook_endpoints set failing_since = null where failing_since is not null and id = any(${uuidArray(endpoints)}::uuid[])`);
+}
+
+/** A uuid[] literal as one parameter (ids come from the database: no quoting needed). */
+function uuidArray(ids: readonly string[]): string {
+  return `{${ids.join(',')}}`;
 }
 
 /**
@@ -103,22 +109,14 @@ async function recordSuccesses(db: Db, done: { row: ClaimedRow; attempt: Attempt
 export async function dispatchWebhooks(db: Db, deps: DispatchDeps, options: DispatchOptions = {}): Promise<{ fannedOut: number; claimed: number; delivered: number }> {
   const now = deps.now ?? (() => new Date());
   const batch = options.batch ?? 500;
-  const fanned = await fanOutOnce(db, now(), batch);
-  const claimed = await claimDue(db, now(), batch);
-  if (claimed.length === 0) return { fannedOut: fanned.queued.length, claimed: 0, delivered: 0 };
-  const endpointIds = [...new Set(claimed.map((r) => r.endpoint_id))];
-  const endpoints = new Map(
-    rowsOf<Record<string, unknown>>(await db.execute(sql`select * from webhook_endpoints where id in (${sql.join(endpointIds.map((id) => sql`${id}::uuid`), sql`, `)})`)).map((r) => {
-      const endpoint = {
-        id: r.id,
-        url: r.url,
-        secretGeneration: Number(r.secret_generation),
-        previousSecretUntil: r.previous_secret_until ? new Date(r.previous_secret_until as string) : null,
-        disabledAt: r.disabled_at ? new Date(r.disabled_at as string) : null,
-      } as unknown as WebhookEndpoint;
-      return [endpoint.id, endpoint];
-    }),
-  );
+  const { fannedOut, claimed } = await fanOutAndClaim(db, now(), batch);
+  if (claimed.length === 0) return { fannedOut, claimed: 0, delivered: 0 };
+  const endpoints = new Map<string, WebhookEndpoint>();
+  for (const r of claimed) {
+    if (endpoints.has(r.endpoint_id)) continue;
+    const previous = r.previous_secret_until ? new Date(r.previous_secret_until) : null;
+    endpoints.set(r.endpoint_id, { id: r.endpoint_id, url: r.url, secretGeneration: Number(r.secret_generation), previousSecretUntil: previous, disabledAt: null } as WebhookEndpoint);
+  }
   const started = now();
   const perEndpoint = new Map<string, { secrets: string[]; refused: string | null }>();
   for (const endpoint of endpoints.values()) {
@@ -133,7 +131,7 @@ export async function dispatchWebhooks(db: Db, deps: DispatchDeps, options: Disp
     else objects.set(key, [row]);
   }
   const succeeded: { row: ClaimedRow; attempt: Attempt }[] = [];
-  const givenBack: string[] = [];
+  const givenBack = new Set<string>();
   const queue = [...objects.values()];
   const post = deps.post ?? defaultPost();
   await Promise.all(
@@ -150,7 +148,7 @@ export async function dispatchWebhooks(db: Db, deps: DispatchDeps, options: Disp
             continue;
           }
           await recordAttempt(db, endpoint, { id: row.id, attempts: row.attempts }, attempt);
-          givenBack.push(...rows.slice(i + 1).map((r) => r.id));
+          for (const later of rows.slice(i + 1)) givenBack.add(later.id);
           break;
         }
       }
@@ -158,12 +156,12 @@ export async function dispatchWebhooks(db: Db, deps: DispatchDeps, options: Disp
   );
   // Rows not reached (a disabled endpoint, an object stopped by a failure) are due again at once.
   const reached = new Set([...succeeded.map((s) => s.row.id)]);
-  const untouched = claimed.filter((r) => !reached.has(r.id) && (givenBack.includes(r.id) || !endpoints.get(r.endpoint_id) || endpoints.get(r.endpoint_id)!.disabledAt));
+  const untouched = claimed.filter((r) => !reached.has(r.id) && (givenBack.has(r.id) || !endpoints.get(r.endpoint_id) || endpoints.get(r.endpoint_id)!.disabledAt));
   await recordSuccesses(db, succeeded);
   if (untouched.length > 0) {
-    await db.execute(sql`update webhook_deliveries set next_attempt_at = ${now().toISOString()}::timestamptz where status = 'pending' and id in (${sql.join(untouched.map((r) => sql`${r.id}::uuid`), sql`, `)})`);
+    await db.execute(sql`update webhook_deliveries set next_attempt_at = ${now().toISOString()}::timestamptz where status = 'pending' and id = any(${uuidArray(untouched.map((r) => r.id))}::uuid[])`);
   }
-  return { fannedOut: fanned.queued.length, claimed: claimed.length, delivered: succeeded.length };
+  return { fannedOut, claimed: claimed.length, delivered: succeeded.length };
 }
 
 let sharedPost: ReturnType<typeof keepAlivePost> | undefined;
@@ -186,28 +184,31 @@ export interface WebhookDispatcher {
 export function startWebhookDispatcher(
   database: Pick<Database, 'db' | 'listen'>,
   deps: DispatchDeps,
-  options: DispatchOptions & { idleMs?: number; onError?: (error: unknown) => void } = {},
+  options: DispatchOptions & { idleMs?: number; loops?: number; onError?: (error: unknown) => void } = {},
 ): WebhookDispatcher {
   const idleMs = options.idleMs ?? 1000;
   let stopped = false;
   let pending = true;
-  let signal: (() => void) | null = null;
+  const waiters = new Set<() => void>();
   const wake = () => {
     pending = true;
-    signal?.();
+    for (const resolve of waiters) resolve();
   };
   const unlisten = database.listen?.(WEBHOOK_NOTIFY_CHANNEL, wake).catch(() => null);
-  const loop = (async () => {
+  // `loops` rounds may overlap (default 2): one sends while the next fans out and claims (claims are leased and
+  // serialised, so overlapping rounds never take the same delivery or split an object's order).
+  const runLoop = async () => {
     while (!stopped) {
       if (!pending) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, idleMs);
-          signal = () => {
+          const done = () => {
             clearTimeout(timer);
+            waiters.delete(done);
             resolve();
           };
+          const timer = setTimeout(done, idleMs);
+          waiters.add(done);
         });
-        signal = null;
       }
       pending = false;
       if (stopped) break;
@@ -219,12 +220,13 @@ export function startWebhookDispatcher(
         await new Promise((resolve) => setTimeout(resolve, idleMs));
       }
     }
-  })();
+  };
+  const loop = Promise.all(Array.from({ length: Math.max(1, options.loops ?? 2) }, runLoop));
   return {
     wake,
     async stop() {
       stopped = true;
-      signal?.();
+      wake();
       await loop;
       const off = await unlisten;
       if (off) await off().catch(() => {});
