@@ -14,6 +14,7 @@ CREATE TABLE "api_rate_buckets" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD COLUMN "outbox_seq" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "api_rate_buckets" ADD CONSTRAINT "api_rate_buckets_api_key_id_api_keys_id_fk" FOREIGN KEY ("api_key_id") REFERENCES "public"."api_keys"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 -- Discrepancies already open count as opened (before the outbox trigger exists: history is not sent).
 INSERT INTO "recon_discrepancy_events" ("dedupe_key", "discrepancy_id", "detail", "created_at")

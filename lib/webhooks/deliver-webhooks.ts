@@ -44,15 +44,16 @@ export async function fanOutOnce(db: Db, now: Date, batch: number): Promise<{ ta
 /** fanOutOnce's work inside a transaction the caller holds (the dispatcher claims in the same one). */
 export async function fanOutIn(tx: Db, now: Date, batch: number): Promise<{ taken: number; queued: string[] }> {
   {
-    const rows = rowsOf<{ event_id: string }>(
-      await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning event_id`),
+    const rows = rowsOf<{ id: string | number; event_id: string }>(
+      await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning id, event_id`),
     );
     if (rows.length === 0) return { taken: 0, queued: [] as string[] };
+    const seqOf = new Map(rows.map((r) => [r.event_id, Number(r.id)]));
     const endpoints = await tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
     const ids = [...new Set(rows.map((r) => r.event_id))];
     // One array parameter each, not a parameter per row: the statements stay cheap to build at any batch size.
-    const events = endpoints.length ? rowsOf<EventRow>(await tx.execute(sql`select e.* from ${EVENT_SOURCE} e where e.id = any(${`{${ids.join(',')}}`}::uuid[]) order by e.created_at, e.id`)) : [];
-    const values: { endpoint_id: string; event_id: string; event_type: string; object_key: string; event_at: string; payload: string }[] = [];
+    const events = endpoints.length ? rowsOf<EventRow & { at_text: string }>(await tx.execute(sql`select e.*, e.created_at::text as at_text from ${EVENT_SOURCE} e where e.id = any(${`{${ids.join(',')}}`}::uuid[]) order by e.created_at, e.id`)) : [];
+    const values: { endpoint_id: string; event_id: string; event_type: string; object_key: string; event_at: string; outbox_seq: number; payload: string }[] = [];
     for (const event of events) {
       const type = eventTypeOf(event);
       const createdAt = new Date(event.created_at);
@@ -64,15 +65,15 @@ export async function fanOutIn(tx: Db, now: Date, batch: number): Promise<{ take
       });
       for (const endpoint of endpoints) {
         if (!wants(endpoint, type)) continue;
-        values.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: type, object_key: `${event.object_type}:${event.object_id}`, event_at: typeof event.created_at === 'string' ? event.created_at : createdAt.toISOString(), payload });
+        values.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: type, object_key: `${event.object_type}:${event.object_id}`, event_at: event.at_text, outbox_seq: seqOf.get(event.id) ?? 0, payload });
       }
     }
     if (values.length === 0) return { taken: rows.length, queued: [] as string[] };
     const made = rowsOf<{ id: string }>(
       await tx.execute(sql`
-        insert into webhook_deliveries (endpoint_id, event_id, event_type, object_key, event_at, payload, next_attempt_at)
-        select r.endpoint_id, r.event_id, r.event_type, r.object_key, r.event_at, r.payload, ${now.toISOString()}::timestamptz
-        from json_to_recordset(${JSON.stringify(values)}::json) as r(endpoint_id uuid, event_id uuid, event_type text, object_key text, event_at timestamptz, payload text)
+        insert into webhook_deliveries (endpoint_id, event_id, event_type, object_key, event_at, outbox_seq, payload, next_attempt_at)
+        select r.endpoint_id, r.event_id, r.event_type, r.object_key, r.event_at, r.outbox_seq, r.payload, ${now.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(values)}::json) as r(endpoint_id uuid, event_id uuid, event_type text, object_key text, event_at timestamptz, outbox_seq bigint, payload text)
         on conflict do nothing
         returning id`),
     ).map((r) => r.id);
@@ -123,10 +124,14 @@ export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: stri
         eq(webhookDeliveries.endpointId, endpoint.id),
         eq(webhookDeliveries.objectKey, delivery.objectKey),
         eq(webhookDeliveries.status, 'pending'),
-        or(lt(webhookDeliveries.eventAt, delivery.eventAt), and(eq(webhookDeliveries.eventAt, delivery.eventAt), lt(webhookDeliveries.eventId, delivery.eventId))),
+        or(
+          lt(webhookDeliveries.eventAt, delivery.eventAt),
+          and(eq(webhookDeliveries.eventAt, delivery.eventAt), lt(webhookDeliveries.outboxSeq, delivery.outboxSeq)),
+          and(eq(webhookDeliveries.eventAt, delivery.eventAt), eq(webhookDeliveries.outboxSeq, delivery.outboxSeq), lt(webhookDeliveries.eventId, delivery.eventId)),
+        ),
       ),
     )
-    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.eventId))
+    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.outboxSeq), asc(webhookDeliveries.eventId))
     .limit(1);
   if (earlier) {
     // The earlier one queues this one when it settles; the recheck only covers a worker lost in between.
@@ -237,7 +242,7 @@ async function queueNextOfObject(db: Db, enqueue: Enqueue, endpointId: string, o
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.objectKey, objectKey), eq(webhookDeliveries.status, 'pending')))
-    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.eventId))
+    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.outboxSeq), asc(webhookDeliveries.eventId))
     .limit(1);
   if (next) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: next.id }, { singletonKey: `webhook:${next.id}` });
 }

@@ -65,18 +65,18 @@ async function fanOutAndClaim(db: Db, now: Date, batch: number): Promise<{ fanne
             and not exists (
               select 1 from webhook_deliveries e
               where e.endpoint_id = d.endpoint_id and e.object_key = d.object_key and e.status = 'pending'
-                and e.next_attempt_at > ${now.toISOString()}::timestamptz and (e.event_at, e.event_id) < (d.event_at, d.event_id)
+                and e.next_attempt_at > ${now.toISOString()}::timestamptz and (e.event_at, e.outbox_seq, e.event_id) < (d.event_at, d.outbox_seq, d.event_id)
             )
-          order by d.event_at, d.event_id
+          order by d.event_at, d.outbox_seq, d.event_id
           limit ${batch}
           for update of d skip locked
         ) c
         where w.id = c.id
-        returning w.id, w.endpoint_id, w.event_id, w.object_key, w.payload, w.attempts, w.event_at
+        returning w.id, w.endpoint_id, w.event_id, w.object_key, w.payload, w.attempts, w.event_at, w.outbox_seq
         )
         select c.id, c.endpoint_id, c.event_id, c.object_key, c.payload, c.attempts, ep.url, ep.secret_generation, ep.previous_secret_until
         from claimed c join webhook_endpoints ep on ep.id = c.endpoint_id
-        order by c.event_at, c.event_id`),
+        order by c.event_at, c.outbox_seq, c.event_id`),
     );
     return { fannedOut: fanned.queued.length, claimed };
   });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 /**
@@ -115,6 +115,8 @@ export const webhookDeliveries = pgTable(
     objectKey: text('object_key').notNull().default(''),
     /** The event's own time; with event_id it orders an object's deliveries. */
     eventAt: timestamp('event_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The event's webhook_outbox id (its commit order): breaks ties of event_at (events of one transaction share its time). */
+    outboxSeq: bigint('outbox_seq', { mode: 'number' }).notNull().default(0),
     payload: text('payload').notNull(),
     /** pending (to send or retry), succeeded, failed (retries used up). */
     status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),
