@@ -105,7 +105,7 @@ describe(`webhook dispatcher and reconciliation events (${testDatabaseKind()})`,
   });
 
   it('opening a reconciliation discrepancy emits reconciliation.discrepancy_opened in the same statement, once per discrepancy', async () => {
-    await database.db.delete(webhookOutbox);
+    await database.db.execute(sql`delete from webhook_outbox`);
     receiver.applied = [];
     const insertDiscrepancy = () =>
       database.db.execute(sql`insert into recon_discrepancies (dedupe_key, kind, report_date, transaction_request_id, currency, report_value, ledger_value)
