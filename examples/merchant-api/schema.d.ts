@@ -503,11 +503,11 @@ export interface components {
             /** Format: uuid */
             object_id: string;
             /** @enum {string} */
-            object_type: "agreement" | "charge_attempt" | "schedule";
+            object_type: "agreement" | "charge_attempt" | "schedule" | "reconciliation_discrepancy";
             refund_id: string | null;
-            /** @description The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step> */
+            /** @description The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step>, schedule.<step> or reconciliation_discrepancy.discrepancy_opened */
             step: string;
-            /** @description The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …), else the step */
+            /** @description The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …, reconciliation.discrepancy_opened), else the step */
             type: string;
         };
         EventList: {

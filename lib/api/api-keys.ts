@@ -1,10 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
-import { recordAudit } from '@/lib/audit/record-audit';
+import { AUDIT_COLUMNS, auditValues, recordAudit } from '@/lib/audit/record-audit';
+import { executePrepared } from '@/lib/db/execute-prepared';
+import { API_KEY_REVOKED_CHANNEL, clearApiKeyCaches, type ApiKeyCache } from './key-cache';
 import type { Db } from '@/lib/db/client';
 import { isUuid } from '@/lib/db/is-uuid';
 import { apiKeys, type ApiKey, type ApiKeyScope } from '@/lib/db/schema';
@@ -118,7 +120,10 @@ export async function listApiKeys(db: Db, actor: Actor): Promise<ApiKeyView[]> {
   return db.select(VIEW).from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)).limit(200);
 }
 
-/** Revokes at once: every request reads the key row, so the next one is refused on every instance. */
+/**
+ * Revokes at once: this process's key caches are cleared now, other instances' on the NOTIFY sent at commit, and
+ * no cache entry lives past ApiKeyCache's TTL (500 ms), so the next request is refused on every instance within 1 s.
+ */
 export async function revokeApiKey(db: Db, actor: Actor, id: string, now = new Date()): Promise<ServiceResult<{ revokedAt: Date }, 'not_found' | 'already_revoked'>> {
   assertCan(actor, 'keys.manage');
   if (!isUuid(id)) return fail('not_found', 'No such API key.');
@@ -133,8 +138,9 @@ export async function revokeApiKey(db: Db, actor: Actor, id: string, now = new D
       return exists ? fail('already_revoked', 'This key is already revoked.') : fail('not_found', 'No such API key.');
     }
     await recordAudit(tx, actor, { action: 'api_key.revoke', objectType: 'api_key', objectId: row.id, after: { prefix: row.prefix } });
+    await tx.execute(sql`select pg_notify(${API_KEY_REVOKED_CHANNEL}, ${row.id})`);
     return ok({ revokedAt: now });
-  });
+  }).finally(clearApiKeyCaches);
 }
 
 export type ApiKeyAuthFailure = 'missing_key' | 'invalid_key' | 'revoked_key' | 'wrong_mode' | 'ip_not_allowed';
@@ -155,18 +161,26 @@ export function secretFromAuthorization(header: string | null): string | null {
 }
 
 /** Finds the key for a presented secret and checks it is live, of this mode and used from an allowed address. */
+export type KeyRow = AuthenticatedKey & Pick<ApiKey, 'secretHash' | 'revokedAt'>;
+
+/** Finds the key for a presented secret (through the instance's short-lived cache, if given) and checks it is live, of this mode and used from an allowed address. */
 export async function authenticateApiKey(
   db: Db,
   input: { secret: string | null; ip: string | null; mode: ApiKeyMode },
+  cache?: ApiKeyCache<KeyRow>,
 ): Promise<{ ok: true; key: AuthenticatedKey } | { ok: false; code: ApiKeyAuthFailure }> {
   if (!input.secret) return { ok: false, code: 'missing_key' };
   if (!API_KEY_PATTERN.test(input.secret)) return { ok: false, code: 'invalid_key' };
   const hash = hashApiKey(input.secret);
-  const [row] = await db
-    .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, scope: apiKeys.scope, mode: apiKeys.mode, createdBy: apiKeys.createdBy, allowedIps: apiKeys.allowedIps, secretHash: apiKeys.secretHash, revokedAt: apiKeys.revokedAt })
-    .from(apiKeys)
-    .where(eq(apiKeys.secretHash, hash))
-    .limit(1);
+  let row = cache?.get(hash);
+  if (!row) {
+    [row] = await db
+      .select({ id: apiKeys.id, name: apiKeys.name, prefix: apiKeys.prefix, scope: apiKeys.scope, mode: apiKeys.mode, createdBy: apiKeys.createdBy, allowedIps: apiKeys.allowedIps, secretHash: apiKeys.secretHash, revokedAt: apiKeys.revokedAt })
+      .from(apiKeys)
+      .where(eq(apiKeys.secretHash, hash))
+      .limit(1);
+    if (row && !row.revokedAt) cache?.set(hash, row);
+  }
   if (!row || !timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'))) return { ok: false, code: 'invalid_key' };
   if (row.revokedAt) return { ok: false, code: 'revoked_key' };
   if (row.mode !== input.mode) return { ok: false, code: 'wrong_mode' };
@@ -193,21 +207,35 @@ export function apiKeyActor(key: AuthenticatedKey, ip: string | null, userAgent:
   };
 }
 
-/** Stamps last use and writes one audit row for this use, by key id. */
+/**
+ * One statement per request after its work: the Idempotency-Key's stored answer (when the request claimed one),
+ * the key's last use (stamped at most once a second per key, so concurrent requests do not queue on the key row)
+ * and one audit row for this use, by key id.
+ */
 export async function recordApiKeyUse(
   db: Db,
   key: AuthenticatedKey,
   use: { ip: string | null; userAgent: string | null; method: string; path: string; status: number; requestId: string; at?: Date },
+  idempotency?: { key: string; status: number; body: string } | null,
 ): Promise<void> {
   const at = use.at ?? new Date();
-  await db.update(apiKeys).set({ lastUsedAt: at, lastUsedIp: use.ip }).where(eq(apiKeys.id, key.id));
-  await recordAudit(db, apiKeyActor(key, use.ip, use.userAgent), {
+  const audit = auditValues(apiKeyActor(key, use.ip, use.userAgent), {
     action: 'api_key.use',
     objectType: 'api_key',
     objectId: key.id,
     at,
     after: { method: use.method, path: use.path.slice(0, 200), status: use.status, requestId: use.requestId },
   });
+  const stored = idempotency
+    ? sql`, stored as (update api_idempotency_keys set status_code = ${idempotency.status}::int, response_body = ${idempotency.body}
+          where api_key_id = ${key.id}::uuid and idempotency_key = ${idempotency.key} and status_code is null returning 1)`
+    : sql``;
+  await executePrepared(
+    db,
+    sql`with used as (update api_keys set last_used_at = ${at.toISOString()}::timestamptz, last_used_ip = ${use.ip}
+          where id = ${key.id}::uuid and (last_used_at is null or last_used_at < ${at.toISOString()}::timestamptz - interval '1 second' or last_used_ip is distinct from ${use.ip}) returning 1)${stored}
+        insert into audit_log ${AUDIT_COLUMNS} values ${audit}`,
+  );
 }
 
 export type { ApiKeyScope };

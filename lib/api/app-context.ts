@@ -1,19 +1,41 @@
 import { getAgreementDeps } from '@/lib/agreements/app-deps';
-import { getDb } from '@/lib/db';
+import { getDatabase, getDb } from '@/lib/db';
 import { env, gatewayMode } from '@/lib/env';
-import type { TokenBuckets } from '@/lib/http/token-buckets';
 import { getPaymentDeps } from '@/lib/payments/app-deps';
 import { getRefundDeps } from '@/lib/refunds/app-deps';
-import { apiKeyModeFor } from './api-keys';
+import { apiKeyModeFor, type KeyRow } from './api-keys';
 import { apiRateLimiter, type ApiContext } from './context';
+import { API_KEY_REVOKED_CHANNEL, ApiKeyCache } from './key-cache';
 
-const LIMITER = Symbol.for('daikou.api.rate-limiter');
+const KEY_CACHE = Symbol.for('daikou.api.key-cache');
 
-/** The API context of this process, from validated configuration; one rate limiter per process. */
+/** This instance's key cache, cleared whenever any instance revokes a key (LISTEN api_key_revoked). */
+function keyCache(): ApiKeyCache<KeyRow> {
+  const holder = globalThis as unknown as Record<symbol, ApiKeyCache<KeyRow> | undefined>;
+  let cache = holder[KEY_CACHE];
+  if (!cache) {
+    const made = new ApiKeyCache<KeyRow>();
+    cache = holder[KEY_CACHE] = made;
+    void getDatabase()
+      .then((database) => database.listen?.(API_KEY_REVOKED_CHANNEL, () => made.clear()))
+      .catch(() => {});
+  }
+  return cache;
+}
+
+/** The API context of this process, from validated configuration (the rate limit itself lives in the database). */
 export async function getApiContext(): Promise<ApiContext> {
   const config = env();
-  const holder = globalThis as unknown as Record<symbol, TokenBuckets | undefined>;
-  const rateLimiter = (holder[LIMITER] ??= apiRateLimiter(config.API_RATE_PER_SECOND, config.API_RATE_BURST));
   const [db, payment, refund, agreement] = await Promise.all([getDb(), getPaymentDeps(), getRefundDeps(), getAgreementDeps()]);
-  return { db, payment, refund, agreement, mode: apiKeyModeFor(gatewayMode(config)), appUrl: config.APP_URL, rateLimiter, trustedProxyHops: config.TRUSTED_PROXY_HOPS };
+  return {
+    db,
+    payment,
+    refund,
+    agreement,
+    mode: apiKeyModeFor(gatewayMode(config)),
+    appUrl: config.APP_URL,
+    rateLimiter: apiRateLimiter(config.API_RATE_PER_SECOND, config.API_RATE_BURST),
+    keyCache: keyCache(),
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+  };
 }

@@ -37,31 +37,35 @@ export type IdempotencyClaim =
  */
 export async function claimIdempotencyKey(db: Db, input: { apiKeyId: string; key: string; fingerprint: string; now: Date }): Promise<IdempotencyClaim> {
   const expired = new Date(input.now.getTime() - IDEMPOTENCY_TTL_HOURS * 3600_000);
-  // An expired entry the prune job has not removed yet: gone for every purpose.
-  await db.delete(apiIdempotencyKeys).where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key), lt(apiIdempotencyKeys.createdAt, expired)));
-  const [inserted] = await db
-    .insert(apiIdempotencyKeys)
-    .values({ apiKeyId: input.apiKeyId, idempotencyKey: input.key, requestHash: input.fingerprint, lockedAt: input.now, createdAt: input.now })
-    .onConflictDoNothing()
-    .returning({ key: apiIdempotencyKeys.idempotencyKey });
-  if (inserted) return { kind: 'claimed' };
-  const [row] = await db
-    .select()
-    .from(apiIdempotencyKeys)
-    .where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key)));
-  // Removed between the insert and the read (its runner failed with a 5xx): the caller may simply retry.
-  if (!row) return { kind: 'in_flight', retryAfterSeconds: 1 };
-  if (row.requestHash !== input.fingerprint) return { kind: 'conflict' };
-  if (row.statusCode !== null && row.responseBody !== null) return { kind: 'replay', status: row.statusCode, body: row.responseBody };
-  if (input.now.getTime() - row.lockedAt.getTime() > IDEMPOTENCY_STALE_MS) {
-    const [taken] = await db
-      .update(apiIdempotencyKeys)
-      .set({ lockedAt: input.now })
-      .where(and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key), isNull(apiIdempotencyKeys.statusCode), eq(apiIdempotencyKeys.lockedAt, row.lockedAt)))
+  const where = and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key));
+  // A new key (the common case) is one statement; only a key seen before is read back.
+  for (let attempt = 0; ; attempt++) {
+    const [inserted] = await db
+      .insert(apiIdempotencyKeys)
+      .values({ apiKeyId: input.apiKeyId, idempotencyKey: input.key, requestHash: input.fingerprint, lockedAt: input.now, createdAt: input.now })
+      .onConflictDoNothing()
       .returning({ key: apiIdempotencyKeys.idempotencyKey });
-    if (taken) return { kind: 'claimed' };
+    if (inserted) return { kind: 'claimed' };
+    const [row] = await db.select().from(apiIdempotencyKeys).where(where);
+    // Removed between the insert and the read (its runner failed with a 5xx): the caller may simply retry.
+    if (!row) return { kind: 'in_flight', retryAfterSeconds: 1 };
+    // An expired entry the prune job has not removed yet: gone for every purpose (removed, then claimed afresh).
+    if (row.createdAt < expired && attempt === 0) {
+      await db.delete(apiIdempotencyKeys).where(and(where, lt(apiIdempotencyKeys.createdAt, expired)));
+      continue;
+    }
+    if (row.requestHash !== input.fingerprint) return { kind: 'conflict' };
+    if (row.statusCode !== null && row.responseBody !== null) return { kind: 'replay', status: row.statusCode, body: row.responseBody };
+    if (input.now.getTime() - row.lockedAt.getTime() > IDEMPOTENCY_STALE_MS) {
+      const [taken] = await db
+        .update(apiIdempotencyKeys)
+        .set({ lockedAt: input.now })
+        .where(and(where, isNull(apiIdempotencyKeys.statusCode), eq(apiIdempotencyKeys.lockedAt, row.lockedAt)))
+        .returning({ key: apiIdempotencyKeys.idempotencyKey });
+      if (taken) return { kind: 'claimed' };
+    }
+    return { kind: 'in_flight', retryAfterSeconds: 1 };
   }
-  return { kind: 'in_flight', retryAfterSeconds: 1 };
 }
 
 /** Stores the finished answer (replayed byte for byte from now on). */

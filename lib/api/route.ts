@@ -5,6 +5,7 @@ import { resolveClientIp, SOCKET_IP_HEADER } from '@/lib/auth/client-ip';
 import { apiKeyActor, authenticateApiKey, recordApiKeyUse, secretFromAuthorization, type ApiKeyAuthFailure, type AuthenticatedKey } from './api-keys';
 import type { ApiContext } from './context';
 import { apiFailure, errorBody, fromZodError, isApiFailure, isDatabaseUnavailable, type ApiFailure } from './errors';
+import { takeRateToken } from './rate-limit';
 import { claimIdempotencyKey, completeIdempotencyKey, IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_WAIT_MS, releaseIdempotencyKey, requestFingerprint } from './idempotency';
 
 /** Largest JSON body the API reads. */
@@ -119,21 +120,29 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
   const userAgent = request.headers.get('user-agent')?.slice(0, 256) ?? null;
   let key: AuthenticatedKey | null = null;
   let claimed: string | null = null;
+  const finished: { store: { key: string; status: number; body: string } | null } = { store: null };
   try {
-    const auth = await authenticateApiKey(ctx.db, { secret: secretFromAuthorization(request.headers.get('authorization')), ip, mode: ctx.mode });
+    const auth = await authenticateApiKey(ctx.db, { secret: secretFromAuthorization(request.headers.get('authorization')), ip, mode: ctx.mode }, ctx.keyCache);
     if (!auth.ok) {
       const failure = auth.code === 'ip_not_allowed' ? apiFailure(403, 'permission_error', auth.code, AUTH_MESSAGES[auth.code]) : apiFailure(401, 'authentication_error', auth.code, AUTH_MESSAGES[auth.code]);
       return failureResponse(failure, requestId);
     }
     key = auth.key;
-    if (!ctx.rateLimiter.take(key.id)) {
-      const retryAfter = Math.max(1, ctx.rateLimiter.retryAfterSeconds(key.id));
+    const token = await takeRateToken(ctx.db, key.id, ctx.rateLimiter, now);
+    if (!token.ok) {
+      const retryAfter = token.retryAfterSeconds;
       return failureResponse(apiFailure(429, 'rate_limit_error', 'rate_limited', `Too many requests with this key; retry in ${retryAfter} s.`, null, { 'retry-after': String(retryAfter) }), requestId);
     }
     const answer = await run();
-    await recordApiKeyUse(ctx.db, key, { ip, userAgent, method: route.method, path: url.pathname, status: answer.status, requestId, at: now }).catch((error: unknown) => {
+    // The stored answer of a claimed Idempotency-Key goes in the same statement as the key's use and audit row.
+    const store = finished.store;
+    try {
+      await recordApiKeyUse(ctx.db, key, { ip, userAgent, method: route.method, path: url.pathname, status: answer.status, requestId, at: now }, store);
+    } catch (error) {
       console.error(`[api] ${requestId} could not record the key's use: ${(error as Error)?.message ?? error}`);
-    });
+      if (store) await completeIdempotencyKey(ctx.db, { apiKeyId: key.id, key: store.key, status: store.status, body: store.body });
+    }
+    claimed = null;
     return answer;
   } catch (error) {
     const unavailable = isDatabaseUnavailable(error);
@@ -203,9 +212,10 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
     const status = failure ? failure.status : route.status;
     const text = failure ? errorBody(failure, requestId) : JSON.stringify(result);
     if (claimed) {
-      if (status >= 500) await releaseIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: claimed });
-      else await completeIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: claimed, status, body: text });
-      claimed = null;
+      if (status >= 500) {
+        await releaseIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: claimed });
+        claimed = null;
+      } else finished.store = { key: claimed, status, body: text };
     }
     return json(status, text, requestId, failure?.headers);
   }

@@ -133,10 +133,10 @@ export const eventObject = z
     type: z
       .string()
       .describe(
-        'The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …), else the step',
+        'The business event where the step is one (agreement.activated / revoked / invalidated / expired, charge.succeeded / failed / canceled / unknown_resolved, refund.succeeded / failed, schedule.past_due / unpaid / canceled …, reconciliation.discrepancy_opened), else the step',
       ),
-    step: z.string().describe('The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step> or schedule.<step>'),
-    object_type: z.enum(['agreement', 'charge_attempt', 'schedule']),
+    step: z.string().describe('The timeline step: agreement.<step>, charge_attempt.<step>, refund.<step>, schedule.<step> or reconciliation_discrepancy.discrepancy_opened'),
+    object_type: z.enum(['agreement', 'charge_attempt', 'schedule', 'reconciliation_discrepancy']),
     object_id: id,
     refund_id: id.nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),

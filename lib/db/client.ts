@@ -24,6 +24,8 @@ export interface Database {
   url?: string;
   /** Raw SQL on this database's own connection (PGlite allows one opener, so the job queue shares it). */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+  /** LISTEN on a channel (NOTIFY wakes `onNotify`); resolves to the function that stops listening. */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         const rows = await client.unsafe(text, (values ?? []) as never[]);
         return { rows: [...rows], rowCount: rows.count ?? rows.length };
       },
+      async listen(channel, onNotify) {
+        const { unlisten } = await client.listen(channel, () => onNotify());
+        return unlisten;
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -86,6 +92,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       const results = await client.exec(text);
       const last = results[results.length - 1];
       return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0 };
+    },
+    async listen(channel, onNotify) {
+      const off = await client.listen(channel, () => onNotify());
+      return async () => off();
     },
     close: () => client.close(),
   };

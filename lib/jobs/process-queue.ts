@@ -1,6 +1,7 @@
 import { getTokenVault } from '@/lib/crypto/app-vault';
 import { getDatabase } from '@/lib/db';
-import { env } from '@/lib/env';
+import { env, gatewayMode } from '@/lib/env';
+import { startWebhookDispatcher } from '@/lib/webhooks/dispatch-webhooks';
 import { getAlipayClient } from '@/lib/gateway/alipay-client';
 import type { Enqueue } from './define-job';
 import { startJobQueue, type JobQueue } from './job-queue';
@@ -16,8 +17,9 @@ export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQu
   globalForJobs.daikouJobQueue ??= (async () => {
     const config = env();
     const database = await getDatabase();
-    return startJobQueue(database, {
-      work: options.work ?? config.WORKER_IN_PROCESS,
+    const work = options.work ?? config.WORKER_IN_PROCESS;
+    const queue = await startJobQueue(database, {
+      work,
       jobs: JOBS,
       concurrency: config.JOB_CONCURRENCY,
       maintenanceIntervalSeconds: config.JOB_MAINTENANCE_INTERVAL_SECONDS,
@@ -28,6 +30,15 @@ export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQu
         now: () => new Date(),
       },
     });
+    if (!work) return queue;
+    // A worker also runs the webhook dispatcher (woken by the outbox's NOTIFY); draining stops it first.
+    const dispatcher = startWebhookDispatcher(database, { vault: getTokenVault(), live: gatewayMode(config) === 'antom' });
+    const drain = queue.drain.bind(queue);
+    queue.drain = async (timeoutMs) => {
+      await dispatcher.stop();
+      return drain(timeoutMs);
+    };
+    return queue;
   })();
   return globalForJobs.daikouJobQueue;
 }

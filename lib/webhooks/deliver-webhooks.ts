@@ -4,7 +4,7 @@ import { recordAudit } from '@/lib/audit/record-audit';
 import type { TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
 import { rowsOf } from '@/lib/db/rows-of';
-import { webhookDeliveries, webhookEndpoints, type WebhookEndpoint } from '@/lib/db/schema';
+import { webhookDeliveries, webhookEndpoints, type WebhookDelivery, type WebhookEndpoint } from '@/lib/db/schema';
 import type { Enqueue } from '@/lib/jobs/define-job';
 import { EVENT_SOURCE, eventStepOf, eventTypeOf, type EventRow } from './event-source';
 import { webhookHeaders } from './standard-webhooks';
@@ -19,51 +19,66 @@ function wants(endpoint: Pick<WebhookEndpoint, 'eventTypes'>, type: string): boo
 
 /**
  * Turns outbox rows (one per timeline event, written by a trigger in the same statement as the event: see
- * lib/db/schema/merchant-api.ts) into one delivery per matching endpoint and queues them. Rows are taken with
+ * lib/db/schema/merchant-api.ts) into one delivery per matching endpoint; with `enqueue`, a delivery job each (the
+ * dispatcher, dispatch-webhooks.ts, claims them from the table itself and passes null). Rows are taken with
  * DELETE … FOR UPDATE SKIP LOCKED in the transaction that writes the deliveries, so two runs never take the same
  * row, a failed run gives its rows back, and an event committed late is taken by a later run. Unique (endpoint,
  * event) makes a repeated event harmless. Up to `batches` × `batch` events per call.
  */
-export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue, now: Date, batch = 500, batches = 20): Promise<number> {
+export async function fanOutWebhookEvents(db: Db, enqueue: Enqueue | null, now: Date, batch = 500, batches = 20): Promise<number> {
   let total = 0;
   for (let round = 0; round < batches; round++) {
-    const { taken, queued } = await db.transaction(async (tx) => {
-      const rows = rowsOf<{ event_id: string }>(
-        await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning event_id`),
-      );
-      if (rows.length === 0) return { taken: 0, queued: [] as string[] };
-      const endpoints = await tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
-      const ids = [...new Set(rows.map((r) => r.event_id))];
-      const events = endpoints.length
-        ? rowsOf<EventRow>(await tx.execute(sql`select e.* from ${EVENT_SOURCE} e where e.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) order by e.created_at, e.id`))
-        : [];
-      const made: string[] = [];
-      for (const event of events) {
-        const type = eventTypeOf(event);
-        const createdAt = new Date(event.created_at);
-        const payload = JSON.stringify({
-          id: event.id,
-          type,
-          timestamp: createdAt.toISOString(),
-          data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, step: eventStepOf(event), detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
-        });
-        for (const endpoint of endpoints) {
-          if (!wants(endpoint, type)) continue;
-          const [row] = await tx
-            .insert(webhookDeliveries)
-            .values({ endpointId: endpoint.id, eventId: event.id, eventType: type, objectKey: `${event.object_type}:${event.object_id}`, eventAt: createdAt, payload, nextAttemptAt: now })
-            .onConflictDoNothing()
-            .returning({ id: webhookDeliveries.id });
-          if (row) made.push(row.id);
-        }
-      }
-      return { taken: rows.length, queued: made };
-    });
-    for (const id of queued) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: id }, { singletonKey: `webhook:${id}` });
+    const { taken, queued } = await fanOutOnce(db, now, batch);
+    if (enqueue) for (const id of queued) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: id }, { singletonKey: `webhook:${id}` });
     total += queued.length;
     if (taken < batch) break;
   }
   return total;
+}
+
+/** One fan-out transaction: up to `batch` outbox rows become deliveries (one multi-row INSERT); their ids. */
+export async function fanOutOnce(db: Db, now: Date, batch: number): Promise<{ taken: number; queued: string[] }> {
+  return db.transaction((tx) => fanOutIn(tx, now, batch));
+}
+
+/** fanOutOnce's work inside a transaction the caller holds (the dispatcher claims in the same one). */
+export async function fanOutIn(tx: Db, now: Date, batch: number): Promise<{ taken: number; queued: string[] }> {
+  {
+    const rows = rowsOf<{ id: string | number; event_id: string }>(
+      await tx.execute(sql`delete from webhook_outbox where id in (select id from webhook_outbox order by id limit ${batch} for update skip locked) returning id, event_id`),
+    );
+    if (rows.length === 0) return { taken: 0, queued: [] as string[] };
+    const seqOf = new Map(rows.map((r) => [r.event_id, Number(r.id)]));
+    const endpoints = await tx.select().from(webhookEndpoints).where(isNull(webhookEndpoints.disabledAt));
+    const ids = [...new Set(rows.map((r) => r.event_id))];
+    // One array parameter each, not a parameter per row: the statements stay cheap to build at any batch size.
+    const events = endpoints.length ? rowsOf<EventRow & { at_text: string }>(await tx.execute(sql`select e.*, e.created_at::text as at_text from ${EVENT_SOURCE} e where e.id = any(${`{${ids.join(',')}}`}::uuid[]) order by e.created_at, e.id`)) : [];
+    const values: { endpoint_id: string; event_id: string; event_type: string; object_key: string; event_at: string; outbox_seq: number; payload: string }[] = [];
+    for (const event of events) {
+      const type = eventTypeOf(event);
+      const createdAt = new Date(event.created_at);
+      const payload = JSON.stringify({
+        id: event.id,
+        type,
+        timestamp: createdAt.toISOString(),
+        data: { object_type: event.object_type, object_id: event.object_id, refund_id: event.refund_id, step: eventStepOf(event), detail: typeof event.detail === 'string' ? JSON.parse(event.detail) : event.detail },
+      });
+      for (const endpoint of endpoints) {
+        if (!wants(endpoint, type)) continue;
+        values.push({ endpoint_id: endpoint.id, event_id: event.id, event_type: type, object_key: `${event.object_type}:${event.object_id}`, event_at: event.at_text, outbox_seq: seqOf.get(event.id) ?? 0, payload });
+      }
+    }
+    if (values.length === 0) return { taken: rows.length, queued: [] as string[] };
+    const made = rowsOf<{ id: string }>(
+      await tx.execute(sql`
+        insert into webhook_deliveries (endpoint_id, event_id, event_type, object_key, event_at, outbox_seq, payload, next_attempt_at)
+        select r.endpoint_id, r.event_id, r.event_type, r.object_key, r.event_at, r.outbox_seq, r.payload, ${now.toISOString()}::timestamptz
+        from json_to_recordset(${JSON.stringify(values)}::json) as r(endpoint_id uuid, event_id uuid, event_type text, object_key text, event_at timestamptz, outbox_seq bigint, payload text)
+        on conflict do nothing
+        returning id`),
+    ).map((r) => r.id);
+    return { taken: rows.length, queued: made };
+  }
 }
 
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body: string; signal: AbortSignal; redirect: 'manual' }) => Promise<{ status: number; text(): Promise<string> }>;
@@ -109,10 +124,14 @@ export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: stri
         eq(webhookDeliveries.endpointId, endpoint.id),
         eq(webhookDeliveries.objectKey, delivery.objectKey),
         eq(webhookDeliveries.status, 'pending'),
-        or(lt(webhookDeliveries.eventAt, delivery.eventAt), and(eq(webhookDeliveries.eventAt, delivery.eventAt), lt(webhookDeliveries.eventId, delivery.eventId))),
+        or(
+          lt(webhookDeliveries.eventAt, delivery.eventAt),
+          and(eq(webhookDeliveries.eventAt, delivery.eventAt), lt(webhookDeliveries.outboxSeq, delivery.outboxSeq)),
+          and(eq(webhookDeliveries.eventAt, delivery.eventAt), eq(webhookDeliveries.outboxSeq, delivery.outboxSeq), lt(webhookDeliveries.eventId, delivery.eventId)),
+        ),
       ),
     )
-    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.eventId))
+    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.outboxSeq), asc(webhookDeliveries.eventId))
     .limit(1);
   if (earlier) {
     // The earlier one queues this one when it settles; the recheck only covers a worker lost in between.
@@ -120,12 +139,36 @@ export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: stri
     await deps.enqueue(WEBHOOK_DELIVER_JOB, { deliveryId }, { startAfterSeconds: wait, singletonKey: `webhook:${deliveryId}` });
     return 'waiting';
   }
+  const attempt = await sendAttempt(deps, endpoint, delivery, now);
+  const moved = await recordAttempt(db, endpoint, delivery, attempt);
+  if (!moved) return 'skipped';
+  if (moved === 'retry') await deps.enqueue(WEBHOOK_DELIVER_JOB, { deliveryId }, { startAfterSeconds: RETRY_DELAYS_SECONDS[delivery.attempts]!, singletonKey: `webhook:${deliveryId}` });
+  else await queueNextOfObject(db, deps.enqueue, endpoint.id, delivery.objectKey);
+  return moved;
+}
+
+/** What one attempt got back: the status (null when no answer), the start of the answer, or the error. */
+export interface Attempt {
+  status: number | null;
+  answer: string;
+  error: string | null;
+  started: Date;
+  finished: Date;
+}
+
+/** Signs and POSTs one delivery (no database access); in live mode the host is resolved and a private address refused first. */
+export async function sendAttempt(
+  deps: Pick<DeliverDeps, 'vault' | 'fetch' | 'now' | 'live' | 'resolve'> & { refused?: string | null; secrets?: string[] },
+  endpoint: WebhookEndpoint,
+  delivery: Pick<WebhookDelivery, 'eventId' | 'payload'>,
+  now: () => Date = deps.now ?? (() => new Date()),
+): Promise<Attempt> {
   const started = now();
   const timestamp = Math.floor(started.getTime() / 1000);
-  const headers = { 'content-type': 'application/json', 'user-agent': 'Daikou-Webhooks/1', ...webhookHeaders(signingSecrets(deps.vault, endpoint, started), `msg_${delivery.eventId.replaceAll('-', '')}`, timestamp, delivery.payload) };
+  const headers = { 'content-type': 'application/json', 'user-agent': 'Daikou-Webhooks/1', ...webhookHeaders(deps.secrets ?? signingSecrets(deps.vault, endpoint, started), `msg_${delivery.eventId.replaceAll('-', '')}`, timestamp, delivery.payload) };
   let status: number | null = null;
   let answer = '';
-  let error: string | null = deps.live ? await refusedTarget(endpoint.url, deps.resolve ?? resolveHost) : null;
+  let error: string | null = deps.refused !== undefined ? deps.refused : deps.live ? await refusedTarget(endpoint.url, deps.resolve ?? resolveHost) : null;
   if (!error) {
     try {
       const response = await (deps.fetch ?? (fetch as unknown as FetchLike))(endpoint.url, { method: 'POST', headers, body: delivery.payload, signal: AbortSignal.timeout(10_000), redirect: 'manual' });
@@ -135,13 +178,27 @@ export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: stri
       error = ((e as Error)?.message ?? String(e)).slice(0, 500);
     }
   }
-  const finished = now();
+  return { status, answer, error, started, finished: now() };
+}
+
+export function attemptSucceeded(attempt: Pick<Attempt, 'status'>): boolean {
+  return attempt.status !== null && attempt.status >= 200 && attempt.status < 300;
+}
+
+/**
+ * Records one attempt by a guarded UPDATE on the attempt count (two workers never both record one attempt): 2xx →
+ * succeeded; else the next attempt is scheduled until RETRY_DELAYS_SECONDS is used up (failed), and an endpoint
+ * failing with no success for WEBHOOK_DISABLE_AFTER_MS is disabled (audited). null when another worker moved it first.
+ */
+export async function recordAttempt(db: Db, endpoint: Pick<WebhookEndpoint, 'id'>, delivery: Pick<WebhookDelivery, 'id' | 'attempts'>, attempt: Attempt): Promise<'succeeded' | 'retry' | 'failed' | null> {
+  const { status, answer, error, started, finished } = attempt;
+  const deliveryId = delivery.id;
   const latency = Math.max(0, finished.getTime() - started.getTime());
-  const succeeded = status !== null && status >= 200 && status < 300;
+  const succeeded = attemptSucceeded(attempt);
   const attempts = delivery.attempts + 1;
   const delay = RETRY_DELAYS_SECONDS[attempts - 1];
   const outcome = succeeded ? 'succeeded' : delay === undefined ? 'failed' : 'retry';
-  const moved = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(webhookDeliveries)
       .set({
@@ -156,10 +213,10 @@ export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: stri
       })
       .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.attempts, delivery.attempts), eq(webhookDeliveries.status, 'pending')))
       .returning({ id: webhookDeliveries.id });
-    if (!updated) return false;
+    if (!updated) return null;
     if (succeeded) {
       await tx.update(webhookEndpoints).set({ failingSince: null }).where(eq(webhookEndpoints.id, endpoint.id));
-      return true;
+      return outcome;
     }
     const [health] = await tx
       .update(webhookEndpoints)
@@ -175,12 +232,8 @@ export async function deliverWebhook(db: Db, deps: DeliverDeps, deliveryId: stri
         .returning({ id: webhookEndpoints.id });
       if (disabled) await recordAudit(tx, null, { action: 'webhook_endpoint.auto_disable', objectType: 'webhook_endpoint', objectId: endpoint.id, at: finished, after: { reason } });
     }
-    return true;
+    return outcome;
   });
-  if (!moved) return 'skipped';
-  if (outcome === 'retry') await deps.enqueue(WEBHOOK_DELIVER_JOB, { deliveryId }, { startAfterSeconds: delay!, singletonKey: `webhook:${deliveryId}` });
-  else await queueNextOfObject(db, deps.enqueue, endpoint.id, delivery.objectKey);
-  return outcome;
 }
 
 /** The object's next pending delivery goes now that the one before it has settled. */
@@ -189,13 +242,13 @@ async function queueNextOfObject(db: Db, enqueue: Enqueue, endpointId: string, o
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.objectKey, objectKey), eq(webhookDeliveries.status, 'pending')))
-    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.eventId))
+    .orderBy(asc(webhookDeliveries.eventAt), asc(webhookDeliveries.outboxSeq), asc(webhookDeliveries.eventId))
     .limit(1);
   if (next) await enqueue(WEBHOOK_DELIVER_JOB, { deliveryId: next.id }, { singletonKey: `webhook:${next.id}` });
 }
 
 /** Live mode: the endpoint's host must not resolve to a private address now (no request is sent if it does). */
-async function refusedTarget(url: string, resolve: ResolveHost): Promise<string | null> {
+export async function refusedTarget(url: string, resolve: ResolveHost): Promise<string | null> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   try {

@@ -12,9 +12,11 @@ export const EVENT_SOURCE = sql`(
   select id, 'charge_attempt' as object_type, payment_id as object_id, refund_id, type, detail, created_at from payment_events
   union all
   select id, 'schedule' as object_type, schedule_id as object_id, null::uuid as refund_id, type, coalesce(detail, '{}'::jsonb) || jsonb_build_object('message', message, 'period', period_number) as detail, at as created_at from schedule_events
+  union all
+  select id, 'reconciliation_discrepancy' as object_type, discrepancy_id as object_id, null::uuid as refund_id, type, detail, created_at from recon_discrepancy_events
 )`;
 
-export type EventObjectType = 'agreement' | 'charge_attempt' | 'schedule';
+export type EventObjectType = 'agreement' | 'charge_attempt' | 'schedule' | 'reconciliation_discrepancy';
 export type EventRow = { id: string; object_type: EventObjectType; object_id: string; refund_id: string | null; type: string; detail: Record<string, unknown> | string | null; created_at: Date | string };
 
 function detailOf(row: Pick<EventRow, 'detail'>): Record<string, unknown> {
@@ -51,8 +53,9 @@ export function eventTypeOf(row: Pick<EventRow, 'object_type' | 'refund_id' | 't
     if (d.to === 'FAILED') return 'charge.failed';
     if (d.to === 'CANCELLED') return 'charge.canceled';
   }
+  if (row.object_type === 'reconciliation_discrepancy' && row.type === 'discrepancy_opened') return 'reconciliation.discrepancy_opened';
   return eventStepOf(row);
 }
 
 /** Id and time of every event, for a keyset cursor's lookup (lib/lists/keyset.ts takes it as raw SQL). */
-export const EVENT_KEYS_TABLE = '(select id, created_at from agreement_events union all select id, created_at from payment_events union all select id, at as created_at from schedule_events)';
+export const EVENT_KEYS_TABLE = '(select id, created_at from agreement_events union all select id, created_at from payment_events union all select id, at as created_at from schedule_events union all select id, created_at from recon_discrepancy_events)';

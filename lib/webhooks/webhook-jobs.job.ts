@@ -3,14 +3,17 @@ import { defineJob } from '@/lib/jobs/define-job';
 import { deliverWebhook, fanOutWebhookEvents } from './deliver-webhooks';
 import { WEBHOOK_DELIVER_JOB } from './webhook-endpoints';
 
-/** Every minute: new timeline events become deliveries to the endpoints that want them. */
+/**
+ * Every minute, a safety net under the dispatcher (dispatch-webhooks.ts, running in every worker and woken by the
+ * outbox's NOTIFY): new timeline events become deliveries; the dispatcher sends them (no job per delivery).
+ */
 export const fanOutWebhooksJob = defineJob({
   name: 'webhooks-fanout',
   cron: '* * * * *',
   retryLimit: 2,
   calls: [],
-  run: async (_data, { db, enqueue, now }) => {
-    await fanOutWebhookEvents(db, enqueue, now());
+  run: async (_data, { db, now }) => {
+    await fanOutWebhookEvents(db, null, now());
   },
 });
 

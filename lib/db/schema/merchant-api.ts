@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { staffUsers } from './staff';
 
 /**
@@ -57,6 +57,19 @@ export const apiIdempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.apiKeyId, t.idempotencyKey] }), index('api_idempotency_keys_created_idx').on(t.createdAt)],
 );
 
+/**
+ * The per-key request budget, shared by every instance (lib/api/rate-limit.ts): one token bucket row per key,
+ * taken from and refilled by a single INSERT … ON CONFLICT DO UPDATE per request.
+ */
+export const apiRateBuckets = pgTable('api_rate_buckets', {
+  apiKeyId: uuid('api_key_id')
+    .primaryKey()
+    .references(() => apiKeys.id, { onDelete: 'cascade' }),
+  /** Tokens left at `updatedAt` (fractional: the refill is continuous). */
+  tokens: doublePrecision('tokens').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type ApiKeyScope = ApiKey['scope'];
 
@@ -102,6 +115,8 @@ export const webhookDeliveries = pgTable(
     objectKey: text('object_key').notNull().default(''),
     /** The event's own time; with event_id it orders an object's deliveries. */
     eventAt: timestamp('event_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The event's webhook_outbox id (its commit order): breaks ties of event_at (events of one transaction share its time). */
+    outboxSeq: bigint('outbox_seq', { mode: 'number' }).notNull().default(0),
     payload: text('payload').notNull(),
     /** pending (to send or retry), succeeded, failed (retries used up). */
     status: text('status').$type<'pending' | 'succeeded' | 'failed'>().notNull().default('pending'),

@@ -152,6 +152,22 @@ export const reconDiscrepancies = pgTable(
 );
 
 /**
+ * The timeline of reconciliation for the merchant API: one `discrepancy_opened` row per discrepancy (dedupe key),
+ * written by an AFTER INSERT trigger on recon_discrepancies (drizzle/0024), so in the statement that opens it;
+ * re-matching a day (delete and re-insert of its OPEN rows) opens nothing new. Its own trigger writes the webhook
+ * outbox row (`reconciliation.discrepancy_opened`, lib/webhooks/event-source.ts).
+ */
+export const reconDiscrepancyEvents = pgTable('recon_discrepancy_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  dedupeKey: text('dedupe_key').notNull().unique(),
+  /** The discrepancy as first opened (a re-match gives the row a new id; the dedupe key stays). */
+  discrepancyId: uuid('discrepancy_id').notNull(),
+  type: text('type').notNull().default('discrepancy_opened'),
+  detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
  * The SFTP fetcher's progress (one row): the last folder day read completely, when it last fetched, and
  * its failures — retried with back-off, alerted once per outage.
  */
