@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createAlipayClient, type AlipayClient } from '@/lib/alipay';
@@ -92,14 +93,30 @@ export async function startSimulatorHarness(
       return { path, ...signNotification({ path, clientId: CLIENT_ID, privateKey: loadPrivateKey(keys.simulatorPrivateKeyPem), body }) };
     },
     async control<T>(route: string, body?: unknown): Promise<T> {
-      const response = await fetch(`${simulator.url}${route}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+      // A fresh connection per call (agent: false), not fetch's keep-alive pool: on a loaded machine a pooled
+      // socket the simulator is closing for idleness resets the next call (ECONNRESET), and control calls such
+      // as clock/advance must not be retried blindly.
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(
+          `${simulator.url}${route}`,
+          {
+            method: payload === undefined ? 'GET' : 'POST',
+            agent: false,
+            headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json', ...(payload === undefined ? {} : { 'content-length': Buffer.byteLength(payload) }) },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.end(payload);
       });
-      const json = (await response.json()) as T;
-      if (!response.ok) throw new Error(`simulator ${route}: ${response.status} ${JSON.stringify(json)}`);
-      return json;
+      if (status < 200 || status >= 300) throw new Error(`simulator ${route}: ${status} ${text}`);
+      return JSON.parse(text) as T;
     },
     async close() {
       await simulator.close();
