@@ -160,6 +160,12 @@ const schema = z.object({
    */
   POST_RATE_PER_ADDRESS: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(100_000).default(5)),
   /**
+   * Notifications one address may have refused before verification (bad signature, too large, not UTF-8)
+   * before it is answered 429 unread: a burst of this many, refilled one every 3 seconds. Verified deliveries
+   * take nothing, so Antom is never slowed. Raised only by load and fuzz tests that refuse many on purpose.
+   */
+  NOTIFICATION_REJECTION_BURST: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(1_000_000).default(20)),
+  /**
    * Days a notification refused before verification (bad signature, too large, not UTF-8) is kept as its
    * bounded, aggregated record; a job deletes older ones every hour. Verified deliveries are not affected.
    */

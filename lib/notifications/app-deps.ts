@@ -5,7 +5,7 @@ import { getDb } from '@/lib/db';
 import { env, type Env } from '@/lib/env';
 import { TokenBuckets } from '@/lib/http/token-buckets';
 import { enqueueJob } from '@/lib/jobs/process-queue';
-import { NOTIFY_CHANNELS, notifyRoutePath, REJECTION_BURST, REJECTION_REFILL_PER_SECOND, type NotificationDeps, type NotifyChannel } from './notification-deps';
+import { NOTIFY_CHANNELS, notifyRoutePath, REJECTION_REFILL_PER_SECOND, type NotificationDeps, type NotifyChannel } from './notification-deps';
 
 const globalForNotify = globalThis as unknown as { daikouNotifyStatic?: Omit<NotificationDeps, 'db'> };
 
@@ -33,7 +33,7 @@ export function configuredNotificationDeps(config: Env): Omit<NotificationDeps, 
     publicKeys: configuredPublicKeys(config),
     clientId: config.ALIPAY_CLIENT_ID,
     publicPaths: configuredNotifyPaths(config),
-    rejectionLimiter: new TokenBuckets({ capacity: REJECTION_BURST, refillPerSecond: REJECTION_REFILL_PER_SECOND }),
+    rejectionLimiter: new TokenBuckets({ capacity: config.NOTIFICATION_REJECTION_BURST, refillPerSecond: REJECTION_REFILL_PER_SECOND }),
   };
 }
 

@@ -36,8 +36,7 @@ export interface NotificationDeps {
   now?: () => Date;
 }
 
-/** Refused (unverifiable) deliveries one address may cause: a burst of 20, then one every 3 seconds. */
-export const REJECTION_BURST = 20;
+/** Refused (unverifiable) deliveries one address may cause: a burst (NOTIFICATION_REJECTION_BURST, default 20), then one every 3 seconds. */
 export const REJECTION_REFILL_PER_SECOND = 1 / 3;
 
 /** Largest body accepted; Antom's notifications are a few KB. */

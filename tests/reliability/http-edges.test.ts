@@ -146,6 +146,8 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('scenarios 7 and 8: oversized
         WORKER_IN_PROCESS: 'false',
         REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_SECONDS),
         POST_RATE_PER_ADDRESS: '100000',
+        // The oversize and generated requests are refused on purpose, many from one address: not rate-limited here.
+        NOTIFICATION_REJECTION_BURST: '1000000',
         API_RATE_PER_SECOND: '100000',
         API_RATE_BURST: '100000',
         METRICS_TOKEN,
