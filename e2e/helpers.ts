@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Cookie, type Page } from '@playwright/test';
 import { generateSync } from 'otplib';
 import AxeBuilder from './axe';
 
@@ -143,10 +143,48 @@ export async function signIn(page: Page, email: string, password: string) {
   if (onTwoFactor(page)) await passSecondFactor(page, email);
 }
 
-export async function signInOk(page: Page, email: string, password: string) {
+const SESSIONS_FILE = path.join(DATA_DIR, 'e2e-sessions.json');
+
+function readSessions(): Record<string, Cookie[]> {
+  try {
+    if (existsSync(SESSIONS_FILE)) return JSON.parse(readFileSync(SESSIONS_FILE, 'utf8')) as Record<string, Cookie[]>;
+  } catch {
+    // A half-written file: sign in again.
+  }
+  return {};
+}
+
+function rememberSession(email: string, cookies: Cookie[]): void {
+  const sessions = readSessions();
+  if (cookies.length > 0) sessions[email.toLowerCase()] = cookies;
+  else delete sessions[email.toLowerCase()];
+  try {
+    writeFileSync(SESSIONS_FILE, JSON.stringify(sessions));
+  } catch {
+    // No data folder: every sign-in goes through the form.
+  }
+}
+
+/**
+ * Signed in and on the Overview. A user's session from an earlier spec of this run is reused when the portal
+ * still takes it (the session cookie only, kept in the run's data folder, wiped at every run): each TOTP step
+ * is accepted once, so signing in through the form every time made the suite wait out 30-second steps — half of
+ * its time. A session signed out, revoked or tampered with is not taken: then the form, and the new session
+ * is kept. `fresh` always goes through the form (the specs of the sign-in itself).
+ */
+export async function signInOk(page: Page, email: string, password: string, options: { fresh?: boolean } = {}) {
+  const overview = page.getByRole('heading', { level: 1, name: /^(Overview|概览)$/ });
+  const kept = options.fresh ? undefined : readSessions()[email.toLowerCase()];
+  if (kept) {
+    await page.context().addCookies(kept);
+    await page.goto('/dashboard');
+    if (new URL(page.url()).pathname === '/dashboard' && (await overview.isVisible())) return;
+    await page.context().clearCookies();
+  }
   await signIn(page, email, password);
   await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
-  await expect(page.getByRole('heading', { level: 1, name: /^(Overview|概览)$/ })).toBeVisible();
+  await expect(overview).toBeVisible();
+  rememberSession(email, (await page.context().cookies()).filter((c) => c.name.endsWith('next-auth.session-token')));
 }
 
 /** Creates a staff member through the admin UI (the admin must be signed in on `page`). */

@@ -25,7 +25,7 @@ async function userIdOf(page: Page, email: string): Promise<string> {
 test.describe.configure({ mode: 'serial' });
 
 test('an admin signs in, sees the dashboard shell, and the pages pass axe', async ({ page }) => {
-  await signInOk(page, ADMIN.email, ADMIN.password);
+  await signInOk(page, ADMIN.email, ADMIN.password, { fresh: true });
   const nav = page.getByRole('navigation', { name: 'Main' });
   for (const name of ['Overview', 'Agreements', 'Payments', 'Refunds', 'Notifications', 'Reconciliation', 'Settings', 'Staff']) {
     await expect(nav.getByRole('link', { name })).toBeVisible();
