@@ -24,6 +24,8 @@ const PERIOD_S = 30;
 interface TotpState {
   secrets: Record<string, string>;
   lastStep: Record<string, number>;
+  /** Each user's session cookie from their last sign-in through the form (see signInOk). */
+  sessions?: Record<string, Cookie[]>;
 }
 
 function readState(): TotpState {
@@ -143,38 +145,16 @@ export async function signIn(page: Page, email: string, password: string) {
   if (onTwoFactor(page)) await passSecondFactor(page, email);
 }
 
-const SESSIONS_FILE = path.join(DATA_DIR, 'e2e-sessions.json');
-
-function readSessions(): Record<string, Cookie[]> {
-  try {
-    if (existsSync(SESSIONS_FILE)) return JSON.parse(readFileSync(SESSIONS_FILE, 'utf8')) as Record<string, Cookie[]>;
-  } catch {
-    // A half-written file: sign in again.
-  }
-  return {};
-}
-
-function rememberSession(email: string, cookies: Cookie[]): void {
-  const sessions = readSessions();
-  if (cookies.length > 0) sessions[email.toLowerCase()] = cookies;
-  else delete sessions[email.toLowerCase()];
-  try {
-    writeFileSync(SESSIONS_FILE, JSON.stringify(sessions));
-  } catch {
-    // No data folder: every sign-in goes through the form.
-  }
-}
-
 /**
  * Signed in and on the Overview. A user's session from an earlier spec of this run is reused when the portal
- * still takes it (the session cookie only, kept in the run's data folder, wiped at every run): each TOTP step
+ * still takes it (the session cookie only, kept in the run's state file, wiped at every run): each TOTP step
  * is accepted once, so signing in through the form every time made the suite wait out 30-second steps — half of
  * its time. A session signed out, revoked or tampered with is not taken: then the form, and the new session
  * is kept. `fresh` always goes through the form (the specs of the sign-in itself).
  */
 export async function signInOk(page: Page, email: string, password: string, options: { fresh?: boolean } = {}) {
   const overview = page.getByRole('heading', { level: 1, name: /^(Overview|概览)$/ });
-  const kept = options.fresh ? undefined : readSessions()[email.toLowerCase()];
+  const kept = options.fresh ? undefined : readState().sessions?.[email.toLowerCase()];
   if (kept) {
     await page.context().addCookies(kept);
     await page.goto('/dashboard');
@@ -184,7 +164,9 @@ export async function signInOk(page: Page, email: string, password: string, opti
   await signIn(page, email, password);
   await expect(page).toHaveURL(/\/dashboard$/, { timeout: 30_000 });
   await expect(overview).toBeVisible();
-  rememberSession(email, (await page.context().cookies()).filter((c) => c.name.endsWith('next-auth.session-token')));
+  const state = readState();
+  state.sessions = { ...state.sessions, [email.toLowerCase()]: (await page.context().cookies()).filter((c) => c.name.endsWith('next-auth.session-token')) };
+  writeState(state);
 }
 
 /** Creates a staff member through the admin UI (the admin must be signed in on `page`). */
