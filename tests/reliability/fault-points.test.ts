@@ -239,6 +239,9 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
       if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
     }
     await queue?.stop(2000);
+    // Every process's lines, kept for a person to read after the run, passed or failed (test-results/ is ignored by git).
+    mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
+    writeFileSync(path.join(ROOT, 'test-results', 'reliability-fault-points.log'), `${started.flatMap((p) => p.lines()).join('\n')}\n`);
     await new Promise((resolve) => webhookSink?.close(resolve));
     await world?.close();
   });
@@ -378,9 +381,20 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
 
 
   it("the combined logs of every process of the run name none of the run's secrets; each charge's lines share one correlation id", async () => {
-    // The worker delivers the run's events to the webhook endpoint (signed with its secret); a scrape uses the metrics token.
+    // The worker signs an attempt of each of the run's events with the endpoint's secret. These processes run in
+    // live mode (ALIPAY_GATEWAY_URL is set), so it then refuses the loopback endpoint (the SSRF guard) and records
+    // the refusal: nothing reaches the sink. A scrape below uses the metrics token.
     await queue.enqueue(fanOutWebhooksJob.name, {}, { singletonKey: 'fault-points-fanout' });
-    await until(() => webhooksReceived > 0, 60_000, 'a webhook delivery');
+    const attempted = async () =>
+      (await world.database.executeSql(`select last_error from webhook_deliveries where attempts > 0 order by attempts desc limit 1`)).rows as { last_error: string | null }[];
+    await until(async () => (await attempted()).length > 0, 60_000, 'a webhook attempt').catch(async (error: Error) => {
+      // Say where the events stopped: still in the outbox, or deliveries and their last errors.
+      const outbox = await world.database.executeSql('select count(*)::int as n from webhook_outbox');
+      const deliveries = await world.database.executeSql('select status, attempts, last_error, count(*)::int as n from webhook_deliveries group by 1, 2, 3');
+      throw new Error(`${error.message}: outbox ${JSON.stringify(outbox.rows)}, deliveries ${JSON.stringify(deliveries.rows)}`);
+    });
+    expect((await attempted())[0]!.last_error).toMatch(/private or loopback address/);
+    expect(webhooksReceived).toBe(0);
     web = await startWeb();
     const scrape = await fetch(`${webUrl}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(scrape.status).toBe(200);
@@ -391,10 +405,7 @@ describe.skipIf(testDatabaseKind() !== 'postgres')('fault points: SIGKILL before
 
     const lines = started.flatMap((p) => p.lines());
     const text = lines.join('\n');
-    // Kept for a person to read after the run (test-results/ is ignored by git).
-    mkdirSync(path.join(ROOT, 'test-results'), { recursive: true });
-    writeFileSync(path.join(ROOT, 'test-results', 'reliability-fault-points.log'), `${text}\n`);
-    console.log(`[fault-points] ${started.length} processes, ${lines.length} log lines, ${secrets.size} secrets checked, ${charges.length} charges, ${webhooksReceived} webhook deliveries`);
+    console.log(`[fault-points] ${started.length} processes, ${lines.length} log lines, ${secrets.size} secrets checked, ${charges.length} charges`);
     expect(secrets.size).toBeGreaterThanOrEqual(15);
     for (const [name, value] of secrets) {
       expect(value.length, name).toBeGreaterThanOrEqual(12);
