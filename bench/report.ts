@@ -37,15 +37,17 @@ export function machineFacts(database: string): MachineFacts {
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g;
-const RATIO_LINE = /ratio|×|\bvs\b|baseline|target|budget/i;
+const RATIO_LINE = /ratio|×|\bvs\b|baseline|target|budget|→/i;
+/** Also kept: which database the bench ran on, each PASS / FAIL verdict, and why a bench was skipped. */
+const CONTEXT_LINE = /^database:|^(PASS|FAIL)\b|skipped/i;
 
-/** The lines of a bench's output that state a ratio against its baseline. */
+/** The lines of a bench's output that state a ratio against its baseline, with their context. */
 export function ratioLines(output: string): string[] {
   return output
     .replace(ANSI, '')
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line.length > 0 && RATIO_LINE.test(line) && /\d/.test(line));
+    .filter((line) => line.length > 0 && ((RATIO_LINE.test(line) && /\d/.test(line)) || CONTEXT_LINE.test(line)));
 }
 
 function cell(text: string): string {

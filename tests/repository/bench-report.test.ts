@@ -12,6 +12,14 @@ describe('bench report', () => {
   it('keeps only the lines that compare with a baseline, without colour codes', () => {
     expect(ratioLines(SAMPLES['signature.bench.ts'])).toEqual(['ratio (median of 9 rounds):  1.08× the baseline (target ≤ 1.25×)']);
     expect(ratioLines('warming up\nno numbers vs nothing\n')).toEqual([]);
+    // The database, each verdict and a skip are kept as context.
+    expect(ratioLines('database: PostgreSQL (throw-away database)\nPOST notify/payment (signed) 940 requests → 940/s\nFAIL ≥ 1,000 notifications/s (940)\nPASS 0 errors (0)\nseeded 10 rows\nstaff-search: skipped — no PostgreSQL\n')).toEqual([
+      'database: PostgreSQL (throw-away database)',
+      'POST notify/payment (signed) 940 requests → 940/s',
+      'FAIL ≥ 1,000 notifications/s (940)',
+      'PASS 0 errors (0)',
+      'staff-search: skipped — no PostgreSQL',
+    ]);
   });
 
   it('writes one markdown table: machine facts, every bench with status, time and its ratios', () => {
