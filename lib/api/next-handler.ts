@@ -22,3 +22,15 @@ export function nextApiHandler(operationId: ApiOperationId) {
     }
   };
 }
+
+/**
+ * The method a route of the merchant API does not take (its files export only GET or only POST): the API's typed
+ * 405 with Allow, not Next's empty one. The request guard (lib/http/request-guard.ts) answers the other methods.
+ */
+export function methodNotAllowed(allow: 'GET, HEAD' | 'POST') {
+  return (request: Request): Response => {
+    const requestId = newRequestId();
+    const failure = apiFailure(405, 'invalid_request_error', 'method_not_allowed', `${request.method.slice(0, 16)} is not allowed on this path; it takes ${allow}.`);
+    return new Response(errorBody(failure, requestId), { status: 405, headers: { 'content-type': 'application/json; charset=utf-8', 'request-id': requestId, allow } });
+  };
+}

@@ -1,4 +1,5 @@
-import { nextApiHandler } from '@/lib/api/next-handler';
+import { methodNotAllowed, nextApiHandler } from '@/lib/api/next-handler';
 
 export const dynamic = 'force-dynamic';
 export const POST = nextApiHandler('revokeAgreement');
+export const GET = methodNotAllowed('POST');
