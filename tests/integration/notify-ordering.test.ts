@@ -70,6 +70,8 @@ describe(`notification ordering and resends (${testDatabaseKind()})`, () => {
     let sim: RunningSimulator;
     let server: Server;
     let attempts = 0;
+    /** The outage: the route answers 503 while this says so (the first test: its first three attempts). */
+    let isDown: () => boolean = () => attempts <= 3;
 
     beforeAll(async () => {
       // The simulator signs as "Antom" with the key the portal trusts (KEYS.v1).
@@ -87,7 +89,7 @@ describe(`notification ordering and resends (${testDatabaseKind()})`, () => {
         req.on('data', (c: Buffer) => chunks.push(c));
         req.on('end', async () => {
           attempts++;
-          if (attempts <= 3) {
+          if (isDown()) {
             res.writeHead(503).end('down');
             return;
           }
@@ -118,5 +120,35 @@ describe(`notification ordering and resends (${testDatabaseKind()})`, () => {
       const deliveries = await database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.objectRef, world.payment.paymentRequestId));
       expect(deliveries.map((d) => d.outcome)).toEqual(['applied']);
     });
+
+    // reliability.md §6.2 scenario 17: down for the first 3 h 10 min, the attempt at 3 h 22 min (after the 2 h
+    // interval) gets through; down for 24 hours, only the 9th and last (15 h after the 8th at 9 h 22 min, so at
+    // 24 h 22 min) does. Each later attempt is scheduled from the one before it, so it can only come later, never
+    // early: the outcome does not depend on timing. At 1/10,000 of real time: 1.14 s and 8.64 s.
+    it.each([
+      { outage: '3 h 10 min', hours: 3 + 10 / 60, attempt: 7 },
+      { outage: '24 hours', hours: 24, attempt: 9 },
+    ])("the route down for the first $outage of the compressed clock: Antom's resend number $attempt is applied once", async ({ hours, attempt }) => {
+      const outageMs = (hours * 3600_000) / 10_000;
+      let firstAt: number | null = null;
+      attempts = 0;
+      isDown = () => {
+        firstAt ??= Date.now();
+        return Date.now() - firstAt < outageMs;
+      };
+      const world = await seedPaymentWorld(database.db);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/portal/api/alipay/notify/payment`;
+      const [record] = sim.ctx.notifier.enqueue({ clientId: CLIENT_ID, type: 'PAYMENT_RESULT', url, body: paymentResultBody(world.payment.paymentRequestId), relatedId: world.payment.id });
+      const deadline = Date.now() + 40_000;
+      while (sim.store.state.notifications[record!.id]!.status === 'PENDING' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const settled = sim.store.state.notifications[record!.id]!;
+      expect(settled.status).toBe('DELIVERED');
+      expect(settled.attempts).toBe(attempt);
+      const [payment] = await database.db.select().from(payments).where(eq(payments.id, world.payment.id));
+      expect(payment!.status).toBe('SUCCEEDED');
+      expect(await database.db.select().from(inboxEvents).where(eq(inboxEvents.objectRef, world.payment.paymentRequestId))).toHaveLength(1);
+      const deliveries = await database.db.select().from(notificationDeliveries).where(eq(notificationDeliveries.objectRef, world.payment.paymentRequestId));
+      expect(deliveries.map((d) => d.outcome)).toEqual(['applied']);
+    }, 60_000);
   });
 });

@@ -3,7 +3,7 @@
 // simulator's compressed clock (100,000×: the 24 hours pass in under a second). Antom gives up; the payments stay
 // PROCESSING locally; one run of the open-payments sweep (inquiry by paymentRequestId through the resolver)
 // repairs every one, each to the simulator's own state, one debit each. (The first half — a shorter outage
-// recovered by the resends alone — is tests/integration/notify-ordering.test.ts.)
+// recovered by the resends alone, up to 24 hours — is tests/integration/notify-ordering.test.ts.)
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
