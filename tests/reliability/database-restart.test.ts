@@ -10,7 +10,6 @@
 // under /usr/lib/postgresql/*/bin are missing. RELIABILITY_DB_RESTART_RATE (200 a second),
 // RELIABILITY_DB_RESTART_SECONDS (60) and RELIABILITY_DB_DOWN_SECONDS (5) change the load and the outage.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +17,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '@/lib/db/client';
 import { PAYMENT_NOTIFY_PATH } from '@/lib/payments/payment-notify-path';
-import { startPortalProcess, until, type PortalProcess } from '../helpers/portal-process';
+import { freePort, startPortalProcess, until, type PortalProcess } from '../helpers/portal-process';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../helpers/private-postgres';
 import { startSimulatorHarness, type SimulatorHarness } from '../helpers/simulator-harness';
 import { createTestDatabase, testDatabaseKind } from '../helpers/test-database';
@@ -33,17 +32,6 @@ const TIME_SCALE = 1 / 200;
 
 const binaries = postgresBinaries();
 if (!binaries) console.log('[reliability] scenario 15 skipped: no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (initdb, pg_ctl)');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let pg: PrivatePostgres;
 let sim: SimulatorHarness;

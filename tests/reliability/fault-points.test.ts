@@ -10,7 +10,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '@/lib/api/api-keys';
@@ -26,7 +25,7 @@ import { runBillingJob } from '@/lib/schedules/run-billing.job';
 import { createWebhookEndpoint } from '@/lib/webhooks/webhook-endpoints';
 import { fanOutWebhooksJob } from '@/lib/webhooks/webhook-jobs.job';
 import { startPaymentWorld, type LedgerEntry, type PaymentWorld } from '../helpers/payment-world';
-import { startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
+import { freePort, startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
 import { testDatabaseKind } from '../helpers/test-database';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -49,17 +48,6 @@ const charges: { paymentId: string; paymentRequestId: string; via: string }[] = 
 const METRICS_TOKEN = `metrics-${randomUUID()}`;
 let webhookSink: Server;
 let webhooksReceived = 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function track(p: PortalProcess): PortalProcess {
   started.push(p);

@@ -11,14 +11,14 @@
 //   headers into the parser (typed error or a parse, nothing else). ROUTE_FUZZ_TOTAL, SIGNATURE_FUZZ_TOTAL and
 //   ROUTE_FUZZ_SEED change the counts and the seed (a failure prints the seed and the request, so it replays).
 import { randomUUID } from 'node:crypto';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSignatureHeader } from '@/lib/alipay/signature';
 import { loadPrivateKey } from '@/lib/alipay/keys';
 import { createApiKey } from '@/lib/api/api-keys';
 import { startPaymentWorld, type PaymentWorld } from '../helpers/payment-world';
-import { startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
+import { freePort, startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
 import { runFuzz } from '../helpers/route-fuzz';
 import { testDatabaseKind } from '../helpers/test-database';
 
@@ -34,17 +34,6 @@ let web: PortalProcess;
 let webUrl = '';
 let webPort = 0;
 let apiKey = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Forces a full GC in the web process (SIGUSR2) and reads the heap it logged. */
 async function heapAfterGc(): Promise<number> {

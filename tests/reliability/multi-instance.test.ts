@@ -5,7 +5,6 @@
 // §6.2 scenario 1), the refund race (scenario 4) and a billing run taken by both workers. Each effect must
 // happen exactly once, and the simulator's ledger and the database must agree.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPrivateKey, signNotification } from '@/lib/alipay';
@@ -18,7 +17,7 @@ import { PAYMENT_NOTIFY_PATH } from '@/lib/payments/payment-notify-path';
 import { createSchedule } from '@/lib/schedules/create-schedule';
 import { runBillingJob } from '@/lib/schedules/run-billing.job';
 import { startPaymentWorld, type LedgerEntry, type PaymentWorld } from '../helpers/payment-world';
-import { startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
+import { freePort, startPortalProcess, until, worldEnvironment, type PortalProcess } from '../helpers/portal-process';
 import { testDatabaseKind } from '../helpers/test-database';
 
 let world: PaymentWorld;
@@ -26,17 +25,6 @@ let queue: JobQueue;
 let apiSecret: string;
 const webs: { url: string; process: PortalProcess }[] = [];
 const workers: PortalProcess[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function ledger(): Promise<LedgerEntry[]> {
   return (await world.sim.control<{ entries: LedgerEntry[] }>('/simulator/ledger')).entries;
