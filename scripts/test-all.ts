@@ -49,11 +49,12 @@ if (!args.has('--skip-e2e')) {
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e.json' },
     report: { file: 'test-results/e2e.json', kind: 'playwright' },
   });
-  // The dashboard walk needs a few hundred demo rows, which the other specs (empty Overview, empty lists)
-  // must not see: its own server, seeded with E2E_DEMO_DATA=1.
+  // The dashboard walk, the merchant's day (the 07:30 Manila payment), every page on a phone with its detail pages,
+  // and the header search need a few hundred demo rows, which the other specs (empty Overview, empty lists) must
+  // not see: their own server, seeded with E2E_DEMO_DATA=1. (Their demo-less parts also ran in the step above.)
   steps.push({
-    name: 'playwright dashboard walk on demo data (Chromium)',
-    command: ['npx', 'playwright', 'test', 'e2e/dashboard-walk.spec.ts', '--reporter=list,json'],
+    name: 'playwright on demo data: dashboard walk, merchant day, phone pages, search (Chromium)',
+    command: ['npx', 'playwright', 'test', 'e2e/dashboard-walk.spec.ts', 'e2e/merchant-day.spec.ts', 'e2e/every-page-phone.spec.ts', 'e2e/staff-search.spec.ts', '--reporter=list,json'],
     env: { PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/e2e-walk.json', E2E_DEMO_DATA: '1' },
     // On PostgreSQL the first run's rows are still there (PGlite's folder is wiped by the web server command).
     before: async () => {

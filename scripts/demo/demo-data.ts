@@ -213,6 +213,7 @@ export async function seedDemoData(db: Db, actor: Pick<Actor, 'userId' | 'email'
     }
   }
   // A coffee bought at 07:30 in Manila: on that Manila (and GMT+8) day in the Overview, the list and the export.
+  // ₱125.50, an amount no other demo payment has (they step by ₱1.00), so the header search "125.50 PHP" finds it alone.
   const gcash = live.find((a) => a.wallet.code === 'GCASH');
   if (gcash) {
     const createdAt = latestManilaMorning(now);
@@ -224,7 +225,7 @@ export async function seedDemoData(db: Db, actor: Pick<Actor, 'userId' | 'email'
         paymentMethod: 'GCASH',
         paymentRequestId,
         paymentId: '2026073007300730',
-        amountMinor: 73_000n,
+        amountMinor: 12_550n,
         currency: 'PHP',
         status: 'SUCCEEDED',
         referenceOrderId: 'ORDER-MANILA-0730',
