@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/lib/db/client';
+import { executePrepared } from '@/lib/db/execute-prepared';
+import { rowsOf } from '@/lib/db/rows-of';
 import { apiIdempotencyKeys } from '@/lib/db/schema';
+import { ASYNC_COMMIT_CTE, retryAfterSeconds, takeTokenStatement, type RateLimit } from './rate-limit';
 
 /** How long a stored answer is replayed (and the key refused with another body). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -27,40 +30,58 @@ export type IdempotencyClaim =
   | { kind: 'claimed' }
   | { kind: 'replay'; status: number; body: string }
   | { kind: 'conflict' }
-  | { kind: 'in_flight'; retryAfterSeconds: number };
+  | { kind: 'in_flight'; retryAfterSeconds: number }
+  | { kind: 'rate_limited'; retryAfterSeconds: number };
 
 /**
  * Claims (API key, Idempotency-Key) for a request with this fingerprint: one INSERT … ON CONFLICT DO NOTHING
  * elects the single runner; others get the stored answer, a conflict (other body) or "still running". An
  * entry older than the TTL counts as absent; a running entry older than IDEMPOTENCY_STALE_MS is taken over by
  * one guarded UPDATE.
+ *
+ * With `rate`, the request's token is taken from the key's bucket in the same statement (the claim is written
+ * only when a token was there): 'rate_limited' then means nothing was claimed. Only the first try takes a token.
  */
-export async function claimIdempotencyKey(db: Db, input: { apiKeyId: string; key: string; fingerprint: string; now: Date }): Promise<IdempotencyClaim> {
+export async function claimIdempotencyKey(
+  db: Db,
+  input: { apiKeyId: string; key: string; fingerprint: string; now: Date; rate?: RateLimit },
+): Promise<IdempotencyClaim> {
   const expired = new Date(input.now.getTime() - IDEMPOTENCY_TTL_HOURS * 3600_000);
   const where = and(eq(apiIdempotencyKeys.apiKeyId, input.apiKeyId), eq(apiIdempotencyKeys.idempotencyKey, input.key));
-  // A new key (the common case) is one statement; only a key seen before is read back.
+  const at = input.now.toISOString();
+  // A new key (the common case) is one statement, rate token included; only a key seen before is read back.
   for (let attempt = 0; ; attempt++) {
-    const [inserted] = await db
-      .insert(apiIdempotencyKeys)
-      .values({ apiKeyId: input.apiKeyId, idempotencyKey: input.key, requestHash: input.fingerprint, lockedAt: input.now, createdAt: input.now })
-      .onConflictDoNothing()
-      .returning({ key: apiIdempotencyKeys.idempotencyKey });
-    if (inserted) return { kind: 'claimed' };
-    const [row] = await db.select().from(apiIdempotencyKeys).where(where);
+    const rate = attempt === 0 ? input.rate : undefined;
+    const insert = (gate: SQL) => sql`insert into api_idempotency_keys (api_key_id, idempotency_key, request_hash, locked_at, created_at)
+        select ${input.apiKeyId}::uuid, ${input.key}, ${input.fingerprint}, ${at}::timestamptz, ${at}::timestamptz${gate}
+        on conflict do nothing returning 1`;
+    const [row] = rowsOf<{ allowed: boolean; claimed: boolean }>(
+      await executePrepared(
+        db,
+        rate
+          ? sql`with ${ASYNC_COMMIT_CTE}, bucket as (${takeTokenStatement(input.apiKeyId, rate, input.now)}),
+                claim as (${insert(sql` where exists (select 1 from bucket)`)})
+                select exists (select 1 from bucket) as allowed, exists (select 1 from claim) as claimed, (select on_commit from async_commit) as async_commit`
+          : sql`with claim as (${insert(sql``)}) select true as allowed, exists (select 1 from claim) as claimed`,
+      ),
+    );
+    if (rate && !row?.allowed) return { kind: 'rate_limited', retryAfterSeconds: await retryAfterSeconds(db, input.apiKeyId, rate, input.now) };
+    if (row?.claimed) return { kind: 'claimed' };
+    const [existing] = await db.select().from(apiIdempotencyKeys).where(where);
     // Removed between the insert and the read (its runner failed with a 5xx): the caller may simply retry.
-    if (!row) return { kind: 'in_flight', retryAfterSeconds: 1 };
+    if (!existing) return { kind: 'in_flight', retryAfterSeconds: 1 };
     // An expired entry the prune job has not removed yet: gone for every purpose (removed, then claimed afresh).
-    if (row.createdAt < expired && attempt === 0) {
+    if (existing.createdAt < expired && attempt === 0) {
       await db.delete(apiIdempotencyKeys).where(and(where, lt(apiIdempotencyKeys.createdAt, expired)));
       continue;
     }
-    if (row.requestHash !== input.fingerprint) return { kind: 'conflict' };
-    if (row.statusCode !== null && row.responseBody !== null) return { kind: 'replay', status: row.statusCode, body: row.responseBody };
-    if (input.now.getTime() - row.lockedAt.getTime() > IDEMPOTENCY_STALE_MS) {
+    if (existing.requestHash !== input.fingerprint) return { kind: 'conflict' };
+    if (existing.statusCode !== null && existing.responseBody !== null) return { kind: 'replay', status: existing.statusCode, body: existing.responseBody };
+    if (input.now.getTime() - existing.lockedAt.getTime() > IDEMPOTENCY_STALE_MS) {
       const [taken] = await db
         .update(apiIdempotencyKeys)
         .set({ lockedAt: input.now })
-        .where(and(where, isNull(apiIdempotencyKeys.statusCode), eq(apiIdempotencyKeys.lockedAt, row.lockedAt)))
+        .where(and(where, isNull(apiIdempotencyKeys.statusCode), eq(apiIdempotencyKeys.lockedAt, existing.lockedAt)))
         .returning({ key: apiIdempotencyKeys.idempotencyKey });
       if (taken) return { kind: 'claimed' };
     }

@@ -264,7 +264,10 @@ export async function createChargeHandler(ctx: ApiContext, call: ApiCall<unknown
     const mapped = CHARGE_FAILURES[result.code];
     return apiFailure(mapped.status, mapped.status === 403 ? 'permission_error' : 'invalid_request_error', result.code, result.error, mapped.param);
   }
-  const found = await findIntentById(ctx.db, result.data.intent.id);
+  // A charge made by this call answers from what it wrote (its one attempt as the pay answer left it); a
+  // replayed or existing one is read back with all its attempts.
+  const { intentRow, payment } = result.data;
+  const found = intentRow ? { intent: intentRow, attempts: [payment], status: intentStatusOf([payment]) } : await findIntentById(ctx.db, result.data.intent.id);
   if (!found) throw new Error(`charge ${result.data.intent.id} vanished`);
   return chargeOut(found);
 }

@@ -128,12 +128,15 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
       return failureResponse(failure, requestId);
     }
     key = auth.key;
-    const token = await takeRateToken(ctx.db, key.id, ctx.rateLimiter, now);
-    if (!token.ok) {
-      const retryAfter = token.retryAfterSeconds;
-      return failureResponse(apiFailure(429, 'rate_limit_error', 'rate_limited', `Too many requests with this key; retry in ${retryAfter} s.`, null, { 'retry-after': String(retryAfter) }), requestId);
+    // A POST with an Idempotency-Key takes its rate token in the statement that claims the key, once its input is
+    // read and valid (one statement fewer on every such POST); if it is refused before that, the refusal takes
+    // the token first, so 429 still comes before any other answer. Every other request takes it here.
+    const tokenWithClaim = route.method === 'POST' && request.headers.get('idempotency-key') !== null;
+    if (!tokenWithClaim) {
+      const token = await takeRateToken(ctx.db, key.id, ctx.rateLimiter, now);
+      if (!token.ok) return rateLimited(token.retryAfterSeconds);
     }
-    const answer = await run();
+    const answer = await run(tokenWithClaim);
     // The stored answer of a claimed Idempotency-Key goes in the same statement as the key's use and audit row.
     const store = finished.store;
     try {
@@ -153,47 +156,64 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
       : failureResponse(apiFailure(500, 'api_error', 'internal_error', 'Something went wrong on our side; retry with the same Idempotency-Key.'), requestId);
   }
 
+  function rateLimited(retryAfter: number): Response {
+    return failureResponse(apiFailure(429, 'rate_limit_error', 'rate_limited', `Too many requests with this key; retry in ${retryAfter} s.`, null, { 'retry-after': String(retryAfter) }), requestId);
+  }
+
   /**
    * Claims the Idempotency-Key; while another request with it is still running, waits for its answer (polling,
    * up to IDEMPOTENCY_WAIT_MS) so that concurrent replays all answer the one stored response byte for byte.
    * Only a request that runs longer than that answers 409 with Retry-After.
    */
-  async function claimOrWait(idempotencyKey: string, fingerprint: string) {
+  async function claimOrWait(idempotencyKey: string, fingerprint: string, withToken: boolean) {
     const deadline = Date.now() + (ctx.idempotencyWaitMs ?? IDEMPOTENCY_WAIT_MS);
     for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
-      const claim = await claimIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: idempotencyKey, fingerprint, now: ctx.now?.() ?? new Date() });
+      const rate = withToken ? ctx.rateLimiter : undefined;
+      withToken = false;
+      const claim = await claimIdempotencyKey(ctx.db, { apiKeyId: key!.id, key: idempotencyKey, fingerprint, now: ctx.now?.() ?? new Date(), rate });
       const left = deadline - Date.now();
       if (claim.kind !== 'in_flight' || left <= 0) return claim;
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
     }
   }
 
-  async function run(): Promise<Response> {
+  /** `tokenPending`: this request's rate token is still to be taken (with the claim, or by a refusal before it). */
+  async function run(tokenPending: boolean): Promise<Response> {
+    const refuse = async (failure: ApiFailure): Promise<Response> => {
+      if (tokenPending) {
+        tokenPending = false;
+        const token = await takeRateToken(ctx.db, key!.id, ctx.rateLimiter, now);
+        if (!token.ok) return rateLimited(token.retryAfterSeconds);
+      }
+      return failureResponse(failure, requestId);
+    };
     if (route.access === 'write' && key!.scope !== 'read_write') {
-      return failureResponse(apiFailure(403, 'permission_error', 'read_only_key', 'This API key is read-only.'), requestId);
+      return refuse(apiFailure(403, 'permission_error', 'read_only_key', 'This API key is read-only.'));
     }
     const params = parseWith(route.params, rawParams, 'path');
-    if (isApiFailure(params)) return failureResponse(params.status === 400 && params.param ? { ...params, status: 404, code: 'resource_missing', message: `No such object: ${params.param}.` } : params, requestId);
+    if (isApiFailure(params)) return refuse(params.status === 400 && params.param ? { ...params, status: 404, code: 'resource_missing', message: `No such object: ${params.param}.` } : params);
     const rawQuery = queryObject(url);
-    if (isApiFailure(rawQuery)) return failureResponse(rawQuery, requestId);
+    if (isApiFailure(rawQuery)) return refuse(rawQuery);
     const query = parseWith(route.query, rawQuery, 'query');
-    if (isApiFailure(query)) return failureResponse(query, requestId);
+    if (isApiFailure(query)) return refuse(query);
     let bodyText = '';
     let body: Record<string, unknown> = {};
     if (route.method === 'POST') {
       const read = await readBody(request);
-      if (isApiFailure(read)) return failureResponse(read, requestId);
+      if (isApiFailure(read)) return refuse(read);
       bodyText = read.text;
       const parsed = parseWith(route.body, read.value, 'body');
-      if (isApiFailure(parsed)) return failureResponse(parsed, requestId);
+      if (isApiFailure(parsed)) return refuse(parsed);
       body = parsed;
     }
     const idempotencyKey = route.method === 'POST' ? request.headers.get('idempotency-key') : null;
     if (idempotencyKey !== null) {
       if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX || !/^[\x21-\x7e]+$/.test(idempotencyKey)) {
-        return failureResponse(apiFailure(400, 'invalid_request_error', 'idempotency_key_invalid', `The Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters.`, 'Idempotency-Key'), requestId);
+        return refuse(apiFailure(400, 'invalid_request_error', 'idempotency_key_invalid', `The Idempotency-Key must be 1 to ${IDEMPOTENCY_KEY_MAX} printable ASCII characters.`, 'Idempotency-Key'));
       }
-      const claim = await claimOrWait(idempotencyKey, requestFingerprint(route.method, url.pathname, bodyText));
+      const claim = await claimOrWait(idempotencyKey, requestFingerprint(route.method, url.pathname, bodyText), tokenPending);
+      tokenPending = false;
+      if (claim.kind === 'rate_limited') return rateLimited(claim.retryAfterSeconds);
       if (claim.kind === 'replay') return json(claim.status, claim.body, requestId, { 'idempotent-replayed': 'true' });
       if (claim.kind === 'conflict') {
         return failureResponse(apiFailure(409, 'idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used with another request; use a new key for a new request.', 'Idempotency-Key'), requestId);

@@ -10,7 +10,7 @@ import { isUniqueViolation } from '@/lib/db/is-unique-violation';
 import { mapRow } from '@/lib/db/map-row';
 import { rowsOf } from '@/lib/db/rows-of';
 import { columnTuple } from '@/lib/db/column-tuple';
-import { chargeIntents, payments, type IntentRetryPolicy, type Payment } from '@/lib/db/schema';
+import { chargeIntents, payments, type ChargeIntent, type IntentRetryPolicy, type Payment } from '@/lib/db/schema';
 import { newBusinessKey, parseBusinessKey } from '@/lib/intents/business-key';
 import { findIntentByKey, type IntentWithAttempts } from '@/lib/intents/find-intent';
 import { defaultRetryPolicy, retryVerdict, type IntentStatus } from '@/lib/intents/intent-rules';
@@ -66,6 +66,11 @@ export interface ChargeData {
   /** Kept for callers that only ask "was anything new sent?" (replayed or existing: nothing was). */
   replayed: boolean;
   intent: { id: string; businessKey: string; status: IntentStatus };
+  /**
+   * The intent row this call inserted (outcome 'created' only): exactly what was written, so a caller that
+   * answers with the whole intent (the merchant API) need not read it back. Other outcomes read it.
+   */
+  intentRow?: ChargeIntent;
   /** Other attempts on the same agreement still without a final answer when this one was created. */
   unresolvedOnAgreement: number;
 }
@@ -188,11 +193,27 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
     if (!existing) throw new Error(`charge: no row written for ${businessKey} and no intent holds it`);
     return answerExisting(deps, existing, input, description, fingerprint, { checked, attempt });
   }
-  const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true });
+  const inserted = mapRow(payments, raw);
+  const payment = await sendPay(deps, inserted, 'first', input.initiator.kind, { sentEventRecorded: true });
   faultPoint('charge.after-commit');
+  // The intent and its first attempt were written by one statement with the same values (insertAttempt).
+  const intentRow: ChargeIntent = {
+    id: intentId,
+    businessKey,
+    agreementId: inserted.agreementId,
+    customerId: inserted.customerId,
+    amountMinor: inserted.amountMinor,
+    currency: inserted.currency,
+    description: inserted.description,
+    source: input.initiator.kind,
+    retryPolicy: retry.retryPolicy,
+    maxAttempts: retry.maxAttempts,
+    createdBy: actor?.userId ?? null,
+    createdAt: inserted.createdAt,
+  };
   return {
     ok: true,
-    data: { payment, outcome: 'created', replayed: false, intent: { id: intentId, businessKey, status: statusAfterSend(payment) }, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },
+    data: { payment, outcome: 'created', replayed: false, intent: { id: intentId, businessKey, status: statusAfterSend(payment) }, intentRow, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },
   };
 }
 

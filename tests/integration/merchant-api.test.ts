@@ -244,7 +244,10 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     expect(attempt).toMatchObject({ status: 'SUCCEEDED', attempt_number: 1, amount: '25000' });
     expect((await world.ledgerFor(attempt.payment_request_id)).filter((e) => e.kind === 'DEBIT')).toHaveLength(1);
     expect(new Date(charged.json.created_at).toISOString()).toBe(charged.json.created_at);
-    expect((await api('getCharge', { params: { id: charged.json.id } })).json.attempts).toHaveLength(1);
+    // The create answer is built from what the charge wrote, not read back: it is exactly what a read gives.
+    const read = await api('getCharge', { params: { id: charged.json.id } });
+    expect(read.text).toBe(charged.text);
+    expect(read.json.attempts).toHaveLength(1);
     expect((await api('listCharges', { query: `agreement_id=${agreementId}` })).json.data[0].id).toBe(charged.json.id);
     // The same order reference without the key is the same charge, nothing sent.
     const sameRef = await api('createCharge', { body });
@@ -383,6 +386,32 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     expect(last.json.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await api('listCustomers', { context: limited, key: readKey.secret })).status).toBe(200);
+  });
+
+  it('POSTs with an Idempotency-Key spend the same budget (the token is taken with the claim): 429 beats 400, and a refused key is left unclaimed', async () => {
+    const key = await keyFor('read_write');
+    const limited: ApiContext = { ...ctx, rateLimiter: apiRateLimiter(0.001, 2) };
+    const post = (idem: string, body: unknown, context = limited) => api('createCustomer', { key: key.secret, context, body, headers: { 'idempotency-key': idem } });
+    const ref = `rl-${randomUUID().slice(0, 8)}`;
+    expect((await post(`${ref}-a`, { reference: `${ref}-a`, name: 'First' })).status).toBe(201);
+    // Bad input still spends its token (the refusal takes it before answering 400).
+    const bad = await post(`${ref}-b`, { reference: `${ref}-b`, name: 'Bad', colour: 'red' });
+    expect(bad.status).toBe(400);
+    // The budget is spent: a new key, a replay and bad input all answer 429 with Retry-After.
+    const refused = await post(`${ref}-c`, { reference: `${ref}-c`, name: 'Third' });
+    expect(refused.status).toBe(429);
+    expect(refused.json.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await post(`${ref}-a`, { reference: `${ref}-a`, name: 'First' })).status).toBe(429);
+    expect((await post(`${ref}-d`, { reference: `${ref}-d`, colour: 'red' })).status).toBe(429);
+    const db = world.database.db;
+    const rows = await db.select({ key: apiIdempotencyKeys.idempotencyKey }).from(apiIdempotencyKeys).where(eq(apiIdempotencyKeys.apiKeyId, key.id));
+    expect(rows.map((r) => r.key)).toEqual([`${ref}-a`]);
+    expect(await db.select().from(customers).where(sql`${customers.reference} like ${`${ref}-%`}`)).toHaveLength(1);
+    // Once the budget allows, the refused key runs as new (nothing of it was kept).
+    const later = await post(`${ref}-c`, { reference: `${ref}-c`, name: 'Third' }, { ...ctx, rateLimiter: apiRateLimiter(10_000, 10_000) });
+    expect(later.status).toBe(201);
+    expect(later.headers.get('idempotent-replayed')).toBeNull();
   });
 
   it('the database down answers 503 with Retry-After, not a 500 or a stack', async () => {
