@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
+import { ASYNC_COMMIT_CTE } from '@/lib/db/async-commit';
 import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
 import { rowsOf } from '@/lib/db/rows-of';
 import { apiIdempotencyKeys } from '@/lib/db/schema';
-import { ASYNC_COMMIT_CTE, retryAfterSeconds, takeTokenStatement, type RateLimit } from './rate-limit';
+import { retryAfterSeconds, takeTokenStatement, type RateLimit } from './rate-limit';
 
 /** How long a stored answer is replayed (and the key refused with another body). */
 export const IDEMPOTENCY_TTL_HOURS = 24;

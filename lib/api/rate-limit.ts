@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { ASYNC_COMMIT_CTE } from '@/lib/db/async-commit';
 import type { Db } from '@/lib/db/client';
 import { executePrepared } from '@/lib/db/execute-prepared';
 import { rowsOf } from '@/lib/db/rows-of';
@@ -37,16 +38,9 @@ export async function retryAfterSeconds(db: Db, apiKeyId: string, limit: RateLim
 }
 
 /**
- * A CTE (`async_commit`, referenced so it runs) that lets the statement's own transaction commit without waiting
- * for its WAL flush. The bucket row is taken by every request of a key, so a commit that waits for the disk holds
- * that row's lock through the flush and queues the key's requests behind one another. Losing the last moment of
- * bucket updates in a database crash only forgets a few spent tokens; a claim lost with them left no effect
- * behind (the charge or refund it guards commits synchronously, and that flush carries the earlier claim with it).
- */
-export const ASYNC_COMMIT_CTE = sql`async_commit as (select set_config('synchronous_commit', 'off', true) as on_commit)`;
-
-/**
  * Takes one request from the key's token bucket, shared by every instance through PostgreSQL (api_rate_buckets).
+ * The statement commits without waiting for its WAL flush (lib/db/async-commit.ts): every request of a key takes
+ * the bucket's row, and a commit that waits for the disk would hold that row's lock through the flush.
  * Only a refused request reads the bucket again, for its Retry-After. (A POST with an Idempotency-Key takes its
  * token in the same statement as the key's claim: lib/api/idempotency.ts.)
  */
