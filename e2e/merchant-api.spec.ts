@@ -2,9 +2,9 @@
 // curl-style request with it works (and shows up as the key's last use), the admin revokes it, and the
 // very next request with it is refused.
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAxeClean, signInOk } from './helpers';
+import { ADMIN, authorizeGcash, expectAxeClean, signInOk } from './helpers';
 
-test('an admin creates an API key (shown once), uses it over HTTP, revokes it, and it is refused', async ({ page, request }) => {
+test('an admin creates an API key (shown once), uses it over HTTP, revokes it, and it is refused', async ({ page, request, browser }) => {
   // The first request to each API route loads it: slow on a shared 2-core machine.
   test.setTimeout(180_000);
   await signInOk(page, ADMIN.email, ADMIN.password);
@@ -51,6 +51,24 @@ test('an admin creates an API key (shown once), uses it over HTTP, revokes it, a
   const schedules = await request.get('/api/v1/schedules?limit=5', { headers: { authorization: `Bearer ${secret}` } });
   expect(schedules.status()).toBe(200);
   expect(((await schedules.json()) as { object: string }).object).toBe('list');
+
+  // A charge on the production server with its in-process worker: a link for the customer, the buyer agrees in the
+  // wallet, then five POSTs at once with one Idempotency-Key give one succeeded charge and five identical answers,
+  // which a read of the charge repeats byte for byte (the create answer is built from what the charge wrote).
+  const link = await request.post('/api/v1/authorization_links', { headers: { ...headers, 'idempotency-key': `e2e-link-${Date.now()}` }, data: { customer_id: customer.id } });
+  expect(link.status()).toBe(201);
+  await authorizeGcash(browser, [new URL(((await link.json()) as { url: string }).url).pathname.split('/').pop()!]);
+  const agreements = (await (await request.get(`/api/v1/agreements?customer_id=${customer.id}`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { data: { id: string; status: string }[] };
+  expect(agreements.data).toHaveLength(1);
+  expect(agreements.data[0]!.status).toBe('ACTIVE');
+  const chargeHeaders = { ...headers, 'idempotency-key': `e2e-charge-${Date.now()}` };
+  const charges = await Promise.all(Array.from({ length: 5 }, () => request.post('/api/v1/charges', { headers: chargeHeaders, data: { agreement_id: agreements.data[0]!.id, amount: '25050', currency: 'PHP', description: 'E2E order' } })));
+  expect(charges.map((r) => r.status())).toEqual(Array(5).fill(201));
+  const chargeTexts = new Set(await Promise.all(charges.map((r) => r.text())));
+  expect(chargeTexts.size).toBe(1);
+  const charged = JSON.parse([...chargeTexts][0]!) as { id: string; status: string; attempts: unknown[] };
+  expect(charged).toMatchObject({ status: 'succeeded', attempts: [expect.objectContaining({ status: 'SUCCEEDED', amount: '25050' })] });
+  expect(await (await request.get(`/api/v1/charges/${charged.id}`, { headers: { authorization: `Bearer ${secret}` } })).text()).toBe([...chargeTexts][0]);
 
   // The secret is never shown again; the row shows its prefix and last use.
   await page.reload();
