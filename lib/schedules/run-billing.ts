@@ -525,8 +525,12 @@ async function settlePaidPlainly(deps: BillingDeps, paid: readonly PaidPeriod[],
     await deps.db.execute(sql`
       with v(id, schedule_id, period_number, intent_id, paid, detail) as (values ${rows}),
       plain as (
-        select v.* from v join billing_schedules s on s.id = v.schedule_id and s.status = 'ACTIVE' and s.next_due_at is not null
-        for share of s
+        -- Each schedule by its key (a lateral lookup, not a join the planner may turn into a scan of every ACTIVE
+        -- schedule when the table has no statistics yet).
+        select v.* from v cross join lateral (
+          select 1 from billing_schedules s where s.id = v.schedule_id and s.status = 'ACTIVE' and s.next_due_at is not null
+          for share
+        ) s
       ), moved as (
         update schedule_periods p
         set status = 'paid', intent_id = plain.intent_id, next_retry_at = null, updated_at = ${at}::timestamptz

@@ -35,6 +35,16 @@ describe('merchant time zone', () => {
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 
+  it('answers a remembered day start as a fresh Date, and still refuses what is not a day or a zone', () => {
+    const first = startOfDay('2026-05-31', 'Asia/Seoul');
+    first.setTime(0);
+    expect(startOfDay('2026-05-31', 'Asia/Seoul').toISOString()).toBe('2026-05-30T15:00:00.000Z');
+    expect(startOfDay('2026-05-31', 'Asia/Manila').toISOString()).toBe('2026-05-30T16:00:00.000Z');
+    expect(() => startOfDay('2026-5-31', 'Asia/Seoul')).toThrow(RangeError);
+    expect(() => startOfDay('2026-05-31', 'Mars/Olympus')).toThrow(RangeError);
+    expect(() => startOfDay('2026-05-31', 'Mars/Olympus')).toThrow(RangeError);
+  });
+
   it('accepts only zones the runtime knows and falls back user → merchant → GMT+8', () => {
     expect(isValidTimeZone('Asia/Manila')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);

@@ -134,6 +134,21 @@ export function isDayKey(value: string): boolean {
  * America/Santiago) the guess lands on the day before, and the day starts at its first existing hour.
  */
 export function startOfDay(day: string, zone: string): Date {
+  // A pure function of (day, zone) for the runtime's zone data, asked again and again for the same few days
+  // (a billing run asks it for each schedule's periods): remembered, within a bound.
+  const key = `${zone} ${day}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return new Date(known);
+  const start = computeStartOfDay(day, zone);
+  if (dayStarts.size >= DAY_STARTS_KEPT) dayStarts.clear();
+  dayStarts.set(key, start.getTime());
+  return start;
+}
+
+const DAY_STARTS_KEPT = 10_000;
+const dayStarts = new Map<string, number>();
+
+function computeStartOfDay(day: string, zone: string): Date {
   const m = DAY.exec(day);
   if (!m) throw new RangeError(`Not a day: ${day}`);
   const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
