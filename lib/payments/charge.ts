@@ -17,7 +17,7 @@ import { defaultRetryPolicy, retryVerdict, type IntentStatus } from '@/lib/inten
 import { formatAmount } from '@/lib/money';
 import type { ServiceResult } from '@/lib/service-result';
 import { buildPayRequest, newPaymentRequestId } from './build-pay-request';
-import { checkChargeable, type Chargeable, type ChargeableProblem } from './check-chargeable';
+import { chargeGuard, checkChargeable, checkChargeableRemembered, forgetChargeable, type Chargeable, type ChargeableProblem } from './check-chargeable';
 import { PAYMENT_EVENT_COLUMNS, paymentEventValues } from './payment-events';
 import { nowOf, type PaymentDeps } from './payment-deps';
 import { sendPay } from './send-pay';
@@ -131,6 +131,16 @@ const ATTEMPT_ROW = columnTuple(payments, [
  * a successful charge call whose payment is FAILED.
  */
 export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<ChargeResult> {
+  return chargeOnce(deps, input, true);
+}
+
+/**
+ * One pass of the charge. `remembered`: the agreement may be checked from this process's last read of it
+ * (checkChargeableRemembered), the write then guarded on those rows being unchanged; if the guarded write writes
+ * nothing — the rows changed, or the key or reference was used before — the charge runs again with a fresh read,
+ * which answers every such case as before.
+ */
+async function chargeOnce(deps: PaymentDeps, input: ChargeInput, remembered: boolean): Promise<ChargeResult> {
   const actor = input.initiator.kind === 'staff' ? input.initiator.actor : null;
   if (actor) assertCan(actor, 'payments.charge');
   const now = nowOf(deps);
@@ -149,7 +159,8 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
   const refuse = async (refusal: ChargeResult & { ok: false }): Promise<ChargeResult> =>
     (input.operationKey ? await findByOperationKey(deps, input.operationKey, fingerprint) : null) ?? refusal;
 
-  const checked = await checkChargeable(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now });
+  const check = remembered ? checkChargeableRemembered : checkChargeable;
+  const checked = await check(deps.db, deps.vault, { agreementId: input.agreementId, amountMinor: input.amountMinor, currency: input.currency, now });
   if (!checked.ok) {
     // The same order reference of an intent that already exists answers that intent, whatever changed since.
     if (reference.key) {
@@ -182,6 +193,10 @@ export async function charge(deps: PaymentDeps, input: ChargeInput): Promise<Cha
     input,
     fingerprint,
   });
+  if (!raw && checked.guard) {
+    forgetChargeable(deps.db, input.agreementId);
+    return chargeOnce(deps, input, false);
+  }
   if (!raw) {
     // The operation key or the order reference was used before (or a concurrent request with either won a moment
     // ago): that one is this charge.
@@ -332,7 +347,12 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
   const audit = actor
     ? sql`, audit as (insert into audit_log ${AUDIT_COLUMNS} select * from (values ${auditValues(actor, { action: 'payment.charge', objectType: 'payment', objectId: paymentId, at: now, after: { agreementId: checked.agreement.id, amountMinor: input.amountMinor, currency: checked.currency, description, orderReference: businessKey, attempt: a.attemptNumber } })}) v where exists (select 1 from created))`
     : sql``;
-  const noEarlierKey = input.operationKey ? sql` where not exists (select 1 from payments where operation_key = ${input.operationKey})` : sql``;
+  // A check answered from memory holds only while the agreement and settings rows are the ones it checked.
+  const conditions = [
+    ...(input.operationKey ? [sql`not exists (select 1 from payments where operation_key = ${input.operationKey})`] : []),
+    ...(checked.guard ? [chargeGuard(checked.guard)] : []),
+  ];
+  const noEarlierKey = conditions.length > 0 ? sql` where ${sql.join(conditions, sql` and `)}` : sql``;
   const intentCte: SQL =
     a.intent.kind === 'new'
       ? sql`intent as (
@@ -354,7 +374,7 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
         on conflict (business_key) do nothing
         returning id
       ),`
-      : sql`intent as (select ${a.intent.id}::uuid as id),`;
+      : sql`intent as (select ${a.intent.id}::uuid as id${noEarlierKey}),`;
   const [raw] = rowsOf<Record<string, unknown>>(
     await executePrepared(deps.db, sql`
       with ${intentCte}

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { checkPaymentMethodAmount, getPaymentMethod, isPaymentMethodCode, type PaymentMethod } from '@/lib/alipay';
 import { agreementTokenAad, type TokenVault } from '@/lib/crypto/token-vault';
 import type { Db } from '@/lib/db/client';
@@ -19,8 +19,28 @@ export type ChargeableProblem =
   | 'amount_invalid';
 
 export type Chargeable =
-  | { ok: true; agreement: Agreement; method: PaymentMethod; currency: CurrencyCode; accessToken: string; settings: MerchantSettingsView }
+  | {
+      ok: true;
+      agreement: Agreement;
+      method: PaymentMethod;
+      currency: CurrencyCode;
+      accessToken: string;
+      settings: MerchantSettingsView;
+      /**
+       * Set when the answer came from an earlier read (checkChargeableRemembered): the row versions that read saw.
+       * The write that follows must hold only while both rows are still those versions (chargeGuard).
+       */
+      guard?: ChargeGuard;
+    }
   | { ok: false; code: ChargeableProblem; error: string };
+
+/** The versions (PostgreSQL xmin: any update of the row changes it) of the agreement and settings rows a check read. */
+export interface ChargeGuard {
+  agreementId: string;
+  agreementVersion: string;
+  /** null: there was no merchant_settings row. */
+  settingsVersion: string | null;
+}
 
 const NOT_ACTIVE: Record<string, string> = {
   PENDING: 'The buyer has not finished authorizing this wallet yet.',
@@ -45,13 +65,88 @@ export async function checkChargeable(
   input: { agreementId: string; amountMinor: bigint; currency?: string | null; now: Date },
 ): Promise<Chargeable> {
   if (!isUuid(input.agreementId)) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  const raw = await readChargeable(db, input.agreementId);
+  if (!raw) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  return evaluate(raw, vault, input);
+}
+
+/**
+ * checkChargeable without its read when this process read the same agreement a moment ago and it passed: the
+ * remembered rows are checked again (status, token expiry at `now`, currency, amount), and the answer carries
+ * their versions in `guard`. The caller's write must then be conditioned on chargeGuard(guard) — if either
+ * row changed since (revoked, token refreshed, settings edited, here or on another instance), nothing is written
+ * and the caller checks afresh with checkChargeable. One round trip fewer on every repeated charge of an
+ * agreement (a billing run, a merchant's order system), with the same answers: a remembered row is only ever a
+ * reason to try, never a reason to refuse. Only sealed tokens are remembered, never an opened one.
+ */
+export async function checkChargeableRemembered(
+  db: Db,
+  vault: TokenVault,
+  input: { agreementId: string; amountMinor: bigint; currency?: string | null; now: Date },
+): Promise<Chargeable> {
+  if (!isUuid(input.agreementId)) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  const memory = rememberedFor(db);
+  const seen = memory.get(input.agreementId);
+  if (seen && input.now.getTime() - seen.at < REMEMBER_MS) {
+    const again = evaluate(seen.raw, vault, input);
+    if (again.ok) {
+      return { ...again, guard: { agreementId: input.agreementId, agreementVersion: String(seen.raw.agreement_version), settingsVersion: seen.raw.settings_version == null ? null : String(seen.raw.settings_version) } };
+    }
+  }
+  memory.delete(input.agreementId);
+  const raw = await readChargeable(db, input.agreementId);
+  if (!raw) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  const checked = evaluate(raw, vault, input);
+  if (checked.ok) {
+    if (memory.size >= REMEMBER_AT_MOST) memory.clear();
+    memory.set(input.agreementId, { raw, at: input.now.getTime() });
+  }
+  return checked;
+}
+
+/** Forgets a remembered agreement (its guarded write found it changed). */
+export function forgetChargeable(db: Db, agreementId: string): void {
+  rememberedFor(db).delete(agreementId);
+}
+
+/**
+ * The condition a write made on a remembered check must hold under: both rows are still the versions that were
+ * checked (an ACTIVE agreement with the same token, the same settings). `xmin` changes on every update of a row
+ * (and when VACUUM freezes it, which only costs a fresh read).
+ */
+export function chargeGuard(guard: ChargeGuard): SQL {
+  const settings =
+    guard.settingsVersion === null
+      ? sql`not exists (select 1 from merchant_settings where id = 1)`
+      : sql`exists (select 1 from merchant_settings where id = 1 and xmin = ${guard.settingsVersion}::xid)`;
+  return sql`exists (select 1 from agreements where id = ${guard.agreementId}::uuid and xmin = ${guard.agreementVersion}::xid and status = 'ACTIVE') and ${settings}`;
+}
+
+/** How long a passed check is remembered, and for how many agreements per database. */
+const REMEMBER_MS = 5 * 60_000;
+const REMEMBER_AT_MOST = 5_000;
+const remembered = new WeakMap<Db, Map<string, { raw: Record<string, unknown>; at: number }>>();
+
+function rememberedFor(db: Db): Map<string, { raw: Record<string, unknown>; at: number }> {
+  let memory = remembered.get(db);
+  if (!memory) {
+    memory = new Map();
+    remembered.set(db, memory);
+  }
+  return memory;
+}
+
+async function readChargeable(db: Db, agreementId: string): Promise<Record<string, unknown> | undefined> {
   const [raw] = rowsOf<Record<string, unknown>>(
     await executePrepared(db, sql`
-      select a.*, to_jsonb(s) as merchant_settings_row
+      select a.*, a.xmin::text as agreement_version, to_jsonb(s) as merchant_settings_row, s.xmin::text as settings_version
       from agreements a left join merchant_settings s on s.id = 1
-      where a.id = ${input.agreementId}::uuid`),
+      where a.id = ${agreementId}::uuid`),
   );
-  if (!raw) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
+  return raw;
+}
+
+function evaluate(raw: Record<string, unknown>, vault: TokenVault, input: { amountMinor: bigint; currency?: string | null; now: Date }): Chargeable {
   const agreement = mapRow(agreements, raw);
   if (agreement.status !== 'ACTIVE') {
     const why = agreement.status === 'INVALID' && agreement.failureMessage ? ` (${agreement.failureMessage})` : '';

@@ -6,6 +6,10 @@ import { agreements, auditLog, paymentEvents, payments, refunds } from '@/lib/db
 import { applyPaymentResult } from '@/lib/payments/apply-payment-result';
 import { cancelPayment } from '@/lib/payments/cancel-payment';
 import { charge } from '@/lib/payments/charge';
+import { checkChargeableRemembered } from '@/lib/payments/check-chargeable';
+import { payBodyAad } from '@/lib/payments/payment-deps';
+import { updateMerchantSettings } from '@/lib/settings/update-merchant-settings';
+import { sql } from 'drizzle-orm';
 import { confirmPaymentRequest } from '@/lib/payments/confirm-payment-request';
 import { createPaymentRequest } from '@/lib/payments/create-payment-request';
 import { getBuyerPayment } from '@/lib/payments/get-buyer-payment';
@@ -201,5 +205,48 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     await expect(cancelPayment(world.deps(), { ...world.admin, role: 'viewer' }, { paymentId: late.id, reason: 'x' })).rejects.toThrow(/payments.cancel/);
     expect((await world.ledgerFor(late.paymentRequestId)).map((e) => e.kind)).toEqual(['DEBIT']);
     expect((await world.simPayment(late.paymentRequestId))?.status).toBe('SUCCESS');
+  });
+
+  it('a charge checked from memory still sees every change to the agreement and the settings, whoever made it', async () => {
+    const db = world.database.db;
+    const agreementId = await world.activeAgreement('GCASH');
+    const input = { agreementId, amountMinor: 1_000n, currency: 'PHP', now: new Date() };
+    // The first check reads; the next is answered from memory, with the versions its write must still find.
+    expect((await checkChargeableRemembered(db, world.vault, input)).ok).toBe(true);
+    const again = await checkChargeableRemembered(db, world.vault, input);
+    expect(again).toMatchObject({ ok: true, guard: { agreementId, agreementVersion: expect.stringMatching(/^\d+$/) } });
+    // Bad input is still refused from memory, before any row or call.
+    const calls = world.payCalls();
+    expect(await charge(world.deps(), { agreementId, amountMinor: 50n, description: 'x', initiator: { kind: 'api' } })).toMatchObject({ ok: false, code: 'amount_invalid' });
+    expect(world.payCalls()).toBe(calls);
+
+    const bodyOf = async (paymentId: string) => {
+      const row = await world.load(paymentId);
+      return JSON.parse(world.vault.open(row.requestBodyCiphertext!, payBodyAad(paymentId))) as { paymentMethod: { paymentMethodId: string }; order: { merchant: { merchantName: string } } };
+    };
+    const pay = () => charge(world.deps(), { agreementId, amountMinor: 1_000n, description: 'Plan', initiator: { kind: 'api' } });
+    const first = await pay();
+    expect(first).toMatchObject({ ok: true, data: { payment: { status: 'SUCCEEDED' } } });
+
+    // The settings change (the merchant name the wallet shows): the next charge carries the new name.
+    await updateMerchantSettings(db, world.admin, { merchantName: 'Renamed Shop' });
+    const renamed = await pay();
+    expect(renamed.ok && (await bodyOf(renamed.data.payment.id)).order.merchant.merchantName).toBe('Renamed Shop');
+
+    // Another instance re-seals the token (as a key rotation does): the remembered ciphertext is stale, the guarded
+    // write notices, and the charge goes through from a fresh read with the token as it now stands.
+    const [row] = await db.select().from(agreements).where(eq(agreements.id, agreementId));
+    const token = world.vault.open(row!.accessTokenCiphertext!, agreementTokenAad(agreementId, 'access_token', row!.tokenKeyVersion ?? 1));
+    await db.execute(sql`update agreements set access_token_ciphertext = ${world.vault.seal(`${token}`, agreementTokenAad(agreementId, 'access_token', row!.tokenKeyVersion ?? 1))} where id = ${agreementId}::uuid`);
+    const refreshed = await pay();
+    expect(refreshed).toMatchObject({ ok: true, data: { payment: { status: 'SUCCEEDED' } } });
+    expect(refreshed.ok && (await bodyOf(refreshed.data.payment.id)).paymentMethod.paymentMethodId).toBe(token);
+
+    // Another instance revokes it: refused as before, no row, no call.
+    await db.execute(sql`update agreements set status = 'REVOKED' where id = ${agreementId}::uuid`);
+    const before = { rows: await paymentCount(), calls: world.payCalls() };
+    expect(await pay()).toMatchObject({ ok: false, code: 'agreement_not_active' });
+    expect(await paymentCount()).toBe(before.rows);
+    expect(world.payCalls()).toBe(before.calls);
   });
 });
