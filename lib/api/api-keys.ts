@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { assertCan } from '@/lib/auth/permissions';
@@ -207,35 +207,124 @@ export function apiKeyActor(key: AuthenticatedKey, ip: string | null, userAgent:
   };
 }
 
+export interface ApiKeyUse {
+  ip: string | null;
+  userAgent: string | null;
+  method: string;
+  path: string;
+  status: number;
+  requestId: string;
+  at?: Date;
+}
+
+/** What a request records when it is done: its key, the use, and the stored answer of the key it claimed. */
+export interface FinishedApiRequest {
+  key: AuthenticatedKey;
+  use: ApiKeyUse;
+  idempotency?: { key: string; status: number; body: string } | null;
+}
+
 /**
  * One statement per request after its work: the Idempotency-Key's stored answer (when the request claimed one),
  * the key's last use (stamped at most once a second per key, so concurrent requests do not queue on the key row)
  * and one audit row for this use, by key id.
  */
-export async function recordApiKeyUse(
-  db: Db,
-  key: AuthenticatedKey,
-  use: { ip: string | null; userAgent: string | null; method: string; path: string; status: number; requestId: string; at?: Date },
-  idempotency?: { key: string; status: number; body: string } | null,
-): Promise<void> {
-  const at = use.at ?? new Date();
-  const audit = auditValues(apiKeyActor(key, use.ip, use.userAgent), {
-    action: 'api_key.use',
-    objectType: 'api_key',
-    objectId: key.id,
-    at,
-    after: { method: use.method, path: use.path.slice(0, 200), status: use.status, requestId: use.requestId },
-  });
-  const stored = idempotency
-    ? sql`, stored as (update api_idempotency_keys set status_code = ${idempotency.status}::int, response_body = ${idempotency.body}
-          where api_key_id = ${key.id}::uuid and idempotency_key = ${idempotency.key} and status_code is null returning 1)`
-    : sql``;
+export async function recordApiKeyUse(db: Db, key: AuthenticatedKey, use: ApiKeyUse, idempotency?: { key: string; status: number; body: string } | null): Promise<void> {
+  await recordApiKeyUses(db, [{ key, use, idempotency }]);
+}
+
+/**
+ * recordApiKeyUse for several finished requests in one statement (all or none): each stored answer, each key's
+ * latest use, one audit row per request. Used by the group commit below.
+ */
+export async function recordApiKeyUses(db: Db, finished: readonly FinishedApiRequest[]): Promise<void> {
+  if (finished.length === 0) return;
+  const rows: SQL[] = [];
+  const audits: SQL[] = [];
+  for (const { key, use, idempotency } of finished) {
+    const at = use.at ?? new Date();
+    rows.push(sql`(${key.id}::uuid, ${use.ip}::text, ${at.toISOString()}::timestamptz, ${idempotency?.key ?? null}::text, ${idempotency?.status ?? null}::int, ${idempotency?.body ?? null}::text)`);
+    audits.push(
+      auditValues(apiKeyActor(key, use.ip, use.userAgent), {
+        action: 'api_key.use',
+        objectType: 'api_key',
+        objectId: key.id,
+        at,
+        after: { method: use.method, path: use.path.slice(0, 200), status: use.status, requestId: use.requestId },
+      }),
+    );
+  }
   await executePrepared(
     db,
-    sql`with used as (update api_keys set last_used_at = ${at.toISOString()}::timestamptz, last_used_ip = ${use.ip}
-          where id = ${key.id}::uuid and (last_used_at is null or last_used_at < ${at.toISOString()}::timestamptz - interval '1 second' or last_used_ip is distinct from ${use.ip}) returning 1)${stored}
-        insert into audit_log ${AUDIT_COLUMNS} values ${audit}`,
+    sql`with v(key_id, ip, at, idempotency_key, status_code, body) as (values ${sql.join(rows, sql`, `)}),
+        latest as (select distinct on (key_id) key_id, ip, at from v order by key_id, at desc),
+        used as (update api_keys k set last_used_at = latest.at, last_used_ip = latest.ip from latest
+          where k.id = latest.key_id and (k.last_used_at is null or k.last_used_at < latest.at - interval '1 second' or k.last_used_ip is distinct from latest.ip) returning 1),
+        stored as (update api_idempotency_keys i set status_code = v.status_code, response_body = v.body from v
+          where v.idempotency_key is not null and i.api_key_id = v.key_id and i.idempotency_key = v.idempotency_key and i.status_code is null returning 1)
+        insert into audit_log ${AUDIT_COLUMNS} values ${sql.join(audits, sql`, `)}`,
   );
+}
+
+/** Finished requests recorded per statement at most (so a statement stays small and its text one of few). */
+const GROUP_AT_MOST = 32;
+
+/**
+ * Group commit of finished requests: one recording statement at a time per database; the requests that finish
+ * while it runs go into the next one together. Each caller's promise settles when its own record is committed,
+ * so an answer is still only sent once its stored copy is durable. If a grouped statement fails, each request is
+ * recorded on its own (and fails alone).
+ */
+export function recordApiKeyUseGrouped(db: Db, finished: FinishedApiRequest): Promise<void> {
+  let group = groups.get(db);
+  if (!group) {
+    group = new UseGroup(db);
+    groups.set(db, group);
+  }
+  return group.add(finished);
+}
+
+const groups = new WeakMap<Db, UseGroup>();
+
+class UseGroup {
+  private waiting: { finished: FinishedApiRequest; done: (error?: unknown) => void }[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  add(finished: FinishedApiRequest): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ finished, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!this.running) void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.waiting.length > 0) {
+        const batch = this.waiting.splice(0, GROUP_AT_MOST);
+        try {
+          await recordApiKeyUses(this.db, batch.map((b) => b.finished));
+          for (const b of batch) b.done();
+        } catch {
+          // One bad row must not fail the others: each alone, with its own error.
+          await Promise.all(
+            batch.map(async (b) => {
+              try {
+                await recordApiKeyUses(this.db, [b.finished]);
+                b.done();
+              } catch (error) {
+                b.done(error ?? new Error('recording the API key use failed'));
+              }
+            }),
+          );
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
 }
 
 export type { ApiKeyScope };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { resolveClientIp, SOCKET_IP_HEADER } from '@/lib/auth/client-ip';
-import { apiKeyActor, authenticateApiKey, recordApiKeyUse, secretFromAuthorization, type ApiKeyAuthFailure, type AuthenticatedKey } from './api-keys';
+import { apiKeyActor, authenticateApiKey, recordApiKeyUseGrouped, secretFromAuthorization, type ApiKeyAuthFailure, type AuthenticatedKey } from './api-keys';
 import type { ApiContext } from './context';
 import { apiFailure, errorBody, fromZodError, isApiFailure, isDatabaseUnavailable, type ApiFailure } from './errors';
 import { takeRateToken } from './rate-limit';
@@ -137,10 +137,11 @@ export async function handleApiRequest(route: ApiRoute, request: Request, ctx: A
       if (!token.ok) return rateLimited(token.retryAfterSeconds);
     }
     const answer = await run(tokenWithClaim);
-    // The stored answer of a claimed Idempotency-Key goes in the same statement as the key's use and audit row.
+    // The stored answer of a claimed Idempotency-Key goes in the same statement as the key's use and audit row,
+    // grouped with the other requests finishing at the same moment (one statement for them all).
     const store = finished.store;
     try {
-      await recordApiKeyUse(ctx.db, key, { ip, userAgent, method: route.method, path: url.pathname, status: answer.status, requestId, at: now }, store);
+      await recordApiKeyUseGrouped(ctx.db, { key, use: { ip, userAgent, method: route.method, path: url.pathname, status: answer.status, requestId, at: now }, idempotency: store });
     } catch (error) {
       console.error(`[api] ${requestId} could not record the key's use: ${(error as Error)?.message ?? error}`);
       if (store) await completeIdempotencyKey(ctx.db, { apiKeyId: key.id, key: store.key, status: store.status, body: store.body });

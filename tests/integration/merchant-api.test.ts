@@ -359,6 +359,26 @@ describe(`merchant API (${testDatabaseKind()})`, () => {
     expect(refused.json.error.code).toBe('revoked_key');
   });
 
+  it('requests finishing together are recorded together: every use its own audit row, every claimed key its own stored answer', async () => {
+    const key = await keyFor('read_write');
+    const keys = Array.from({ length: 12 }, (_, i) => `grouped-${i}-${Date.now()}`);
+    const first = await Promise.all(
+      keys.map((k, i) => api('createCustomer', { key: key.secret, ip: `192.0.2.${10 + i}`, headers: { 'idempotency-key': k }, body: { reference: `grouped-${k}`, name: `Grouped ${i}` } })),
+    );
+    expect(first.map((r) => r.status)).toEqual(keys.map(() => 201));
+    const uses = await world.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'api_key.use'), eq(auditLog.objectId, key.id)));
+    expect(uses).toHaveLength(12);
+    expect(new Set(uses.map((u) => (u.after as { requestId: string }).requestId)).size).toBe(12);
+    // Each stored answer is its own request's: a replay of each key repeats it byte for byte.
+    const replays = await Promise.all(keys.map((k, i) => api('createCustomer', { key: key.secret, headers: { 'idempotency-key': k }, body: { reference: `grouped-${k}`, name: `Grouped ${i}` } })));
+    replays.forEach((r, i) => {
+      expect(r.status).toBe(201);
+      expect(r.text).toBe(first[i]!.text);
+    });
+    const [row] = await world.database.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));
+    expect(row!.lastUsedAt).not.toBeNull();
+  });
+
   it('a leaked key revoked on one instance is refused within one second on every instance (keys are looked up per request, never cached)', async () => {
     const key = await keyFor('read_write');
     // A second instance: its own connection pool to the same PostgreSQL database (PGlite has one opener: one instance).
