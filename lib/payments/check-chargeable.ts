@@ -34,6 +34,14 @@ export type Chargeable =
     }
   | { ok: false; code: ChargeableProblem; error: string };
 
+/** What a charge asks to check: the agreement, the amount (and the currency when the form named one), at `now`. */
+export interface ChargeableInput {
+  agreementId: string;
+  amountMinor: bigint;
+  currency?: string | null;
+  now: Date;
+}
+
 /** The versions (PostgreSQL xmin: any update of the row changes it) of the agreement and settings rows a check read. */
 export interface ChargeGuard {
   agreementId: string;
@@ -59,11 +67,7 @@ const NOT_ACTIVE: Record<string, string> = {
  * The merchant settings a charge needs (name, operator limits) come back with it, read in the same statement:
  * this runs before every charge, so it is one prepared round trip.
  */
-export async function checkChargeable(
-  db: Db,
-  vault: TokenVault,
-  input: { agreementId: string; amountMinor: bigint; currency?: string | null; now: Date },
-): Promise<Chargeable> {
+export async function checkChargeable(db: Db, vault: TokenVault, input: ChargeableInput): Promise<Chargeable> {
   if (!isUuid(input.agreementId)) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
   const raw = await readChargeable(db, input.agreementId);
   if (!raw) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
@@ -79,11 +83,7 @@ export async function checkChargeable(
  * agreement (a billing run, a merchant's order system), with the same answers: a remembered row is only ever a
  * reason to try, never a reason to refuse. Only sealed tokens are remembered, never an opened one.
  */
-export async function checkChargeableRemembered(
-  db: Db,
-  vault: TokenVault,
-  input: { agreementId: string; amountMinor: bigint; currency?: string | null; now: Date },
-): Promise<Chargeable> {
+export async function checkChargeableRemembered(db: Db, vault: TokenVault, input: ChargeableInput): Promise<Chargeable> {
   if (!isUuid(input.agreementId)) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
   const memory = rememberedFor(db);
   const seen = memory.get(input.agreementId);
@@ -146,7 +146,7 @@ async function readChargeable(db: Db, agreementId: string): Promise<Record<strin
   return raw;
 }
 
-function evaluate(raw: Record<string, unknown>, vault: TokenVault, input: { amountMinor: bigint; currency?: string | null; now: Date }): Chargeable {
+function evaluate(raw: Record<string, unknown>, vault: TokenVault, input: ChargeableInput): Chargeable {
   const agreement = mapRow(agreements, raw);
   if (agreement.status !== 'ACTIVE') {
     const why = agreement.status === 'INVALID' && agreement.failureMessage ? ` (${agreement.failureMessage})` : '';
