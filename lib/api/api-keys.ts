@@ -225,17 +225,9 @@ export interface FinishedApiRequest {
 }
 
 /**
- * One statement per request after its work: the Idempotency-Key's stored answer (when the request claimed one),
- * the key's last use (stamped at most once a second per key, so concurrent requests do not queue on the key row)
- * and one audit row for this use, by key id.
- */
-export async function recordApiKeyUse(db: Db, key: AuthenticatedKey, use: ApiKeyUse, idempotency?: { key: string; status: number; body: string } | null): Promise<void> {
-  await recordApiKeyUses(db, [{ key, use, idempotency }]);
-}
-
-/**
- * recordApiKeyUse for several finished requests in one statement (all or none): each stored answer, each key's
- * latest use, one audit row per request. Used by the group commit below.
+ * What finished requests leave behind, in one statement (all or none): each Idempotency-Key's stored answer (when
+ * the request claimed one), each key's latest use (stamped at most once a second per key, so concurrent requests
+ * do not queue on the key row) and one audit row per request, by key id. Called by the group commit below.
  */
 export async function recordApiKeyUses(db: Db, finished: readonly FinishedApiRequest[]): Promise<void> {
   if (finished.length === 0) return;
@@ -307,8 +299,12 @@ class UseGroup {
         try {
           await recordApiKeyUses(this.db, batch.map((b) => b.finished));
           for (const b of batch) b.done();
-        } catch {
-          // One bad row must not fail the others: each alone, with its own error.
+        } catch (error) {
+          // One bad row must not fail the others: each alone, with its own error (a batch of one already was).
+          if (batch.length === 1) {
+            batch[0]!.done(error ?? new Error('recording the API key use failed'));
+            continue;
+          }
           await Promise.all(
             batch.map(async (b) => {
               try {

@@ -352,7 +352,7 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
     ...(input.operationKey ? [sql`not exists (select 1 from payments where operation_key = ${input.operationKey})`] : []),
     ...(checked.guard ? [chargeGuard(checked.guard)] : []),
   ];
-  const noEarlierKey = conditions.length > 0 ? sql` where ${sql.join(conditions, sql` and `)}` : sql``;
+  const insertIf = conditions.length > 0 ? sql` where ${sql.join(conditions, sql` and `)}` : sql``;
   const intentCte: SQL =
     a.intent.kind === 'new'
       ? sql`intent as (
@@ -370,11 +370,11 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
           maxAttempts: a.intent.maxAttempts,
           createdBy: actor?.userId ?? null,
           createdAt: now,
-        })}${noEarlierKey}
+        })}${insertIf}
         on conflict (business_key) do nothing
         returning id
       ),`
-      : sql`intent as (select ${a.intent.id}::uuid as id${noEarlierKey}),`;
+      : sql`intent as (select ${a.intent.id}::uuid as id${insertIf}),`;
   const [raw] = rowsOf<Record<string, unknown>>(
     await executePrepared(deps.db, sql`
       with ${intentCte}

@@ -89,9 +89,7 @@ export async function checkChargeableRemembered(db: Db, vault: TokenVault, input
   const seen = memory.get(input.agreementId);
   if (seen && input.now.getTime() - seen.at < REMEMBER_MS) {
     const again = evaluate(seen.raw, vault, input);
-    if (again.ok) {
-      return { ...again, guard: { agreementId: input.agreementId, agreementVersion: String(seen.raw.agreement_version), settingsVersion: seen.raw.settings_version == null ? null : String(seen.raw.settings_version) } };
-    }
+    if (again.ok) return { ...again, guard: seen.guard };
   }
   memory.delete(input.agreementId);
   const raw = await readChargeable(db, input.agreementId);
@@ -99,7 +97,8 @@ export async function checkChargeableRemembered(db: Db, vault: TokenVault, input
   const checked = evaluate(raw, vault, input);
   if (checked.ok) {
     if (memory.size >= REMEMBER_AT_MOST) memory.clear();
-    memory.set(input.agreementId, { raw, at: input.now.getTime() });
+    const guard = { agreementId: input.agreementId, agreementVersion: String(raw.agreement_version), settingsVersion: raw.settings_version == null ? null : String(raw.settings_version) };
+    memory.set(input.agreementId, { raw, guard, at: input.now.getTime() });
   }
   return checked;
 }
@@ -125,9 +124,11 @@ export function chargeGuard(guard: ChargeGuard): SQL {
 /** How long a passed check is remembered, and for how many agreements per database. */
 const REMEMBER_MS = 5 * 60_000;
 const REMEMBER_AT_MOST = 5_000;
-const remembered = new WeakMap<Db, Map<string, { raw: Record<string, unknown>; at: number }>>();
+/** A passed read: its rows, the versions a write made on it must still find, and when it was read. */
+type Remembered = { raw: Record<string, unknown>; guard: ChargeGuard; at: number };
+const remembered = new WeakMap<Db, Map<string, Remembered>>();
 
-function rememberedFor(db: Db): Map<string, { raw: Record<string, unknown>; at: number }> {
+function rememberedFor(db: Db): Map<string, Remembered> {
   let memory = remembered.get(db);
   if (!memory) {
     memory = new Map();
