@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAlipayClient, type AlipayClientConfig } from './client';
-import { AlipayError, AlipayHttpError, AlipayKeyError, AlipayNetworkError, AlipaySignatureError, AlipayValidationError } from './errors';
+import { AlipayError, AlipayHttpError, AlipayIdempotencyError, AlipayKeyError, AlipayNetworkError, AlipaySignatureError, AlipayValidationError } from './errors';
 import { ENDPOINTS } from './endpoints';
 import { RETRY_POLICY } from './retry-policy';
 import type { AlipayCallEvent } from './transport';
@@ -157,6 +157,32 @@ describe('outgoing validation (nothing is sent)', () => {
     bad(client.applyToken({ grantType: 'REFRESH_TOKEN', customerBelongsTo: 'GCASH' } as never), 'refreshToken'));
   it('requires one of the payment ids', () => bad(client.inquiryPayment({}), 'paymentRequestId'));
   it('sent nothing', () => expect(calls).toHaveLength(0));
+});
+
+describe('a body serialised before the call (CallOptions.serialized)', () => {
+  it('is sent as it is; a copy or another endpoint\'s serialisation is ignored and the input serialised instead', async () => {
+    const { client, calls } = setup(() => ({ body: { result: OK, paymentId: 'p_1' } }));
+    const made = client.serialize('pay', { productCode: 'AGREEMENT_PAYMENT', ...payInput });
+    // The input differs from what was serialised, so the bytes on the wire say which one was used.
+    const other = { ...payInput, order: { ...payInput.order, orderDescription: 'Other text' } };
+    await client.pay(other, { serialized: made, expectedBodySha256: made.sha256 });
+    expect(calls[0]!.body).toBe(made.body);
+    expect(calls[0]!.requestSignatureValid).toBe(true);
+    // A look-alike object (not made by serialize) is not trusted: the input itself is validated and sent.
+    const forged = { ...made, body: made.body.replace('Monthly plan', 'Forged') };
+    await client.pay(other, { serialized: forged });
+    expect(calls[1]!.body).toContain('Other text');
+    // Made for another endpoint: ignored too.
+    await client.pay(payInput, { serialized: client.serialize('revoke', { accessToken: TOKEN }) });
+    expect(JSON.parse(calls[2]!.body)).toMatchObject({ paymentRequestId: 'pay_1' });
+  });
+
+  it('still has to match expectedBodySha256 (nothing is sent otherwise)', async () => {
+    const { client, calls } = setup(() => ({ body: { result: OK } }));
+    const made = client.serialize('pay', { productCode: 'AGREEMENT_PAYMENT', ...payInput });
+    await rejects(client.pay(payInput, { serialized: made, expectedBodySha256: 'f'.repeat(64) }), AlipayIdempotencyError);
+    expect(calls).toHaveLength(0);
+  });
 });
 
 describe('retries (as the retry table allows per operation)', () => {

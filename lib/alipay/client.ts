@@ -8,7 +8,7 @@ import { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointN
 import { assertKeyPair, isKeyPair, keyFingerprint, loadPrivateKey, loadPublicKey } from './keys';
 import { verifyNotification, type VerifiedNotification, type NotificationHeaders } from './notifications';
 import { transportRetries, type RetryOperation } from './retry-policy';
-import { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallObserver, type AlipayCallResult, type CallOptions, type TransportOptions } from './transport';
+import { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallObserver, type AlipayCallResult, type CallOptions, type SerializedRequest, type TransportOptions } from './transport';
 
 export interface AlipayClientConfig {
   /** e.g. `https://open-sea-global.alipay.com` or the local simulator's URL. */
@@ -83,7 +83,7 @@ export interface AlipayClient {
    * The exact body a request will carry and its SHA-256, without sending it. Store the hash with the
    * request id, and pass it as `expectedBodySha256` on every resend.
    */
-  readonly serialize: <N extends EndpointName>(name: N, input: EndpointRequest<N>) => { body: string; sha256: string };
+  readonly serialize: <N extends EndpointName>(name: N, input: EndpointRequest<N>) => SerializedRequest;
   /** Worst-case wall time of one call of this operation (its retries from the retry table), for claim lifetimes. */
   readonly worstCaseCallMs: (operation: RetryOperation) => number;
   /** Verifies a notification with the configured Alipay key and client id (see notifications.ts). */

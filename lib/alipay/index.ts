@@ -79,7 +79,7 @@ export {
 export { ENDPOINTS, resolveEndpointPath, type EndpointDefinition, type EndpointName, type EndpointRequest, type EndpointResponse } from './endpoints';
 export { GRANT_REFUSAL_CODES, MERCHANT_CONFIG_CODES, classifyRefreshRefusal, type RefreshRefusal } from './token-codes';
 export { RETRY_POLICY, retryOperation, transportRetries, type RetryOperation, type RetryRule } from './retry-policy';
-export { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions } from './transport';
+export { sendRequest, serializeRequest, worstCaseCallMs, type AlipayCallEvent, type AlipayCallObserver, type AlipayCallResult, type CallOptions, type SerializedRequest } from './transport';
 export { SAFE_LOG_FIELDS, SENSITIVE_FIELDS, redactBody, redactHeaders, redactValue } from './redact';
 export * from './wire-schemas';
 export { classifyCall, type CallOutcome } from './call-outcome';

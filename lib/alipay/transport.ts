@@ -86,14 +86,38 @@ export interface CallOptions {
    * it: a different body throws `AlipayIdempotencyError` before anything is sent (REPEAT_REQ_INCONSISTENT guard).
    */
   readonly expectedBodySha256?: string;
+  /**
+   * What `serialize` made of this very input a moment ago (a pay request built, stored and sent at once): its
+   * bytes are sent as they are instead of being validated and serialised a second time. Only an object this
+   * module's serializeRequest returned is taken (a copy, or one from another bundle's copy of lib/alipay, is
+   * ignored and the input serialised as usual); `expectedBodySha256` is still checked against it.
+   */
+  readonly serialized?: SerializedRequest;
 }
 
+/** The exact bytes of one request, validated and serialised by serializeRequest, and their SHA-256. */
+export interface SerializedRequest {
+  readonly name: string;
+  readonly body: string;
+  readonly sha256: string;
+}
+
+/** What serializeRequest made in this module copy: only these are sent as they are (CallOptions.serialized). */
+const MADE_HERE = new WeakSet<SerializedRequest>();
+
 /** The exact body bytes a request will carry (validated, serialised once) and their SHA-256. */
-export function serializeRequest<Req extends z.ZodType>(name: string, endpoint: { request: Req }, input: z.input<Req>): { body: string; sha256: string } {
+export function serializeRequest<Req extends z.ZodType>(name: string, endpoint: { request: Req }, input: z.input<Req>): SerializedRequest {
   const parsed = endpoint.request.safeParse(input);
   if (!parsed.success) throw toValidationError(name, parsed.error);
   const body = JSON.stringify(parsed.data);
-  return { body, sha256: sha256Hex(body) };
+  const made = Object.freeze({ name, body, sha256: sha256Hex(body) });
+  MADE_HERE.add(made);
+  return made;
+}
+
+/** The given serialisation when this module made it for this endpoint; otherwise the input serialised now. */
+function bodyOf<Req extends z.ZodType>(name: string, endpoint: { request: Req }, input: z.input<Req>, given: SerializedRequest | undefined): SerializedRequest {
+  return given && MADE_HERE.has(given) && given.name === name ? given : serializeRequest(name, endpoint, input);
 }
 
 /** Worst-case wall time of one call: every attempt times out, plus the back-off sleeps between them. */
@@ -138,7 +162,7 @@ export async function sendRequest<Req extends z.ZodType, Res extends z.ZodType>(
   callOptions: CallOptions = {},
 ): Promise<AlipayCallResult<z.output<Res>>> {
   // Serialised exactly once: every retry sends (and signs) these very bytes.
-  const { body, sha256 } = serializeRequest(name, endpoint, input);
+  const { body, sha256 } = bodyOf(name, endpoint, input, callOptions.serialized);
   if (callOptions.expectedBodySha256 !== undefined && callOptions.expectedBodySha256 !== sha256) {
     throw new AlipayIdempotencyError(
       `${name} request not sent: its body differs from the one first sent with this request id (sha256 ${sha256.slice(0, 12)}… ≠ ${callOptions.expectedBodySha256.slice(0, 12)}…). Antom would answer REPEAT_REQ_INCONSISTENT; resend the stored body or use a new request id.`,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { EndpointRequest } from '@/lib/alipay';
+import type { EndpointRequest, SerializedRequest } from '@/lib/alipay';
 import { toWireValue } from '@/lib/money';
 import { PAYMENT_EXPIRY_SECONDS, payBodyAad, type PaymentDeps } from './payment-deps';
 
@@ -10,6 +10,12 @@ export interface BuiltPayRequest {
   requestBodyHash: string;
   /** The exact body, sealed (it holds the access token), for byte-identical resends. */
   requestBodyCiphertext: string;
+  /**
+   * The request and its serialisation, in memory only: the first send uses them as they are (sendPay's
+   * `built`) instead of opening the sealed body and serialising it again. Never stored, never logged.
+   */
+  request: EndpointRequest<'pay'>;
+  serialized: SerializedRequest;
 }
 
 /** A fresh paymentRequestId: ours, unguessable, never reused (Antom's idempotency key, ≤ 64 characters). */
@@ -54,11 +60,13 @@ export function buildPayRequest(
     paymentExpiryTime: expiresAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     ...(deps.notifyUrl ? { paymentNotifyUrl: deps.notifyUrl } : {}),
   };
-  const { body, sha256 } = deps.alipay.serialize('pay', request);
+  const serialized = deps.alipay.serialize('pay', request);
   return {
     paymentRequestId: input.paymentRequestId,
     expiresAt,
-    requestBodyHash: sha256,
-    requestBodyCiphertext: deps.vault.seal(body, payBodyAad(input.paymentId)),
+    requestBodyHash: serialized.sha256,
+    requestBodyCiphertext: deps.vault.seal(serialized.body, payBodyAad(input.paymentId)),
+    request,
+    serialized,
   };
 }

@@ -209,7 +209,7 @@ async function chargeOnce(deps: PaymentDeps, input: ChargeInput, remembered: boo
     return answerExisting(deps, existing, input, description, fingerprint, { checked, attempt });
   }
   const inserted = mapRow(payments, raw);
-  const payment = await sendPay(deps, inserted, 'first', input.initiator.kind, { sentEventRecorded: true });
+  const payment = await sendPay(deps, inserted, 'first', input.initiator.kind, { sentEventRecorded: true, built: attempt.built });
   faultPoint('charge.after-commit');
   // The intent and its first attempt were written by one statement with the same values (insertAttempt).
   const intentRow: ChargeIntent = {
@@ -315,7 +315,7 @@ async function answerExisting(
     if (again && current) return { ok: true, data: { payment: current, outcome: 'existing', replayed: true, intent: { id: intent.id, businessKey: intent.businessKey, status: again.status }, unresolvedOnAgreement: 0 } };
     throw new Error(`charge: a retry of ${intent.businessKey} wrote nothing`);
   }
-  const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true });
+  const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true, built: ready.attempt.built });
   return {
     ok: true,
     data: { payment, outcome: 'retried', replayed: false, intent: { ...summary, status: statusAfterSend(payment) }, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },

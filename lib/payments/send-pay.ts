@@ -6,6 +6,7 @@ import { classifyCall, type CallOutcome } from '@/lib/alipay/call-outcome';
 import { guardedTransition } from '@/lib/db/guarded-transition';
 import { payments, type Payment } from '@/lib/db/schema';
 import { applyPaymentResult } from './apply-payment-result';
+import type { BuiltPayRequest } from './build-pay-request';
 import { recordPaymentEvent, type PaymentEventCause } from './payment-events';
 import { nowOf, payBodyAad, paymentSubject, scheduleResolver, type PaymentDeps } from './payment-deps';
 
@@ -17,17 +18,25 @@ export const FIRST_INQUIRY_AFTER_SECONDS = 2;
  * transaction, and records what came back. Never retries in the transport (the retry table says so for pay): the resolver owns
  * resends, with its count in the database. Returns the payment as it stands afterwards.
  */
-export async function sendPay(deps: PaymentDeps, payment: Payment, kind: 'first' | 'resend', cause: PaymentEventCause, options: { sentEventRecorded?: boolean } = {}): Promise<Payment> {
+export async function sendPay(
+  deps: PaymentDeps,
+  payment: Payment,
+  kind: 'first' | 'resend',
+  cause: PaymentEventCause,
+  options: { sentEventRecorded?: boolean; built?: Pick<BuiltPayRequest, 'request' | 'serialized'> } = {},
+): Promise<Payment> {
   correlate(payment.paymentRequestId);
   if (!payment.requestBodyCiphertext || !payment.requestBodyHash) throw new Error(`payment ${payment.id} has no stored pay request`);
-  const body = deps.vault.open(payment.requestBodyCiphertext, payBodyAad(payment.id));
-  const request = JSON.parse(body) as EndpointRequest<'pay'>;
+  // The first send right after the row was written carries the request as it was built (the very bytes sealed
+  // in the row); any other send opens the stored body. Either way the body's hash must be the stored one.
+  const built = kind === 'first' ? options.built : undefined;
+  const request = built ? built.request : (JSON.parse(deps.vault.open(payment.requestBodyCiphertext, payBodyAad(payment.id))) as EndpointRequest<'pay'>);
   // The first send's 'pay_sent' entry is written with the row itself (one transaction fewer on the hot path).
   if (kind === 'resend' || !options.sentEventRecorded) {
     await recordPaymentEvent(deps.db, { paymentId: payment.id, type: kind === 'first' ? 'pay_sent' : 'resend', cause, detail: { attempt: payment.resolverAttempts } });
   }
   const outcome = await classifyCall(
-    deps.alipay.pay(request, { subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash }),
+    deps.alipay.pay(request, { subject: paymentSubject(payment.id), expectedBodySha256: payment.requestBodyHash, ...(built ? { serialized: built.serialized } : {}) }),
   );
   if (kind === 'first') faultPoint('charge.before-commit');
   return recordPayOutcome(deps, payment, outcome, kind);
