@@ -98,6 +98,8 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
   let batches = 0;
   let exhausted = false;
   let inFlight = 0;
+  /** Charges started by this run (with the settler's statements: what may hold a schedule row a claim skips). */
+  let chargesStarted = 0;
   /** A claim came back empty while charges were in flight (a row it wanted may have been busy): look once more. */
   let emptyWhileBusy = false;
   let claiming: Promise<void> | null = null;
@@ -109,12 +111,17 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
       return null;
     }
     batches++;
+    // The claim skips rows locked by this run's own charges and settlements (SKIP LOCKED): an empty answer only
+    // means "nothing due" if none of them ran at any moment of the claim, so what ran before, during and after
+    // it is all looked at, not only the state when the answer arrives.
+    const busyAtStart = inFlight > 0 || settler.busy;
+    const activityAtStart = chargesStarted + settler.statements;
     claiming = claimDueWork(deps, batchSize, stats)
       .then((claimed) => {
         if (claimed.length > 0) faultPoint('billing.after-commit');
         if (claimed.length === 0) {
           exhausted = true;
-          if (inFlight > 0 || settler.busy) emptyWhileBusy = true;
+          if (busyAtStart || inFlight > 0 || settler.busy || chargesStarted + settler.statements !== activityAtStart) emptyWhileBusy = true;
         }
         queue.push(...claimed);
       })
@@ -134,6 +141,7 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
       const next = queue.shift();
       if (next) {
         inFlight++;
+        chargesStarted++;
         try {
           await chargeClaimed(deps, settings, next, stats, settler.settle);
         } finally {
@@ -466,6 +474,8 @@ class PaidSettler {
   private buffer: PaidPeriod[] = [];
   private running: Promise<void> | null = null;
   private failure: unknown = null;
+  /** Settling statements started (each holds its schedules FOR SHARE while it runs). */
+  statements = 0;
 
   constructor(
     private readonly deps: BillingDeps,
@@ -498,6 +508,7 @@ class PaidSettler {
   private async loop(): Promise<void> {
     while (this.buffer.length > 0) {
       const paid = this.buffer.splice(0, 200);
+      this.statements++;
       try {
         const outcome = await settlePaidPlainly(this.deps, paid, billingNow(this.deps));
         for (const p of paid) {
