@@ -31,7 +31,7 @@ export function getProcessQueue(options: { work?: boolean } = {}): Promise<JobQu
       },
     });
     if (!work) return queue;
-    // A worker also runs the webhook dispatcher (woken by the outbox's NOTIFY); draining stops it first.
+    // A worker also runs the webhook dispatcher (it watches the outbox); draining stops it first.
     const dispatcher = startWebhookDispatcher(database, { vault: getTokenVault(), live: gatewayMode(config) === 'antom' });
     const drain = queue.drain.bind(queue);
     queue.drain = async (timeoutMs) => {

@@ -7,8 +7,13 @@ import { attemptSucceeded, fanOutIn, recordAttempt, refusedTarget, sendAttempt, 
 import { keepAlivePost } from './keep-alive-post';
 import { resolveHost, signingSecrets, type ResolveHost } from './webhook-endpoints';
 
-/** The channel the outbox trigger notifies (drizzle/0024): the dispatcher wakes on it instead of polling. */
-export const WEBHOOK_NOTIFY_CHANNEL = 'webhook_outbox';
+/**
+ * While idle, the dispatcher looks at the outbox this often at first, doubling up to OUTBOX_POLL_MAX_MS while it stays
+ * empty (and back to the first step after any work). The outbox trigger does not NOTIFY (drizzle/0026: PostgreSQL
+ * serialises the commits of all notifying transactions), so this probe is how another process's events are seen.
+ */
+export const OUTBOX_POLL_MIN_MS = 20;
+export const OUTBOX_POLL_MAX_MS = 250;
 /** A claimed delivery is not claimed again for this long (a dispatcher that died mid-round is covered after it). */
 export const CLAIM_LEASE_MS = 60_000;
 /** Claims are serialised by this transaction-scoped advisory lock, so two dispatchers never split one object's events. */
@@ -170,66 +175,92 @@ function defaultPost(): FetchLike {
 }
 
 export interface WebhookDispatcher {
-  /** Runs a round soon (the in-process signal; NOTIFY on the outbox does the same across processes). */
+  /** Runs a round soon (the in-process signal: a caller that just wrote events need not wait for the probe). */
   wake(): void;
   /** Finishes the running round and stops. */
   stop(): Promise<void>;
 }
 
+/** True when the outbox holds an event not yet fanned out (one index probe, no lock). */
+async function outboxWaiting(db: Db): Promise<boolean> {
+  return rowsOf(await db.execute(sql`select 1 from webhook_outbox order by id limit 1`)).length > 0;
+}
+
 /**
- * The delivery loop of a worker process: a round whenever the outbox trigger notifies (LISTEN, where the database
- * offers it) or wake() is called, rounds back to back while there is work, and otherwise one round every
- * `idleMs` (retries that have come due). Any number of dispatchers may run on one database.
+ * The delivery loop of a worker process: a round whenever the outbox has rows (looked at every OUTBOX_POLL_MIN_MS
+ * to OUTBOX_POLL_MAX_MS while idle) or wake() is called, rounds back to back while there is work, and otherwise one
+ * round every `idleMs` (retries that have come due). Any number of dispatchers may run on one database.
  */
 export function startWebhookDispatcher(
-  database: Pick<Database, 'db' | 'listen'>,
+  database: Pick<Database, 'db'>,
   deps: DispatchDeps,
-  options: DispatchOptions & { idleMs?: number; loops?: number; onError?: (error: unknown) => void } = {},
+  options: DispatchOptions & { idleMs?: number; loops?: number; pollMs?: { min: number; max: number }; onError?: (error: unknown) => void } = {},
 ): WebhookDispatcher {
   const idleMs = options.idleMs ?? 1000;
+  const poll = options.pollMs ?? { min: OUTBOX_POLL_MIN_MS, max: OUTBOX_POLL_MAX_MS };
   let stopped = false;
   let pending = true;
+  let rounds = 0;
   const waiters = new Set<() => void>();
+  const sleepers = new Set<() => void>();
   const wake = () => {
     pending = true;
     for (const resolve of waiters) resolve();
   };
-  const unlisten = database.listen?.(WEBHOOK_NOTIFY_CHANNEL, wake).catch(() => null);
+  /** Sleeps `ms`, or less when stopped or (with `wakeable`) woken. */
+  const sleep = (ms: number, wakeable: boolean) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      (wakeable ? waiters : sleepers).add(done);
+    });
   // `loops` rounds may overlap (default 2): one sends while the next fans out and claims (claims are leased and
   // serialised, so overlapping rounds never take the same delivery or split an object's order).
   const runLoop = async () => {
     while (!stopped) {
-      if (!pending) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            waiters.delete(done);
-            resolve();
-          };
-          const timer = setTimeout(done, idleMs);
-          waiters.add(done);
-        });
-      }
+      if (!pending) await sleep(idleMs, true);
       pending = false;
       if (stopped) break;
+      rounds++;
       try {
         const round = await dispatchWebhooks(database.db, deps, options);
         if (round.claimed > 0 || round.fannedOut > 0) pending = true;
       } catch (error) {
         (options.onError ?? ((e) => console.error('[webhooks] dispatch round failed:', e)))(error);
-        await new Promise((resolve) => setTimeout(resolve, idleMs));
+        await sleep(idleMs, false);
+      } finally {
+        rounds--;
       }
     }
   };
-  const loop = Promise.all(Array.from({ length: Math.max(1, options.loops ?? 2) }, runLoop));
+  // The probe: while no round runs and none is due, a look at the outbox, at growing intervals while it is empty.
+  const probeLoop = async () => {
+    let step = poll.min;
+    while (!stopped) {
+      await sleep(step, false);
+      if (stopped) break;
+      if (pending || rounds > 0) {
+        step = poll.min;
+        continue;
+      }
+      const waiting = await outboxWaiting(database.db).catch(() => false);
+      if (waiting) wake();
+      step = waiting ? poll.min : Math.min(step * 2, poll.max);
+    }
+  };
+  const loop = Promise.all([...Array.from({ length: Math.max(1, options.loops ?? 2) }, runLoop), probeLoop()]);
   return {
     wake,
     async stop() {
       stopped = true;
       wake();
+      for (const done of sleepers) done();
       await loop;
-      const off = await unlisten;
-      if (off) await off().catch(() => {});
     },
   };
 }

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@/lib/auth/actor';
 import { TokenVault } from '@/lib/crypto/token-vault';
 import type { Database } from '@/lib/db/client';
+import { rowsOf } from '@/lib/db/rows-of';
 import { reconDiscrepancyEvents, webhookDeliveries, webhookOutbox } from '@/lib/db/schema';
 import { fanOutWebhookEvents } from '@/lib/webhooks/deliver-webhooks';
-import { dispatchWebhooks, startWebhookDispatcher } from '@/lib/webhooks/dispatch-webhooks';
+import { dispatchWebhooks, OUTBOX_POLL_MAX_MS, startWebhookDispatcher } from '@/lib/webhooks/dispatch-webhooks';
 import { verifyWebhook } from '@/lib/webhooks/standard-webhooks';
 import { createWebhookEndpoint, disableWebhookEndpoint } from '@/lib/webhooks/webhook-endpoints';
 import { seedActor } from '../helpers/refund-fixtures';
@@ -87,21 +88,33 @@ describe(`webhook dispatcher and reconciliation events (${testDatabaseKind()})`,
     expect(pending).toHaveLength(0);
   });
 
-  it('the running dispatcher wakes on the outbox NOTIFY (or its in-process signal), not a poll', async () => {
+  it('the running dispatcher sees events another process committed within its outbox probe, not its idle round', async () => {
     receiver.applied = [];
     const dispatcher = startWebhookDispatcher(database, { vault }, { idleMs: 60_000 });
     try {
-      await new Promise((r) => setTimeout(r, 200)); // its first round has run and it is idle now
+      // Idle long enough for the probe to back off to its longest step.
+      await new Promise((r) => setTimeout(r, 1_000));
       const object = randomUUID();
       const committed = Date.now();
       await events(object, 0, 3);
-      if (!database.listen) dispatcher.wake();
       while (receiver.applied.length < 3 && Date.now() - committed < 5_000) await new Promise((r) => setTimeout(r, 10));
       expect(receiver.applied.map((a) => a.seq)).toEqual([0, 1, 2]);
-      expect(Date.now() - committed).toBeLessThan(5_000);
+      // The longest probe step plus a round, far below the 60 s idle round.
+      expect(Date.now() - committed).toBeLessThan(OUTBOX_POLL_MAX_MS + 1_500);
     } finally {
       await dispatcher.stop();
     }
+  });
+
+  it('a statement writing many timeline entries puts each on the outbox once, in the order written', async () => {
+    await database.db.execute(sql`delete from webhook_outbox`);
+    const object = randomUUID();
+    await events(object, 0, 5);
+    const rows = rowsOf<{ event_id: string; seq: number }>(
+      await database.db.execute(sql`select o.event_id, (e.detail->>'seq')::int as seq from webhook_outbox o join recon_discrepancy_events e on e.id = o.event_id order by o.id`),
+    );
+    expect(rows.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
+    await database.db.execute(sql`delete from webhook_outbox`);
   });
 
   it('opening a reconciliation discrepancy emits reconciliation.discrepancy_opened in the same statement, once per discrepancy', async () => {
