@@ -4,8 +4,8 @@ import { deliverWebhook, fanOutWebhookEvents } from './deliver-webhooks';
 import { WEBHOOK_DELIVER_JOB } from './webhook-endpoints';
 
 /**
- * Every minute, a safety net under the dispatcher (dispatch-webhooks.ts, running in every worker and woken by the
- * outbox's NOTIFY): new timeline events become deliveries; the dispatcher sends them (no job per delivery).
+ * Every minute, a safety net under the dispatcher (dispatch-webhooks.ts, running in every worker and probing the
+ * outbox): new timeline events become deliveries; the dispatcher sends them (no job per delivery).
  */
 export const fanOutWebhooksJob = defineJob({
   name: 'webhooks-fanout',

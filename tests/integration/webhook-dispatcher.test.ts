@@ -149,9 +149,12 @@ describe(`webhook dispatcher and reconciliation events (${testDatabaseKind()})`,
     expect(receiver.applied.map((a) => a.type)).toEqual(['reconciliation.discrepancy_opened']);
   });
 
-  it('a disabled endpoint gets nothing claimed', async () => {
+  it('a disabled endpoint gets nothing claimed, and with no enabled endpoint nothing is queued', async () => {
+    await events(randomUUID(), 0, 2); // queued while the endpoint is enabled
     expect((await disableWebhookEndpoint(database.db, admin, endpointId)).ok).toBe(true);
-    await events(randomUUID(), 0, 2);
     expect(await dispatchWebhooks(database.db, { vault })).toMatchObject({ claimed: 0 });
+    expect(await database.db.select().from(webhookOutbox)).toHaveLength(0);
+    await events(randomUUID(), 0, 2);
+    expect(await database.db.select().from(webhookOutbox)).toHaveLength(0);
   });
 });
