@@ -9,9 +9,13 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { installPlainSqlCompiler } from './drizzle-internals';
 import * as schema from './schema';
 // Side effect: failed queries never carry their parameters into logs.
 import './scrub-query-errors';
+
+// Hand-written statements (text, nested sql, plain values) are compiled without drizzle's per-chunk entity checks.
+installPlainSqlCompiler();
 
 export type Schema = typeof schema;
 /** A database or a transaction: query functions take this first so services can compose them in one tx. */

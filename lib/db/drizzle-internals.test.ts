@@ -1,11 +1,12 @@
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import fc from 'fast-check';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { npmVersion as installedVersion } from 'drizzle-orm/version';
 import { PgDialect, PgPreparedQuery } from 'drizzle-orm/pg-core';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { columnCodecs, DRIZZLE_VERSION_CHECKED, prepareNamedQuery, sqlFromParts } from './drizzle-internals';
+import { columnCodecs, compilePlainSql, compileWithDrizzle, DRIZZLE_VERSION_CHECKED, installPlainSqlCompiler, prepareNamedQuery, sqlFromParts } from './drizzle-internals';
 import { rowsOf } from './rows-of';
 import { auditLog, notificationDeliveries } from './schema';
 import './scrub-query-errors';
@@ -85,5 +86,59 @@ describe('drizzle internals Daikou relies on', () => {
     expect(audit.get('after')!.fromDriver({ a: 1 })).toEqual({ a: 1 });
     expect(columnCodecs(notificationDeliveries).get('latencyMs')).toMatchObject({ name: 'latency_ms', sqlType: 'integer', dataType: 'number' });
     expect(columnCodecs(auditLog)).toBe(audit);
+  });
+});
+
+describe('compilePlainSql: plain statements compiled as drizzle compiles them', () => {
+  const value = fc.oneof(fc.string(), fc.integer(), fc.bigInt(), fc.boolean(), fc.constant(null));
+  // Random statements built the ways the hand-written SQL builds them: template values, nested templates,
+  // sql.raw, sql.join, sqlFromParts, sql.empty and undefined chunks.
+  const statement: fc.Arbitrary<SQL> = fc.letrec<{ node: SQL }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.tuple(fc.string(), value, fc.string()).map(([a, v, b]) => sql`${sql.raw(a)}${v}${sql.raw(b)}`),
+      fc.string().map((t) => sql.raw(t)),
+      fc.constant(sql.empty()),
+      fc.array(value, { maxLength: 4 }).map((vs) => sqlFromParts(['(', ...vs.map(() => ', ')].slice(0, vs.length + 1).map((p, i) => (i === vs.length ? ')' : p)), vs)),
+      fc.array(tie('node'), { maxLength: 4 }).map((nodes) => sql.join(nodes, sql`, `)),
+      fc.tuple(tie('node'), value, tie('node')).map(([a, v, b]) => sql`select ${a} where x = ${v} and ${b}${undefined}`),
+    ),
+  })).node;
+
+  it('equals drizzle on any mix of text, nested sql and plain values', () => {
+    fc.assert(
+      fc.property(statement, (query) => {
+        expect(compilePlainSql(query)).toEqual(compileWithDrizzle(query));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves everything else to drizzle: columns, tables, names, arrays, objects, dates, inlined params', () => {
+    for (const query of [
+      sql`select ${auditLog.id} from t`,
+      sql`select 1 from ${auditLog}`,
+      sql`select ${sql.identifier('note')} from t`,
+      sql`select * from t where id in ${[1, 2]}`,
+      sql`select ${{ a: 1 }}::jsonb`,
+      sql`select ${new Date(0)}::timestamptz`,
+      sql`select ${1}`.inlineParams(),
+      sql`select ${sql`${'x'}`.inlineParams()}`,
+    ]) {
+      expect(compilePlainSql(query)).toBeNull();
+    }
+  });
+
+  it('once installed, the dialect of every db compiles plain statements with it and the rest as before', async () => {
+    installPlainSqlCompiler();
+    const internals = db as unknown as { dialect: PgDialect };
+    expect(internals.dialect.sqlToQuery(sql`select ${1}::int, ${'a'}::text`)).toEqual({ sql: 'select $1::int, $2::text', params: [1, 'a'], typings: ['none', 'none'] });
+    const withColumn = sql`select ${notificationDeliveries.id} where x = ${2}`;
+    expect(internals.dialect.sqlToQuery(withColumn)).toEqual(compileWithDrizzle(withColumn));
+    expect(rowsOf<{ n: number }>(await db.execute(sql`select ${41}::int + 1 as n`))).toEqual([{ n: 42 }]);
+    const builder = db.select().from(notificationDeliveries).where(sql`${notificationDeliveries.id} = ${'x'}`).limit(1);
+    const { params, sql: text } = compileWithDrizzle(builder.getSQL());
+    expect(builder.toSQL()).toMatchObject({ sql: text, params });
+    expect(rowsOf<{ note: string }>(await db.execute(sql`insert into t (id, note) values (${7}, ${'seven'}) returning note`))).toEqual([{ note: 'seven' }]);
   });
 });

@@ -1,6 +1,6 @@
-import { getTableColumns, sql, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, sql, SQL, StringChunk, type Table } from 'drizzle-orm';
 import { DrizzleQueryError } from 'drizzle-orm/errors';
-import { PgPreparedQuery } from 'drizzle-orm/pg-core';
+import { PgDialect, PgPreparedQuery } from 'drizzle-orm/pg-core';
 
 /**
  * Every use Daikou makes of drizzle beyond its documented query API, in one place. Each export below relies
@@ -29,6 +29,68 @@ interface SessionInternals {
 export function prepareNamedQuery(db: object, query: SQL, name: string): { execute(): Promise<unknown> } {
   const internals = db as unknown as SessionInternals;
   return internals.session.prepareQuery(internals.dialect.sqlToQuery(query), undefined, name, false);
+}
+
+// ─── Compiling plain statements ──────────────────────────────────────────────────────────────────────────
+
+/** What drizzle's dialect makes of an SQL object: the text with $n placeholders, the values, and each one's typing. */
+export interface CompiledQuery {
+  sql: string;
+  params: unknown[];
+  typings?: string[];
+}
+
+type SqlToQuery = (this: PgDialect, query: SQL, invokeSource?: unknown) => CompiledQuery;
+const DIALECT = PgDialect.prototype as unknown as { sqlToQuery: SqlToQuery; __daikouPlainSql?: SqlToQuery };
+
+/**
+ * The text and values of a statement made only of text, nested `sql` and plain values (string, number, bigint,
+ * boolean, null) — every hand-written statement on the hot path — exactly as drizzle's dialect compiles it
+ * (`$1`, `$2`, … in order, each value typed 'none'), or null for anything else (a table, column, name,
+ * placeholder, array, object or Date, or inlined params), which drizzle compiles. drizzle checks every chunk
+ * against a dozen entity kinds by walking prototype chains and merges an object per chunk: its compile of the
+ * charge's insert cost more CPU than PostgreSQL spends running it.
+ */
+export function compilePlainSql(query: SQL): CompiledQuery | null {
+  const params: unknown[] = [];
+  let text = '';
+  const walk = (node: SQL): boolean => {
+    if ((node as unknown as { shouldInlineParams: boolean }).shouldInlineParams) return false;
+    for (const chunk of node.queryChunks as unknown[]) {
+      if (chunk instanceof StringChunk) {
+        const parts = chunk.value;
+        text += parts.length === 1 ? parts[0]! : parts.join('');
+      } else if (chunk instanceof SQL) {
+        if (!walk(chunk)) return false;
+      } else if (chunk === undefined) {
+        continue;
+      } else if (chunk === null || typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'bigint' || typeof chunk === 'boolean') {
+        params.push(chunk);
+        text += `$${params.length}`;
+      } else return false;
+    }
+    return true;
+  };
+  if (!walk(query)) return null;
+  return params.length > 0 ? { sql: text, params, typings: params.map(() => 'none') } : { sql: text, params };
+}
+
+/** drizzle's own compile of a statement (what compilePlainSql must equal; for tests). */
+export function compileWithDrizzle(query: SQL): CompiledQuery {
+  return (DIALECT.__daikouPlainSql ?? DIALECT.sqlToQuery).call(new PgDialect(), query);
+}
+
+/**
+ * Every pg dialect (postgres.js, PGlite, each transaction) compiles plain statements with compilePlainSql, and
+ * anything else as before. Installed once per process.
+ */
+export function installPlainSqlCompiler(): void {
+  if (DIALECT.__daikouPlainSql) return;
+  const original = DIALECT.sqlToQuery;
+  DIALECT.__daikouPlainSql = original;
+  DIALECT.sqlToQuery = function (this: PgDialect, query, invokeSource) {
+    return (invokeSource === undefined ? compilePlainSql(query) : null) ?? original.call(this, query, invokeSource);
+  };
 }
 
 // ─── Query errors ──────────────────────────────────────────────────────────────────────────────────────
