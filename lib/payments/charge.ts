@@ -71,13 +71,9 @@ export interface ChargeData {
    * answers with the whole intent (the merchant API) need not read it back. Other outcomes read it.
    */
   intentRow?: ChargeIntent;
-  /** Other attempts on the same agreement still without a final answer when this one was created. */
-  unresolvedOnAgreement: number;
 }
 
 export type ChargeResult = ServiceResult<ChargeData, ChargeErrorCode>;
-
-const OPEN_SQL = sql.raw(`('CREATED', 'PROCESSING', 'UNKNOWN')`);
 
 /** The columns the charge writes, from the schema (a column the table lacks, or a wrong type, does not compile). */
 const INTENT_ROW = columnTuple(chargeIntents, [
@@ -228,7 +224,7 @@ async function chargeOnce(deps: PaymentDeps, input: ChargeInput, remembered: boo
   };
   return {
     ok: true,
-    data: { payment, outcome: 'created', replayed: false, intent: { id: intentId, businessKey, status: statusAfterSend(payment) }, intentRow, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },
+    data: { payment, outcome: 'created', replayed: false, intent: { id: intentId, businessKey, status: statusAfterSend(payment) }, intentRow },
   };
 }
 
@@ -293,7 +289,7 @@ async function answerExisting(
   if (!verdict.ok) {
     if ((verdict.reason === 'in_progress' || verdict.reason === 'succeeded') && latest) {
       const paid = attempts.find((a) => a.status === 'SUCCEEDED') ?? latest;
-      return { ok: true, data: { payment: paid, outcome: 'existing', replayed: true, intent: summary, unresolvedOnAgreement: 0 } };
+      return { ok: true, data: { payment: paid, outcome: 'existing', replayed: true, intent: summary } };
     }
     return { ok: false, code: 'intent_closed', error: `Order reference ${intent.businessKey}: ${verdict.message}` };
   }
@@ -312,13 +308,13 @@ async function answerExisting(
   if (!raw) {
     const again = await findIntentByKey(deps.db, intent.businessKey);
     const current = again?.attempts.at(-1);
-    if (again && current) return { ok: true, data: { payment: current, outcome: 'existing', replayed: true, intent: { id: intent.id, businessKey: intent.businessKey, status: again.status }, unresolvedOnAgreement: 0 } };
+    if (again && current) return { ok: true, data: { payment: current, outcome: 'existing', replayed: true, intent: { id: intent.id, businessKey: intent.businessKey, status: again.status } } };
     throw new Error(`charge: a retry of ${intent.businessKey} wrote nothing`);
   }
   const payment = await sendPay(deps, mapRow(payments, raw), 'first', input.initiator.kind, { sentEventRecorded: true, built: ready.attempt.built });
   return {
     ok: true,
-    data: { payment, outcome: 'retried', replayed: false, intent: { ...summary, status: statusAfterSend(payment) }, unresolvedOnAgreement: Number(raw.unresolved_on_agreement ?? 0) },
+    data: { payment, outcome: 'retried', replayed: false, intent: { ...summary, status: statusAfterSend(payment) } },
   };
 }
 
@@ -408,8 +404,7 @@ async function insertAttempt(deps: PaymentDeps, a: AttemptInsert): Promise<Recor
         returning *
       ),
       entries as (insert into payment_events ${PAYMENT_EVENT_COLUMNS} select * from (values ${entries}) v where exists (select 1 from created))${audit}
-      select created.*, (select count(*)::int from payments where agreement_id = ${checked.agreement.id}::uuid and status in ${OPEN_SQL}) as unresolved_on_agreement
-      from created`),
+      select created.* from created`),
   );
   return raw;
 }
@@ -426,7 +421,7 @@ async function findByOperationKey(deps: PaymentDeps, operationKey: string, finge
   }
   const found = await findIntentByKey(deps.db, existing.referenceOrderId);
   const status = found?.status ?? statusAfterSend(existing);
-  return { ok: true, data: { payment: existing, outcome: 'replayed', replayed: true, intent: { id: existing.intentId, businessKey: existing.referenceOrderId, status }, unresolvedOnAgreement: 0 } };
+  return { ok: true, data: { payment: existing, outcome: 'replayed', replayed: true, intent: { id: existing.intentId, businessKey: existing.referenceOrderId, status } } };
 }
 
 /** What an operation key was first used for: the same key with another agreement, amount, text or reference is refused. */

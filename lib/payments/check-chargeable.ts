@@ -92,13 +92,22 @@ export async function checkChargeableRemembered(db: Db, vault: TokenVault, input
     if (again.ok) return { ...again, guard: seen.guard };
   }
   memory.delete(input.agreementId);
-  const raw = await readChargeable(db, input.agreementId);
+  // Charges of one agreement that miss together share one read (a billing batch often holds many of its periods).
+  const reads = readsFor(db);
+  let read = reads.get(input.agreementId);
+  if (!read) {
+    read = readChargeable(db, input.agreementId).finally(() => reads.delete(input.agreementId));
+    reads.set(input.agreementId, read);
+  }
+  const raw = await read;
   if (!raw) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
   const checked = evaluate(raw, vault, input);
   if (checked.ok) {
     if (memory.size >= REMEMBER_AT_MOST) memory.clear();
     const guard = { agreementId: input.agreementId, agreementVersion: String(raw.agreement_version), settingsVersion: raw.settings_version == null ? null : String(raw.settings_version) };
     memory.set(input.agreementId, { raw, guard, at: input.now.getTime() });
+    // A write on a shared read is guarded like one on a remembered read: the rows may change before it.
+    return { ...checked, guard };
   }
   return checked;
 }
@@ -127,6 +136,18 @@ const REMEMBER_AT_MOST = 5_000;
 /** A passed read: its rows, the versions a write made on it must still find, and when it was read. */
 type Remembered = { raw: Record<string, unknown>; guard: ChargeGuard; at: number };
 const remembered = new WeakMap<Db, Map<string, Remembered>>();
+
+/** Reads of the agreement and settings rows in flight, by agreement: a miss joins one instead of starting another. */
+const inFlight = new WeakMap<Db, Map<string, Promise<Record<string, unknown> | undefined>>>();
+
+function readsFor(db: Db): Map<string, Promise<Record<string, unknown> | undefined>> {
+  let reads = inFlight.get(db);
+  if (!reads) {
+    reads = new Map();
+    inFlight.set(db, reads);
+  }
+  return reads;
+}
 
 function rememberedFor(db: Db): Map<string, Remembered> {
   let memory = remembered.get(db);

@@ -249,4 +249,31 @@ describe(`charge against the simulator (${testDatabaseKind()})`, () => {
     expect(await paymentCount()).toBe(before.rows);
     expect(world.payCalls()).toBe(before.calls);
   });
+  it('charges of one agreement that miss the memory together share one read, and each write is guarded by it', async () => {
+    const agreementId = await world.activeAgreement('GCASH');
+    // Count the chargeable reads that reach the database (the db object is the memory's key, so use one proxy).
+    let reads = 0;
+    const real = world.database.db;
+    const session = new Proxy((real as unknown as { session: object }).session, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (key !== 'prepareQuery' || typeof value !== 'function') return value;
+        return (query: { sql: string }, ...rest: unknown[]) => {
+          if (query.sql.includes('agreement_version')) reads++;
+          return (value as (...a: unknown[]) => unknown).call(target, query, ...rest);
+        };
+      },
+    });
+    const db = new Proxy(real, { get: (target, key, receiver) => (key === 'session' ? session : Reflect.get(target, key, receiver)) });
+    const input = { agreementId, amountMinor: 1_000n, currency: 'PHP', now: new Date() };
+    const checks = await Promise.all(Array.from({ length: 8 }, () => checkChargeableRemembered(db, world.vault, input)));
+    expect(reads).toBe(1);
+    for (const checked of checks) expect(checked).toMatchObject({ ok: true, guard: { agreementId, agreementVersion: expect.stringMatching(/^\d+$/) } });
+    // A change after the shared read: a write guarded by it writes nothing (the charge then reads afresh).
+    await real.execute(sql`update agreements set status = 'REVOKED' where id = ${agreementId}::uuid`);
+    const before = { rows: await paymentCount(), calls: world.payCalls() };
+    expect(await charge({ ...world.deps(), db }, { agreementId, amountMinor: 1_000n, description: 'Plan', initiator: { kind: 'api' } })).toMatchObject({ ok: false, code: 'agreement_not_active' });
+    expect(await paymentCount()).toBe(before.rows);
+    expect(world.payCalls()).toBe(before.calls);
+  });
 });
