@@ -71,7 +71,7 @@ const schema = z.object({
   ALIPAY_PUBLIC_KEY_2_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d+$/, 'must be a whole number').optional()),
   ALIPAY_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1000).max(120_000).default(15_000)),
   /** Pay calls a billing run keeps in flight at once, per worker (lib/schedules/run-billing.ts). */
-  BILLING_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(16)),
+  BILLING_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).default(32)),
   /** How long a buyer may take at the wallet before authState expires (RFC 9700 advice: minutes). */
   AUTH_STATE_TTL_SECONDS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(10).max(3600).default(600)),
   /** The local simulator, used only while ALIPAY_GATEWAY_URL is unset (it then becomes the gateway). */

@@ -49,7 +49,7 @@ function billingNow(deps: BillingDeps): Date {
 export interface BillingRunOptions {
   /** Rows claimed per transaction (default 100). The next batch is claimed while the current one is charging. */
   batchSize?: number;
-  /** Charges in flight at once (default 16; the job passes BILLING_CONCURRENCY). */
+  /** Charges in flight at once (default 32; the job passes BILLING_CONCURRENCY). */
   concurrency?: number;
   /** Stop claiming new work after this many milliseconds (default: until nothing is due). */
   budgetMs?: number;
@@ -175,11 +175,12 @@ export async function runBilling(deps: BillingDeps, options: BillingRunOptions =
 export const DEFAULT_BATCH_SIZE = 100;
 /**
  * Charges in flight at once per worker (the job passes BILLING_CONCURRENCY). A period waits on the database twice
- * and on the pay call once, so with 8 in flight the worker sat idle between answers (bench/billing-run.bench.ts on
- * PostgreSQL, 2 cores: 0.39× the raw pay rate at 8, 0.45–0.48× at 16, 24 and 32, with the per-charge p95 growing
- * with the width: 72 ms at 8, ~135 ms at 16, ~190 ms at 24–32). 16 takes most of the gain for the least latency.
+ * and on the pay call once, so a narrow run leaves the worker idle between answers. bench/billing-run.bench.ts on
+ * PostgreSQL, 2 cores, 5,000 periods, after the outbox stopped serialising commits (drizzle/0026): 0.44–0.47× the
+ * raw pay rate at 16 (p95 per charge 100–130 ms), 0.47× at 24, 0.49–0.54× at 32 (p95 180–205 ms), 0.50× at 48
+ * (p95 283 ms). A billing run has nobody waiting on one charge, so 32 trades latency for throughput.
  */
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 32;
 
 async function inPool<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
