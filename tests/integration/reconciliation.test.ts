@@ -50,9 +50,22 @@ let pays: Record<'a' | 'b' | 'c' | 'd' | 'k', SimPayment>;
 let refundA: { refundRequestId: string; refundId: string; refundTime: Date };
 let failedRefundC: { refundRequestId: string; refundId: string };
 
+/**
+ * Antom's day is GMT+8, and a ledger item within 15 minutes of its midnight is only called missing once the
+ * neighbouring day's file has arrived too (lib/reconciliation/match-report-day.ts). This suite's day has one file,
+ * so a run whose payments fall near that midnight (16:00 UTC) would see no missing_in_report: the simulator's clock
+ * (what Antom stamps on payments and reports) is moved to 00:30 GMT+8 first. Its freshness checks use real time.
+ */
+function clearOfGmt8Midnight(clock: { now(): number; advance(ms: number): number }): void {
+  const minute = Math.floor(((clock.now() + 8 * 3_600_000) % 86_400_000) / 60_000);
+  if (minute < 30) clock.advance((30 - minute) * 60_000);
+  else if (minute >= 1440 - 40) clock.advance((1440 - minute + 30) * 60_000);
+}
+
 beforeAll(async () => {
   t = await startTestSimulator({ fees: { rateBps: 200 }, sftp: { port: 0, user: 'daikou', password: SFTP_PASSWORD } });
   registerClient(t.sim.ctx, { clientId: TEST_CLIENT_ID, publicKeyPem: t.merchant.publicPem, reports: { settleIn: { KRW: 'USD' }, quotes: { 'KRW/USD': '0.00075' } } });
+  clearOfGmt8Midnight(t.sim.clock);
   const client = alipayClientFor(t);
   const token = await authorizeViaControl(t, client);
   const kakao = await authorizeViaControl(t, client, 'KAKAOPAY');
