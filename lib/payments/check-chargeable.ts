@@ -85,7 +85,7 @@ export async function checkChargeable(db: Db, vault: TokenVault, input: Chargeab
  */
 export async function checkChargeableRemembered(db: Db, vault: TokenVault, input: ChargeableInput): Promise<Chargeable> {
   if (!isUuid(input.agreementId)) return { ok: false, code: 'agreement_not_found', error: 'No such agreement.' };
-  const memory = rememberedFor(db);
+  const { remembered: memory, reads } = memoryFor(db);
   const seen = memory.get(input.agreementId);
   if (seen && input.now.getTime() - seen.at < REMEMBER_MS) {
     const again = evaluate(seen.raw, vault, input);
@@ -93,7 +93,6 @@ export async function checkChargeableRemembered(db: Db, vault: TokenVault, input
   }
   memory.delete(input.agreementId);
   // Charges of one agreement that miss together share one read (a billing batch often holds many of its periods).
-  const reads = readsFor(db);
   let read = reads.get(input.agreementId);
   if (!read) {
     read = readChargeable(db, input.agreementId).finally(() => reads.delete(input.agreementId));
@@ -114,7 +113,7 @@ export async function checkChargeableRemembered(db: Db, vault: TokenVault, input
 
 /** Forgets a remembered agreement (its guarded write found it changed). */
 export function forgetChargeable(db: Db, agreementId: string): void {
-  rememberedFor(db).delete(agreementId);
+  memoryFor(db).remembered.delete(agreementId);
 }
 
 /**
@@ -135,25 +134,18 @@ const REMEMBER_MS = 5 * 60_000;
 const REMEMBER_AT_MOST = 5_000;
 /** A passed read: its rows, the versions a write made on it must still find, and when it was read. */
 type Remembered = { raw: Record<string, unknown>; guard: ChargeGuard; at: number };
-const remembered = new WeakMap<Db, Map<string, Remembered>>();
+/**
+ * Per database: the passed reads remembered by agreement, and the reads in flight by agreement (a miss joins one
+ * instead of starting another).
+ */
+type ChargeableMemory = { remembered: Map<string, Remembered>; reads: Map<string, Promise<Record<string, unknown> | undefined>> };
+const memories = new WeakMap<Db, ChargeableMemory>();
 
-/** Reads of the agreement and settings rows in flight, by agreement: a miss joins one instead of starting another. */
-const inFlight = new WeakMap<Db, Map<string, Promise<Record<string, unknown> | undefined>>>();
-
-function readsFor(db: Db): Map<string, Promise<Record<string, unknown> | undefined>> {
-  let reads = inFlight.get(db);
-  if (!reads) {
-    reads = new Map();
-    inFlight.set(db, reads);
-  }
-  return reads;
-}
-
-function rememberedFor(db: Db): Map<string, Remembered> {
-  let memory = remembered.get(db);
+function memoryFor(db: Db): ChargeableMemory {
+  let memory = memories.get(db);
   if (!memory) {
-    memory = new Map();
-    remembered.set(db, memory);
+    memory = { remembered: new Map(), reads: new Map() };
+    memories.set(db, memory);
   }
   return memory;
 }

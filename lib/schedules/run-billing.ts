@@ -78,8 +78,9 @@ interface Claimed {
 const BILLING = sql.raw(`('ACTIVE', 'PAST_DUE')`);
 
 /** A started period's columns (hand-written insert: drizzle's builder cost more CPU to compile a batch than it saves). */
-const PERIOD_ROW = columnTuple(schedulePeriods, ['scheduleId', 'periodNumber', 'dueAt', 'amountMinor', 'currency', 'businessKey', 'status', 'tries', 'lastTriedAt', 'createdAt', 'updatedAt'] as const);
-type PeriodColumn = 'scheduleId' | 'periodNumber' | 'dueAt' | 'amountMinor' | 'currency' | 'businessKey' | 'status' | 'tries' | 'lastTriedAt' | 'createdAt' | 'updatedAt';
+const PERIOD_COLUMNS = ['scheduleId', 'periodNumber', 'dueAt', 'amountMinor', 'currency', 'businessKey', 'status', 'tries', 'lastTriedAt', 'createdAt', 'updatedAt'] as const;
+const PERIOD_ROW = columnTuple(schedulePeriods, PERIOD_COLUMNS);
+type PeriodColumn = (typeof PERIOD_COLUMNS)[number];
 
 async function loadSettings(db: Db): Promise<DunningSettings> {
   const [row] = await db.select({ dunningLadderDays: merchantSettings.dunningLadderDays, dunningAfterLadder: merchantSettings.dunningAfterLadder }).from(merchantSettings).where(eq(merchantSettings.id, 1));
