@@ -31,7 +31,7 @@ async function notificationFastPath(): Promise<NotificationDeps | null> {
   if (!config.DATABASE_URL) return null; // PGlite: one opener, and that is Next's process-wide database.
   try {
     const statics = configuredNotificationDeps(config);
-    const database = await openDatabase({ url: config.DATABASE_URL, maxConnections: 10 });
+    const database = await openDatabase({ url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE });
     // Payment and refund results never queue follow-up work; were one to, the pending-work sweep enqueues it.
     fastPathDatabase = database;
     return { ...statics, db: database.db, enqueue: () => Promise.reject(new Error('no job queue on the notification fast path')) };

@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { installPlainSqlCompiler } from './drizzle-internals';
+import { DEFAULT_POOL_SIZE } from './pool-size';
 import * as schema from './schema';
 // Side effect: failed queries never carry their parameters into logs.
 import './scrub-query-errors';
@@ -40,7 +41,7 @@ export interface DatabaseOptions {
   pgliteDir?: string;
   /** Folder holding the SQL migrations (default: ./drizzle under the working directory). */
   migrationsFolder?: string;
-  /** postgres.js pool size. */
+  /** postgres.js pool size (default DEFAULT_POOL_SIZE, lib/db/pool-size.ts). */
   maxConnections?: number;
 }
 
@@ -53,7 +54,7 @@ const ADVISORY_MIGRATION_LOCK = 7_384_020_191;
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const migrationsFolder = options.migrationsFolder ?? path.join(process.cwd(), 'drizzle');
   if (options.url) {
-    const client = postgres(options.url, { max: options.maxConnections ?? 10, onnotice: () => {} });
+    const client = postgres(options.url, { max: options.maxConnections ?? DEFAULT_POOL_SIZE, onnotice: () => {} });
     const db = drizzlePostgres(client, { schema, casing: 'snake_case' });
     const lock = await client.reserve();
     try {

@@ -12,7 +12,7 @@ const globalForDb = globalThis as unknown as { daikouDatabase?: Promise<Database
 export function getDatabase(): Promise<Database> {
   globalForDb.daikouDatabase ??= (() => {
     const config = env();
-    return openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite') });
+    return openDatabase({ url: config.DATABASE_URL, pgliteDir: path.join(config.DATA_DIR, 'pglite'), maxConnections: config.DATABASE_POOL_SIZE });
   })();
   return globalForDb.daikouDatabase;
 }
