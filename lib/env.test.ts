@@ -14,6 +14,13 @@ describe('parseEnv', () => {
     expect(env.APP_URL).toBe('http://localhost:3000');
     expect(env.ALIPAY_GATEWAY_URL).toBe('http://127.0.0.1:4010');
     expect(env.ALIPAY_TIMEOUT_MS).toBe(15_000);
+    expect(env.DATABASE_POOL_SIZE).toBe(4);
+  });
+
+  it('takes a database pool size from 1 to 100 and names the variable otherwise', () => {
+    expect(parseEnv({ ...valid, DATABASE_POOL_SIZE: '12' }).DATABASE_POOL_SIZE).toBe(12);
+    expect(() => parseEnv({ ...valid, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => parseEnv({ ...valid, DATABASE_POOL_SIZE: 'many' })).toThrow(/DATABASE_POOL_SIZE/);
   });
 
   it('reports one line per problem, naming the variable and the fix', () => {
