@@ -29,7 +29,7 @@ const schema = z.object({
     emptyAsUndefined,
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a PostgreSQL URL such as postgres://user@127.0.0.1:5432/daikou (unset it to use the embedded PGlite)' }).optional(),
   ),
-  /** PostgreSQL connections each process's pool opens at most (lib/db/pool-size.ts: why few). */
+  /** PostgreSQL connections each pool opens at most: getDatabase's and the notification fast path's (lib/db/pool-size.ts: why few). */
   DATABASE_POOL_SIZE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(100).default(DEFAULT_POOL_SIZE)),
   DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
   APP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: 'must be the http(s) address buyers and Antom reach the portal at, e.g. https://pay.example.com' }).default('http://localhost:3000')),

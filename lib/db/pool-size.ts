@@ -1,5 +1,5 @@
 /**
- * PostgreSQL connections per process pool (DATABASE_POOL_SIZE; openDatabase's default). A few connections kept busy
+ * PostgreSQL connections per pool (DATABASE_POOL_SIZE; openDatabase's default). A few connections kept busy
  * beat many taking turns: every open connection is a backend that competes for the database server's cores, and on a
  * small server their commits and locks queue behind each other instead of running. The usual advice (PostgreSQL
  * wiki, "Number Of Database Connections") is about twice the server's cores across all clients.
