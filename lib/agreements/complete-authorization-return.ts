@@ -51,6 +51,8 @@ export async function completeAuthorizationReturn(
       return { ok: true, status: statusOf(result.kind), agreement: result.agreement, linkToken };
     }
     if (agreement.status === 'DECLINED' && input.authCode === null) return { ok: true, status: 'declined', agreement, linkToken };
+    // The attempt ran out of time (this return before, or the sweeper): a reload says so again.
+    if (agreement.status === 'EXPIRED') return { ok: false, problem: 'expired_state', linkToken };
     await recordAgreementEvent(deps.db, agreement.id, 'return_refused', { reason: 'reused_state' });
     return { ok: false, problem: 'reused_state', linkToken };
   }

@@ -196,6 +196,8 @@ describe(`buyer authorization against the simulator (${testDatabaseKind()})`, ()
     const lateDeps = { ...deps, now: () => new Date(Date.now() + 11 * 60_000) };
     const calls2 = sim.applyTokenCalls();
     expect(await completeAuthorizationReturn(lateDeps, { authState: lateDecision.authState, authCode: lateDecision.authCode, buyerBinding: 'slow-buyer' })).toMatchObject({ ok: false, problem: 'expired_state' });
+    // A reload of that return still says why: expired, not "already completed".
+    expect(await completeAuthorizationReturn(lateDeps, { authState: lateDecision.authState, authCode: lateDecision.authCode, buyerBinding: 'slow-buyer' })).toMatchObject({ ok: false, problem: 'expired_state' });
     expect(sim.applyTokenCalls()).toBe(calls2);
   });
 
