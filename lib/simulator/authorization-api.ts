@@ -148,6 +148,7 @@ export function agree(ctx: SimContext, authId: string, accountId: string | undef
     type: 'AUTHCODE_CREATED',
     url: auth.notifyUrl ?? client?.notifyUrls.authorization,
     relatedId: auth.id,
+    ...(account.delaysAuthNotification ? { mode: 'delayed' as const } : {}),
     body: {
       authorizationNotifyType: 'AUTHCODE_CREATED',
       authCode: auth.authCode,

@@ -29,7 +29,7 @@ beforeAll(async () => {
   await control(t, 'POST', 'clients', {
     clientId: TEST_CLIENT_ID,
     publicKeyPem: t.merchant.publicPem,
-    notifyUrls: { payment: `${receiver.url}/payment`, refund: `${receiver.url}/refund` },
+    notifyUrls: { payment: `${receiver.url}/payment`, refund: `${receiver.url}/refund`, authorization: `${receiver.url}/authorization` },
   });
   client = alipayClientFor(t);
   gcash = await authorizeViaControl(t, client);
@@ -181,6 +181,23 @@ describe('scenario table', () => {
       await CASES[s.name]();
     });
   }
+});
+
+describe('test accounts', () => {
+  it('late-auth-notification: agreeing redirects at once but holds AUTHCODE_CREATED back 30 s', async () => {
+    const authState = uniqueId('state');
+    await client.consult({ customerBelongsTo: 'GCASH', authRedirectUrl: 'https://m.example/r', scopes: ['AGREEMENT_PAY'], authState, terminalType: 'WEB' } as never);
+    const approved = await control(t, 'POST', 'authorizations/approve', { authState, account: 'late-auth-notification' });
+    expect(approved.json.redirectUrl).toContain(`authState=${authState}`);
+    const forState = () => receiver.received.filter((n) => n.body.includes(authState) && n.body.includes('AUTHCODE_CREATED'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(forState()).toHaveLength(0);
+    await advance(31);
+    await waitFor(() => forState().length === 1);
+    // The code still works: only the notification was late.
+    const token = await client.applyToken({ grantType: 'AUTHORIZATION_CODE', customerBelongsTo: 'GCASH', authCode: approved.json.authCode } as never);
+    expect(token.result.resultCode).toBe('SUCCESS');
+  });
 });
 
 describe('wallet rules from the catalog', () => {

@@ -22,6 +22,8 @@ export interface TestAccount {
   refreshTokenTtlMs: number;
   /** The first refresh of an authorization by this account: the token rotates but the answer is held (refresh-answer-lost). */
   losesFirstRefreshAnswer?: boolean;
+  /** Agreeing holds AUTHCODE_CREATED back (delayed-notification), so the buyer's return reaches the merchant first. */
+  delaysAuthNotification?: boolean;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -66,6 +68,14 @@ export const TEST_ACCOUNTS: readonly TestAccount[] = [
     accessTokenTtlMs: 30 * DAY,
     refreshTokenTtlMs: 365 * DAY,
     losesFirstRefreshAnswer: true,
+  },
+  {
+    id: 'late-auth-notification',
+    label: 'Late authorization notification',
+    description: 'Pays everything; agreeing holds AUTHCODE_CREATED back 30 s (simulated), so the buyer\'s return arrives first.',
+    accessTokenTtlMs: 30 * DAY,
+    refreshTokenTtlMs: 365 * DAY,
+    delaysAuthNotification: true,
   },
 ];
 
