@@ -105,10 +105,11 @@ test('declining at the wallet says so and offers to start again', async ({ page 
   await expect(page.getByRole('link', { name: 'Choose a wallet again' })).toBeVisible();
 });
 
-async function returnUrlFromWallet(page: Page, link: string, wallet: string): Promise<URL> {
+async function returnUrlFromWallet(page: Page, link: string, wallet: string, beforeAgreeing?: () => Promise<void>): Promise<URL> {
   await page.goto(link);
   await page.locator(`button[data-wallet="${wallet}"]`).click();
   await expect(page).toHaveURL(/\/wallet\/authorize\//);
+  await beforeAgreeing?.();
   // Stop at the redirect back: capture where the wallet sends the browser.
   const [request] = await Promise.all([page.waitForRequest((r) => r.url().includes('/authorize/return')), page.locator('button.primary').click()]);
   return new URL(request.url());
@@ -141,16 +142,14 @@ test('tampered, foreign-browser, replayed and expired authState are refused', as
   // Expired: the e2e server's authState lives 20 s. The test account holds AUTHCODE_CREATED back, so
   // this return is the first word of the late answer (had the notification come first, Antom's signed
   // pairing would have linked the wallet within the grace, and the return would say so).
-  await page.goto(`${linkFor('cn')}?lang=en`);
-  await page.locator('button[data-wallet="ALIPAY_CN"]').click();
-  await expect(page).toHaveURL(/\/wallet\/authorize\//);
-  await page.locator('select#account').selectOption('late-auth-notification');
-  await page.waitForTimeout(21_000);
-  const [late] = await Promise.all([page.waitForRequest((r) => r.url().includes('/authorize/return')), page.locator('button.primary').click()]);
+  const late = await returnUrlFromWallet(page, `${linkFor('cn')}?lang=en`, 'ALIPAY_CN', async () => {
+    await page.locator('select#account').selectOption('late-auth-notification');
+    await page.waitForTimeout(21_000);
+  });
   await expect(page.getByText('The authorization took too long and has expired.')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Start again' })).toBeVisible();
   // The same return again (a reload, the back button) says the same, not "already completed".
-  await page.goto(late.url());
+  await page.goto(late.toString());
   await expect(page.getByText('The authorization took too long and has expired.')).toBeVisible();
 });
 
